@@ -1,0 +1,73 @@
+/*
+ * hoist/error.h - the error every fallible libhoist call fills.
+ *
+ * A hoist_error carries a code (which is also the CLI's exit code), a
+ * message saying what failed, a hint saying what to do next, and where the
+ * problem is (file:line:col) when there is a file. Buffers are fixed-size
+ * so that reporting an error never needs to allocate and nothing has to be
+ * freed. Every fallible call returns 0 on success and the non-zero code on
+ * failure, so `return hoist_error_set(err, ...)` is the usual idiom.
+ */
+#ifndef HOIST_ERROR_H
+#define HOIST_ERROR_H
+
+#include <stdarg.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Error codes double as the CLI exit codes (see DESIGN.md). */
+typedef enum hoist_code {
+    HOIST_OK = 0,
+    HOIST_EFAILED = 1,     /* the operation ran and failed (build error, findings) */
+    HOIST_EUSAGE = 2,      /* bad flags or arguments */
+    HOIST_EENV = 3,        /* environment not ready: no docker, no daemon, permissions, API version */
+    HOIST_EINPUT = 4,      /* invalid input: Dockerfile, .dockerignore, paths, unreadable files */
+    HOIST_EINTERRUPTED = 130 /* cancelled by SIGINT/SIGTERM */
+} hoist_code;
+
+#define HOIST_ERROR_MESSAGE_MAX 1024
+#define HOIST_ERROR_HINT_MAX 1024
+#define HOIST_ERROR_FILE_MAX 1024
+
+typedef struct hoist_error {
+    int code;                               /* hoist_code; 0 when no error */
+    char message[HOIST_ERROR_MESSAGE_MAX];  /* what failed */
+    char hint[HOIST_ERROR_HINT_MAX];        /* what to do next; may be empty */
+    char file[HOIST_ERROR_FILE_MAX];        /* file the error is about; may be empty */
+    int line;                               /* 1-based; 0 when unknown */
+    int column;                             /* 1-based; 0 when unknown */
+} hoist_error;
+
+#define HOIST_ERROR_INIT {0, {0}, {0}, {0}, 0, 0}
+
+/* Reset to "no error". Safe on NULL. */
+void hoist_error_clear(hoist_error *err);
+
+/* Set code and message (printf-style); clears hint and location.
+ * Returns `code` so callers can `return hoist_error_set(...)`. Safe on NULL. */
+int hoist_error_set(hoist_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int hoist_error_vset(hoist_error *err, int code, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+/* Set the hint (printf-style). Returns err->code. Safe on NULL. */
+int hoist_error_hint(hoist_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Set the location. `file` may be NULL. Returns err->code. Safe on NULL. */
+int hoist_error_at(hoist_error *err, const char *file, int line, int column);
+
+/* Prefix the message with more context ("reading X: <old message>"). */
+int hoist_error_prefix(hoist_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A short stable name for a code: "ok", "failed", "usage", "environment",
+ * "input", "interrupted". */
+const char *hoist_code_name(int code);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,16 @@
+/*
+ * hoist/hoist.h - umbrella header for libhoist.
+ *
+ * libhoist prepares everything a Docker build needs (Dockerfile, build
+ * context, credentials) and hands the build to a real Docker engine.
+ * Include this one header; the others are grouped by subsystem.
+ */
+#ifndef HOIST_HOIST_H
+#define HOIST_HOIST_H
+
+#include "hoist/error.h"
+#include "hoist/version.h"
+#include "hoist/endpoint.h"
+/* client.h and doctor.h are added as they land */
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * hoist/version.h - libhoist's own version and Docker API version helpers.
+ */
+#ifndef HOIST_VERSION_H
+#define HOIST_VERSION_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The newest Engine API version libhoist speaks. */
+#define HOIST_API_VERSION_MAX "1.47"
+/* The oldest Engine API version libhoist will talk to. */
+#define HOIST_API_VERSION_MIN "1.24"
+
+/* libhoist's version, e.g. "0.1.0". */
+const char *hoist_version_string(void);
+
+/* Parse "MAJOR.MINOR" (each a decimal number). Returns 0 and fills the
+ * parts, or -1 when the string is not a valid API version. */
+int hoist_api_version_parse(const char *version, int *major, int *minor);
+
+/* Compare two API versions numerically ("1.9" < "1.10"). Returns <0, 0,
+ * >0. Invalid versions sort before every valid one. */
+int hoist_api_version_compare(const char *a, const char *b);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
