@@ -11,6 +11,7 @@
 #include "hoist/error.h"
 #include "hoist/version.h"
 #include "hoist/endpoint.h"
+#include "hoist/dockerfile.h"
 /* client.h and doctor.h are added as they land */
 
 #endif
