@@ -1,3 +1,127 @@
-/* cmd_doctor.c - `hoist doctor` (being written). */
+/*
+ * cmd_doctor.c - `hoist doctor [--json] [-H HOST] [--context NAME] [--docker PATH]`
+ *
+ * Prints one line per check (pass/warn/fail/skip, the finding, and a hint
+ * when something needs doing) and exits 0 when the engine is usable, 3 when
+ * not. --json prints {"usable":..., "negotiated_api_version":...,
+ * "checks":[{"id","title","status","message","hint","details":{...}}]}.
+ */
 #include "cli.h"
-int cmd_doctor(int argc, char **argv) { (void)argc; (void)argv; return HOIST_EUSAGE; }
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: hoist doctor [--json] [-H HOST] [--context NAME] [--docker PATH]\n\n"
+            "Check that a Docker engine is usable from here and explain what is not.\n\n"
+            "  -H, --host HOST     daemon to check (default: DOCKER_HOST, docker context, local socket)\n"
+            "      --context NAME  use this docker context\n"
+            "      --docker PATH   the docker CLI to check (default: HOIST_DOCKER, then PATH)\n"
+            "      --json          machine-readable report\n\n"
+            "Exit status: 0 usable, 3 not usable, 2 usage error.\n");
+}
+
+static void print_text(const hoist_doctor_report *r)
+{
+    bool color = cli_use_color(stdout);
+    for (size_t i = 0; i < r->count; i++) {
+        const hoist_doctor_check *c = &r->checks[i];
+        const char *col = "";
+        if (color) {
+            switch (c->status) {
+            case HOIST_CHECK_PASS: col = "\033[32m"; break;
+            case HOIST_CHECK_WARN: col = "\033[33m"; break;
+            case HOIST_CHECK_FAIL: col = "\033[1;31m"; break;
+            case HOIST_CHECK_SKIP: col = "\033[2m"; break;
+            }
+        }
+        printf("%s%-4s%s  %-12s %s\n", col, hoist_check_status_name(c->status), color ? "\033[0m" : "",
+               c->title, c->message);
+        if (c->hint[0])
+            printf("      %-12s hint: %s\n", "", c->hint);
+    }
+    if (r->usable)
+        printf("engine usable: yes (API %s)\n", r->negotiated_api_version);
+    else
+        printf("engine usable: no\n");
+}
+
+static int print_json(const hoist_doctor_report *r)
+{
+    json_t *root = json_object();
+    json_object_set_new(root, "usable", json_boolean(r->usable));
+    json_object_set_new(root, "negotiated_api_version",
+                        r->negotiated_api_version[0] ? json_string(r->negotiated_api_version) : json_null());
+    json_t *checks = json_array();
+    for (size_t i = 0; i < r->count; i++) {
+        const hoist_doctor_check *c = &r->checks[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_string(c->id));
+        json_object_set_new(o, "title", json_string(c->title));
+        json_object_set_new(o, "status", json_string(hoist_check_status_name(c->status)));
+        json_object_set_new(o, "message", json_string(c->message));
+        json_object_set_new(o, "hint", c->hint[0] ? json_string(c->hint) : json_null());
+        json_t *details = json_object();
+        for (size_t f = 0; f < c->field_count; f++)
+            json_object_set_new(details, c->fields[f].key, json_string(c->fields[f].value));
+        json_object_set_new(o, "details", details);
+        json_array_append_new(checks, o);
+    }
+    json_object_set_new(root, "checks", checks);
+    int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    fputc('\n', stdout);
+    json_decref(root);
+    return rc;
+}
+
+int cmd_doctor(int argc, char **argv)
+{
+    static const struct option long_opts[] = {
+        {"json", no_argument, NULL, 'j'},
+        {"host", required_argument, NULL, 'H'},
+        {"context", required_argument, NULL, 'c'},
+        {"docker", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    bool json = false;
+    hoist_doctor_options opts = HOIST_DOCTOR_OPTIONS_INIT;
+    hoist_endpoint_options_from_env(&opts.endpoint);
+    opts.api_version_pin = getenv("DOCKER_API_VERSION");
+    opts.docker_cli = getenv("HOIST_DOCKER");
+    opts.path_env = getenv("PATH");
+
+    optind = 1;
+    opterr = 0;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "+H:h", long_opts, NULL)) != -1) {
+        switch (ch) {
+        case 'j': json = true; break;
+        case 'H': opts.endpoint.host_flag = optarg; break;
+        case 'c': opts.endpoint.context_flag = optarg; break;
+        case 'd': opts.docker_cli = optarg; break;
+        case 'h': usage(stdout); return 0;
+        default:
+            return cli_usage_error("doctor", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("doctor", "unexpected argument '%s'", argv[optind]);
+    if (opts.endpoint.host_flag && opts.endpoint.context_flag)
+        return cli_usage_error("doctor", "give either -H/--host or --context, not both");
+
+    static hoist_doctor_report report; /* large; keep it off the stack */
+    hoist_error err = HOIST_ERROR_INIT;
+    int rc = hoist_doctor_run(&opts, &report, &err);
+    if (rc && report.count == 0)
+        return cli_report("doctor", &err);
+    if (json)
+        print_json(&report);
+    else
+        print_text(&report);
+    return rc;
+}

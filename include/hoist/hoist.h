@@ -12,6 +12,8 @@
 #include "hoist/version.h"
 #include "hoist/endpoint.h"
 #include "hoist/dockerfile.h"
-/* client.h and doctor.h are added as they land */
+#include "hoist/client.h"
+#include "hoist/docker_cli.h"
+#include "hoist/doctor.h"
 
 #endif

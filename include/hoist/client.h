@@ -1,0 +1,91 @@
+/*
+ * hoist/client.h - a connection to one Docker daemon over the Engine API.
+ *
+ * A client resolves nothing itself: give it an endpoint (see endpoint.h).
+ * hoist_client_negotiate() pings the daemon and picks the API version:
+ * min(client maximum, daemon maximum), or the pinned DOCKER_API_VERSION,
+ * which must not exceed the daemon's maximum. Every later call uses the
+ * /vX.Y prefix of that version.
+ */
+#ifndef HOIST_CLIENT_H
+#define HOIST_CLIENT_H
+
+#include <stdbool.h>
+#include "hoist/endpoint.h"
+#include "hoist/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct hoist_client hoist_client;
+
+typedef struct hoist_client_options {
+    unsigned int version;            /* HOIST_CLIENT_OPTIONS_VERSION */
+    const hoist_endpoint *endpoint;  /* required; copied */
+    const char *api_version_pin;     /* DOCKER_API_VERSION, or NULL to negotiate */
+    long request_timeout_ms;         /* for short calls (ping, version, info); 0 = 30 s */
+} hoist_client_options;
+
+#define HOIST_CLIENT_OPTIONS_VERSION 1
+#define HOIST_CLIENT_OPTIONS_INIT {HOIST_CLIENT_OPTIONS_VERSION, NULL, NULL, 0}
+
+typedef struct hoist_ping {
+    char api_version[32];      /* daemon's maximum API version (API-Version header) */
+    char builder_version[16];  /* "1" classic, "2" BuildKit default; empty if absent */
+    char os_type[32];
+    bool experimental;
+    double seconds;            /* round trip */
+} hoist_ping;
+
+typedef struct hoist_server_version {
+    char version[64];          /* Engine version, e.g. 20.10.24+dfsg1 */
+    char api_version[32];
+    char min_api_version[32];
+    char os[32];
+    char arch[32];
+    char kernel_version[128];
+    char go_version[32];
+    char git_commit[64];
+} hoist_server_version;
+
+typedef struct hoist_server_info {
+    char name[256];
+    char server_version[64];
+    char storage_driver[64];
+    char docker_root_dir[HOIST_PATH_MAX];
+    char operating_system[256];
+    char os_type[32];
+    char architecture[32];
+    char cgroup_driver[32];
+    int ncpu;
+    long long mem_total;
+    long long containers;
+    long long images;
+} hoist_server_info;
+
+int hoist_client_new(const hoist_client_options *opts, hoist_client **out, hoist_error *err);
+void hoist_client_free(hoist_client *client);
+
+/* Ping and choose the API version. Idempotent: later calls reuse it. */
+int hoist_client_negotiate(hoist_client *client, hoist_error *err);
+
+/* The version in use ("" before negotiation), and whether it was pinned. */
+const char *hoist_client_api_version(const hoist_client *client);
+bool hoist_client_api_version_pinned(const hoist_client *client);
+
+/* The last ping's result (valid after negotiate). */
+const hoist_ping *hoist_client_last_ping(const hoist_client *client);
+
+const hoist_endpoint *hoist_client_endpoint(const hoist_client *client);
+
+/* GET /_ping (unversioned). */
+int hoist_client_ping(hoist_client *client, hoist_ping *out, hoist_error *err);
+/* GET /vX.Y/version and /vX.Y/info; negotiate first if needed. */
+int hoist_client_version(hoist_client *client, hoist_server_version *out, hoist_error *err);
+int hoist_client_info(hoist_client *client, hoist_server_info *out, hoist_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,33 @@
+/*
+ * hoist/docker_cli.h - finding the docker CLI and what it can do.
+ *
+ * The binary is chosen by an explicit choice (the --docker flag or
+ * HOIST_DOCKER), else the first `docker` on PATH.
+ */
+#ifndef HOIST_DOCKER_CLI_H
+#define HOIST_DOCKER_CLI_H
+
+#include "hoist/endpoint.h"
+#include "hoist/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct hoist_docker_cli {
+    char path[HOIST_PATH_MAX];  /* the binary that will run */
+    char version[64];           /* "28.2.2" */
+    char version_line[256];     /* first line of `docker --version` */
+    int from_choice;            /* 1 when chosen by --docker/HOIST_DOCKER */
+} hoist_docker_cli;
+
+/* Locate and probe the docker CLI. `choice` is --docker or $HOIST_DOCKER
+ * (NULL for PATH lookup); `path_env` is $PATH. Errors are HOIST_EENV with
+ * a hint on installing or choosing the CLI. */
+int hoist_docker_cli_find(const char *choice, const char *path_env, hoist_docker_cli *out,
+                          hoist_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,252 @@
+/*
+ * doctor.c - the checks behind `hoist doctor`.
+ *
+ * Checks run in dependency order; when the daemon cannot be reached the
+ * checks that need it are skipped rather than failed, so the report shows
+ * one root cause instead of a cascade. Every failing check carries the
+ * diagnosis the transport produced (missing socket, stale socket,
+ * permission denied, API version too new), with its hint.
+ */
+#include "hoist/doctor.h"
+#include "hoist/client.h"
+#include "hoist/docker_cli.h"
+#include "hoist/version.h"
+#include "common/cleanup.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/statvfs.h>
+
+/* Below this much free space under the data root, builds start failing. */
+#define DISK_WARN_BYTES (2ULL * 1024 * 1024 * 1024)
+
+const char *hoist_check_status_name(hoist_check_status status)
+{
+    switch (status) {
+    case HOIST_CHECK_PASS: return "pass";
+    case HOIST_CHECK_WARN: return "warn";
+    case HOIST_CHECK_FAIL: return "fail";
+    case HOIST_CHECK_SKIP: return "skip";
+    }
+    return "?";
+}
+
+static hoist_doctor_check *add_check(hoist_doctor_report *r, const char *id, const char *title)
+{
+    if (r->count >= HOIST_DOCTOR_MAX_CHECKS)
+        return &r->checks[HOIST_DOCTOR_MAX_CHECKS - 1];
+    hoist_doctor_check *c = &r->checks[r->count++];
+    memset(c, 0, sizeof(*c));
+    snprintf(c->id, sizeof(c->id), "%s", id);
+    snprintf(c->title, sizeof(c->title), "%s", title);
+    return c;
+}
+
+__attribute__((format(printf, 3, 4)))
+static void set_result(hoist_doctor_check *c, hoist_check_status status, const char *fmt, ...)
+{
+    c->status = status;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->message, sizeof(c->message), fmt, ap);
+    va_end(ap);
+}
+
+static void set_from_error(hoist_doctor_check *c, const hoist_error *e)
+{
+    c->status = HOIST_CHECK_FAIL;
+    snprintf(c->message, sizeof(c->message), "%s", e->message);
+    snprintf(c->hint, sizeof(c->hint), "%s", e->hint);
+}
+
+static void add_field(hoist_doctor_check *c, const char *key, const char *value)
+{
+    if (c->field_count >= HOIST_DOCTOR_MAX_FIELDS || !value)
+        return;
+    hoist_doctor_field *f = &c->fields[c->field_count++];
+    snprintf(f->key, sizeof(f->key), "%s", key);
+    snprintf(f->value, sizeof(f->value), "%s", value);
+}
+
+static void skip_rest(hoist_doctor_report *r, const char *why, const char *const ids[][2])
+{
+    for (size_t i = 0; ids[i][0]; i++)
+        set_result(add_check(r, ids[i][0], ids[i][1]), HOIST_CHECK_SKIP, "%s", why);
+}
+
+static void check_docker_cli(const hoist_doctor_options *opts, hoist_doctor_report *r)
+{
+    hoist_doctor_check *c = add_check(r, "docker-cli", "docker CLI");
+    hoist_docker_cli cli;
+    hoist_error e = HOIST_ERROR_INIT;
+    if (hoist_docker_cli_find(opts->docker_cli, opts->path_env, &cli, &e)) {
+        /* The API engine needs no CLI, so a missing one is only a warning,
+         * unless the user explicitly chose a binary that does not work. */
+        set_from_error(c, &e);
+        if (!cli.from_choice)
+            c->status = HOIST_CHECK_WARN;
+        return;
+    }
+    set_result(c, HOIST_CHECK_PASS, "%s (%s)", cli.path, cli.version_line);
+    add_field(c, "path", cli.path);
+    add_field(c, "version", cli.version);
+}
+
+static void check_disk(const hoist_endpoint *ep, const hoist_server_info *info, hoist_doctor_report *r)
+{
+    hoist_doctor_check *c = add_check(r, "disk", "free disk");
+    struct statvfs vfs;
+    if (ep->kind != HOIST_ENDPOINT_UNIX || !info->docker_root_dir[0]) {
+        set_result(c, HOIST_CHECK_SKIP, "the daemon is not local; cannot measure %s",
+                   info->docker_root_dir[0] ? info->docker_root_dir : "its data root");
+        return;
+    }
+    if (statvfs(info->docker_root_dir, &vfs) != 0) {
+        set_result(c, HOIST_CHECK_SKIP, "cannot inspect the data root %s from here "
+                   "(another mount namespace, or no permission)", info->docker_root_dir);
+        return;
+    }
+    unsigned long long avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
+    unsigned long long total = (unsigned long long)vfs.f_blocks * vfs.f_frsize;
+    char value[64];
+    snprintf(value, sizeof(value), "%llu", avail);
+    add_field(c, "free_bytes", value);
+    add_field(c, "data_root", info->docker_root_dir);
+    if (avail < DISK_WARN_BYTES) {
+        set_result(c, HOIST_CHECK_WARN, "only %.1f GiB free of %.1f GiB under %s",
+                   avail / 1073741824.0, total / 1073741824.0, info->docker_root_dir);
+        snprintf(c->hint, sizeof(c->hint), "free space: 'docker system prune' removes unused images "
+                 "and build cache");
+    } else {
+        set_result(c, HOIST_CHECK_PASS, "%.1f GiB free of %.1f GiB under %s", avail / 1073741824.0,
+                   total / 1073741824.0, info->docker_root_dir);
+    }
+}
+
+static void client_freep(hoist_client **c)
+{
+    hoist_client_free(*c);
+}
+
+int hoist_doctor_run(const hoist_doctor_options *opts, hoist_doctor_report *r, hoist_error *err)
+{
+    memset(r, 0, sizeof(*r));
+    if (!opts || opts->version != HOIST_DOCTOR_OPTIONS_VERSION)
+        return hoist_error_set(err, HOIST_EUSAGE, "hoist_doctor_run: options version mismatch");
+
+    static const char *const after_endpoint[][2] = {
+        {"daemon", "daemon"}, {"api-version", "API version"}, {"server", "server"},
+        {"buildkit", "BuildKit"}, {"disk", "free disk"}, {NULL, NULL}};
+    static const char *const after_daemon[][2] = {
+        {"api-version", "API version"}, {"server", "server"}, {"buildkit", "BuildKit"},
+        {"disk", "free disk"}, {NULL, NULL}};
+
+    check_docker_cli(opts, r);
+
+    hoist_doctor_check *c = add_check(r, "endpoint", "endpoint");
+    hoist_endpoint ep;
+    hoist_error e = HOIST_ERROR_INIT;
+    if (hoist_endpoint_resolve(&opts->endpoint, &ep, &e)) {
+        set_from_error(c, &e);
+        skip_rest(r, "no endpoint", after_endpoint);
+        goto done;
+    }
+    set_result(c, HOIST_CHECK_PASS, "%s (%s%s%s)", ep.host, hoist_endpoint_source_describe(ep.source),
+               ep.context_name[0] ? ": " : "", ep.context_name);
+    add_field(c, "host", ep.host);
+    add_field(c, "source", hoist_endpoint_source_describe(ep.source));
+    if (ep.context_name[0])
+        add_field(c, "context", ep.context_name);
+
+    hoist_client_options copts = HOIST_CLIENT_OPTIONS_INIT;
+    copts.endpoint = &ep;
+    copts.api_version_pin = opts->api_version_pin;
+    copts.request_timeout_ms = 10000;
+    _cleanup_(client_freep) hoist_client *client = NULL;
+    c = add_check(r, "daemon", "daemon");
+    hoist_ping ping;
+    if (hoist_client_new(&copts, &client, &e) || hoist_client_ping(client, &ping, &e)) {
+        set_from_error(c, &e);
+        skip_rest(r, "daemon not reachable", after_daemon);
+        goto done;
+    }
+    set_result(c, HOIST_CHECK_PASS, "reachable (ping %.1f ms)", ping.seconds * 1000.0);
+
+    c = add_check(r, "api-version", "API version");
+    add_field(c, "daemon", ping.api_version);
+    add_field(c, "client_max", HOIST_API_VERSION_MAX);
+    if (hoist_client_negotiate(client, &e)) {
+        set_from_error(c, &e);
+        skip_rest(r, "API version not usable", after_daemon + 1);
+        goto done;
+    }
+    hoist_server_version ver;
+    hoist_error verr = HOIST_ERROR_INIT;
+    int have_version = hoist_client_version(client, &ver, &verr) == 0;
+    if (!have_version && verr.code == HOIST_EENV) {
+        /* e.g. a pinned version below the daemon's minimum */
+        set_from_error(c, &verr);
+        skip_rest(r, "API version not usable", after_daemon + 1);
+        goto done;
+    }
+    snprintf(r->negotiated_api_version, sizeof(r->negotiated_api_version), "%s",
+             hoist_client_api_version(client));
+    add_field(c, "negotiated", r->negotiated_api_version);
+    if (have_version)
+        add_field(c, "daemon_min", ver.min_api_version);
+    set_result(c, HOIST_CHECK_PASS, "daemon %s (minimum %s), client maximum %s, %s %s", ping.api_version,
+               have_version && ver.min_api_version[0] ? ver.min_api_version : "?", HOIST_API_VERSION_MAX,
+               hoist_client_api_version_pinned(client) ? "pinned by DOCKER_API_VERSION to" : "negotiated",
+               r->negotiated_api_version);
+
+    c = add_check(r, "server", "server");
+    hoist_server_info info;
+    if (hoist_client_info(client, &info, &e)) {
+        set_from_error(c, &e);
+        memset(&info, 0, sizeof(info));
+    } else {
+        set_result(c, HOIST_CHECK_PASS, "Docker Engine %s, %s/%s, storage driver %s",
+                   have_version ? ver.version : info.server_version,
+                   have_version ? ver.os : info.os_type, have_version ? ver.arch : info.architecture,
+                   info.storage_driver);
+        add_field(c, "version", have_version ? ver.version : info.server_version);
+        add_field(c, "os", have_version ? ver.os : info.os_type);
+        add_field(c, "arch", have_version ? ver.arch : info.architecture);
+        add_field(c, "storage_driver", info.storage_driver);
+        add_field(c, "data_root", info.docker_root_dir);
+    }
+
+    c = add_check(r, "buildkit", "BuildKit");
+    add_field(c, "builder_version", ping.builder_version);
+    /* BuildKit builds over the API (version=2 with a session) need 1.39+. */
+    int api_ok = hoist_api_version_compare(ping.api_version, "1.39") >= 0;
+    if (!strcmp(ping.builder_version, "2")) {
+        set_result(c, HOIST_CHECK_PASS, "available; the daemon's default builder is BuildKit (Builder-Version 2)");
+    } else if (api_ok && ping.os_type[0] && strcmp(ping.os_type, "windows")) {
+        set_result(c, HOIST_CHECK_PASS, "available (API %s >= 1.39); the daemon's default builder is the "
+                   "classic builder (Builder-Version %s)", ping.api_version,
+                   ping.builder_version[0] ? ping.builder_version : "absent");
+        snprintf(c->hint, sizeof(c->hint), "BuildKit-only Dockerfile features (RUN --mount, heredocs) are "
+                 "built through the docker CLI with DOCKER_BUILDKIT=1");
+    } else {
+        set_result(c, HOIST_CHECK_WARN, "not available (Builder-Version '%s', API %s)", ping.builder_version,
+                   ping.api_version);
+        snprintf(c->hint, sizeof(c->hint), "Dockerfiles with RUN --mount or heredocs will not build on this engine");
+    }
+
+    check_disk(&ep, &info, r);
+
+done:
+    r->usable = true;
+    for (size_t i = 0; i < r->count; i++) {
+        if (r->checks[i].status == HOIST_CHECK_FAIL) {
+            if (r->usable) {
+                hoist_error_set(err, HOIST_EENV, "%s", r->checks[i].message);
+                hoist_error_hint(err, "%s", r->checks[i].hint);
+            }
+            r->usable = false;
+        }
+    }
+    return r->usable ? 0 : HOIST_EENV;
+}

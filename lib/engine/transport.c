@@ -1,0 +1,292 @@
+/*
+ * transport.c - libcurl-based HTTP transport to the Docker daemon.
+ *
+ * A transport keeps one curl easy handle so consecutive requests reuse the
+ * connection. Unix sockets use CURLOPT_UNIX_SOCKET_PATH with a dummy host
+ * name ("docker"), as the docker CLI does; tcp uses http:// or https://
+ * with the endpoint's CA, certificate and key. The daemon's identity
+ * headers (API-Version, Builder-Version, OSType) are captured from every
+ * response because negotiation needs them from /_ping.
+ */
+#include "engine/transport.h"
+#include "common/cleanup.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define COLLECT_LIMIT (64u * 1024u * 1024u)
+
+struct hoist_transport {
+    hoist_endpoint endpoint;
+    CURL *curl;
+    char base_url[600];
+};
+
+int hoist_transport_new(const hoist_endpoint *endpoint, hoist_transport **out, hoist_error *err)
+{
+    *out = NULL;
+    if (endpoint->kind == HOIST_ENDPOINT_SSH) {
+        hoist_error_set(err, HOIST_EENV, "ssh endpoints (%s) are not supported by the API engine yet",
+                        endpoint->host);
+        return hoist_error_hint(err, "forward the remote socket with 'ssh -nNT -L /tmp/docker.sock:/var/run/docker.sock %s%s%s' "
+                                     "and set DOCKER_HOST=unix:///tmp/docker.sock",
+                                endpoint->ssh_user, endpoint->ssh_user[0] ? "@" : "", endpoint->address);
+    }
+    hoist_transport *t = calloc(1, sizeof(*t));
+    if (!t)
+        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+    t->endpoint = *endpoint;
+    t->curl = curl_easy_init();
+    if (!t->curl) {
+        free(t);
+        return hoist_error_set(err, HOIST_EFAILED, "cannot initialise libcurl");
+    }
+    if (endpoint->kind == HOIST_ENDPOINT_UNIX) {
+        snprintf(t->base_url, sizeof(t->base_url), "http://docker");
+    } else {
+        int v6 = strchr(endpoint->address, ':') != NULL;
+        snprintf(t->base_url, sizeof(t->base_url), "%s://%s%s%s:%d", endpoint->tls ? "https" : "http",
+                 v6 ? "[" : "", endpoint->address, v6 ? "]" : "", endpoint->port);
+    }
+    *out = t;
+    return 0;
+}
+
+void hoist_transport_free(hoist_transport *transport)
+{
+    if (!transport)
+        return;
+    curl_easy_cleanup(transport->curl);
+    free(transport);
+}
+
+void hoist_http_response_clear(hoist_http_response *response)
+{
+    if (!response)
+        return;
+    free(response->body);
+    memset(response, 0, sizeof(*response));
+}
+
+struct transfer {
+    const hoist_http_request *request;
+    hoist_http_response *response;
+    size_t collected_cap;
+    int sink_stopped;
+    int body_aborted;
+    int cancelled;
+    int oom;
+};
+
+static size_t on_write(char *data, size_t size, size_t nmemb, void *user)
+{
+    struct transfer *tr = user;
+    size_t len = size * nmemb;
+    if (tr->request->sink) {
+        if (tr->request->sink(data, len, tr->request->sink_user)) {
+            tr->sink_stopped = 1;
+            return 0;
+        }
+        return len;
+    }
+    hoist_http_response *resp = tr->response;
+    if (resp->body_len + len + 1 > COLLECT_LIMIT) {
+        tr->oom = 1;
+        return 0;
+    }
+    if (resp->body_len + len + 1 > tr->collected_cap) {
+        size_t cap = tr->collected_cap ? tr->collected_cap : 4096;
+        while (cap < resp->body_len + len + 1)
+            cap *= 2;
+        char *grown = realloc(resp->body, cap);
+        if (!grown) {
+            tr->oom = 1;
+            return 0;
+        }
+        resp->body = grown;
+        tr->collected_cap = cap;
+    }
+    memcpy(resp->body + resp->body_len, data, len);
+    resp->body_len += len;
+    resp->body[resp->body_len] = '\0';
+    return len;
+}
+
+static void capture_header(const char *line, size_t len, const char *name, char *dst, size_t dst_size)
+{
+    size_t name_len = strlen(name);
+    if (len <= name_len + 1 || strncasecmp(line, name, name_len) || line[name_len] != ':')
+        return;
+    const char *v = line + name_len + 1;
+    const char *end = line + len;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+        end--;
+    snprintf(dst, dst_size, "%.*s", (int)(end - v), v);
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *user)
+{
+    struct transfer *tr = user;
+    size_t len = size * nmemb;
+    hoist_http_response *r = tr->response;
+    capture_header(data, len, "API-Version", r->api_version, sizeof(r->api_version));
+    capture_header(data, len, "Builder-Version", r->builder_version, sizeof(r->builder_version));
+    capture_header(data, len, "OSType", r->os_type, sizeof(r->os_type));
+    capture_header(data, len, "Docker-Experimental", r->docker_experimental, sizeof(r->docker_experimental));
+    return len;
+}
+
+static size_t on_read(char *buf, size_t size, size_t nitems, void *user)
+{
+    struct transfer *tr = user;
+    size_t n = tr->request->body_source(buf, size * nitems, tr->request->body_user);
+    if (n == HOIST_BODY_ABORT) {
+        tr->body_aborted = 1;
+        return CURL_READFUNC_ABORT;
+    }
+    return n;
+}
+
+static int on_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    struct transfer *tr = user;
+    if (tr->request->cancel && tr->request->cancel(tr->request->cancel_user)) {
+        tr->cancelled = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static void curl_slist_freep(struct curl_slist **list)
+{
+    if (*list)
+        curl_slist_free_all(*list);
+}
+
+static void configure_endpoint(CURL *c, const hoist_endpoint *ep)
+{
+    if (ep->kind == HOIST_ENDPOINT_UNIX) {
+        curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, ep->socket_path);
+        return;
+    }
+    if (ep->tls) {
+        if (ep->ca_file[0])
+            curl_easy_setopt(c, CURLOPT_CAINFO, ep->ca_file);
+        if (ep->cert_file[0])
+            curl_easy_setopt(c, CURLOPT_SSLCERT, ep->cert_file);
+        if (ep->key_file[0])
+            curl_easy_setopt(c, CURLOPT_SSLKEY, ep->key_file);
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, ep->tls_verify ? 1L : 0L);
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, ep->tls_verify ? 2L : 0L);
+    }
+}
+
+int hoist_transport_request(hoist_transport *t, const hoist_http_request *req,
+                            hoist_http_response *resp, hoist_error *err)
+{
+    memset(resp, 0, sizeof(*resp));
+    CURL *c = t->curl;
+    curl_easy_reset(c);
+
+    char url[8192];
+    if ((size_t)snprintf(url, sizeof(url), "%s%s", t->base_url, req->path) >= sizeof(url))
+        return hoist_error_set(err, HOIST_EUSAGE, "request path too long (%zu bytes)", strlen(req->path));
+
+    struct transfer tr = {.request = req, .response = resp};
+    _cleanup_(curl_slist_freep) struct curl_slist *headers = NULL;
+    /* Expect: 100-continue only adds a round trip; the daemon reads at once. */
+    headers = curl_slist_append(headers, "Expect:");
+    headers = curl_slist_append(headers, "User-Agent: hoist/" "0.1");
+    for (const char *const *h = req->headers; h && *h; h++)
+        headers = curl_slist_append(headers, *h);
+
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    /* Only loopback or the endpoint itself: never a proxy from the environment. */
+    curl_easy_setopt(c, CURLOPT_PROXY, "");
+    curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &tr);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &tr);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    if (req->timeout_ms > 0)
+        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+    if (req->idle_timeout_s > 0) {
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, req->idle_timeout_s);
+    }
+    if (req->cancel) {
+        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(c, CURLOPT_XFERINFODATA, &tr);
+    }
+    configure_endpoint(c, &t->endpoint);
+
+    const char *method = req->method ? req->method : "GET";
+    if (!strcmp(method, "HEAD")) {
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    } else if (!strcmp(method, "GET")) {
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    } else {
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+        if (req->body_source) {
+            curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+            curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+            curl_easy_setopt(c, CURLOPT_READDATA, &tr);
+        } else {
+            curl_easy_setopt(c, CURLOPT_POST, 1L);
+            curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)req->body_len);
+            curl_easy_setopt(c, CURLOPT_COPYPOSTFIELDS, req->body ? req->body : "");
+        }
+    }
+
+    CURLcode cc = curl_easy_perform(c);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+    curl_easy_getinfo(c, CURLINFO_TOTAL_TIME, &resp->seconds);
+    if (cc == CURLE_OK)
+        return 0;
+
+    if (tr.cancelled)
+        return hoist_error_set(err, HOIST_EINTERRUPTED, "%s %s cancelled", method, req->path);
+    if (tr.sink_stopped)
+        return 0; /* the caller's sink chose to stop; it knows why */
+    if (tr.body_aborted)
+        return hoist_error_set(err, HOIST_EFAILED, "%s %s: sending the request body failed", method,
+                               req->path);
+    if (tr.oom)
+        return hoist_error_set(err, HOIST_EFAILED, "%s %s: response larger than %u MiB", method,
+                               req->path, COLLECT_LIMIT >> 20);
+
+    long os_errno = 0;
+    curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
+    switch (cc) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+        return hoist_diagnose_connect(&t->endpoint, (int)os_errno, curl_easy_strerror(cc), err);
+    case CURLE_OPERATION_TIMEDOUT:
+        hoist_error_set(err, HOIST_EENV, "the Docker daemon at %s did not answer %s %s in time",
+                        t->endpoint.host, method, req->path);
+        return hoist_error_hint(err, "the daemon may be overloaded or hung; check its logs");
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CACERT_BADFILE:
+        hoist_error_set(err, HOIST_EENV, "TLS with the Docker daemon at %s failed: %s", t->endpoint.host,
+                        curl_easy_strerror(cc));
+        return hoist_error_hint(err, "check DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem) and DOCKER_TLS_VERIFY");
+    default:
+        if (resp->status == 0 && (cc == CURLE_GOT_NOTHING || cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR))
+            return hoist_diagnose_connect(&t->endpoint, (int)os_errno, curl_easy_strerror(cc), err);
+        hoist_error_set(err, HOIST_EENV, "the connection to the Docker daemon at %s dropped during %s %s: %s",
+                        t->endpoint.host, method, req->path, curl_easy_strerror(cc));
+        return hoist_error_hint(err, "the daemon may have stopped or restarted; check that it is running "
+                                     "('hoist doctor') and retry");
+    }
+}
