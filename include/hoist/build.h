@@ -1,0 +1,117 @@
+/*
+ * hoist/build.h - build an image on a Docker engine, with one call.
+ *
+ * hoist_build() parses the Dockerfile (a syntax error stops the build
+ * before anything is uploaded), streams the build context as a tar straight
+ * into POST /build, decodes the daemon's JSON message stream into events
+ * (hoist_build_event) delivered to a callback, and fills a result: image
+ * ID, tags, duration, context size, steps run and cached. A failed build
+ * is HOIST_EFAILED with the daemon's message and the Dockerfile location of
+ * the failing step; cancellation (the cancel flag, or the callback
+ * returning non-zero) closes the connection, which makes the daemon stop
+ * the build, and returns HOIST_EINTERRUPTED.
+ */
+#ifndef HOIST_BUILD_H
+#define HOIST_BUILD_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "hoist/client.h"
+#include "hoist/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum hoist_build_event_kind {
+    HOIST_EVENT_NOTE = 0,      /* hoist's own information (engine choice, context summary) */
+    HOIST_EVENT_UPLOAD,        /* context upload progress: current bytes (total when known) */
+    HOIST_EVENT_STEP,          /* a build step started: step/step_total, keyword, text, file:line */
+    HOIST_EVENT_STEP_CACHED,   /* the current step was satisfied from the cache */
+    HOIST_EVENT_LOG,           /* one line of build output */
+    HOIST_EVENT_PULL,          /* pull/status progress: text, id, current/total */
+    HOIST_EVENT_WARNING,       /* a warning from hoist or the daemon */
+    HOIST_EVENT_ERROR,         /* the build failed: text, file:line of the step */
+    HOIST_EVENT_IMAGE_ID,      /* the built image: id */
+    HOIST_EVENT_TAGGED,        /* a tag was applied: text is the tag */
+} hoist_build_event_kind;
+
+typedef struct hoist_build_event {
+    hoist_build_event_kind kind;
+    const char *text;          /* message, log line, instruction text, tag */
+    const char *id;            /* image or layer ID, when the event has one */
+    const char *keyword;       /* STEP: instruction keyword, upper case */
+    int step;                  /* STEP and after: 1-based step number; 0 before the first */
+    int step_total;
+    const char *file;          /* Dockerfile path (as given) when a location is known */
+    int line;                  /* 1-based line of the step's instruction; 0 if unknown */
+    int end_line;
+    long long current;         /* UPLOAD/PULL progress; -1 when unknown */
+    long long total;           /* -1 when unknown */
+    double elapsed;            /* seconds since the build started */
+} hoist_build_event;
+
+/* Return 0 to go on, non-zero to cancel the build. */
+typedef int (*hoist_build_event_fn)(const hoist_build_event *event, void *user);
+
+typedef struct hoist_build_options {
+    unsigned int version;          /* HOIST_BUILD_OPTIONS_VERSION */
+    const char *context_dir;       /* build context; NULL means "." */
+    const char *dockerfile;        /* -f: relative to the caller's working directory; NULL: <context>/Dockerfile */
+    const char *const *tags;       /* -t, repeatable */
+    size_t tag_count;
+    const char *const *build_args; /* "K=V", or "K" to take K from the environment */
+    size_t build_arg_count;
+    const char *const *labels;     /* "K=V" */
+    size_t label_count;
+    const char *const *cache_from;
+    size_t cache_from_count;
+    const char *const *add_hosts;  /* "host:ip" */
+    size_t add_host_count;
+    const char *target;
+    const char *platform;
+    const char *network;           /* networkmode: default, none, host, or a network name */
+    bool no_cache;
+    bool pull;
+    bool quiet;                    /* q=1: the daemon prints only the image ID */
+    bool keep_intermediate;        /* false (default): rm=1 and forcerm=1 */
+    bool gzip;                     /* compress the context upload */
+    long long shm_size;            /* bytes; 0 = daemon default */
+    long long memory;              /* bytes; 0 = no limit */
+    const char *iidfile;           /* write the image ID here on success */
+    const char *docker_config;     /* $DOCKER_CONFIG for registry credentials; NULL: ~/.docker */
+    const char *home;              /* $HOME, used when docker_config is NULL */
+    hoist_build_event_fn on_event; /* may be NULL */
+    void *user;
+    volatile sig_atomic_t *cancel; /* optional: set non-zero (e.g. from a signal handler) to cancel */
+} hoist_build_options;
+
+#define HOIST_BUILD_OPTIONS_VERSION 1
+#define HOIST_BUILD_OPTIONS_INIT {.version = HOIST_BUILD_OPTIONS_VERSION}
+
+#define HOIST_BUILD_MAX_TAGS 32
+
+typedef struct hoist_build_result {
+    char image_id[160];               /* "sha256:..." */
+    char tags[HOIST_BUILD_MAX_TAGS][256];
+    size_t tag_count;
+    double seconds;                   /* whole build, upload included */
+    unsigned long long context_bytes; /* tar bytes uploaded (before compression) */
+    unsigned long long context_entries;
+    int steps_total;
+    int steps_run;
+    int steps_cached;
+    char api_version[32];             /* the API version used */
+} hoist_build_result;
+
+int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_build_result *result,
+                hoist_error *err);
+
+/* Stable lower-case name of an event kind, as used in --progress json. */
+const char *hoist_build_event_kind_name(hoist_build_event_kind kind);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

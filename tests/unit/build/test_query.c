@@ -1,0 +1,212 @@
+/*
+ * test_query.c - /build query parameters and the X-Registry-Config header:
+ * every option's parameter, JSON where the API wants JSON, repeated
+ * parameters, version gates naming both versions, and credentials that
+ * decode back to the config file's auths and never leak into errors.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "build/query.h"
+#include "build/registry_auth.h"
+
+static char *unescape(const char *s)
+{
+    int n = 0;
+    char *u = curl_easy_unescape(NULL, s, 0, &n);
+    char *copy = strdup(u);
+    curl_free(u);
+    return copy;
+}
+
+static void all_options(void **state)
+{
+    const char *tags[] = {"app:1", "app:latest"};
+    const char *args[] = {"A=1", "B=two words"};
+    const char *labels[] = {"org.x=y"};
+    const char *cache[] = {"app:cache"};
+    const char *hosts[] = {"db:10.0.0.5", "cache:10.0.0.6"};
+    hoist_build_options o = HOIST_BUILD_OPTIONS_INIT;
+    o.tags = tags;
+    o.tag_count = 2;
+    o.build_args = args;
+    o.build_arg_count = 2;
+    o.labels = labels;
+    o.label_count = 1;
+    o.cache_from = cache;
+    o.cache_from_count = 1;
+    o.add_hosts = hosts;
+    o.add_host_count = 2;
+    o.target = "runtime";
+    o.platform = "linux/amd64";
+    o.network = "none";
+    o.no_cache = true;
+    o.pull = true;
+    o.shm_size = 67108864;
+    o.memory = 536870912;
+    char *q = NULL;
+    assert_int_equal(hoist_build_query(&o, "sub/Dockerfile", "1.41", &q, NULL), 0);
+    char *u = unescape(q);
+    assert_non_null(strstr(u, "/build?dockerfile=sub/Dockerfile&t=app:1&t=app:latest"));
+    assert_non_null(strstr(u, "buildargs={\"A\":\"1\",\"B\":\"two words\"}"));
+    assert_non_null(strstr(u, "labels={\"org.x\":\"y\"}"));
+    assert_non_null(strstr(u, "cachefrom=[\"app:cache\"]"));
+    assert_non_null(strstr(u, "extrahosts=db:10.0.0.5&extrahosts=cache:10.0.0.6"));
+    assert_non_null(strstr(u, "target=runtime"));
+    assert_non_null(strstr(u, "platform=linux/amd64"));
+    assert_non_null(strstr(u, "networkmode=none"));
+    assert_non_null(strstr(u, "nocache=1"));
+    assert_non_null(strstr(u, "pull=1"));
+    assert_non_null(strstr(u, "rm=1&forcerm=1"));
+    assert_non_null(strstr(u, "shmsize=67108864"));
+    assert_non_null(strstr(u, "memory=536870912"));
+    assert_null(strchr(q, ' '));
+    free(u);
+    free(q);
+}
+
+static void build_arg_from_environment(void **state)
+{
+    const char *args[] = {"FROM_ENV", "NOT_SET_ANYWHERE_XYZ"};
+    setenv("FROM_ENV", "env-value", 1);
+    unsetenv("NOT_SET_ANYWHERE_XYZ");
+    hoist_build_options o = HOIST_BUILD_OPTIONS_INIT;
+    o.build_args = args;
+    o.build_arg_count = 2;
+    char *q = NULL;
+    assert_int_equal(hoist_build_query(&o, "Dockerfile", "1.41", &q, NULL), 0);
+    char *u = unescape(q);
+    assert_non_null(strstr(u, "buildargs={\"FROM_ENV\":\"env-value\"}"));
+    free(u);
+    free(q);
+}
+
+static void version_gates(void **state)
+{
+    hoist_build_options o = HOIST_BUILD_OPTIONS_INIT;
+    o.platform = "linux/arm64";
+    char *q = NULL;
+    hoist_error err = HOIST_ERROR_INIT;
+    assert_int_equal(hoist_build_query(&o, "Dockerfile", "1.31", &q, &err), HOIST_EENV);
+    assert_null(q);
+    assert_non_null(strstr(err.message, "--platform"));
+    assert_non_null(strstr(err.message, "1.32"));
+    assert_non_null(strstr(err.message, "1.31"));
+
+    hoist_build_options t = HOIST_BUILD_OPTIONS_INIT;
+    t.target = "x";
+    assert_int_equal(hoist_build_query(&t, "Dockerfile", "1.28", &q, &err), HOIST_EENV);
+    assert_non_null(strstr(err.message, "--target"));
+}
+
+static void bad_values(void **state)
+{
+    const char *labels[] = {"novalue"};
+    hoist_build_options o = HOIST_BUILD_OPTIONS_INIT;
+    o.labels = labels;
+    o.label_count = 1;
+    char *q = NULL;
+    hoist_error err = HOIST_ERROR_INIT;
+    assert_int_equal(hoist_build_query(&o, "Dockerfile", "1.41", &q, &err), HOIST_EUSAGE);
+    const char *hosts[] = {"nocolon"};
+    hoist_build_options h = HOIST_BUILD_OPTIONS_INIT;
+    h.add_hosts = hosts;
+    h.add_host_count = 1;
+    assert_int_equal(hoist_build_query(&h, "Dockerfile", "1.41", &q, &err), HOIST_EUSAGE);
+    assert_null(q);
+}
+
+static void keep_intermediate(void **state)
+{
+    hoist_build_options o = HOIST_BUILD_OPTIONS_INIT;
+    o.keep_intermediate = true;
+    o.quiet = true;
+    char *q = NULL;
+    assert_int_equal(hoist_build_query(&o, "Dockerfile", "1.41", &q, NULL), 0);
+    assert_non_null(strstr(q, "rm=0&forcerm=0"));
+    assert_non_null(strstr(q, "q=1"));
+    free(q);
+}
+
+static json_t *decode_header(const char *header)
+{
+    const char *b64 = header + strlen("X-Registry-Config: ");
+    char *std = strdup(b64);
+    for (char *p = std; *p; p++)
+        *p = *p == '-' ? '+' : *p == '_' ? '/' : *p;
+    size_t len = strlen(std);
+    unsigned char *raw = calloc(1, len + 4);
+    int n = EVP_DecodeBlock(raw, (unsigned char *)std, (int)len);
+    while (n > 0 && raw[n - 1] == '\0')
+        n--;
+    json_t *j = json_loadb((char *)raw, (size_t)n, 0, NULL);
+    free(raw);
+    free(std);
+    return j;
+}
+
+static void registry_credentials(void **state)
+{
+    char dir[] = "/tmp/hoist-auth-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof(path), "%s/config.json", dir);
+    FILE *f = fopen(path, "w");
+    /* "user:s3cret+/?" */
+    fputs("{\"auths\":{\"127.0.0.1:5000\":{\"auth\":\"dXNlcjpzM2NyZXQrLz8=\"},\"helper.example\":{}}}", f);
+    fclose(f);
+    char *header = NULL;
+    assert_int_equal(hoist_registry_config_header(dir, NULL, &header, NULL), 0);
+    assert_non_null(strstr(header, "X-Registry-Config: "));
+    assert_null(strchr(header + 19, '+'));
+    assert_null(strchr(header + 19, '/'));
+    json_t *j = decode_header(header);
+    assert_non_null(j);
+    json_t *e = json_object_get(j, "127.0.0.1:5000");
+    assert_string_equal(json_string_value(json_object_get(e, "username")), "user");
+    assert_string_equal(json_string_value(json_object_get(e, "password")), "s3cret+/?");
+    assert_string_equal(json_string_value(json_object_get(e, "serveraddress")), "127.0.0.1:5000");
+    assert_null(json_object_get(j, "helper.example"));
+    json_decref(j);
+    hoist_registry_header_free(header);
+
+    /* malformed config: error names the file, never the content */
+    f = fopen(path, "w");
+    fputs("{\"auths\":{\"r\":{\"auth\":\"SECRETSECRET\" oops}}}", f);
+    fclose(f);
+    hoist_error err = HOIST_ERROR_INIT;
+    assert_int_equal(hoist_registry_config_header(dir, NULL, &header, &err), HOIST_EENV);
+    assert_string_equal(err.file, path);
+    assert_null(strstr(err.message, "SECRET"));
+    assert_null(strstr(err.hint, "SECRET"));
+    unlink(path);
+
+    /* no config at all: an empty map, "{}" */
+    assert_int_equal(hoist_registry_config_header(dir, NULL, &header, NULL), 0);
+    assert_string_equal(header, "X-Registry-Config: e30=");
+    hoist_registry_header_free(header);
+    rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(all_options),
+        cmocka_unit_test(build_arg_from_environment),
+        cmocka_unit_test(version_gates),
+        cmocka_unit_test(bad_values),
+        cmocka_unit_test(keep_intermediate),
+        cmocka_unit_test(registry_credentials),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
