@@ -15,5 +15,7 @@
 #include "hoist/client.h"
 #include "hoist/docker_cli.h"
 #include "hoist/doctor.h"
+#include "hoist/ignore.h"
+#include "hoist/context.h"
 
 #endif

@@ -1,0 +1,42 @@
+/*
+ * context_internal.h - private state shared by the context files.
+ *
+ * context.c resolves the directory, the Dockerfile and the ignore file;
+ * walk.c turns that into tar entries in Docker's order; tar.c serialises
+ * the entries with libarchive. The walk hands tar.c an open descriptor for
+ * each regular file (opened while walking, so that an unreadable file is
+ * reported before its header is written) or in-memory content for the
+ * entries hoist generates.
+ */
+#ifndef HOIST_CONTEXT_INTERNAL_H
+#define HOIST_CONTEXT_INTERNAL_H
+
+#include "hoist/context.h"
+
+#define HOIST_ALWAYS_SENT "<always sent>"
+
+struct hoist_context {
+    char *dir;                 /* absolute, resolved */
+    char *dockerfile_name;     /* name in the tar, or NULL */
+    char *dockerfile_path;     /* absolute path on disk, or NULL */
+    char *ignore_path;         /* ignore file used, or NULL */
+    hoist_ignore *ignore;
+    /* Dockerfile outside the context: its content travels as a generated
+     * entry and ".dockerignore" gets its name appended (docker CLI). */
+    bool dockerfile_outside;
+    char *dockerfile_data;
+    size_t dockerfile_len;
+    int64_t generated_mtime;
+    hoist_context_note_fn on_note;
+    void *note_user;
+};
+
+void context_note(const hoist_context *ctx, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The current entry's content source, for the tar writer: an open fd to
+ * read entry->size bytes from, or a memory block. */
+int context_iter_fd(const hoist_context_iter *it);
+const void *context_iter_data(const hoist_context_iter *it, size_t *len);
+
+#endif
