@@ -1,0 +1,327 @@
+/*
+ * df_util.c - arena, buffer, vector and Go-compatible character helpers for
+ * the Dockerfile parser (see df_util.h for why the Go quirks matter).
+ */
+#include "dockerfile/df_util.h"
+
+#include <stdlib.h>
+
+struct df_arena_block {
+    df_arena_block *next;
+    size_t used;
+    size_t size;
+    _Alignas(16) unsigned char data[];
+};
+
+#define DF_ARENA_BLOCK 65536
+
+void *df_arena_alloc(df_arena *a, size_t size)
+{
+    size = (size + 15) & ~(size_t)15;
+    if (size == 0)
+        size = 16;
+    df_arena_block *b = a->head;
+    if (!b || b->size - b->used < size) {
+        size_t bsize = size > DF_ARENA_BLOCK / 4 ? size : DF_ARENA_BLOCK;
+        b = malloc(sizeof(*b) + bsize);
+        if (!b)
+            return NULL;
+        b->size = bsize;
+        b->used = 0;
+        if (size > DF_ARENA_BLOCK / 4 && a->head) {
+            /* big one-off block: keep the current block as the head */
+            b->next = a->head->next;
+            a->head->next = b;
+        } else {
+            b->next = a->head;
+            a->head = b;
+        }
+    }
+    void *p = b->data + b->used;
+    b->used += size;
+    memset(p, 0, size);
+    return p;
+}
+
+char *df_arena_strndup(df_arena *a, const char *s, size_t n)
+{
+    char *p = df_arena_alloc(a, n + 1);
+    if (!p)
+        return NULL;
+    if (n)
+        memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+char *df_arena_strdup(df_arena *a, const char *s)
+{
+    return s ? df_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+void *df_arena_memdup(df_arena *a, const void *src, size_t n)
+{
+    if (n == 0)
+        return NULL;
+    void *p = df_arena_alloc(a, n);
+    if (p)
+        memcpy(p, src, n);
+    return p;
+}
+
+void df_arena_free(df_arena *a)
+{
+    df_arena_block *b = a->head;
+    while (b) {
+        df_arena_block *n = b->next;
+        free(b);
+        b = n;
+    }
+    a->head = NULL;
+}
+
+bool df_buf_reserve(df_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return true;
+    size_t ncap = b->cap ? b->cap * 2 : 256;
+    while (ncap < b->len + extra + 1)
+        ncap *= 2;
+    char *p = realloc(b->data, ncap);
+    if (!p)
+        return false;
+    b->data = p;
+    b->cap = ncap;
+    return true;
+}
+
+bool df_buf_append(df_buf *b, const char *s, size_t n)
+{
+    if (!df_buf_reserve(b, n))
+        return false;
+    if (n)
+        memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = 0;
+    return true;
+}
+
+bool df_buf_putc(df_buf *b, char c)
+{
+    return df_buf_append(b, &c, 1);
+}
+
+bool df_buf_puts(df_buf *b, const char *s)
+{
+    return df_buf_append(b, s, strlen(s));
+}
+
+bool df_buf_put_rune(df_buf *b, int32_t r)
+{
+    char tmp[4];
+    size_t n;
+    if (r < 0 || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF))
+        r = DF_RUNE_ERROR;
+    if (r < 0x80) {
+        tmp[0] = (char)r;
+        n = 1;
+    } else if (r < 0x800) {
+        tmp[0] = (char)(0xC0 | (r >> 6));
+        tmp[1] = (char)(0x80 | (r & 0x3F));
+        n = 2;
+    } else if (r < 0x10000) {
+        tmp[0] = (char)(0xE0 | (r >> 12));
+        tmp[1] = (char)(0x80 | ((r >> 6) & 0x3F));
+        tmp[2] = (char)(0x80 | (r & 0x3F));
+        n = 3;
+    } else {
+        tmp[0] = (char)(0xF0 | (r >> 18));
+        tmp[1] = (char)(0x80 | ((r >> 12) & 0x3F));
+        tmp[2] = (char)(0x80 | ((r >> 6) & 0x3F));
+        tmp[3] = (char)(0x80 | (r & 0x3F));
+        n = 4;
+    }
+    return df_buf_append(b, tmp, n);
+}
+
+void df_buf_reset(df_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = 0;
+}
+
+void df_buf_free(df_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+bool df_buf_terminate(df_buf *b)
+{
+    return df_buf_reserve(b, 0) && ((b->data[b->len] = 0), true);
+}
+
+bool df_vec_push(void **items, size_t *count, size_t *cap, size_t size, const void *item)
+{
+    if (*count == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 8;
+        void *p = realloc(*items, ncap * size);
+        if (!p)
+            return false;
+        *items = p;
+        *cap = ncap;
+    }
+    memcpy((char *)*items + *count * size, item, size);
+    (*count)++;
+    return true;
+}
+
+int32_t df_decode_rune(const char *s, size_t n, size_t *width)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (n == 0) {
+        *width = 0;
+        return DF_RUNE_ERROR;
+    }
+    unsigned c = p[0];
+    if (c < 0x80) {
+        *width = 1;
+        return (int32_t)c;
+    }
+    /* Go accepts the same well-formed set as RFC 3629: no overlongs, no
+     * surrogates, nothing above U+10FFFF. */
+    if (c >= 0xC2 && c <= 0xDF) {
+        if (n >= 2 && (p[1] & 0xC0) == 0x80) {
+            *width = 2;
+            return (int32_t)(((c & 0x1F) << 6) | (p[1] & 0x3F));
+        }
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        unsigned lo = 0x80, hi = 0xBF;
+        if (c == 0xE0)
+            lo = 0xA0;
+        if (c == 0xED)
+            hi = 0x9F;
+        if (n >= 3 && p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80) {
+            *width = 3;
+            return (int32_t)(((c & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F));
+        }
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        unsigned lo = 0x80, hi = 0xBF;
+        if (c == 0xF0)
+            lo = 0x90;
+        if (c == 0xF4)
+            hi = 0x8F;
+        if (n >= 4 && p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 && (p[3] & 0xC0) == 0x80) {
+            *width = 4;
+            return (int32_t)(((c & 0x07) << 18) | ((p[1] & 0x3F) << 12) | ((p[2] & 0x3F) << 6) |
+                             (p[3] & 0x3F));
+        }
+    }
+    *width = 1;
+    return DF_RUNE_ERROR;
+}
+
+bool df_is_space_rune(int32_t r)
+{
+    if (r <= 0xFF) {
+        return r == ' ' || (r >= '\t' && r <= '\r') || r == 0x85 || r == 0xA0;
+    }
+    return r == 0x1680 || (r >= 0x2000 && r <= 0x200A) || r == 0x2028 || r == 0x2029 ||
+           r == 0x202F || r == 0x205F || r == 0x3000;
+}
+
+bool df_is_space_byte(unsigned char c)
+{
+    return df_is_space_rune((int32_t)c);
+}
+
+bool df_is_digit_rune(int32_t r)
+{
+    if (r < 0x80)
+        return r >= '0' && r <= '9';
+    /* common Unicode decimal digit blocks (Nd) */
+    static const int32_t zeros[] = {0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66,
+                                    0xBE6, 0xC66, 0xCE6, 0xD66, 0xE50, 0xED0, 0xF20, 0x1040,
+                                    0x17E0, 0x1810, 0xFF10};
+    for (size_t i = 0; i < sizeof(zeros) / sizeof(zeros[0]); i++)
+        if (r >= zeros[i] && r <= zeros[i] + 9)
+            return true;
+    return false;
+}
+
+bool df_is_letter_rune(int32_t r)
+{
+    if (r < 0x80)
+        return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z');
+    if (r == 0xAA || r == 0xB5 || r == 0xBA)
+        return true;
+    if (r >= 0xC0 && r <= 0x24F)
+        return r != 0xD7 && r != 0xF7;
+    /* Approximation of the L categories for the scripts people write
+     * variable names in: Greek, Cyrillic, Armenian, Hebrew, Arabic, Indic,
+     * Thai, Georgian, Hangul, kana, CJK. */
+    return (r >= 0x250 && r <= 0x2AF) || (r >= 0x370 && r <= 0x3FF && r != 0x37E && r != 0x387) ||
+           (r >= 0x400 && r <= 0x52F && !(r >= 0x482 && r <= 0x489)) ||
+           (r >= 0x531 && r <= 0x587) || (r >= 0x5D0 && r <= 0x5F2) ||
+           (r >= 0x620 && r <= 0x64A) || (r >= 0x904 && r <= 0x939) ||
+           (r >= 0xE01 && r <= 0xE30) || (r >= 0x10A0 && r <= 0x10FF) ||
+           (r >= 0x1E00 && r <= 0x1FFF) || (r >= 0x3041 && r <= 0x3096) ||
+           (r >= 0x30A1 && r <= 0x30FA) || (r >= 0x4E00 && r <= 0x9FFF) ||
+           (r >= 0xAC00 && r <= 0xD7A3) || (r >= 0xFF21 && r <= 0xFF3A) ||
+           (r >= 0xFF41 && r <= 0xFF5A);
+}
+
+size_t df_trim_left_space(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t w;
+        int32_t r = df_decode_rune(s + i, n - i, &w);
+        if (!df_is_space_rune(r) || (r == DF_RUNE_ERROR && w == 1))
+            break;
+        i += w;
+    }
+    return i;
+}
+
+/* Decode the last rune of s[0..n) as Go's utf8.DecodeLastRune does. */
+static int32_t decode_last_rune(const char *s, size_t n, size_t *width)
+{
+    size_t start = n - 1;
+    size_t lim = n >= 4 ? n - 4 : 0;
+    while (start > lim && ((unsigned char)s[start] & 0xC0) == 0x80)
+        start--;
+    size_t w;
+    int32_t r = df_decode_rune(s + start, n - start, &w);
+    if (start + w != n) {
+        *width = 1;
+        return DF_RUNE_ERROR;
+    }
+    *width = w;
+    return r;
+}
+
+size_t df_trim_right_space(const char *s, size_t n)
+{
+    while (n > 0) {
+        size_t w;
+        int32_t r = decode_last_rune(s, n, &w);
+        if (!df_is_space_rune(r) || (r == DF_RUNE_ERROR && w == 1))
+            break;
+        n -= w;
+    }
+    return n;
+}
+
+bool df_strcaseeq_n(const char *a, size_t an, const char *b)
+{
+    size_t bn = strlen(b);
+    if (an != bn)
+        return false;
+    for (size_t i = 0; i < an; i++)
+        if (df_ascii_lower(a[i]) != df_ascii_lower(b[i]))
+            return false;
+    return true;
+}

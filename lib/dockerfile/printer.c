@@ -1,0 +1,322 @@
+/*
+ * printer.c - AST back to Dockerfile text, and building documents from
+ * structured data (hoist_dockerfile_append).
+ *
+ * One line per instruction: keyword, flags, then the argument text exactly
+ * as BuildKit received it (continuations are already joined, so it fits on
+ * one line), then heredoc bodies and their terminators. Comments are printed
+ * so that BuildKit reads back the same comment text, and so that directive
+ * lines stay directives and nothing else becomes one: a comment that would
+ * look like a directive at the top is pushed out of the directive block by
+ * a blank line. A few quoting rules keep flags and arguments unchanged on
+ * re-parse (see quote_flag and the `--` guard).
+ */
+#include <stdlib.h>
+
+#include "dockerfile/df_internal.h"
+
+static bool flag_needs_quotes(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (df_is_space_byte(*p) || *p == '"' || *p == '\'' || *p == '\\' || *p == '`' || *p >= 0x80)
+            return true;
+    return false;
+}
+
+/* `--name=value` such that BuildKit's extractBuilderFlags gives it back:
+ * `--` stays bare (it is how a flag is recognised), the rest is put in
+ * double quotes with `\` escaping when needed. */
+static void put_flag(df_buf *b, const char *text)
+{
+    if (!flag_needs_quotes(text) && strncmp(text, "--", 2) == 0 && strcmp(text, "--") != 0) {
+        df_buf_puts(b, text);
+        return;
+    }
+    df_buf_puts(b, "--\"");
+    for (const char *p = text + (strncmp(text, "--", 2) == 0 ? 2 : 0); *p; p++) {
+        if (*p == '"' || *p == '\\')
+            df_buf_putc(b, '\\');
+        df_buf_putc(b, *p);
+    }
+    df_buf_putc(b, '"');
+}
+
+static void put_instruction_line(df_buf *b, const hoist_df_instruction *ins, bool canonical, char escape)
+{
+    size_t line_start = b->len;
+    df_buf_puts(b, canonical && ins->kind != HOIST_DF_UNKNOWN ? ins->keyword : ins->keyword_original);
+    for (size_t i = 0; i < ins->flag_count; i++) {
+        df_buf_putc(b, ' ');
+        put_flag(b, ins->flags[i].text);
+    }
+    if (ins->trigger) {
+        df_buf_putc(b, ' ');
+        put_instruction_line(b, ins->trigger, canonical, escape);
+        return;
+    }
+    if (ins->raw_args && *ins->raw_args) {
+        df_buf_putc(b, ' ');
+        /* arguments that start with `--` would be read as flags: `--` ends
+         * the flags first */
+        if (!strncmp(ins->raw_args, "--", 2))
+            df_buf_puts(b, "-- ");
+        df_buf_puts(b, ins->raw_args);
+    }
+    /* A line ending in an unescaped escape character would continue onto
+     * the next one; BuildKit's TrimSpace would drop a trailing U+00A0 but
+     * its continuation check does not see it, so it keeps the text intact. */
+    size_t n = b->len - line_start;
+    const char *s = b->data + line_start;
+    if (n >= 1 && s[n - 1] == escape && (n == 1 || s[n - 2] != escape))
+        df_buf_puts(b, "\xc2\xa0");
+}
+
+/* Would "# <text>" be read as a parser directive? */
+static bool looks_like_directive(const char *t)
+{
+    const char *p = t;
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+        return false;
+    const char *ns = p;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
+        p++;
+    size_t nl = (size_t)(p - ns);
+    if (!(df_strcaseeq_n(ns, nl, "syntax") || df_strcaseeq_n(ns, nl, "escape") ||
+          df_strcaseeq_n(ns, nl, "check")))
+        return false;
+    while (*p == ' ' || *p == '\t' || *p == '\f' || *p == '\r')
+        p++;
+    return *p == '=' && p[1] != 0;
+}
+
+int hoist_dockerfile_print(const hoist_dockerfile *df, const hoist_df_print_options *opts,
+                           char **out, size_t *out_len, hoist_error *err)
+{
+    *out = NULL;
+    bool canonical = opts && (opts->flags & HOIST_DF_PRINT_CANONICAL);
+    bool comments = !(opts && (opts->flags & HOIST_DF_PRINT_NO_COMMENTS));
+    df_buf b = {0};
+    df_buf_reserve(&b, 4096);
+
+    bool dirs_in_comments = false;
+    if (df->instruction_count) {
+        const hoist_df_instruction *first = &df->instructions[0];
+        for (size_t i = 0; i < first->comment_count; i++)
+            dirs_in_comments |= first->comments[i].is_directive;
+    }
+    bool zone_open = true; /* still where a directive would be recognised */
+    if (df->directive_count && (!dirs_in_comments || !comments)) {
+        for (size_t i = 0; i < df->directive_count; i++) {
+            df_buf_puts(&b, "# ");
+            df_buf_puts(&b, df->directives[i].name);
+            df_buf_putc(&b, '=');
+            df_buf_puts(&b, df->directives[i].value);
+            df_buf_putc(&b, '\n');
+        }
+        df_buf_puts(&b, "#\n"); /* ends the directive block and drops them
+                                   from the next instruction's comments */
+        zone_open = false;
+    }
+    for (size_t i = 0; i < df->instruction_count; i++) {
+        const hoist_df_instruction *ins = &df->instructions[i];
+        for (size_t c = 0; comments && c < ins->comment_count; c++) {
+            const hoist_df_comment *cm = &ins->comments[c];
+            if (cm->is_directive && zone_open) {
+                /* an indented directive line keeps its '#' in the text */
+                df_buf_puts(&b, cm->text[0] == '#' ? " " : "# ");
+                df_buf_puts(&b, cm->text);
+                df_buf_putc(&b, '\n');
+                continue;
+            }
+            if (zone_open && looks_like_directive(cm->text))
+                df_buf_putc(&b, '\n');
+            zone_open = false;
+            df_buf_puts(&b, "# ");
+            df_buf_puts(&b, cm->text);
+            df_buf_putc(&b, '\n');
+        }
+        zone_open = false;
+        put_instruction_line(&b, ins, canonical, df->escape);
+        df_buf_putc(&b, '\n');
+        for (size_t h = 0; h < ins->heredoc_count; h++) {
+            df_buf_puts(&b, ins->heredocs[h].content);
+            df_buf_puts(&b, ins->heredocs[h].name);
+            df_buf_putc(&b, '\n');
+        }
+    }
+    if (!df_buf_terminate(&b)) {
+        df_buf_free(&b);
+        return hoist_error_set(err, HOIST_EFAILED, "out of memory printing the Dockerfile");
+    }
+    *out = b.data;
+    if (out_len)
+        *out_len = b.len;
+    return 0;
+}
+
+/* ---- building ---- */
+
+static void put_json_string(df_buf *b, const char *s)
+{
+    df_buf_putc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': df_buf_puts(b, "\\\""); break;
+        case '\\': df_buf_puts(b, "\\\\"); break;
+        case '\n': df_buf_puts(b, "\\n"); break;
+        case '\r': df_buf_puts(b, "\\r"); break;
+        case '\t': df_buf_puts(b, "\\t"); break;
+        default:
+            if (*p < 0x20) {
+                char tmp[8];
+                snprintf(tmp, sizeof(tmp), "\\u%04x", *p);
+                df_buf_puts(b, tmp);
+            } else {
+                df_buf_putc(b, (char)*p);
+            }
+        }
+    }
+    df_buf_putc(b, '"');
+}
+
+static const char *copy_str(df_arena *a, const char *s)
+{
+    return s ? df_arena_strdup(a, s) : NULL;
+}
+
+/* Deep copy of an instruction into another document's arena; positions are
+ * cleared because they referred to the scratch text. */
+static bool copy_instruction(df_arena *a, hoist_df_instruction *dst, const hoist_df_instruction *src)
+{
+    static const hoist_df_range none = {{0, 0}, {0, 0}};
+    *dst = *src;
+    dst->range = dst->keyword_range = dst->raw_args_range = none;
+    dst->keyword = copy_str(a, src->keyword);
+    dst->keyword_original = copy_str(a, src->keyword_original);
+    dst->original = copy_str(a, src->original);
+    dst->raw_args = copy_str(a, src->raw_args);
+    if (src->flag_count) {
+        dst->flags = df_arena_alloc(a, src->flag_count * sizeof(*dst->flags));
+        if (!dst->flags)
+            return false;
+        for (size_t i = 0; i < src->flag_count; i++) {
+            dst->flags[i].text = copy_str(a, src->flags[i].text);
+            dst->flags[i].name = copy_str(a, src->flags[i].name);
+            dst->flags[i].value = copy_str(a, src->flags[i].value);
+            dst->flags[i].range = none;
+        }
+    }
+    if (src->arg_count) {
+        dst->args = df_arena_alloc(a, src->arg_count * sizeof(*dst->args));
+        if (!dst->args)
+            return false;
+        for (size_t i = 0; i < src->arg_count; i++) {
+            dst->args[i].value = copy_str(a, src->args[i].value);
+            dst->args[i].range = none;
+        }
+    }
+    if (src->pair_count) {
+        dst->pairs = df_arena_alloc(a, src->pair_count * sizeof(*dst->pairs));
+        if (!dst->pairs)
+            return false;
+        for (size_t i = 0; i < src->pair_count; i++) {
+            dst->pairs[i].key = copy_str(a, src->pairs[i].key);
+            dst->pairs[i].value = copy_str(a, src->pairs[i].value);
+            dst->pairs[i].range = none;
+        }
+    }
+    dst->heredocs = NULL;
+    dst->heredoc_count = 0;
+    if (src->comment_count) {
+        dst->comments = df_arena_alloc(a, src->comment_count * sizeof(*dst->comments));
+        if (!dst->comments)
+            return false;
+        for (size_t i = 0; i < src->comment_count; i++) {
+            dst->comments[i].text = copy_str(a, src->comments[i].text);
+            dst->comments[i].is_directive = false;
+            dst->comments[i].range = none;
+        }
+    }
+    if (src->trigger) {
+        dst->trigger = df_arena_alloc(a, sizeof(*dst->trigger));
+        if (!dst->trigger || !copy_instruction(a, dst->trigger, src->trigger))
+            return false;
+    }
+    return true;
+}
+
+int hoist_dockerfile_append(hoist_dockerfile *df, const hoist_df_instruction_spec *spec, hoist_error *err)
+{
+    if (!spec || spec->version != HOIST_DF_SPEC_VERSION || !spec->keyword || !*spec->keyword)
+        return hoist_error_set(err, HOIST_EUSAGE, "hoist_dockerfile_append: invalid instruction spec");
+    df_buf b = {0};
+    if (df->escape == '`')
+        df_buf_puts(&b, "# escape=`\n");
+    for (size_t i = 0; i < spec->comment_count; i++) {
+        const char *c = spec->comments[i];
+        if (strchr(c, '\n'))
+            goto bad_text;
+        df_buf_puts(&b, "# ");
+        df_buf_puts(&b, c);
+        df_buf_putc(&b, '\n');
+    }
+    df_buf_puts(&b, spec->keyword);
+    for (size_t i = 0; i < spec->flag_count; i++) {
+        if (strchr(spec->flags[i], '\n'))
+            goto bad_text;
+        df_buf_putc(&b, ' ');
+        put_flag(&b, spec->flags[i]);
+    }
+    if (spec->form == HOIST_DF_FORM_EXEC) {
+        df_buf_puts(&b, " [");
+        for (size_t i = 0; i < spec->arg_count; i++) {
+            if (i)
+                df_buf_puts(&b, ", ");
+            put_json_string(&b, spec->args[i]);
+        }
+        df_buf_putc(&b, ']');
+    } else {
+        for (size_t i = 0; i < spec->arg_count; i++) {
+            if (strchr(spec->args[i], '\n'))
+                goto bad_text;
+            df_buf_putc(&b, ' ');
+            df_buf_puts(&b, spec->args[i]);
+        }
+    }
+    df_buf_putc(&b, '\n');
+
+    hoist_df_parse_options po = HOIST_DF_PARSE_OPTIONS_INIT;
+    po.flags = HOIST_DF_PARSE_AST_ONLY;
+    po.filename = "<generated>";
+    hoist_dockerfile *tmp = NULL;
+    int rc = hoist_dockerfile_parse(b.data, b.len, &po, &tmp, err);
+    if (rc == 0 && tmp->instruction_count != 1)
+        rc = hoist_error_set(err, HOIST_EINPUT, "generated text for %s is not one instruction", spec->keyword);
+    if (rc == 0)
+        rc = df_validate_instruction(df, &tmp->instructions[0], err);
+    if (rc == 0) {
+        hoist_df_instruction ins;
+        if (!copy_instruction(&df->arena, &ins, &tmp->instructions[0]) ||
+            !df_vec_push((void **)&df->instructions, &df->instruction_count, &df->instruction_cap,
+                         sizeof(ins), &ins)) {
+            rc = hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        } else {
+            int stage = -1;
+            for (size_t i = 0; i < df->instruction_count; i++) {
+                if (df->instructions[i].kind == HOIST_DF_FROM)
+                    stage++;
+                df->instructions[i].stage = stage;
+                if (df->instructions[i].trigger)
+                    df->instructions[i].trigger->stage = stage;
+            }
+        }
+    }
+    if (rc && err)
+        hoist_error_prefix(err, "generating %s", spec->keyword);
+    hoist_dockerfile_free(tmp);
+    df_buf_free(&b);
+    return rc;
+bad_text:
+    df_buf_free(&b);
+    return hoist_error_set(err, HOIST_EINPUT, "%s: generated text may not contain a newline", spec->keyword);
+}
