@@ -20,6 +20,7 @@ static const struct command commands[] = {
     {"doctor", cmd_doctor, "check that a Docker engine is usable and explain what is not"},
     {"context", cmd_context, "show, explain and stream the build context docker build would send"},
     {"parse", cmd_parse, "parse a Dockerfile and print its AST as JSON or text"},
+    {"build", cmd_build, "build an image on a Docker engine, streamed, with errors at the Dockerfile line"},
 };
 
 static void print_help(FILE *out)

@@ -17,5 +17,6 @@
 #include "hoist/doctor.h"
 #include "hoist/ignore.h"
 #include "hoist/context.h"
+#include "hoist/build.h"
 
 #endif

@@ -1,0 +1,338 @@
+/*
+ * build.c - hoist_build(): one call from options to a built image.
+ *
+ * Stages, in order, each finishing before the next starts so that a bad
+ * input never costs an upload:
+ *   1. resolve the context directory and the Dockerfile (-f is relative to
+ *      the caller's working directory, as with the docker CLI);
+ *   2. parse the Dockerfile (syntax errors: HOIST_EINPUT, nothing sent) and
+ *      build the step map used to put file:line on events and errors;
+ *   3. negotiate the API version and build the query (options newer than
+ *      it fail here) and the registry credentials header;
+ *   4. stream the context tar into POST /build while decoding the reply:
+ *      libcurl pulls the body straight from the context engine's tar
+ *      reader, so the context is never held in memory or written to disk;
+ *   5. report: image ID (and --iidfile), tags, steps run and cached.
+ */
+#include "hoist/build.h"
+#include "hoist/context.h"
+#include "hoist/dockerfile.h"
+#include "build/decoder.h"
+#include "build/json_stream.h"
+#include "build/query.h"
+#include "build/registry_auth.h"
+#include "common/cleanup.h"
+#include "engine/client_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define ERROR_BODY_KEEP 65536
+
+const char *hoist_build_event_kind_name(hoist_build_event_kind kind)
+{
+    switch (kind) {
+    case HOIST_EVENT_NOTE: return "note";
+    case HOIST_EVENT_UPLOAD: return "upload";
+    case HOIST_EVENT_STEP: return "step";
+    case HOIST_EVENT_STEP_CACHED: return "step-cached";
+    case HOIST_EVENT_LOG: return "log";
+    case HOIST_EVENT_PULL: return "pull";
+    case HOIST_EVENT_WARNING: return "warning";
+    case HOIST_EVENT_ERROR: return "error";
+    case HOIST_EVENT_IMAGE_ID: return "image-id";
+    case HOIST_EVENT_TAGGED: return "tagged";
+    }
+    return "unknown";
+}
+
+HOIST_DEFINE_FREEP(hoist_dockerfile, hoist_dockerfile_free)
+HOIST_DEFINE_FREEP(hoist_json_stream, hoist_json_stream_free)
+HOIST_DEFINE_FREEP(char, hoist_registry_header_free)
+HOIST_DEFINE_FREEP(hoist_context, hoist_context_free)
+HOIST_DEFINE_FREEP(hoist_context_tar, hoist_context_tar_free)
+
+/* State shared by the request callbacks; all run on the calling thread. */
+struct build_run {
+    const hoist_build_options *opts;
+    hoist_build_decoder decoder;
+    hoist_json_stream *stream;
+    hoist_context_tar *tar;
+    int tar_rc;
+    hoist_error tar_err;
+    unsigned long long bytes_sent;
+    bool body_done;
+    hoist_error stream_err;
+    int stream_rc;
+    double last_upload_event;
+    char error_body[ERROR_BODY_KEEP];
+    size_t error_body_len;
+};
+
+static int on_reply_bytes(const char *data, size_t len, void *user)
+{
+    struct build_run *run = user;
+    if (run->error_body_len < sizeof(run->error_body) - 1) {
+        size_t keep = sizeof(run->error_body) - 1 - run->error_body_len;
+        if (keep > len)
+            keep = len;
+        memcpy(run->error_body + run->error_body_len, data, keep);
+        run->error_body_len += keep;
+        run->error_body[run->error_body_len] = '\0';
+    }
+    if (run->stream_rc)
+        return 0;
+    run->stream_rc = hoist_json_stream_feed(run->stream, data, len, &run->stream_err);
+    return 0;
+}
+
+static int on_message(json_t *message, void *user)
+{
+    struct build_run *run = user;
+    hoist_build_decoder_message(&run->decoder, message);
+    return 0;
+}
+
+static void emit_upload(struct build_run *run, bool final)
+{
+    double now = hoist_monotonic_seconds();
+    if (!final && now - run->last_upload_event < 0.1)
+        return;
+    run->last_upload_event = now;
+    hoist_build_event ev = {.kind = HOIST_EVENT_UPLOAD, .current = (long long)run->bytes_sent,
+                            .total = final ? (long long)run->bytes_sent : -1,
+                            .text = final ? "context sent" : "sending context"};
+    hoist_build_decoder_emit(&run->decoder, &ev);
+}
+
+static size_t on_body(char *buf, size_t len, void *user)
+{
+    struct build_run *run = user;
+    if (run->body_done)
+        return 0;
+    size_t n = 0;
+    run->tar_rc = hoist_context_tar_read(run->tar, buf, len, &n, &run->tar_err);
+    if (run->tar_rc)
+        return HOIST_BODY_ABORT; /* a truncated context must not reach the daemon as complete */
+    run->bytes_sent += n;
+    run->body_done = n == 0;
+    emit_upload(run, n == 0);
+    return n;
+}
+
+static int on_cancel_poll(void *user)
+{
+    struct build_run *run = user;
+    return run->decoder.stop || (run->opts->cancel && *run->opts->cancel);
+}
+
+static void note(struct build_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct build_run *run, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    hoist_build_event ev = {.kind = HOIST_EVENT_NOTE, .text = text, .current = -1, .total = -1};
+    hoist_build_decoder_emit(&run->decoder, &ev);
+}
+
+static void on_context_note(const char *path, const char *message, void *user)
+{
+    struct build_run *run = user;
+    char text[1200];
+    snprintf(text, sizeof(text), "%s: %s", path, message);
+    hoist_build_event ev = {.kind = HOIST_EVENT_WARNING, .text = text, .current = -1, .total = -1};
+    hoist_build_decoder_emit(&run->decoder, &ev);
+}
+
+static int write_iidfile(const char *path, const char *id, hoist_error *err)
+{
+    char tmp[PATH_MAX + 16];
+    snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        hoist_error_set(err, HOIST_EFAILED, "cannot write the image ID file %s: %s", path, strerror(errno));
+        return hoist_error_hint(err, "check that the directory exists and is writable");
+    }
+    size_t n = strlen(id);
+    int ok = write(fd, id, n) == (ssize_t)n;
+    ok = (fchmod(fd, 0644) == 0) && ok;
+    ok = (close(fd) == 0) && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return hoist_error_set(err, HOIST_EFAILED, "cannot write the image ID file %s: %s", path, strerror(e));
+    }
+    return 0;
+}
+
+/* Steps in the order the classic builder numbers them: every instruction
+ * in file order (global ARGs first). ONBUILD triggers are not steps. */
+static hoist_step_source *step_map(const hoist_dockerfile *df, size_t *count)
+{
+    size_t n = hoist_dockerfile_instruction_count(df);
+    hoist_step_source *steps = calloc(n ? n : 1, sizeof(*steps));
+    if (!steps)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction(df, i);
+        snprintf(steps[i].keyword, sizeof(steps[i].keyword), "%s", ins->keyword);
+        steps[i].line = ins->range.start.line;
+        steps[i].end_line = ins->range.end.line;
+        /* range.end is exclusive: an instruction ending at column 1 of the next line */
+        if (ins->range.end.column <= 1 && steps[i].end_line > steps[i].line)
+            steps[i].end_line--;
+    }
+    *count = n;
+    return steps;
+}
+
+int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_build_result *result,
+                hoist_error *err)
+{
+    memset(result, 0, sizeof(*result));
+    if (!opts || opts->version != HOIST_BUILD_OPTIONS_VERSION)
+        return hoist_error_set(err, HOIST_EUSAGE, "hoist_build: options version mismatch");
+
+    double started = hoist_monotonic_seconds();
+    _cleanup_free_ struct build_run *run = calloc(1, sizeof(*run));
+    if (!run)
+        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+    run->opts = opts;
+
+    /* 1. context and Dockerfile */
+    hoist_context_options copts = HOIST_CONTEXT_OPTIONS_INIT;
+    copts.dockerfile = opts->dockerfile;
+    copts.on_note = on_context_note;
+    copts.note_user = run;
+    _cleanup_(hoist_context_freep) hoist_context *ctx = NULL;
+    int rc = hoist_context_open(&ctx, opts->context_dir && *opts->context_dir ? opts->context_dir : ".",
+                                &copts, err);
+    if (rc)
+        return rc;
+    const char *dockerfile_label = opts->dockerfile && *opts->dockerfile ? opts->dockerfile : "Dockerfile";
+
+    /* 2. parse */
+    hoist_df_parse_options popts = HOIST_DF_PARSE_OPTIONS_INIT;
+    popts.filename = dockerfile_label;
+    _cleanup_(hoist_dockerfile_freep) hoist_dockerfile *df = NULL;
+    rc = hoist_dockerfile_parse_file(hoist_context_dockerfile_path(ctx), &popts, &df, err);
+    if (rc)
+        return rc;
+    size_t step_count = 0;
+    _cleanup_free_ hoist_step_source *steps = step_map(df, &step_count);
+    if (!steps)
+        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+    hoist_build_decoder_init(&run->decoder, dockerfile_label, steps, step_count, opts->on_event, opts->user);
+
+    /* 3. context plan, query and credentials */
+    rc = hoist_client_negotiate(client, err);
+    if (rc)
+        return rc;
+    snprintf(result->api_version, sizeof(result->api_version), "%s", hoist_client_api_version(client));
+    _cleanup_free_ char *query = NULL;
+    rc = hoist_build_query(opts, hoist_context_dockerfile(ctx), result->api_version, &query, err);
+    if (rc)
+        return rc;
+    _cleanup_(hoist_registry_header_freep) char *auth_header = NULL;
+    rc = hoist_registry_config_header(opts->docker_config, opts->home, &auth_header, err);
+    if (rc)
+        return rc;
+    note(run, "context %s, Dockerfile %s, API %s", hoist_context_dir(ctx), dockerfile_label,
+         result->api_version);
+    if (hoist_context_ignore_file(ctx))
+        note(run, "ignore rules from %s", hoist_context_ignore_file(ctx));
+
+    /* 4. upload and decode */
+    _cleanup_(hoist_json_stream_freep) hoist_json_stream *stream = hoist_json_stream_new(on_message, run);
+    if (!stream)
+        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+    run->stream = stream;
+    const char *headers[] = {
+        /* also for gzip: the daemon detects the compression itself */
+        "Content-Type: application/x-tar",
+        auth_header,
+        NULL,
+    };
+    hoist_tar_options topts = HOIST_TAR_OPTIONS_INIT;
+    topts.gzip = opts->gzip;
+    _cleanup_(hoist_context_tar_freep) hoist_context_tar *tar = NULL;
+    rc = hoist_context_tar_new(&tar, ctx, &topts, err);
+    if (rc)
+        return rc;
+    run->tar = tar;
+    hoist_http_request req = {
+        .method = "POST",
+        .headers = headers,
+        .body_source = on_body,
+        .body_user = run,
+        .sink = on_reply_bytes,
+        .sink_user = run,
+        .cancel = on_cancel_poll,
+        .cancel_user = run,
+    };
+    _cleanup_(hoist_http_response_clear) hoist_http_response resp = {0};
+    hoist_error req_err = HOIST_ERROR_INIT;
+    int req_rc = hoist_client_request(client, query, &req, &resp, &req_err);
+    if (!run->stream_rc && !req_rc)
+        run->stream_rc = hoist_json_stream_finish(stream, &run->stream_err);
+    hoist_build_decoder_finish(&run->decoder);
+
+    result->seconds = hoist_monotonic_seconds() - started;
+    result->context_bytes = hoist_context_tar_bytes(tar);
+    result->context_entries = hoist_context_tar_entries(tar);
+    result->steps_total = run->decoder.step_total;
+    result->steps_run = run->decoder.steps_run;
+    result->steps_cached = run->decoder.steps_cached;
+
+    /* 5. outcome, most specific cause first */
+    if (req_rc == HOIST_EINTERRUPTED || (opts->cancel && *opts->cancel) || run->decoder.stop) {
+        hoist_error_set(err, HOIST_EINTERRUPTED, "build cancelled%s%s", run->decoder.step ? " during " : "",
+                        run->decoder.step ? run->decoder.step_text : "");
+        return hoist_error_hint(err, "the connection was closed, which stops the build on the daemon");
+    }
+    if (run->tar_rc) {
+        *err = run->tar_err;
+        return hoist_error_prefix(err, "sending the build context");
+    }
+    if (resp.status >= 300 || (req_rc && resp.status >= 400)) {
+        hoist_http_response fake = resp;
+        fake.body = run->error_body;
+        fake.body_len = run->error_body_len;
+        rc = hoist_http_error_from_response(&fake, "POST /build", client, err);
+        fake.body = NULL;
+        return rc;
+    }
+    if (req_rc)
+        return *err = req_err, req_rc;
+    if (run->decoder.failed) {
+        hoist_error_set(err, HOIST_EFAILED, "%s", run->decoder.error_message);
+        if (run->decoder.error_line)
+            hoist_error_at(err, dockerfile_label, run->decoder.error_line, 0);
+        return hoist_error_hint(err, "the build stopped at this instruction; its output above says why");
+    }
+    if (run->stream_rc)
+        return *err = run->stream_err, run->stream_rc;
+    if (!run->decoder.image_id[0]) {
+        hoist_error_set(err, HOIST_EFAILED, "the daemon finished the build without reporting an image ID");
+        return hoist_error_hint(err, "check the daemon's log; the build output above may say more");
+    }
+    snprintf(result->image_id, sizeof(result->image_id), "%s", run->decoder.image_id);
+    for (size_t i = 0; i < run->decoder.tag_count; i++)
+        snprintf(result->tags[i], sizeof(result->tags[i]), "%s", run->decoder.tags[i]);
+    result->tag_count = run->decoder.tag_count;
+    if (opts->iidfile && *opts->iidfile) {
+        rc = write_iidfile(opts->iidfile, result->image_id, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}

@@ -1,0 +1,198 @@
+/*
+ * build_render.c - renderers for build events.
+ *
+ * Every renderer reads the same event model, whichever engine produced it.
+ * Human output goes to stderr so that stdout stays clean for scripts (the
+ * image ID with -q, the event stream with --progress json). The JSON
+ * schema is documented in docs/build-events.md; keep the two in step.
+ */
+#include "build_render.h"
+#include "cli.h"
+
+#include <jansson.h>
+#include <string.h>
+#include <time.h>
+
+void build_renderer_init(build_renderer *r, render_mode mode)
+{
+    memset(r, 0, sizeof(*r));
+    r->mode = mode;
+    r->out = mode == RENDER_JSON ? stdout : stderr;
+    r->color = mode == RENDER_TTY && cli_use_color(stderr);
+}
+
+static void human_size(double bytes, char *buf, size_t size)
+{
+    const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+    while (bytes >= 1024 && u < 4) {
+        bytes /= 1024;
+        u++;
+    }
+    snprintf(buf, size, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
+}
+
+static void json_event(build_renderer *r, const hoist_build_event *ev)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "type", json_string(hoist_build_event_kind_name(ev->kind)));
+    json_object_set_new(o, "elapsed", json_real(ev->elapsed));
+    if (ev->text)
+        json_object_set_new(o, "text", json_string(ev->text));
+    if (ev->id)
+        json_object_set_new(o, "id", json_string(ev->id));
+    if (ev->step > 0) {
+        json_object_set_new(o, "step", json_integer(ev->step));
+        json_object_set_new(o, "steps", json_integer(ev->step_total));
+    }
+    if (ev->keyword && (ev->kind == HOIST_EVENT_STEP || ev->kind == HOIST_EVENT_STEP_CACHED ||
+                        ev->kind == HOIST_EVENT_ERROR))
+        json_object_set_new(o, "keyword", json_string(ev->keyword));
+    if (ev->file && ev->line > 0) {
+        json_object_set_new(o, "file", json_string(ev->file));
+        json_object_set_new(o, "line", json_integer(ev->line));
+        json_object_set_new(o, "end_line", json_integer(ev->end_line > 0 ? ev->end_line : ev->line));
+    }
+    if (ev->current >= 0)
+        json_object_set_new(o, "current", json_integer(ev->current));
+    if (ev->total >= 0)
+        json_object_set_new(o, "total", json_integer(ev->total));
+    json_dumpf(o, r->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    fputc('\n', r->out);
+    fflush(r->out);
+    json_decref(o);
+}
+
+static void end_upload_line(build_renderer *r)
+{
+    if (r->upload_line) {
+        fputc('\n', r->out);
+        r->upload_line = false;
+    }
+}
+
+int build_render_event(const hoist_build_event *ev, void *user)
+{
+    build_renderer *r = user;
+    if (r->mode == RENDER_QUIET)
+        return 0;
+    if (r->mode == RENDER_JSON) {
+        json_event(r, ev);
+        return 0;
+    }
+    const char *bold = r->color ? "\033[1m" : "";
+    const char *dim = r->color ? "\033[2m" : "";
+    const char *yellow = r->color ? "\033[33m" : "";
+    const char *reset = r->color ? "\033[0m" : "";
+    char size[32];
+    switch (ev->kind) {
+    case HOIST_EVENT_NOTE:
+        end_upload_line(r);
+        fprintf(r->out, "%shoist: %s%s\n", dim, ev->text, reset);
+        break;
+    case HOIST_EVENT_UPLOAD:
+        human_size((double)ev->current, size, sizeof(size));
+        if (r->mode == RENDER_TTY) {
+            double rate = ev->elapsed > 0.01 ? ev->current / ev->elapsed : 0;
+            char rate_text[32];
+            human_size(rate, rate_text, sizeof(rate_text));
+            fprintf(r->out, "\r\033[Khoist: %s %s (%s/s)", ev->text, size, rate_text);
+            r->upload_line = true;
+            if (ev->total >= 0)
+                end_upload_line(r);
+        } else if (ev->total >= 0) {
+            fprintf(r->out, "hoist: context sent: %s\n", size);
+        }
+        break;
+    case HOIST_EVENT_STEP:
+        end_upload_line(r);
+        fprintf(r->out, "%sStep %d/%d : %s%s", bold, ev->step, ev->step_total, ev->text, reset);
+        if (ev->file && ev->line > 0)
+            fprintf(r->out, "  %s(%s:%d)%s", dim, ev->file, ev->line, reset);
+        fputc('\n', r->out);
+        break;
+    case HOIST_EVENT_STEP_CACHED:
+        fprintf(r->out, " %s---> cached%s\n", dim, reset);
+        break;
+    case HOIST_EVENT_LOG:
+        fprintf(r->out, "%s\n", ev->text);
+        break;
+    case HOIST_EVENT_PULL:
+        if (ev->id)
+            fprintf(r->out, "%s: %s\n", ev->id, ev->text);
+        else
+            fprintf(r->out, "%s\n", ev->text);
+        break;
+    case HOIST_EVENT_WARNING:
+        end_upload_line(r);
+        fprintf(r->out, "%swarning:%s %s\n", yellow, reset, ev->text);
+        break;
+    case HOIST_EVENT_ERROR:
+        break; /* reported once, with its location, by build_render_failure */
+    case HOIST_EVENT_IMAGE_ID:
+        break;
+    case HOIST_EVENT_TAGGED:
+        fprintf(r->out, "Successfully tagged %s\n", ev->text);
+        break;
+    }
+    fflush(r->out);
+    return 0;
+}
+
+void build_render_result(build_renderer *r, const hoist_build_result *res)
+{
+    char size[32];
+    human_size((double)res->context_bytes, size, sizeof(size));
+    if (r->mode == RENDER_QUIET) {
+        printf("%s\n", res->image_id);
+        return;
+    }
+    if (r->mode == RENDER_JSON) {
+        json_t *o = json_object();
+        json_object_set_new(o, "type", json_string("result"));
+        json_object_set_new(o, "image_id", json_string(res->image_id));
+        json_t *tags = json_array();
+        for (size_t i = 0; i < res->tag_count; i++)
+            json_array_append_new(tags, json_string(res->tags[i]));
+        json_object_set_new(o, "tags", tags);
+        json_object_set_new(o, "seconds", json_real(res->seconds));
+        json_object_set_new(o, "context_bytes", json_integer((json_int_t)res->context_bytes));
+        json_object_set_new(o, "context_entries", json_integer((json_int_t)res->context_entries));
+        json_object_set_new(o, "steps", json_integer(res->steps_total));
+        json_object_set_new(o, "steps_run", json_integer(res->steps_run));
+        json_object_set_new(o, "steps_cached", json_integer(res->steps_cached));
+        json_object_set_new(o, "api_version", json_string(res->api_version));
+        json_dumpf(o, r->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        fputc('\n', r->out);
+        json_decref(o);
+        return;
+    }
+    end_upload_line(r);
+    fprintf(r->out, "hoist: built %s in %.1fs (context %s, %llu entries; %d steps: %d run, %d cached)\n",
+            res->image_id, res->seconds, size, (unsigned long long)res->context_entries,
+            res->steps_total, res->steps_run, res->steps_cached);
+    for (size_t i = 0; i < res->tag_count; i++)
+        fprintf(r->out, "hoist: tagged %s\n", res->tags[i]);
+}
+
+void build_render_failure(build_renderer *r, const hoist_error *err, const hoist_build_result *res)
+{
+    if (r->mode == RENDER_JSON) {
+        json_t *o = json_object();
+        json_object_set_new(o, "type", json_string("failed"));
+        json_object_set_new(o, "exit_code", json_integer(err->code));
+        json_object_set_new(o, "message", json_string(err->message));
+        if (err->hint[0])
+            json_object_set_new(o, "hint", json_string(err->hint));
+        if (err->file[0])
+            json_object_set_new(o, "file", json_string(err->file));
+        if (err->line > 0)
+            json_object_set_new(o, "line", json_integer(err->line));
+        json_object_set_new(o, "seconds", json_real(res->seconds));
+        json_dumpf(o, r->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        fputc('\n', r->out);
+        json_decref(o);
+    }
+    end_upload_line(r);
+    cli_report("build", err);
+}

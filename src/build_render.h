@@ -1,0 +1,32 @@
+/*
+ * build_render.h - how `hoist build` shows build events: plain lines, an
+ * interactive terminal view, one JSON object per line, or nothing.
+ */
+#ifndef HOIST_BUILD_RENDER_H
+#define HOIST_BUILD_RENDER_H
+
+#include <stdio.h>
+#include "hoist/hoist.h"
+
+typedef enum render_mode {
+    RENDER_PLAIN,
+    RENDER_TTY,
+    RENDER_JSON,
+    RENDER_QUIET,
+} render_mode;
+
+typedef struct build_renderer {
+    render_mode mode;
+    FILE *out;          /* events (stdout for json, stderr otherwise) */
+    bool color;
+    bool upload_line;   /* TTY: an upload progress line is showing */
+    double upload_started;
+} build_renderer;
+
+void build_renderer_init(build_renderer *r, render_mode mode);
+/* hoist_build_event_fn */
+int build_render_event(const hoist_build_event *event, void *user);
+void build_render_result(build_renderer *r, const hoist_build_result *result);
+void build_render_failure(build_renderer *r, const hoist_error *err, const hoist_build_result *result);
+
+#endif

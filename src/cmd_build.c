@@ -1,0 +1,251 @@
+/*
+ * cmd_build.c - `hoist build [PATH] [-f DOCKERFILE] [options]`
+ *
+ * Flags follow `docker build` where the meaning is the same. The command
+ * resolves the endpoint, connects, hands everything to hoist_build() and
+ * renders its events. SIGINT/SIGTERM set a flag the library polls: it
+ * closes the connection (the daemon then stops the build and, with
+ * forcerm, removes the container) and the command exits 130.
+ */
+#include "cli.h"
+#include "build_render.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_LIST 64
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+        "usage: hoist build [PATH] [-f DOCKERFILE] [options]\n\n"
+        "Build an image from PATH (default .) on a Docker engine.\n\n"
+        "  -f, --file PATH          Dockerfile (relative to the current directory; default PATH/Dockerfile)\n"
+        "  -t, --tag NAME[:TAG]     tag the image (repeatable)\n"
+        "      --build-arg K[=V]    build-time variable (K alone: from the environment)\n"
+        "      --label K=V          image label (repeatable)\n"
+        "      --target STAGE       build up to this stage\n"
+        "      --platform OS/ARCH   target platform\n"
+        "      --network MODE       network for RUN: default, none, host, or a network name\n"
+        "      --no-cache           do not use the build cache\n"
+        "      --pull               always try to pull newer base images\n"
+        "      --cache-from IMAGE   image to use as cache source (repeatable)\n"
+        "      --add-host HOST:IP   extra /etc/hosts entry (repeatable)\n"
+        "      --shm-size SIZE      size of /dev/shm (e.g. 64m)\n"
+        "  -m, --memory SIZE        memory limit for RUN (e.g. 512m)\n"
+        "      --iidfile FILE       write the image ID to FILE\n"
+        "  -q, --quiet              print only the image ID\n"
+        "      --gzip               compress the context upload\n"
+        "      --progress MODE      auto, plain, json or quiet (default auto)\n"
+        "      --engine ENGINE      api (default)\n"
+        "  -H, --host HOST          daemon to use (default: DOCKER_HOST, docker context, local socket)\n"
+        "      --context NAME       docker context to use\n\n"
+        "Exit status: 0 built, 1 the build failed, 2 usage, 3 engine not usable,\n"
+        "4 invalid Dockerfile or context, 130 interrupted.\n");
+}
+
+/* "512", "64k", "64m", "1g" (also kb, mb, gb; case-insensitive) to bytes. */
+static int parse_size(const char *text, long long *out)
+{
+    char *end;
+    errno = 0;
+    double value = strtod(text, &end);
+    if (errno || end == text || value < 0)
+        return -1;
+    long long mult = 1;
+    switch (tolower((unsigned char)*end)) {
+    case '\0': break;
+    case 'b': mult = 1; end++; break;
+    case 'k': mult = 1LL << 10; end++; break;
+    case 'm': mult = 1LL << 20; end++; break;
+    case 'g': mult = 1LL << 30; end++; break;
+    default: return -1;
+    }
+    if (mult > 1 && tolower((unsigned char)*end) == 'b')
+        end++;
+    if (*end)
+        return -1;
+    *out = (long long)(value * (double)mult);
+    return 0;
+}
+
+struct list {
+    const char *items[MAX_LIST];
+    size_t count;
+};
+
+static int list_add(struct list *l, const char *flag, const char *value)
+{
+    if (l->count >= MAX_LIST)
+        return cli_usage_error("build", "too many %s options (at most %d)", flag, MAX_LIST);
+    l->items[l->count++] = value;
+    return 0;
+}
+
+static void client_freep(hoist_client **c)
+{
+    hoist_client_free(*c);
+}
+
+int cmd_build(int argc, char **argv)
+{
+    enum { O_BUILD_ARG = 256, O_LABEL, O_TARGET, O_PLATFORM, O_NETWORK, O_NO_CACHE, O_PULL, O_CACHE_FROM,
+           O_ADD_HOST, O_SHM, O_IIDFILE, O_GZIP, O_PROGRESS, O_ENGINE, O_CONTEXT };
+    static const struct option long_opts[] = {
+        {"file", required_argument, NULL, 'f'},
+        {"tag", required_argument, NULL, 't'},
+        {"build-arg", required_argument, NULL, O_BUILD_ARG},
+        {"label", required_argument, NULL, O_LABEL},
+        {"target", required_argument, NULL, O_TARGET},
+        {"platform", required_argument, NULL, O_PLATFORM},
+        {"network", required_argument, NULL, O_NETWORK},
+        {"no-cache", no_argument, NULL, O_NO_CACHE},
+        {"pull", no_argument, NULL, O_PULL},
+        {"cache-from", required_argument, NULL, O_CACHE_FROM},
+        {"add-host", required_argument, NULL, O_ADD_HOST},
+        {"shm-size", required_argument, NULL, O_SHM},
+        {"memory", required_argument, NULL, 'm'},
+        {"iidfile", required_argument, NULL, O_IIDFILE},
+        {"quiet", no_argument, NULL, 'q'},
+        {"gzip", no_argument, NULL, O_GZIP},
+        {"progress", required_argument, NULL, O_PROGRESS},
+        {"engine", required_argument, NULL, O_ENGINE},
+        {"host", required_argument, NULL, 'H'},
+        {"context", required_argument, NULL, O_CONTEXT},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    hoist_build_options opts = HOIST_BUILD_OPTIONS_INIT;
+    hoist_endpoint_options eopts = HOIST_ENDPOINT_OPTIONS_INIT;
+    hoist_endpoint_options_from_env(&eopts);
+    struct list tags = {0}, args = {0}, labels = {0}, cache_from = {0}, hosts = {0};
+    const char *progress = "auto";
+    int rc;
+
+    optind = 1;
+    opterr = 0;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "f:t:m:qH:h", long_opts, NULL)) != -1) {
+        switch (ch) {
+        case 'f': opts.dockerfile = optarg; break;
+        case 't': if ((rc = list_add(&tags, "-t", optarg))) return rc; break;
+        case O_BUILD_ARG: if ((rc = list_add(&args, "--build-arg", optarg))) return rc; break;
+        case O_LABEL:
+            if (!strchr(optarg, '='))
+                return cli_usage_error("build", "--label '%s' must be KEY=VALUE", optarg);
+            if ((rc = list_add(&labels, "--label", optarg))) return rc;
+            break;
+        case O_TARGET: opts.target = optarg; break;
+        case O_PLATFORM: opts.platform = optarg; break;
+        case O_NETWORK: opts.network = optarg; break;
+        case O_NO_CACHE: opts.no_cache = true; break;
+        case O_PULL: opts.pull = true; break;
+        case O_CACHE_FROM: if ((rc = list_add(&cache_from, "--cache-from", optarg))) return rc; break;
+        case O_ADD_HOST:
+            if (!strchr(optarg, ':'))
+                return cli_usage_error("build", "--add-host '%s' must be HOST:IP", optarg);
+            if ((rc = list_add(&hosts, "--add-host", optarg))) return rc;
+            break;
+        case O_SHM:
+            if (parse_size(optarg, &opts.shm_size) < 0)
+                return cli_usage_error("build", "--shm-size '%s' is not a size (e.g. 64m)", optarg);
+            break;
+        case 'm':
+            if (parse_size(optarg, &opts.memory) < 0)
+                return cli_usage_error("build", "--memory '%s' is not a size (e.g. 512m)", optarg);
+            break;
+        case O_IIDFILE: opts.iidfile = optarg; break;
+        case 'q': opts.quiet = true; progress = "quiet"; break;
+        case O_GZIP: opts.gzip = true; break;
+        case O_PROGRESS: progress = optarg; break;
+        case O_ENGINE:
+            if (strcmp(optarg, "api") != 0)
+                return cli_usage_error("build", "--engine '%s': only 'api' is available in this build", optarg);
+            break;
+        case 'H': eopts.host_flag = optarg; break;
+        case O_CONTEXT: eopts.context_flag = optarg; break;
+        case 'h': usage(stdout); return 0;
+        default:
+            return cli_usage_error("build", "unknown option or missing value: '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind > 1)
+        return cli_usage_error("build", "expected at most one PATH, got '%s' and '%s'", argv[optind],
+                               argv[optind + 1]);
+    if (optind < argc)
+        opts.context_dir = argv[optind];
+    if (eopts.host_flag && eopts.context_flag)
+        return cli_usage_error("build", "give either -H/--host or --context, not both");
+
+    render_mode mode;
+    if (!strcmp(progress, "plain"))
+        mode = RENDER_PLAIN;
+    else if (!strcmp(progress, "json"))
+        mode = RENDER_JSON;
+    else if (!strcmp(progress, "quiet"))
+        mode = RENDER_QUIET;
+    else if (!strcmp(progress, "auto"))
+        mode = cli_use_color(stderr) || isatty(STDERR_FILENO) ? RENDER_TTY : RENDER_PLAIN;
+    else
+        return cli_usage_error("build", "--progress '%s': use auto, plain, json or quiet", progress);
+
+    opts.tags = tags.items;
+    opts.tag_count = tags.count;
+    opts.build_args = args.items;
+    opts.build_arg_count = args.count;
+    opts.labels = labels.items;
+    opts.label_count = labels.count;
+    opts.cache_from = cache_from.items;
+    opts.cache_from_count = cache_from.count;
+    opts.add_hosts = hosts.items;
+    opts.add_host_count = hosts.count;
+    opts.docker_config = getenv("DOCKER_CONFIG");
+    opts.home = getenv("HOME");
+
+    build_renderer renderer;
+    build_renderer_init(&renderer, mode);
+    opts.on_event = build_render_event;
+    opts.user = &renderer;
+    opts.cancel = &interrupted;
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    hoist_error err = HOIST_ERROR_INIT;
+    hoist_build_result result;
+    memset(&result, 0, sizeof(result));
+    hoist_endpoint endpoint;
+    if ((rc = hoist_endpoint_resolve(&eopts, &endpoint, &err)))
+        return build_render_failure(&renderer, &err, &result), rc;
+    hoist_client_options copts = HOIST_CLIENT_OPTIONS_INIT;
+    copts.endpoint = &endpoint;
+    copts.api_version_pin = getenv("DOCKER_API_VERSION");
+    __attribute__((cleanup(client_freep))) hoist_client *client = NULL;
+    if ((rc = hoist_client_new(&copts, &client, &err)))
+        return build_render_failure(&renderer, &err, &result), rc;
+
+    rc = hoist_build(client, &opts, &result, &err);
+    if (rc) {
+        build_render_failure(&renderer, &err, &result);
+        return rc;
+    }
+    build_render_result(&renderer, &result);
+    return 0;
+}
