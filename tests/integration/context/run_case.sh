@@ -17,7 +17,7 @@ id=$(DOCKER_BUILDKIT=0 docker build -q --no-cache --rm --network none "$work/ctx
 brc=$?
 if [ $hrc != 0 ] || [ $brc != 0 ]; then
   [ -n "$id" ] && docker rmi -f "$id" >/dev/null 2>&1
-  if [ $hrc != 0 ] && [ $brc != 0 ]; then echo "ok $n (both refused)"; exit 0; fi
+  if [ $hrc != 0 ] && [ $brc != 0 ]; then echo "ok $n (both refused)"; rm -rf "$work"; exit 0; fi
   echo "FAIL $n: hoist exit $hrc, docker build exit $brc"
   sed 's/^/  hoist: /' "$work/hoist.err"; sed 's/^/  docker: /' "$work/build.err"
   exit 1
