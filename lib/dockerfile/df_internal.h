@@ -72,6 +72,10 @@ int df_validate_instruction(const hoist_dockerfile *df, const hoist_df_instructi
  * Used by COPY/ADD destination checks. */
 bool df_word_is_heredoc(const char *word);
 
+/* The documented JSON of a document (json_out.c); caller json_decref()s. */
+struct json_t;
+struct json_t *df_dockerfile_json(const hoist_dockerfile *df);
+
 /* Levenshtein-based suggestion among candidates; NULL when nothing is close. */
 const char *df_suggest(const char *word, const char *const *candidates, size_t n);
 

@@ -94,7 +94,6 @@ static json_t *instruction_json(const hoist_df_instruction *ins)
     return o;
 }
 
-json_t *df_dockerfile_json(const hoist_dockerfile *df);
 json_t *df_dockerfile_json(const hoist_dockerfile *df)
 {
     json_t *root = json_object();

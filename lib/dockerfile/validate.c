@@ -125,15 +125,28 @@ static int parse_flags(const hoist_df_instruction *ins, const flag_spec *specs, 
     return 0;
 }
 
+static void syntax_hint(hoist_error *err, const hoist_df_instruction *ins, const char *prefix)
+{
+    char lower[32];
+    snprintf(lower, sizeof(lower), "%s", ins->keyword);
+    for (char *p = lower; *p; p++)
+        *p = df_ascii_lower(*p);
+    hoist_error_hint(err, "%s%ssee https://docs.docker.com/reference/dockerfile/#%s", prefix ? prefix : "",
+                     prefix ? "; " : "", lower);
+}
+
 static int err_at_least_one(hoist_error *err, const hoist_df_instruction *ins)
 {
-    return fail(err, NULL, "%s requires at least one argument", ins->keyword);
+    fail(err, NULL, "%s requires at least one argument", ins->keyword);
+    syntax_hint(err, ins, NULL);
+    return HOIST_EINPUT;
 }
 
 static int err_exactly_one(hoist_error *err, const hoist_df_instruction *ins)
 {
-    return fail(err, ins->arg_count > 1 ? "quote the value if it contains spaces" : NULL,
-                "%s requires exactly one argument", ins->keyword);
+    fail(err, NULL, "%s requires exactly one argument", ins->keyword);
+    syntax_hint(err, ins, ins->arg_count > 1 ? "quote the value if it contains spaces" : "give it one value");
+    return HOIST_EINPUT;
 }
 
 /* time.ParseDuration; returns false on syntax error. Result in ns. */

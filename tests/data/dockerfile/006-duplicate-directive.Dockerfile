@@ -1,0 +1,3 @@
+# syntax=a/b
+# syntax=c/d
+FROM alpine

@@ -1,0 +1,2 @@
+# check=skip=JSONArgsRecommended
+FROM alpine

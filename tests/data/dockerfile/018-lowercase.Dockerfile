@@ -1,0 +1,3 @@
+from alpine as base
+run echo lower
+copy a b

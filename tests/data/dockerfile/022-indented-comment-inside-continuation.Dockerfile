@@ -1,0 +1,4 @@
+FROM a
+RUN apk add \
+    # curl \
+    git

@@ -1,0 +1,6 @@
+# one
+
+# two
+
+FROM a
+# after

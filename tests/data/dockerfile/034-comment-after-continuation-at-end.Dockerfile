@@ -1,0 +1,4 @@
+FROM a
+RUN echo \
+# c1
+# c2

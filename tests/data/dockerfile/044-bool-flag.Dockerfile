@@ -1,0 +1,2 @@
+FROM a
+COPY --link --chmod=644 a b

@@ -1,0 +1,4 @@
+FROM a
+RUN --mount=type=cache,target=/root/.cache \
+    --mount=type=bind,source=go.sum,target=go.sum \
+    go build ./...

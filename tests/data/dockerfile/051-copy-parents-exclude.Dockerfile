@@ -1,0 +1,2 @@
+FROM a
+COPY --parents --exclude=*.md --exclude=docs ./x/ /dst/

@@ -1,0 +1,2 @@
+FROM a
+HEALTHCHECK --timeout=abc CMD true

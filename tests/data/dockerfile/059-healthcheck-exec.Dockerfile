@@ -1,0 +1,2 @@
+FROM a
+HEALTHCHECK --interval=5m CMD ["curl", "-f", "http://x/"]

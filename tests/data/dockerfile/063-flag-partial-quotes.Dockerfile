@@ -1,0 +1,2 @@
+FROM a
+COPY --chown='ap'p:"g r" a b

@@ -1,0 +1,3 @@
+FROM a
+ENTRYPOINT ["/bin/sh", "-c"]
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]

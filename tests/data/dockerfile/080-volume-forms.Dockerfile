@@ -1,0 +1,3 @@
+FROM a
+VOLUME ["/data", "/logs"]
+VOLUME /a /b

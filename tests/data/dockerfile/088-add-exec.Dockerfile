@@ -1,0 +1,2 @@
+FROM a
+ADD ["https://example.com/x.tgz", "/opt/"]

@@ -1,0 +1,2 @@
+FROM a
+RUN ["sh", "-c", "echo a\nb"]

@@ -1,0 +1,4 @@
+ARG BASE=alpine:3.20
+FROM $BASE
+ARG NAME
+ARG A=1 B C="x y"

@@ -1,0 +1,2 @@
+FROM a
+ENV KEY	value	with tab

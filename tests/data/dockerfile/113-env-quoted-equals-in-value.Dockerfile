@@ -1,0 +1,2 @@
+FROM a
+ENV URL="http://x/?a=b" X=y=z

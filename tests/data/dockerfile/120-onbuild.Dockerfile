@@ -1,0 +1,3 @@
+FROM a
+ONBUILD RUN echo triggered
+ONBUILD COPY --from=b . /app

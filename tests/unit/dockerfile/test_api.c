@@ -1,0 +1,370 @@
+/*
+ * test_api.c - the public Dockerfile API beyond the corpus: positions,
+ * errors with file:line:col and hints, stages and image references, ARG/ENV
+ * scoping, COPY --from resolution, --target graphs, building documents.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "hoist/dockerfile.h"
+
+static hoist_dockerfile *parse_ok(const char *src)
+{
+    hoist_dockerfile *df = NULL;
+    hoist_error err = HOIST_ERROR_INIT;
+    int rc = hoist_dockerfile_parse(src, strlen(src), NULL, &df, &err);
+    if (rc)
+        fprintf(stderr, "unexpected: %d:%d %s\n", err.line, err.column, err.message);
+    assert_int_equal(rc, 0);
+    return df;
+}
+
+static void test_positions(void **state)
+{
+    (void)state;
+    hoist_dockerfile *df = parse_ok("FROM alpine\n\n  RUN --mount=type=cache,target=/x \\\n    echo \"a\" \\\n  b\nCOPY [\"a\", \"b c\", \"/d/\"]\n");
+    const hoist_df_instruction *run = hoist_dockerfile_instruction(df, 1);
+    assert_int_equal(run->range.start.line, 3);
+    assert_int_equal(run->range.end.line, 5);
+    assert_int_equal(run->keyword_range.start.column, 3);
+    assert_int_equal(run->flags[0].range.start.line, 3);
+    assert_int_equal(run->flags[0].range.start.column, 7);
+    assert_string_equal(run->flags[0].name, "mount");
+    assert_string_equal(run->flags[0].value, "type=cache,target=/x");
+    assert_int_equal(run->raw_args_range.start.line, 4);
+    assert_int_equal(run->raw_args_range.start.column, 5);
+    assert_int_equal(run->raw_args_range.end.line, 5);
+    assert_string_equal(run->raw_args, "echo \"a\"   b");
+    const hoist_df_instruction *copy = hoist_dockerfile_instruction(df, 2);
+    assert_int_equal(copy->form, HOIST_DF_FORM_EXEC);
+    assert_int_equal(copy->arg_count, 3);
+    assert_string_equal(copy->args[1].value, "b c");
+    assert_int_equal(copy->args[1].range.start.column, 12);
+    assert_int_equal(copy->args[1].range.end.column, 17);
+    hoist_dockerfile_free(df);
+}
+
+static void expect_error(const char *src, int line, const char *msg)
+{
+    hoist_dockerfile *df = NULL;
+    hoist_error err = HOIST_ERROR_INIT;
+    hoist_df_parse_options o = HOIST_DF_PARSE_OPTIONS_INIT;
+    o.filename = "Dockerfile.test";
+    int rc = hoist_dockerfile_parse(src, strlen(src), &o, &df, &err);
+    if (rc != HOIST_EINPUT || err.line != line || !strstr(err.message, msg))
+        fprintf(stderr, "want %d:%s got rc=%d %d: %s\n", line, msg, rc, err.line, err.message);
+    assert_int_equal(rc, HOIST_EINPUT);
+    assert_int_equal(err.line, line);
+    assert_non_null(strstr(err.message, msg));
+    assert_string_equal(err.file, "Dockerfile.test");
+    assert_true(err.column >= 1);
+    assert_true(err.hint[0] != 0);
+    assert_null(df);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    expect_error("", 1, "file with no instructions");
+    expect_error("# only a comment\n\n", 2, "file with no instructions");
+    expect_error("FROM a\nRUNN x\n", 2, "unknown instruction: RUNN");
+    expect_error("RUN x\n", 1, "no build stage");
+    expect_error("ARG A=1\n", 1, "no stages");
+    expect_error("# escape=x\nFROM a\n", 1, "invalid escape token");
+    expect_error("# escape=`\n# escape=\\\nFROM a\n", 2, "only one escape parser directive");
+    expect_error("FROM a\nRUN <<EOF\nnever ends\n", 2, "unterminated heredoc");
+    expect_error("FROM a\nENV\n", 2, "ENV requires at least one argument");
+    expect_error("FROM a\nCOPY --chmod 644 x /y\n", 2, "missing a value on flag: chmod");
+    expect_error("FROM a\nCOPY --frm=x a b\n", 2, "unknown flag: frm");
+    expect_error("FROM\n", 1, "FROM requires either one or three arguments");
+    expect_error("FROM a AS 1x\n", 1, "invalid name for build stage");
+    expect_error("FROM a\nCMD [1]\n", 2, "arrays must be comprised of strings only");
+    expect_error("FROM a\nSHELL /bin/sh -c\n", 2, "SHELL requires the arguments to be in JSON form");
+}
+
+static void test_unknown_hint(void **state)
+{
+    (void)state;
+    hoist_dockerfile *df = NULL;
+    hoist_error err = HOIST_ERROR_INIT;
+    assert_int_equal(hoist_dockerfile_parse("FROM a\nCOPPY x y\n", 18, NULL, &df, &err), HOIST_EINPUT);
+    assert_non_null(strstr(err.hint, "COPY"));
+    assert_int_equal(err.column, 1);
+}
+
+static void test_image_ref(void **state)
+{
+    (void)state;
+    struct { const char *in, *reg, *repo, *tag, *digest; } ok[] = {
+        {"golang", "docker.io", "library/golang", NULL, NULL},
+        {"golang:1.22-alpine", "docker.io", "library/golang", "1.22-alpine", NULL},
+        {"user/app:v1", "docker.io", "user/app", "v1", NULL},
+        {"ghcr.io/o/r/x:tag", "ghcr.io", "o/r/x", "tag", NULL},
+        {"localhost:5000/app", "localhost:5000", "app", NULL, NULL},
+        {"localhost/app:1", "localhost", "app", "1", NULL},
+        {"index.docker.io/library/busybox", "docker.io", "library/busybox", NULL, NULL},
+        {"alpine@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "docker.io",
+         "library/alpine", NULL, "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"},
+        {"a/b:c@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "docker.io", "a/b", "c",
+         "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"},
+    };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        hoist_image_ref *r = NULL;
+        hoist_error err = HOIST_ERROR_INIT;
+        assert_int_equal(hoist_image_ref_parse(ok[i].in, &r, &err), 0);
+        assert_string_equal(r->registry, ok[i].reg);
+        assert_string_equal(r->repository, ok[i].repo);
+        if (ok[i].tag)
+            assert_string_equal(r->tag, ok[i].tag);
+        else
+            assert_null(r->tag);
+        if (ok[i].digest)
+            assert_string_equal(r->digest, ok[i].digest);
+        else
+            assert_null(r->digest);
+        hoist_image_ref_free(r);
+    }
+    const char *bad[] = {"", "Upper:tag", "user/Upper", "alpine:", "a//b", "-a", "alpine@sha256:123", "a:b:c"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        hoist_image_ref *r = NULL;
+        hoist_error err = HOIST_ERROR_INIT;
+        if (hoist_image_ref_parse(bad[i], &r, &err) == 0)
+            fprintf(stderr, "accepted bad ref %s\n", bad[i]);
+        assert_int_equal(hoist_image_ref_parse(bad[i], &r, &err), HOIST_EINPUT);
+    }
+}
+
+static const char *multi =
+    "ARG GO=1.22\n"
+    "ARG BASE=alpine\n"
+    "FROM golang:${GO}-alpine AS build\n"
+    "ARG GO\n"
+    "ENV CGO_ENABLED=0 DIR=/src\n"
+    "WORKDIR $DIR\n"
+    "RUN go build\n"
+    "FROM build AS test\n"
+    "RUN go test\n"
+    "FROM ${BASE}:3.20 AS tools\n"
+    "FROM --platform=$BUILDPLATFORM scratch\n"
+    "ARG TARGETARCH\n"
+    "COPY --from=build /src/app /app\n"
+    "RUN --mount=type=bind,from=tools,target=/t true\n";
+
+static void test_stages(void **state)
+{
+    (void)state;
+    hoist_dockerfile *df = parse_ok(multi);
+    const hoist_df_stage *st;
+    size_t n;
+    hoist_error err = HOIST_ERROR_INIT;
+    hoist_df_eval_options eo = HOIST_DF_EVAL_OPTIONS_INIT;
+    eo.build_platform = "linux/amd64";
+    eo.target_platform = "linux/arm64";
+    assert_int_equal(hoist_dockerfile_stages(df, &eo, &st, &n, &err), 0);
+    assert_int_equal(n, 4);
+    assert_string_equal(st[0].name, "build");
+    assert_string_equal(st[0].base, "golang:${GO}-alpine");
+    assert_string_equal(st[0].base_expanded, "golang:1.22-alpine");
+    assert_string_equal(st[0].image->repository, "library/golang");
+    assert_string_equal(st[0].image->tag, "1.22-alpine");
+    assert_int_equal(st[1].base_kind, HOIST_DF_BASE_STAGE);
+    assert_int_equal(st[1].base_stage, 0);
+    assert_string_equal(st[2].base_expanded, "alpine:3.20");
+    assert_int_equal(st[3].base_kind, HOIST_DF_BASE_SCRATCH);
+    assert_null(st[3].name);
+    assert_string_equal(st[3].platform, "$BUILDPLATFORM");
+    assert_string_equal(st[3].platform_expanded, "linux/amd64");
+    assert_int_equal(st[0].first_instruction, 2);
+    assert_int_equal(st[0].instruction_count, 5);
+
+    /* build args override defaults */
+    hoist_df_build_arg ba[] = {{"GO", "1.23"}};
+    eo.build_args = ba;
+    eo.build_arg_count = 1;
+    assert_int_equal(hoist_dockerfile_stages(df, &eo, &st, &n, &err), 0);
+    assert_string_equal(st[0].base_expanded, "golang:1.23-alpine");
+    hoist_dockerfile_free(df);
+}
+
+static void test_scope(void **state)
+{
+    (void)state;
+    hoist_dockerfile *df = parse_ok(multi);
+    hoist_error err = HOIST_ERROR_INIT;
+    hoist_df_eval_options eo = HOIST_DF_EVAL_OPTIONS_INIT;
+    eo.build_platform = "linux/amd64";
+    eo.target_platform = "linux/arm64";
+    hoist_df_scope *sc = NULL;
+    /* at WORKDIR (index 5): GO redeclared, ENV set, BASE not redeclared */
+    assert_int_equal(hoist_dockerfile_scope_at(df, 5, &eo, &sc, &err), 0);
+    assert_string_equal(hoist_df_scope_get(sc, "GO"), "1.22");
+    assert_string_equal(hoist_df_scope_get(sc, "DIR"), "/src");
+    assert_null(hoist_df_scope_get(sc, "BASE"));
+    assert_null(hoist_df_scope_get(sc, "TARGETARCH"));
+    hoist_expand_options o = HOIST_EXPAND_OPTIONS_INIT;
+    o.lookup = hoist_df_scope_lookup;
+    o.lookup_ctx = sc;
+    char *out = NULL;
+    assert_int_equal(hoist_expand("$DIR/bin", 8, &o, &out, &err), 0);
+    assert_string_equal(out, "/src/bin");
+    free(out);
+    hoist_df_scope_free(sc);
+    /* FROM lines see the global ARGs */
+    assert_int_equal(hoist_dockerfile_scope_at(df, 9, &eo, &sc, &err), 0);
+    assert_string_equal(hoist_df_scope_get(sc, "BASE"), "alpine");
+    assert_string_equal(hoist_df_scope_get(sc, "TARGETPLATFORM"), "linux/arm64");
+    hoist_df_scope_free(sc);
+    /* stage "test" inherits ENV from "build", not its ARGs */
+    assert_int_equal(hoist_dockerfile_scope_at(df, 8, &eo, &sc, &err), 0);
+    assert_string_equal(hoist_df_scope_get(sc, "CGO_ENABLED"), "0");
+    assert_null(hoist_df_scope_get(sc, "GO"));
+    hoist_df_scope_free(sc);
+    /* declared platform ARG inside a stage */
+    assert_int_equal(hoist_dockerfile_scope_at(df, 12, &eo, &sc, &err), 0);
+    assert_string_equal(hoist_df_scope_get(sc, "TARGETARCH"), "arm64");
+    hoist_df_scope_free(sc);
+    hoist_dockerfile_free(df);
+}
+
+static void test_env_same_instruction(void **state)
+{
+    (void)state;
+    hoist_dockerfile *df = parse_ok("FROM a\nENV abc=hello\nENV abc=bye def=$abc\nENV ghi=$abc\nRUN x\n");
+    hoist_df_scope *sc = NULL;
+    hoist_error err = HOIST_ERROR_INIT;
+    assert_int_equal(hoist_dockerfile_scope_at(df, 4, NULL, &sc, &err), 0);
+    assert_string_equal(hoist_df_scope_get(sc, "def"), "hello");
+    assert_string_equal(hoist_df_scope_get(sc, "ghi"), "bye");
+    hoist_df_scope_free(sc);
+    hoist_dockerfile_free(df);
+}
+
+static void test_resolve_and_target(void **state)
+{
+    (void)state;
+    hoist_dockerfile *df = parse_ok(multi);
+    hoist_error err = HOIST_ERROR_INIT;
+    hoist_df_copy_from r;
+    assert_int_equal(hoist_dockerfile_resolve_from(df, 3, "BUILD", &r, &err), 0);
+    assert_int_equal(r.kind, HOIST_DF_FROM_STAGE);
+    assert_int_equal(r.stage, 0);
+    assert_int_equal(hoist_dockerfile_resolve_from(df, 3, "1", &r, &err), 0);
+    assert_int_equal(r.stage, 1);
+    assert_int_equal(hoist_dockerfile_resolve_from(df, 3, "nginx:latest", &r, &err), 0);
+    assert_int_equal(r.kind, HOIST_DF_FROM_IMAGE);
+    assert_int_equal(hoist_dockerfile_resolve_from(df, 0, "build", &r, &err), HOIST_EINPUT);
+    assert_int_equal(hoist_dockerfile_resolve_from(df, 3, "9", &r, &err), HOIST_EINPUT);
+
+    bool need[4];
+    assert_int_equal(hoist_dockerfile_target_stages(df, NULL, NULL, need, 4, &err), 0);
+    assert_true(need[0] && !need[1] && need[2] && need[3]);
+    assert_int_equal(hoist_dockerfile_target_stages(df, "test", NULL, need, 4, &err), 0);
+    assert_true(need[0] && need[1] && !need[2] && !need[3]);
+    assert_int_equal(hoist_dockerfile_target_stages(df, "nope", NULL, need, 4, &err), HOIST_EUSAGE);
+    assert_non_null(strstr(err.hint, "build"));
+    hoist_dockerfile_free(df);
+}
+
+static void test_append(void **state)
+{
+    (void)state;
+    hoist_dockerfile *df = hoist_dockerfile_new();
+    hoist_error err = HOIST_ERROR_INIT;
+    const char *from_args[] = {"golang:1.22", "AS", "build"};
+    hoist_df_instruction_spec s = HOIST_DF_INSTRUCTION_SPEC_INIT;
+    s.keyword = "FROM";
+    s.args = from_args;
+    s.arg_count = 3;
+    const char *cm[] = {"build stage"};
+    s.comments = cm;
+    s.comment_count = 1;
+    assert_int_equal(hoist_dockerfile_append(df, &s, &err), 0);
+    const char *cmd_args[] = {"/app", "--flag=\"quoted\"", "tab\there"};
+    hoist_df_instruction_spec c = HOIST_DF_INSTRUCTION_SPEC_INIT;
+    c.keyword = "CMD";
+    c.form = HOIST_DF_FORM_EXEC;
+    c.args = cmd_args;
+    c.arg_count = 3;
+    assert_int_equal(hoist_dockerfile_append(df, &c, &err), 0);
+    const char *copy_flags[] = {"--from=build", "--chown=app user"};
+    const char *copy_args[] = {"/out/app", "/app"};
+    hoist_df_instruction_spec cp = HOIST_DF_INSTRUCTION_SPEC_INIT;
+    cp.keyword = "COPY";
+    cp.flags = copy_flags;
+    cp.flag_count = 2;
+    cp.args = copy_args;
+    cp.arg_count = 2;
+    assert_int_equal(hoist_dockerfile_append(df, &cp, &err), 0);
+    hoist_df_instruction_spec bad = HOIST_DF_INSTRUCTION_SPEC_INIT;
+    bad.keyword = "COPY";
+    bad.args = copy_args;
+    bad.arg_count = 1;
+    assert_int_equal(hoist_dockerfile_append(df, &bad, &err), HOIST_EINPUT);
+
+    const hoist_df_instruction *ins = hoist_dockerfile_instruction(df, 1);
+    assert_int_equal(ins->form, HOIST_DF_FORM_EXEC);
+    assert_string_equal(ins->args[1].value, "--flag=\"quoted\"");
+    assert_string_equal(ins->args[2].value, "tab\there");
+    assert_string_equal(hoist_dockerfile_instruction(df, 2)->flags[1].value, "app user");
+    assert_int_equal(hoist_dockerfile_instruction(df, 2)->stage, 0);
+
+    char *text = NULL;
+    assert_int_equal(hoist_dockerfile_print(df, NULL, &text, NULL, &err), 0);
+    assert_string_equal(text, "# build stage\nFROM golang:1.22 AS build\n"
+                              "CMD [\"/app\", \"--flag=\\\"quoted\\\"\", \"tab\\there\"]\n"
+                              "COPY --from=build --\"chown=app user\" /out/app /app\n");
+    hoist_dockerfile *again = parse_ok(text);
+    assert_string_equal(hoist_dockerfile_instruction(again, 2)->flags[1].text, "--chown=app user");
+    hoist_dockerfile_free(again);
+    free(text);
+    hoist_dockerfile_free(df);
+}
+
+static void test_warnings_and_ast_only(void **state)
+{
+    (void)state;
+    hoist_dockerfile *df = parse_ok("FROM a\nRUN echo \\\n\n  hi\n");
+    assert_int_equal(hoist_dockerfile_warning_count(df), 1);
+    assert_int_equal(hoist_dockerfile_warning(df, 0)->range.start.line, 2);
+    assert_string_equal(hoist_dockerfile_instruction(df, 1)->raw_args, "echo   hi");
+    hoist_dockerfile_free(df);
+
+    hoist_df_parse_options o = HOIST_DF_PARSE_OPTIONS_INIT;
+    o.flags = HOIST_DF_PARSE_AST_ONLY;
+    hoist_error err = HOIST_ERROR_INIT;
+    assert_int_equal(hoist_dockerfile_parse("BOGUS x\n", 8, &o, &df, &err), 0);
+    assert_int_equal(hoist_dockerfile_instruction(df, 0)->kind, HOIST_DF_UNKNOWN);
+    assert_string_equal(hoist_dockerfile_instruction(df, 0)->keyword, "BOGUS");
+    hoist_dockerfile_free(df);
+}
+
+static void test_parse_file(void **state)
+{
+    (void)state;
+    hoist_dockerfile *df = NULL;
+    hoist_error err = HOIST_ERROR_INIT;
+    assert_int_equal(hoist_dockerfile_parse_file("/nonexistent/Dockerfile", NULL, &df, &err), HOIST_EINPUT);
+    assert_non_null(strstr(err.message, "/nonexistent/Dockerfile"));
+    assert_int_equal(hoist_dockerfile_parse_file(HOIST_TEST_DATA "/dockerfile/001-minimal.Dockerfile", NULL, &df, &err), 0);
+    assert_int_equal(hoist_dockerfile_instruction_count(df), 1);
+    hoist_dockerfile_free(df);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_positions),        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_unknown_hint),     cmocka_unit_test(test_image_ref),
+        cmocka_unit_test(test_stages),           cmocka_unit_test(test_scope),
+        cmocka_unit_test(test_env_same_instruction), cmocka_unit_test(test_resolve_and_target),
+        cmocka_unit_test(test_append),           cmocka_unit_test(test_warnings_and_ast_only),
+        cmocka_unit_test(test_parse_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
