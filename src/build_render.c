@@ -162,15 +162,22 @@ void build_render_result(build_renderer *r, const hoist_build_result *res)
         json_object_set_new(o, "steps_run", json_integer(res->steps_run));
         json_object_set_new(o, "steps_cached", json_integer(res->steps_cached));
         json_object_set_new(o, "api_version", json_string(res->api_version));
+        json_object_set_new(o, "engine", json_string(hoist_build_engine_name(res->engine)));
+        json_object_set_new(o, "builder", json_string(hoist_build_builder_name(res->builder)));
         json_dumpf(o, r->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
         fputc('\n', r->out);
         json_decref(o);
         return;
     }
     end_upload_line(r);
-    fprintf(r->out, "hoist: built %s in %.1fs (context %s, %llu entries; %d steps: %d run, %d cached)\n",
-            res->image_id, res->seconds, size, (unsigned long long)res->context_entries,
-            res->steps_total, res->steps_run, res->steps_cached);
+    if (res->engine == HOIST_BUILD_ENGINE_CLI)
+        fprintf(r->out, "hoist: built %s in %.1fs with the docker CLI (%s; %d steps: %d run, %d cached)\n",
+                res->image_id, res->seconds, hoist_build_builder_name(res->builder), res->steps_total,
+                res->steps_run, res->steps_cached);
+    else
+        fprintf(r->out, "hoist: built %s in %.1fs (context %s, %llu entries; %d steps: %d run, %d cached)\n",
+                res->image_id, res->seconds, size, (unsigned long long)res->context_entries,
+                res->steps_total, res->steps_run, res->steps_cached);
     for (size_t i = 0; i < res->tag_count; i++)
         fprintf(r->out, "hoist: tagged %s\n", res->tags[i]);
 }

@@ -50,7 +50,10 @@ static void usage(FILE *out)
         "  -q, --quiet              print only the image ID\n"
         "      --gzip               compress the context upload\n"
         "      --progress MODE      auto, plain, json or quiet (default auto)\n"
-        "      --engine ENGINE      api (default)\n"
+        "      --engine ENGINE      auto (default): the CLI with BuildKit when the Dockerfile needs it,\n"
+        "                           else the Engine API; api; or cli (docker buildx build, else\n"
+        "                           DOCKER_BUILDKIT=1 docker build, else the classic builder)\n"
+        "      --docker PATH        the docker CLI for the CLI engine (default: HOIST_DOCKER, then PATH)\n"
         "  -H, --host HOST          daemon to use (default: DOCKER_HOST, docker context, local socket)\n"
         "      --context NAME       docker context to use\n\n"
         "Exit status: 0 built, 1 the build failed, 2 usage, 3 engine not usable,\n"
@@ -103,7 +106,7 @@ static void client_freep(hoist_client **c)
 int cmd_build(int argc, char **argv)
 {
     enum { O_BUILD_ARG = 256, O_LABEL, O_TARGET, O_PLATFORM, O_NETWORK, O_NO_CACHE, O_PULL, O_CACHE_FROM,
-           O_ADD_HOST, O_SHM, O_IIDFILE, O_GZIP, O_PROGRESS, O_ENGINE, O_CONTEXT };
+           O_ADD_HOST, O_SHM, O_IIDFILE, O_GZIP, O_PROGRESS, O_ENGINE, O_CONTEXT, O_DOCKER };
     static const struct option long_opts[] = {
         {"file", required_argument, NULL, 'f'},
         {"tag", required_argument, NULL, 't'},
@@ -123,6 +126,7 @@ int cmd_build(int argc, char **argv)
         {"gzip", no_argument, NULL, O_GZIP},
         {"progress", required_argument, NULL, O_PROGRESS},
         {"engine", required_argument, NULL, O_ENGINE},
+        {"docker", required_argument, NULL, O_DOCKER},
         {"host", required_argument, NULL, 'H'},
         {"context", required_argument, NULL, O_CONTEXT},
         {"help", no_argument, NULL, 'h'},
@@ -172,9 +176,16 @@ int cmd_build(int argc, char **argv)
         case O_GZIP: opts.gzip = true; break;
         case O_PROGRESS: progress = optarg; break;
         case O_ENGINE:
-            if (strcmp(optarg, "api") != 0)
-                return cli_usage_error("build", "--engine '%s': only 'api' is available in this build", optarg);
+            if (!strcmp(optarg, "api"))
+                opts.engine = HOIST_BUILD_ENGINE_API;
+            else if (!strcmp(optarg, "cli"))
+                opts.engine = HOIST_BUILD_ENGINE_CLI;
+            else if (!strcmp(optarg, "auto"))
+                opts.engine = HOIST_BUILD_ENGINE_AUTO;
+            else
+                return cli_usage_error("build", "--engine '%s': use api, cli or auto", optarg);
             break;
+        case O_DOCKER: opts.docker_cli = optarg; break;
         case 'H': eopts.host_flag = optarg; break;
         case O_CONTEXT: eopts.context_flag = optarg; break;
         case 'h': usage(stdout); return 0;
@@ -213,6 +224,11 @@ int cmd_build(int argc, char **argv)
     opts.add_hosts = hosts.items;
     opts.add_host_count = hosts.count;
     opts.docker_config = getenv("DOCKER_CONFIG");
+    if (!opts.docker_cli)
+        opts.docker_cli = getenv("HOIST_DOCKER");
+    opts.path_env = getenv("PATH");
+    opts.host_flag = eopts.host_flag;
+    opts.context_flag = eopts.context_flag;
     opts.home = getenv("HOME");
 
     build_renderer renderer;

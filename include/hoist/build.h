@@ -55,6 +55,21 @@ typedef struct hoist_build_event {
 /* Return 0 to go on, non-zero to cancel the build. */
 typedef int (*hoist_build_event_fn)(const hoist_build_event *event, void *user);
 
+/* Who runs the build. AUTO (the default) picks the CLI with BuildKit when
+ * the Dockerfile or flags need BuildKit, and the API otherwise. */
+typedef enum hoist_build_engine {
+    HOIST_BUILD_ENGINE_AUTO = 0,
+    HOIST_BUILD_ENGINE_API,
+    HOIST_BUILD_ENGINE_CLI,
+} hoist_build_engine;
+
+/* Which builder ran it. */
+typedef enum hoist_build_builder {
+    HOIST_BUILDER_CLASSIC = 0,  /* the daemon's classic builder (API, or CLI with DOCKER_BUILDKIT=0) */
+    HOIST_BUILDER_BUILDKIT,     /* the docker CLI's built-in BuildKit (DOCKER_BUILDKIT=1) */
+    HOIST_BUILDER_BUILDX,       /* docker buildx build */
+} hoist_build_builder;
+
 typedef struct hoist_build_options {
     unsigned int version;          /* HOIST_BUILD_OPTIONS_VERSION */
     const char *context_dir;       /* build context; NULL means "." */
@@ -85,6 +100,11 @@ typedef struct hoist_build_options {
     hoist_build_event_fn on_event; /* may be NULL */
     void *user;
     volatile sig_atomic_t *cancel; /* optional: set non-zero (e.g. from a signal handler) to cancel */
+    hoist_build_engine engine;     /* AUTO by default */
+    const char *docker_cli;        /* CLI engine: --docker / HOIST_DOCKER; NULL: `docker` on path_env */
+    const char *path_env;          /* $PATH for finding the docker CLI */
+    const char *host_flag;         /* -H given by the user: passed through to the CLI */
+    const char *context_flag;      /* --context given by the user: passed through to the CLI */
 } hoist_build_options;
 
 #define HOIST_BUILD_OPTIONS_VERSION 1
@@ -103,10 +123,16 @@ typedef struct hoist_build_result {
     int steps_run;
     int steps_cached;
     char api_version[32];             /* the API version used */
+    hoist_build_engine engine;        /* API or CLI: what actually ran */
+    hoist_build_builder builder;
+    char engine_reason[512];          /* why this engine (auto) */
 } hoist_build_result;
 
 int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_build_result *result,
                 hoist_error *err);
+
+const char *hoist_build_engine_name(hoist_build_engine engine);   /* "auto", "api", "cli" */
+const char *hoist_build_builder_name(hoist_build_builder builder); /* "classic", "buildkit", "buildx" */
 
 /* Stable lower-case name of an event kind, as used in --progress json. */
 const char *hoist_build_event_kind_name(hoist_build_event_kind kind);

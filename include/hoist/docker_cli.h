@@ -7,6 +7,7 @@
 #ifndef HOIST_DOCKER_CLI_H
 #define HOIST_DOCKER_CLI_H
 
+#include <stdbool.h>
 #include "hoist/endpoint.h"
 #include "hoist/error.h"
 
@@ -19,6 +20,12 @@ typedef struct hoist_docker_cli {
     char version[64];           /* "28.2.2" */
     char version_line[256];     /* first line of `docker --version` */
     int from_choice;            /* 1 when chosen by --docker/HOIST_DOCKER */
+    /* Filled by hoist_docker_cli_probe(): */
+    bool probed;
+    bool has_buildx;            /* `docker buildx version` works */
+    char buildx_version[64];
+    bool builtin_buildkit;      /* `DOCKER_BUILDKIT=1 docker build` uses BuildKit without buildx
+                                   (CLI 18.09 to 22.x; from 23.0 that needs buildx) */
 } hoist_docker_cli;
 
 /* Locate and probe the docker CLI. `choice` is --docker or $HOIST_DOCKER
@@ -26,6 +33,11 @@ typedef struct hoist_docker_cli {
  * a hint on installing or choosing the CLI. */
 int hoist_docker_cli_find(const char *choice, const char *path_env, hoist_docker_cli *out,
                           hoist_error *err);
+
+/* Find out which builders the CLI found by hoist_docker_cli_find() can
+ * drive: the buildx plugin, built-in BuildKit, or only the classic builder.
+ * Runs `docker buildx version`; needs no daemon. */
+int hoist_docker_cli_probe(hoist_docker_cli *cli, hoist_error *err);
 
 #ifdef __cplusplus
 }

@@ -18,5 +18,6 @@
 #include "hoist/ignore.h"
 #include "hoist/context.h"
 #include "hoist/build.h"
+#include "hoist/features.h"
 
 #endif

@@ -17,7 +17,10 @@
 #include "hoist/build.h"
 #include "hoist/context.h"
 #include "hoist/dockerfile.h"
+#include "build/cli_engine.h"
 #include "build/decoder.h"
+#include "hoist/docker_cli.h"
+#include "hoist/features.h"
 #include "build/json_stream.h"
 #include "build/query.h"
 #include "build/registry_auth.h"
@@ -34,6 +37,26 @@
 #include <unistd.h>
 
 #define ERROR_BODY_KEEP 65536
+
+const char *hoist_build_engine_name(hoist_build_engine engine)
+{
+    switch (engine) {
+    case HOIST_BUILD_ENGINE_AUTO: return "auto";
+    case HOIST_BUILD_ENGINE_API: return "api";
+    case HOIST_BUILD_ENGINE_CLI: return "cli";
+    }
+    return "unknown";
+}
+
+const char *hoist_build_builder_name(hoist_build_builder builder)
+{
+    switch (builder) {
+    case HOIST_BUILDER_CLASSIC: return "classic";
+    case HOIST_BUILDER_BUILDKIT: return "buildkit";
+    case HOIST_BUILDER_BUILDX: return "buildx";
+    }
+    return "unknown";
+}
 
 const char *hoist_build_event_kind_name(hoist_build_event_kind kind)
 {
@@ -195,12 +218,245 @@ static hoist_step_source *step_map(const hoist_dockerfile *df, size_t *count)
     return steps;
 }
 
+/* Everything both engines share after the Dockerfile is parsed. */
+struct build_plan {
+    hoist_client *client;
+    const hoist_build_options *opts;
+    hoist_context *ctx;
+    hoist_dockerfile *df;
+    const char *dockerfile_label;
+    hoist_build_result *result;
+};
+
+/* 4a. POST /build with the context streamed from the tar reader. */
+static int run_api(struct build_run *run, const struct build_plan *plan, hoist_error *err)
+{
+    const hoist_build_options *opts = plan->opts;
+    hoist_client *client = plan->client;
+    hoist_build_result *result = plan->result;
+    _cleanup_free_ char *query = NULL;
+    int rc = hoist_build_query(opts, hoist_context_dockerfile(plan->ctx), result->api_version, &query, err);
+    if (rc)
+        return rc;
+    _cleanup_(hoist_registry_header_freep) char *auth_header = NULL;
+    rc = hoist_registry_config_header(opts->docker_config, opts->home, &auth_header, err);
+    if (rc)
+        return rc;
+    if (hoist_context_ignore_file(plan->ctx))
+        note(run, "ignore rules from %s", hoist_context_ignore_file(plan->ctx));
+
+    _cleanup_(hoist_json_stream_freep) hoist_json_stream *stream = hoist_json_stream_new(on_message, run);
+    if (!stream)
+        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+    run->stream = stream;
+    const char *headers[] = {
+        /* also for gzip: the daemon detects the compression itself */
+        "Content-Type: application/x-tar",
+        auth_header,
+        NULL,
+    };
+    hoist_tar_options topts = HOIST_TAR_OPTIONS_INIT;
+    topts.gzip = opts->gzip;
+    _cleanup_(hoist_context_tar_freep) hoist_context_tar *tar = NULL;
+    rc = hoist_context_tar_new(&tar, plan->ctx, &topts, err);
+    if (rc)
+        return rc;
+    run->tar = tar;
+    hoist_http_request req = {
+        .method = "POST",
+        .headers = headers,
+        .body_source = on_body,
+        .body_user = run,
+        .sink = on_reply_bytes,
+        .sink_user = run,
+        .cancel = on_cancel_poll,
+        .cancel_user = run,
+    };
+    _cleanup_(hoist_http_response_clear) hoist_http_response resp = {0};
+    hoist_error req_err = HOIST_ERROR_INIT;
+    int req_rc = hoist_client_request(client, query, &req, &resp, &req_err);
+    if (!run->stream_rc && !req_rc)
+        run->stream_rc = hoist_json_stream_finish(stream, &run->stream_err);
+    hoist_build_decoder_finish(&run->decoder);
+    result->context_bytes = hoist_context_tar_bytes(tar);
+    result->context_entries = hoist_context_tar_entries(tar);
+
+    /* most specific cause first */
+    if (req_rc == HOIST_EINTERRUPTED || (opts->cancel && *opts->cancel) || run->decoder.stop) {
+        hoist_error_set(err, HOIST_EINTERRUPTED, "build cancelled%s%s", run->decoder.step ? " during " : "",
+                        run->decoder.step ? run->decoder.step_text : "");
+        return hoist_error_hint(err, "the connection was closed, which stops the build on the daemon");
+    }
+    if (run->tar_rc) {
+        *err = run->tar_err;
+        return hoist_error_prefix(err, "sending the build context");
+    }
+    if (resp.status >= 300 || (req_rc && resp.status >= 400)) {
+        hoist_http_response fake = resp;
+        fake.body = run->error_body;
+        fake.body_len = run->error_body_len;
+        rc = hoist_http_error_from_response(&fake, "POST /build", client, err);
+        fake.body = NULL;
+        return rc;
+    }
+    if (req_rc) {
+        *err = req_err;
+        return req_rc;
+    }
+    if (run->decoder.failed)
+        return HOIST_EFAILED;
+    if (run->stream_rc) {
+        *err = run->stream_err;
+        return run->stream_rc;
+    }
+    return 0;
+}
+
+/* Other docker binaries on PATH (and the distribution's) that have
+ * BuildKit built in, to suggest when the chosen one has none. */
+static void suggest_buildkit_cli(const hoist_build_options *opts, const char *current, char *out, size_t size)
+{
+    out[0] = '\0';
+    char path[8192];
+    snprintf(path, sizeof(path), "%s:/usr/bin:/usr/local/bin", opts->path_env ? opts->path_env : "");
+    char *save = NULL;
+    for (char *dir = strtok_r(path, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+        char candidate[4200];
+        snprintf(candidate, sizeof(candidate), "%s/docker", dir);
+        char real_candidate[PATH_MAX], real_current[PATH_MAX];
+        if (!realpath(candidate, real_candidate) || (realpath(current, real_current) &&
+                                                     !strcmp(real_candidate, real_current)))
+            continue;
+        hoist_docker_cli other;
+        hoist_error ignored = HOIST_ERROR_INIT;
+        if (hoist_docker_cli_find(candidate, NULL, &other, &ignored) ||
+            hoist_docker_cli_probe(&other, &ignored))
+            continue;
+        if (other.has_buildx || other.builtin_buildkit) {
+            snprintf(out, size, "; %s (%s) has %s: use --docker %s or HOIST_DOCKER=%s", candidate, other.version,
+                     other.has_buildx ? "the buildx plugin" : "built-in BuildKit", candidate, candidate);
+            return;
+        }
+    }
+}
+
+/* 3. Which engine runs the build, and why. Fills *cli when it is the CLI. */
+static int choose_engine(const struct build_plan *plan, hoist_docker_cli *cli, hoist_build_builder *builder,
+                         hoist_error *err)
+{
+    const hoist_build_options *opts = plan->opts;
+    hoist_build_result *result = plan->result;
+    hoist_feature_use uses[16];
+    size_t use_count = hoist_dockerfile_buildkit_features(plan->df, opts->platform, uses, 16);
+    size_t shown = use_count < 16 ? use_count : 16;
+    char needs[600] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < shown && used + 2 < sizeof(needs); i++)
+        used += (size_t)snprintf(needs + used, sizeof(needs) - used, "%s%s (line %d)", i ? ", " : "",
+                                 uses[i].feature, uses[i].line);
+
+    if (opts->engine == HOIST_BUILD_ENGINE_API) {
+        if (use_count) {
+            hoist_error_set(err, HOIST_EENV, "the API engine builds with the classic builder, which cannot run %s",
+                            needs);
+            hoist_error_at(err, plan->dockerfile_label, uses[0].line, uses[0].column);
+            return hoist_error_hint(err, "use --engine cli (or auto) to build with BuildKit through the docker CLI");
+        }
+        result->engine = HOIST_BUILD_ENGINE_API;
+        snprintf(result->engine_reason, sizeof(result->engine_reason), "engine api: chosen with --engine api");
+        return 0;
+    }
+    if (opts->engine == HOIST_BUILD_ENGINE_AUTO && !use_count) {
+        result->engine = HOIST_BUILD_ENGINE_API;
+        snprintf(result->engine_reason, sizeof(result->engine_reason),
+                 "engine api (auto): the Dockerfile needs no BuildKit-only feature");
+        return 0;
+    }
+
+    /* The CLI: chosen explicitly, or needed for BuildKit. */
+    int rc = hoist_docker_cli_find(opts->docker_cli, opts->path_env, cli, err);
+    if (!rc)
+        rc = hoist_docker_cli_probe(cli, err);
+    if (rc) {
+        if (use_count)
+            hoist_error_prefix(err, "this Dockerfile needs BuildKit (%s), which hoist reaches through the docker CLI",
+                               needs);
+        return rc;
+    }
+    result->engine = HOIST_BUILD_ENGINE_CLI;
+    if (cli->has_buildx)
+        *builder = HOIST_BUILDER_BUILDX;
+    else if (cli->builtin_buildkit)
+        *builder = HOIST_BUILDER_BUILDKIT;
+    else if (use_count) {
+        char suggestion[1200];
+        suggest_buildkit_cli(opts, cli->path, suggestion, sizeof(suggestion));
+        hoist_error_set(err, HOIST_EENV,
+                        "this Dockerfile needs BuildKit (%s), but the docker CLI %s (%s) has neither the buildx "
+                        "plugin nor built-in BuildKit", needs, cli->path, cli->version);
+        hoist_error_at(err, plan->dockerfile_label, uses[0].line, uses[0].column);
+        return hoist_error_hint(err, "install the buildx plugin (Debian: docker-buildx) or choose a CLI "
+                                     "with --docker PATH%s", suggestion);
+    } else {
+        *builder = HOIST_BUILDER_CLASSIC;
+    }
+    result->builder = *builder;
+
+    /* BuildKit runs what its built-in frontend knows; a newer one would be pulled. */
+    if (use_count && !hoist_dockerfile_find_directive(plan->df, "syntax")) {
+        hoist_server_version version;
+        if (hoist_client_version(plan->client, &version, err))
+            return err->code;
+        int major, minor;
+        hoist_engine_builtin_frontend(version.version, &major, &minor);
+        for (size_t i = 0; i < shown; i++) {
+            if (!hoist_frontend_supports(major, minor, &uses[i])) {
+                hoist_error_set(err, HOIST_EENV,
+                                "%s needs Dockerfile frontend %d.%d, but the engine (Docker %s) has the built-in "
+                                "frontend %d.%d", uses[i].feature, uses[i].min_frontend_major,
+                                uses[i].min_frontend_minor, version.version, major, minor);
+                hoist_error_at(err, plan->dockerfile_label, uses[i].line, uses[i].column);
+                return hoist_error_hint(err, "upgrade the engine, or rewrite this instruction without %s "
+                                             "(a '# syntax=docker/dockerfile:%d.%d' line would work only where "
+                                             "that frontend image can be pulled)",
+                                        uses[i].feature, uses[i].min_frontend_major, uses[i].min_frontend_minor);
+            }
+        }
+    }
+    if (opts->engine == HOIST_BUILD_ENGINE_CLI)
+        snprintf(result->engine_reason, sizeof(result->engine_reason), "engine cli (%s, %s): chosen with --engine cli",
+                 cli->path, hoist_build_builder_name(*builder));
+    else
+        snprintf(result->engine_reason, sizeof(result->engine_reason),
+                 "engine cli (auto, %s via %s): BuildKit needed for %s", hoist_build_builder_name(*builder),
+                 cli->path, needs);
+    return 0;
+}
+
+/* 4b. docker build / docker buildx build. */
+static int run_cli(struct build_run *run, const struct build_plan *plan, const hoist_docker_cli *cli,
+                   hoist_build_builder builder, hoist_error *err)
+{
+    hoist_cli_build b = {
+        .opts = plan->opts,
+        .cli = cli,
+        .builder = builder,
+        .context_dir = hoist_context_dir(plan->ctx),
+        .dockerfile_path = hoist_context_dockerfile_path(plan->ctx),
+        .df = plan->df,
+        .decoder = &run->decoder,
+    };
+    return hoist_cli_build_run(&b, err);
+}
+
 int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_build_result *result,
                 hoist_error *err)
 {
     memset(result, 0, sizeof(*result));
     if (!opts || opts->version != HOIST_BUILD_OPTIONS_VERSION)
         return hoist_error_set(err, HOIST_EUSAGE, "hoist_build: options version mismatch");
+    if (!client)
+        return hoist_error_set(err, HOIST_EUSAGE, "hoist_build: a client is required (it checks the daemon first)");
 
     double started = hoist_monotonic_seconds();
     _cleanup_free_ struct build_run *run = calloc(1, sizeof(*run));
@@ -233,94 +489,39 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
         return hoist_error_set(err, HOIST_EFAILED, "out of memory");
     hoist_build_decoder_init(&run->decoder, dockerfile_label, steps, step_count, opts->on_event, opts->user);
 
-    /* 3. context plan, query and credentials */
+    /* The daemon must answer before anything else: one diagnosis for
+     * every engine (missing socket, permissions, API version). */
     rc = hoist_client_negotiate(client, err);
     if (rc)
         return rc;
     snprintf(result->api_version, sizeof(result->api_version), "%s", hoist_client_api_version(client));
-    _cleanup_free_ char *query = NULL;
-    rc = hoist_build_query(opts, hoist_context_dockerfile(ctx), result->api_version, &query, err);
-    if (rc)
-        return rc;
-    _cleanup_(hoist_registry_header_freep) char *auth_header = NULL;
-    rc = hoist_registry_config_header(opts->docker_config, opts->home, &auth_header, err);
-    if (rc)
-        return rc;
-    note(run, "context %s, Dockerfile %s, API %s", hoist_context_dir(ctx), dockerfile_label,
-         result->api_version);
-    if (hoist_context_ignore_file(ctx))
-        note(run, "ignore rules from %s", hoist_context_ignore_file(ctx));
 
-    /* 4. upload and decode */
-    _cleanup_(hoist_json_stream_freep) hoist_json_stream *stream = hoist_json_stream_new(on_message, run);
-    if (!stream)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
-    run->stream = stream;
-    const char *headers[] = {
-        /* also for gzip: the daemon detects the compression itself */
-        "Content-Type: application/x-tar",
-        auth_header,
-        NULL,
-    };
-    hoist_tar_options topts = HOIST_TAR_OPTIONS_INIT;
-    topts.gzip = opts->gzip;
-    _cleanup_(hoist_context_tar_freep) hoist_context_tar *tar = NULL;
-    rc = hoist_context_tar_new(&tar, ctx, &topts, err);
+    /* 3. engine */
+    struct build_plan plan = {client, opts, ctx, df, dockerfile_label, result};
+    hoist_docker_cli cli;
+    hoist_build_builder builder = HOIST_BUILDER_CLASSIC;
+    rc = choose_engine(&plan, &cli, &builder, err);
     if (rc)
         return rc;
-    run->tar = tar;
-    hoist_http_request req = {
-        .method = "POST",
-        .headers = headers,
-        .body_source = on_body,
-        .body_user = run,
-        .sink = on_reply_bytes,
-        .sink_user = run,
-        .cancel = on_cancel_poll,
-        .cancel_user = run,
-    };
-    _cleanup_(hoist_http_response_clear) hoist_http_response resp = {0};
-    hoist_error req_err = HOIST_ERROR_INIT;
-    int req_rc = hoist_client_request(client, query, &req, &resp, &req_err);
-    if (!run->stream_rc && !req_rc)
-        run->stream_rc = hoist_json_stream_finish(stream, &run->stream_err);
-    hoist_build_decoder_finish(&run->decoder);
+    note(run, "%s", result->engine_reason);
+    note(run, "context %s, Dockerfile %s, API %s", hoist_context_dir(ctx), dockerfile_label, result->api_version);
 
+    /* 4. build */
+    rc = result->engine == HOIST_BUILD_ENGINE_CLI ? run_cli(run, &plan, &cli, builder, err) : run_api(run, &plan, err);
     result->seconds = hoist_monotonic_seconds() - started;
-    result->context_bytes = hoist_context_tar_bytes(tar);
-    result->context_entries = hoist_context_tar_entries(tar);
     result->steps_total = run->decoder.step_total;
     result->steps_run = run->decoder.steps_run;
     result->steps_cached = run->decoder.steps_cached;
 
-    /* 5. outcome, most specific cause first */
-    if (req_rc == HOIST_EINTERRUPTED || (opts->cancel && *opts->cancel) || run->decoder.stop) {
-        hoist_error_set(err, HOIST_EINTERRUPTED, "build cancelled%s%s", run->decoder.step ? " during " : "",
-                        run->decoder.step ? run->decoder.step_text : "");
-        return hoist_error_hint(err, "the connection was closed, which stops the build on the daemon");
-    }
-    if (run->tar_rc) {
-        *err = run->tar_err;
-        return hoist_error_prefix(err, "sending the build context");
-    }
-    if (resp.status >= 300 || (req_rc && resp.status >= 400)) {
-        hoist_http_response fake = resp;
-        fake.body = run->error_body;
-        fake.body_len = run->error_body_len;
-        rc = hoist_http_error_from_response(&fake, "POST /build", client, err);
-        fake.body = NULL;
-        return rc;
-    }
-    if (req_rc)
-        return *err = req_err, req_rc;
-    if (run->decoder.failed) {
+    /* 5. outcome */
+    if (rc == HOIST_EFAILED && run->decoder.failed) {
         hoist_error_set(err, HOIST_EFAILED, "%s", run->decoder.error_message);
         if (run->decoder.error_line)
             hoist_error_at(err, dockerfile_label, run->decoder.error_line, 0);
         return hoist_error_hint(err, "the build stopped at this instruction; its output above says why");
     }
-    if (run->stream_rc)
-        return *err = run->stream_err, run->stream_rc;
+    if (rc)
+        return rc;
     if (!run->decoder.image_id[0]) {
         hoist_error_set(err, HOIST_EFAILED, "the daemon finished the build without reporting an image ID");
         return hoist_error_hint(err, "check the daemon's log; the build output above may say more");

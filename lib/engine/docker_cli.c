@@ -51,3 +51,26 @@ int hoist_docker_cli_find(const char *choice, const char *path_env, hoist_docker
     }
     return 0;
 }
+
+int hoist_docker_cli_probe(hoist_docker_cli *cli, hoist_error *err)
+{
+    const char *argv[] = {cli->path, "buildx", "version", NULL};
+    char text[1024];
+    int status = 0;
+    int rc = hoist_run_capture(argv, text, sizeof(text), 10000, &status, err);
+    if (rc)
+        return rc;
+    cli->has_buildx = status == 0;
+    if (cli->has_buildx) {
+        /* "github.com/docker/buildx v0.12.1 30feaa1" */
+        const char *v = strstr(text, " v");
+        if (v)
+            snprintf(cli->buildx_version, sizeof(cli->buildx_version), "%.*s", (int)strcspn(v + 1, " \n"),
+                     v + 1);
+    }
+    int major = 0, minor = 0;
+    if (sscanf(cli->version, "%d.%d", &major, &minor) == 2)
+        cli->builtin_buildkit = (major > 18 || (major == 18 && minor >= 9)) && major < 23;
+    cli->probed = true;
+    return 0;
+}
