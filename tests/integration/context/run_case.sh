@@ -22,9 +22,19 @@ if [ $hrc != 0 ] || [ $brc != 0 ]; then
   sed 's/^/  hoist: /' "$work/hoist.err"; sed 's/^/  docker: /' "$work/build.err"
   exit 1
 fi
-cid=$(docker create "$id" 2>/dev/null)
-docker cp "$cid:/ctx" - 2>/dev/null | LC_ALL=C.UTF-8 tar --quoting-style=literal -t >"$work/docker.list"
-docker rm -f "$cid" >/dev/null 2>&1
+# copy /ctx out of a created (never started) container; retry once when the
+# engine hiccups under load, and say so rather than report a false diff
+fetch() {
+  local cid
+  cid=$(docker create "$id" 2>"$work/create.err") || return 1
+  docker cp "$cid:/ctx" - 2>"$work/cp.err" | LC_ALL=C.UTF-8 tar --quoting-style=literal -t >"$work/docker.list"
+  local rc=$?
+  docker rm -f "$cid" >/dev/null 2>&1
+  return $rc
+}
+fetch || { sleep 1; fetch; } || {
+  docker rmi -f "$id" >/dev/null 2>&1
+  echo "FAIL $n: could not copy /ctx out of the built image"; cat "$work/create.err" "$work/cp.err"; exit 1; }
 docker rmi -f "$id" >/dev/null 2>&1
 if python3 "$here/compare.py" "$work/hoist.list" "$work/docker.list" >"$work/diff"; then
   echo "ok $n"
