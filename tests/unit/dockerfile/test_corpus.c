@@ -94,7 +94,7 @@ static void strip_positions(json_t *j, bool keyword_case)
 static int failures;
 #define CASE_FAIL() do { failures++; goto out; } while (0)
 
-static void check_identity(const char *name, hoist_dockerfile *df, unsigned print_flags)
+static void check_identity(const char *name, hoist_dockerfile *df, unsigned print_flags, unsigned parse_flags)
 {
     json_t *a = NULL, *b = NULL;
     hoist_dockerfile *again = NULL;
@@ -104,7 +104,9 @@ static void check_identity(const char *name, hoist_dockerfile *df, unsigned prin
     char *text = NULL;
     size_t len = 0;
     assert_int_equal(hoist_dockerfile_print(df, &po, &text, &len, &err), 0);
-    int rc = hoist_dockerfile_parse(text, len, NULL, &again, &err);
+    hoist_df_parse_options popts = HOIST_DF_PARSE_OPTIONS_INIT;
+    popts.flags = parse_flags;
+    int rc = hoist_dockerfile_parse(text, len, &popts, &again, &err);
     if (rc) {
         fprintf(stderr, "%s: printed text does not parse: %d:%d %s\n----\n%s----\n", name, err.line,
                 err.column, err.message, text);
@@ -198,7 +200,7 @@ static void run_one(const char *dir, const char *base)
         json_decref(expcopy);
         json_decref(act);
         int before = failures;
-        check_identity(base, df, 0);
+        check_identity(base, df, 0, po.flags);
         if (failures != before)
             goto out;
     }

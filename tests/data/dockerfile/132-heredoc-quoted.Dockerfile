@@ -1,0 +1,7 @@
+FROM a
+RUN <<"EOF"
+echo $HOME
+EOF
+RUN <<'X'
+echo $PATH
+X

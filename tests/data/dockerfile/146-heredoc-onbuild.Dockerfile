@@ -1,0 +1,4 @@
+FROM a
+ONBUILD RUN <<EOF
+echo on build
+EOF

@@ -1,0 +1,4 @@
+FROM a
+RUN --mount=type=cache,target=/c <<EOF
+ls /c
+EOF

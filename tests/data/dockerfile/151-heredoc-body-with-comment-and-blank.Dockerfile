@@ -1,0 +1,6 @@
+FROM a
+RUN <<EOF
+
+# not dropped
+
+EOF

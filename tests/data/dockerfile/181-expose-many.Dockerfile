@@ -1,0 +1,2 @@
+FROM a
+EXPOSE 80/tcp 443 8000-8010/udp

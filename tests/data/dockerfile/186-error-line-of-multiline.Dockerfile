@@ -1,0 +1,4 @@
+FROM a
+COPY \
+  --frm=x \
+  a b

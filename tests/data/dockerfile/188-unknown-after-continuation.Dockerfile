@@ -1,0 +1,4 @@
+FROM a
+
+FOO bar \
+  baz

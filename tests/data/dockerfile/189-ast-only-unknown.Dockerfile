@@ -1,0 +1,2 @@
+BOGUS one
+RUN x

@@ -1,0 +1,7 @@
+FROM a
+# first
+# second
+RUN one
+
+# third
+RUN two

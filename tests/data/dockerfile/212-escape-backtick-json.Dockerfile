@@ -1,0 +1,3 @@
+# escape=`
+FROM a
+CMD ["c:\\dir", "x`"]
