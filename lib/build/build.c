@@ -483,6 +483,23 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     rc = hoist_dockerfile_parse_file(hoist_context_dockerfile_path(ctx), &popts, &df, err);
     if (rc)
         return rc;
+    if (opts->target && *opts->target) {
+        /* The daemon would only say "failed to reach build target" after the upload. */
+        const hoist_df_stage *stages;
+        size_t stage_count;
+        rc = hoist_dockerfile_stages(df, NULL, &stages, &stage_count, err);
+        if (rc)
+            return rc;
+        _cleanup_free_ bool *needed = calloc(stage_count ? stage_count : 1, sizeof(bool));
+        if (!needed)
+            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        rc = hoist_dockerfile_target_stages(df, opts->target, NULL, needed, stage_count, err);
+        if (rc) {
+            if (!err->file[0])
+                hoist_error_at(err, dockerfile_label, 0, 0);
+            return rc;
+        }
+    }
     size_t step_count = 0;
     _cleanup_free_ hoist_step_source *steps = step_map(df, &step_count);
     if (!steps)
