@@ -15,6 +15,7 @@
 #include "hoist/client.h"
 #include "hoist/docker_cli.h"
 #include "hoist/doctor.h"
+#include "hoist/lint.h"
 #include "hoist/ignore.h"
 #include "hoist/context.h"
 #include "hoist/build.h"
