@@ -181,6 +181,8 @@ static void buildkit_line(hoist_cli_progress *p, const char *line)
         v->counted = true;
         if (v->instruction >= 0) {
             p->steps_seen++;
+            if (!strncasecmp(text, "FROM ", 5))
+                p->from_steps++;
             emit_at(p, HOIST_EVENT_STEP, v, text);
         }
         return;
@@ -258,7 +260,7 @@ void hoist_cli_progress_finish(hoist_cli_progress *p, int status)
     hoist_build_decoder *d = p->decoder;
     if (p->buildkit) {
         d->step_total = p->steps_seen;
-        d->steps_run = p->steps_seen - d->steps_cached;
+        d->steps_run = p->steps_seen - d->steps_cached - p->from_steps;
         if (status != 0 && !d->failed)
             buildkit_error(p, NULL, p->final_error[0] ? p->final_error : "the docker CLI reported a failure");
         return;

@@ -43,6 +43,7 @@ typedef struct hoist_cli_progress {
     hoist_cli_vertex vertices[HOIST_CLI_MAX_VERTICES];
     size_t vertex_count;
     int steps_seen;
+    int from_steps;        /* FROM vertices: counted as steps, neither run nor cached */
     char last_stderr[HOIST_ERROR_MESSAGE_MAX]; /* last non-empty stderr line (classic errors) */
     char final_error[HOIST_ERROR_MESSAGE_MAX]; /* BuildKit summary error line */
 } hoist_cli_progress;

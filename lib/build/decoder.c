@@ -74,7 +74,7 @@ static void close_step(hoist_build_decoder *d)
         return;
     if (d->step_was_cached)
         d->steps_cached++;
-    else
+    else if (strcmp(d->keyword, "FROM")) /* choosing a base image is not running a step */
         d->steps_run++;
     d->step_was_cached = false;
 }
