@@ -1,0 +1,246 @@
+/*
+ * test_lint_config.c - configuration (.hoist.yaml subset, hadolint
+ * spellings, errors with lines), precedence between defaults, config,
+ * later edits (the CLI) and inline pragmas, BuildKit's check directive,
+ * the failure threshold, and the JSON writer read back.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lint_harness.h"
+
+static const hoist_lint_finding *find(const hoist_lint_result *r, const char *code)
+{
+    for (size_t i = 0; i < hoist_lint_result_count(r); i++)
+        if (!strcmp(hoist_lint_result_get(r, i)->code, code))
+            return hoist_lint_result_get(r, i);
+    return NULL;
+}
+
+static void yaml_forms(void **state)
+{
+    const char *y = "# hoist settings\n"
+                    "build:\n  tags: [a, b]\n"
+                    "check:\n"
+                    "  ignored:\n    - DL3006   # base tag\n    - 'dl3007'\n"
+                    "  override:\n    error: [DL3008]\n    style:\n      - StageNameCasing\n"
+                    "  failure-threshold: warning\n"
+                    "  trustedRegistries:\n    - ghcr.io\n";
+    hoist_lint_config *cfg = NULL;
+    hoist_error err = HOIST_ERROR_INIT;
+    assert_int_equal(hoist_lint_config_parse(y, strlen(y), "x.yaml", &cfg, &err), 0);
+    assert_int_equal(hoist_lint_config_threshold(cfg), HOIST_LINT_WARNING);
+    lint_case c = {"x", false, "FROM debian\nRUN apt-get install -y --no-install-recommends curl\n",
+                   NULL, NULL, false, NULL, 0};
+    (void)c;
+    hoist_lint_config_free(cfg);
+}
+
+static void yaml_errors_have_lines(void **state)
+{
+    struct {
+        const char *text;
+        int line;
+    } bad[] = {
+        {"ignored:\n  - DL9999\n", 2},
+        {"override:\n  fatal: [DL3006]\n", 2},
+        {"failure-threshold: sometimes\n", 1},
+        {"ignored: [DL3006\n", 1},
+        {"a: |\n  text\n", 1},
+        {"a:\n\tb: 1\n", 2},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        hoist_lint_config *cfg = NULL;
+        hoist_error err = HOIST_ERROR_INIT;
+        int rc = hoist_lint_config_parse(bad[i].text, strlen(bad[i].text), "c.yaml", &cfg, &err);
+        if (rc != HOIST_EINPUT || err.line != bad[i].line)
+            fprintf(stderr, "case %zu: rc %d line %d (%s)\n", i, rc, err.line, err.message);
+        assert_int_equal(rc, HOIST_EINPUT);
+        assert_int_equal(err.line, bad[i].line);
+        assert_string_equal(err.file, "c.yaml");
+        assert_null(cfg);
+    }
+}
+
+static void config_precedence(void **state)
+{
+    const char *df = "FROM debian\nRUN apt-get install -y --no-install-recommends curl\n";
+    /* default */
+    lint_case c = {"x", false, df, NULL, NULL, false, NULL, 0};
+    hoist_lint_result *r = lint_text(&c);
+    assert_int_equal(find(r, "DL3006")->severity, HOIST_LINT_WARNING);
+    assert_int_equal(find(r, "DL3008")->severity, HOIST_LINT_WARNING);
+    hoist_lint_result_free(r);
+    /* config: ignore DL3006, DL3008 raised to error */
+    c.config = "ignored: [DL3006]\noverride:\n  error: [DL3008]\n";
+    r = lint_text(&c);
+    assert_null(find(r, "DL3006"));
+    assert_int_equal(find(r, "DL3008")->severity, HOIST_LINT_ERROR);
+    assert_true(hoist_lint_result_fails(r, HOIST_LINT_ERROR));
+    hoist_lint_result_free(r);
+
+    /* edits after the file win (what the CLI does with --ignore). */
+    hoist_lint_config *cfg = NULL;
+    hoist_error err = HOIST_ERROR_INIT;
+    const char *y = "override:\n  error: [DL3008]\n";
+    assert_int_equal(hoist_lint_config_parse(y, strlen(y), NULL, &cfg, &err), 0);
+    assert_int_equal(hoist_lint_config_ignore(cfg, "dl3008", &err), 0);
+    assert_int_equal(hoist_lint_config_ignore(cfg, "NOPE1", &err), HOIST_EUSAGE);
+    hoist_df_parse_options po = HOIST_DF_PARSE_OPTIONS_INIT;
+    hoist_dockerfile *d = NULL;
+    assert_int_equal(hoist_dockerfile_parse(df, strlen(df), &po, &d, &err), 0);
+    hoist_lint_options o = HOIST_LINT_OPTIONS_INIT;
+    o.config = cfg;
+    o.flags = HOIST_LINT_NO_SHELLCHECK;
+    assert_int_equal(hoist_lint_run(d, &o, &r, &err), 0);
+    assert_null(find(r, "DL3008"));
+    assert_non_null(find(r, "DL3006"));
+    hoist_lint_result_free(r);
+    hoist_dockerfile_free(d);
+    hoist_lint_config_free(cfg);
+}
+
+static void pragmas(void **state)
+{
+    lint_case c = {"x", false,
+                   "FROM debian\n"
+                   "# hadolint ignore=DL3008\n"
+                   "RUN apt-get install -y curl\n"
+                   "# hoist ignore=DL3008, DL3015\n"
+                   "RUN apt-get install -y wget\n"
+                   "# hoist global ignore=DL3006\n"
+                   "CMD node x\n",
+                   NULL, NULL, false, NULL, 0};
+    hoist_lint_result *r = lint_text(&c);
+    assert_null(find(r, "DL3006"));
+    const hoist_lint_finding *f = find(r, "DL3008");
+    assert_null(f);
+    /* DL3015 is silenced only on line 5 */
+    int n3015 = 0;
+    for (size_t i = 0; i < hoist_lint_result_count(r); i++)
+        if (!strcmp(hoist_lint_result_get(r, i)->code, "DL3015")) {
+            n3015++;
+            assert_int_equal(hoist_lint_result_get(r, i)->range.start.line, 3);
+        }
+    assert_int_equal(n3015, 1);
+    assert_non_null(find(r, "DL3025"));
+    hoist_lint_result_free(r);
+}
+
+static void check_directive(void **state)
+{
+    lint_case c = {"x", false,
+                   "# check=skip=JSONArgsRecommended,StageNameCasing;error=true\n"
+                   "FROM alpine:3.19 AS Build\nCMD node x\nMAINTAINER me\n",
+                   NULL, NULL, false, NULL, 0};
+    hoist_lint_result *r = lint_text(&c);
+    assert_null(find(r, "JSONArgsRecommended"));
+    assert_null(find(r, "StageNameCasing"));
+    assert_non_null(find(r, "DL3025")); /* hadolint rules are not BuildKit checks */
+    assert_int_equal(find(r, "MaintainerDeprecated")->severity, HOIST_LINT_ERROR);
+    hoist_lint_result_free(r);
+
+    c.dockerfile = "# check=skip=all\nFROM alpine:3.19 AS Build\nMAINTAINER me\n";
+    r = lint_text(&c);
+    assert_null(find(r, "MaintainerDeprecated"));
+    assert_null(find(r, "StageNameCasing"));
+    assert_non_null(find(r, "DL4000"));
+    hoist_lint_result_free(r);
+}
+
+static void threshold(void **state)
+{
+    lint_case c = {"x", false, "FROM alpine:3.19\nRUN a\nRUN b\n", NULL, NULL, false, NULL, 0};
+    hoist_lint_result *r = lint_text(&c);
+    assert_int_equal(hoist_lint_result_max(r), HOIST_LINT_INFO); /* DL3059 */
+    assert_false(hoist_lint_result_fails(r, HOIST_LINT_ERROR));
+    assert_false(hoist_lint_result_fails(r, HOIST_LINT_WARNING));
+    assert_true(hoist_lint_result_fails(r, HOIST_LINT_INFO));
+    assert_true(hoist_lint_result_fails(r, HOIST_LINT_STYLE));
+    assert_false(hoist_lint_result_fails(r, HOIST_LINT_NEVER));
+    hoist_lint_result_free(r);
+
+    hoist_lint_severity s;
+    assert_int_equal(hoist_lint_severity_parse("Warning", &s), 0);
+    assert_int_equal(s, HOIST_LINT_WARNING);
+    assert_int_equal(hoist_lint_severity_parse("none", &s), 0);
+    assert_int_equal(s, HOIST_LINT_NEVER);
+    assert_int_equal(hoist_lint_severity_parse("bogus", &s), -1);
+}
+
+static void json_round_trip(void **state)
+{
+    lint_case c = {"x", false, "FROM debian\nCOPY a b /x\n", NULL, NULL, false, NULL, 0};
+    hoist_lint_result *r = lint_text(&c);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    hoist_error err = HOIST_ERROR_INIT;
+    assert_int_equal(hoist_lint_write(r, HOIST_LINT_FORMAT_JSON, f, NULL, &err), 0);
+    fclose(f);
+    json_error_t je;
+    json_t *arr = json_loads(buf, 0, &je);
+    assert_true(json_is_array(arr));
+    assert_int_equal(json_array_size(arr), hoist_lint_result_count(r));
+    json_t *first = json_array_get(arr, 0);
+    assert_string_equal(json_string_value(json_object_get(first, "code")), "DL3006");
+    assert_string_equal(json_string_value(json_object_get(first, "level")), "warning");
+    assert_int_equal(json_integer_value(json_object_get(first, "line")), 1);
+    assert_true(json_is_integer(json_object_get(first, "column")));
+    assert_true(json_is_string(json_object_get(first, "file")));
+    assert_true(json_is_string(json_object_get(first, "message")));
+    json_decref(arr);
+    free(buf);
+
+    /* merge */
+    hoist_lint_result *all = NULL;
+    assert_int_equal(hoist_lint_result_new(&all, &err), 0);
+    size_t n = hoist_lint_result_count(r);
+    assert_int_equal(hoist_lint_result_merge(all, r, &err), 0);
+    assert_int_equal(hoist_lint_result_count(all), n);
+    assert_int_equal(hoist_lint_result_count(r), 0);
+    hoist_lint_result_free(r);
+    hoist_lint_result_free(all);
+}
+
+static void rule_lookup(void **state)
+{
+    assert_non_null(hoist_lint_rule_find("dl3008"));
+    assert_string_equal(hoist_lint_rule_find("stagenamecasing")->id, "StageNameCasing");
+    assert_null(hoist_lint_rule_find("DL9999"));
+    hoist_lint_format fmt;
+    assert_int_equal(hoist_lint_format_parse("sarif", &fmt), 0);
+    assert_int_equal(fmt, HOIST_LINT_FORMAT_SARIF);
+    assert_int_equal(hoist_lint_format_parse("xml", &fmt), -1);
+    /* hadolint's full ID range is present */
+    char id[16];
+    for (int i = 3000; i <= 3067; i++) {
+        snprintf(id, sizeof(id), "DL%d", i);
+        assert_non_null(hoist_lint_rule_find(id));
+    }
+    for (int i = 4000; i <= 4006; i++) {
+        if (i == 4002)
+            continue; /* hadolint has no DL4002 */
+        snprintf(id, sizeof(id), "DL%d", i);
+        assert_non_null(hoist_lint_rule_find(id));
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(yaml_forms),       cmocka_unit_test(yaml_errors_have_lines),
+        cmocka_unit_test(config_precedence), cmocka_unit_test(pragmas),
+        cmocka_unit_test(check_directive),  cmocka_unit_test(threshold),
+        cmocka_unit_test(json_round_trip),  cmocka_unit_test(rule_lookup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
