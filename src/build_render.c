@@ -48,6 +48,8 @@ static void json_event(build_renderer *r, const hoist_build_event *ev)
     if (ev->keyword && (ev->kind == HOIST_EVENT_STEP || ev->kind == HOIST_EVENT_STEP_CACHED ||
                         ev->kind == HOIST_EVENT_ERROR))
         json_object_set_new(o, "keyword", json_string(ev->keyword));
+    if (ev->kind == HOIST_EVENT_FINDING && ev->keyword)
+        json_object_set_new(o, "severity", json_string(ev->keyword));
     if (ev->file && ev->line > 0) {
         json_object_set_new(o, "file", json_string(ev->file));
         json_object_set_new(o, "line", json_integer(ev->line));
@@ -130,6 +132,14 @@ int build_render_event(const hoist_build_event *ev, void *user)
     case HOIST_EVENT_ERROR:
         break; /* reported once, with its location, by build_render_failure */
     case HOIST_EVENT_IMAGE_ID:
+        break;
+    case HOIST_EVENT_FINDING:
+        end_upload_line(r);
+        if (ev->file && ev->line > 0)
+            fprintf(r->out, "%s%s:%d: %s%s %s: %s\n", yellow, ev->file, ev->line, ev->keyword, reset, ev->id, ev->text);
+        else
+            fprintf(r->out, "%s%s: %s%s %s: %s\n", yellow, ev->file ? ev->file : "", ev->keyword, reset, ev->id,
+                    ev->text);
         break;
     case HOIST_EVENT_TAGGED:
         fprintf(r->out, "Successfully tagged %s\n", ev->text);

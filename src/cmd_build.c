@@ -54,6 +54,8 @@ static void usage(FILE *out)
         "                           else the Engine API; api; or cli (docker buildx build, else\n"
         "                           DOCKER_BUILDKIT=1 docker build, else the classic builder)\n"
         "      --docker PATH        the docker CLI for the CLI engine (default: HOIST_DOCKER, then PATH)\n"
+        "      --no-check           skip the hoist check gate (by default errors stop the build)\n"
+        "      --check-config FILE  hoist check configuration (default: PATH/.hoist.yaml)\n"
         "  -H, --host HOST          daemon to use (default: DOCKER_HOST, docker context, local socket)\n"
         "      --context NAME       docker context to use\n\n"
         "Exit status: 0 built, 1 the build failed, 2 usage, 3 engine not usable,\n"
@@ -106,7 +108,7 @@ static void client_freep(hoist_client **c)
 int cmd_build(int argc, char **argv)
 {
     enum { O_BUILD_ARG = 256, O_LABEL, O_TARGET, O_PLATFORM, O_NETWORK, O_NO_CACHE, O_PULL, O_CACHE_FROM,
-           O_ADD_HOST, O_SHM, O_IIDFILE, O_GZIP, O_PROGRESS, O_ENGINE, O_CONTEXT, O_DOCKER };
+           O_ADD_HOST, O_SHM, O_IIDFILE, O_GZIP, O_PROGRESS, O_ENGINE, O_CONTEXT, O_DOCKER, O_NO_CHECK, O_CHECK_CONFIG };
     static const struct option long_opts[] = {
         {"file", required_argument, NULL, 'f'},
         {"tag", required_argument, NULL, 't'},
@@ -127,6 +129,8 @@ int cmd_build(int argc, char **argv)
         {"progress", required_argument, NULL, O_PROGRESS},
         {"engine", required_argument, NULL, O_ENGINE},
         {"docker", required_argument, NULL, O_DOCKER},
+        {"no-check", no_argument, NULL, O_NO_CHECK},
+        {"check-config", required_argument, NULL, O_CHECK_CONFIG},
         {"host", required_argument, NULL, 'H'},
         {"context", required_argument, NULL, O_CONTEXT},
         {"help", no_argument, NULL, 'h'},
@@ -186,6 +190,8 @@ int cmd_build(int argc, char **argv)
                 return cli_usage_error("build", "--engine '%s': use api, cli or auto", optarg);
             break;
         case O_DOCKER: opts.docker_cli = optarg; break;
+        case O_NO_CHECK: opts.no_check = true; break;
+        case O_CHECK_CONFIG: opts.check_config = optarg; break;
         case 'H': eopts.host_flag = optarg; break;
         case O_CONTEXT: eopts.context_flag = optarg; break;
         case 'h': usage(stdout); return 0;

@@ -2,7 +2,9 @@
  * hoist/build.h - build an image on a Docker engine, with one call.
  *
  * hoist_build() parses the Dockerfile (a syntax error stops the build
- * before anything is uploaded), streams the build context as a tar straight
+ * before anything is uploaded), runs `hoist check` on it and its context
+ * (findings at or above the configured threshold stop the build; the
+ * others are reported as warnings), streams the build context as a tar straight
  * into POST /build, decodes the daemon's JSON message stream into events
  * (hoist_build_event) delivered to a callback, and fills a result: image
  * ID, tags, duration, context size, steps run and cached. A failed build
@@ -35,6 +37,7 @@ typedef enum hoist_build_event_kind {
     HOIST_EVENT_ERROR,         /* the build failed: text, file:line of the step */
     HOIST_EVENT_IMAGE_ID,      /* the built image: id */
     HOIST_EVENT_TAGGED,        /* a tag was applied: text is the tag */
+    HOIST_EVENT_FINDING,       /* a `hoist check` finding: id (rule), text, file:line, keyword = severity */
 } hoist_build_event_kind;
 
 typedef struct hoist_build_event {
@@ -105,6 +108,8 @@ typedef struct hoist_build_options {
     const char *path_env;          /* $PATH for finding the docker CLI */
     const char *host_flag;         /* -H given by the user: passed through to the CLI */
     const char *context_flag;      /* --context given by the user: passed through to the CLI */
+    bool no_check;                 /* skip the `hoist check` gate */
+    const char *check_config;      /* lint configuration; NULL: <context>/.hoist.yaml when present */
 } hoist_build_options;
 
 #define HOIST_BUILD_OPTIONS_VERSION 1

@@ -21,6 +21,7 @@
 #include "build/decoder.h"
 #include "hoist/docker_cli.h"
 #include "hoist/features.h"
+#include "hoist/lint.h"
 #include "build/json_stream.h"
 #include "build/query.h"
 #include "build/registry_auth.h"
@@ -71,6 +72,7 @@ const char *hoist_build_event_kind_name(hoist_build_event_kind kind)
     case HOIST_EVENT_ERROR: return "error";
     case HOIST_EVENT_IMAGE_ID: return "image-id";
     case HOIST_EVENT_TAGGED: return "tagged";
+    case HOIST_EVENT_FINDING: return "finding";
     }
     return "unknown";
 }
@@ -80,6 +82,8 @@ HOIST_DEFINE_FREEP(hoist_json_stream, hoist_json_stream_free)
 HOIST_DEFINE_FREEP(char, hoist_registry_header_free)
 HOIST_DEFINE_FREEP(hoist_context, hoist_context_free)
 HOIST_DEFINE_FREEP(hoist_context_tar, hoist_context_tar_free)
+HOIST_DEFINE_FREEP(hoist_lint_config, hoist_lint_config_free)
+HOIST_DEFINE_FREEP(hoist_lint_result, hoist_lint_result_free)
 
 /* State shared by the request callbacks; all run on the calling thread. */
 struct build_run {
@@ -433,6 +437,63 @@ static int choose_engine(const struct build_plan *plan, hoist_docker_cli *cli, h
     return 0;
 }
 
+/* 3b. The `hoist check` gate: findings become events; those at or above
+ * the threshold stop the build before anything is sent. */
+static int run_checks(struct build_run *run, const struct build_plan *plan, hoist_build_builder builder,
+                      hoist_error *err)
+{
+    const hoist_build_options *opts = plan->opts;
+    _cleanup_(hoist_lint_config_freep) hoist_lint_config *config = NULL;
+    char default_config[PATH_MAX + 16];
+    snprintf(default_config, sizeof(default_config), "%s/.hoist.yaml", hoist_context_dir(plan->ctx));
+    const char *config_path = opts->check_config && *opts->check_config ? opts->check_config
+                              : access(default_config, F_OK) == 0 ? default_config : NULL;
+    int rc = config_path ? hoist_lint_config_load(config_path, &config, err) : hoist_lint_config_new(&config, err);
+    if (rc)
+        return rc;
+    hoist_lint_engine engine = HOIST_LINT_ENGINE_INIT;
+    engine.known = true;
+    engine.buildkit = plan->result->engine == HOIST_BUILD_ENGINE_CLI && builder != HOIST_BUILDER_CLASSIC;
+    engine.api_version = plan->result->api_version;
+    hoist_lint_options lopts = HOIST_LINT_OPTIONS_INIT;
+    /* shellcheck runs once per RUN; `hoist check` is the place for it. */
+    lopts.flags = HOIST_LINT_NO_SHELLCHECK;
+    lopts.dockerfile = plan->dockerfile_label;
+    lopts.context_dir = hoist_context_dir(plan->ctx);
+    lopts.config = config;
+    lopts.engine = &engine;
+    _cleanup_(hoist_lint_result_freep) hoist_lint_result *findings = NULL;
+    rc = hoist_lint_run(plan->df, &lopts, &findings, err);
+    if (rc)
+        return rc;
+    hoist_lint_severity threshold = hoist_lint_config_threshold(config);
+    size_t blocking = 0;
+    const hoist_lint_finding *first_blocking = NULL;
+    for (size_t i = 0; i < hoist_lint_result_count(findings); i++) {
+        const hoist_lint_finding *f = hoist_lint_result_get(findings, i);
+        hoist_build_event ev = {.kind = HOIST_EVENT_FINDING, .id = f->code, .text = f->message,
+                                .keyword = hoist_lint_severity_name(f->severity), .file = f->file,
+                                .line = f->range.start.line, .end_line = f->range.end.line,
+                                .current = -1, .total = -1};
+        hoist_build_decoder_emit(&run->decoder, &ev);
+        if (f->severity >= threshold) {
+            blocking++;
+            if (!first_blocking)
+                first_blocking = f;
+        }
+    }
+    if (!blocking)
+        return 0;
+    hoist_error_set(err, HOIST_EFAILED, "hoist check: %zu finding%s at or above '%s' (first: %s %s)", blocking,
+                    blocking == 1 ? "" : "s", hoist_lint_severity_name(threshold),
+                    first_blocking ? first_blocking->code : "?", first_blocking ? first_blocking->message : "");
+    if (first_blocking)
+        hoist_error_at(err, first_blocking->file, first_blocking->range.start.line,
+                       first_blocking->range.start.column);
+    return hoist_error_hint(err, "fix the findings above (hoist check --explain ID says how), raise the "
+                                 "failure threshold in .hoist.yaml, or build anyway with --no-check");
+}
+
 /* 4b. docker build / docker buildx build. */
 static int run_cli(struct build_run *run, const struct build_plan *plan, const hoist_docker_cli *cli,
                    hoist_build_builder builder, hoist_error *err)
@@ -521,6 +582,11 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     if (rc)
         return rc;
     note(run, "%s", result->engine_reason);
+    if (!opts->no_check) {
+        rc = run_checks(run, &plan, builder, err);
+        if (rc)
+            return rc;
+    }
     note(run, "context %s, Dockerfile %s, API %s", hoist_context_dir(ctx), dockerfile_label, result->api_version);
 
     /* 4. build */

@@ -116,7 +116,10 @@ assert_not_contains "$out$err" "TopSecretPw"
 assert_not_contains "$out$err" "$(printf 'u:TopSecretPw' | base64)"
 
 # 12. SIGINT during a long RUN: exit 130 within 5 s, nothing left behind.
-mkdir -p slow && printf 'FROM hoist-test/busybox:1\nRUN echo sleeping && sleep 120\n' > slow/Dockerfile
+mkdir -p slow && marker=hoist-slow-$$
+printf 'FROM hoist-test/busybox:1\nRUN echo sleeping %s && sleep 120\n' "$marker" > slow/Dockerfile
+# containers of this test's slow build (others may share the engine)
+slow_containers() { docker_cli ps -a --no-trunc --format '{{.ID}} {{.Command}}' | grep -- "$marker" | cut -d' ' -f1 || true; }
 "$HOIST" build slow --network none --no-cache --progress plain > slow.out 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do grep -q sleeping slow.out && break; sleep 0.1; done
@@ -127,10 +130,31 @@ set +e; wait $pid; rc=$?; set -e
 elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 assert_eq 130 "$rc" "exit code after SIGINT"
 [ "$elapsed_ms" -lt 5000 ] || fail "exit took ${elapsed_ms} ms after SIGINT"
-for _ in $(seq 1 50); do [ -z "$(docker_cli ps -aq)" ] && break; sleep 0.2; done
-assert_eq "" "$(docker_cli ps -aq)" "containers left after SIGINT"
+for _ in $(seq 1 50); do [ -z "$(slow_containers)" ] && break; sleep 0.2; done
+assert_eq "" "$(slow_containers)" "containers left after SIGINT"
 
 # 13. usage errors.
 expect_exit 2 "$HOIST" build --label novalue .
 expect_exit 2 "$HOIST" build --progress fancy .
 expect_exit 4 "$HOIST" build "$tmp/does-not-exist"
+
+# 14. the hoist check gate: an error-level finding stops the build before
+#     anything is sent; warnings are shown and the build goes on;
+#     --no-check skips it.
+mkdir -p gate && echo x > gate/app.txt && printf 'app.txt\n' > gate/.dockerignore
+printf 'FROM hoist-test/busybox:1\nCOPY app.txt /app.txt\n' > gate/Dockerfile
+run_capture "$HOIST" build gate --network none --progress plain
+note "gate output: $err"
+if [ "$rc" = 1 ]; then
+  assert_contains "$err" "hoist check:"
+  assert_contains "$err" "--no-check"
+  assert_not_contains "$err" "context sent"
+  run_capture "$HOIST" build gate --network none --no-check
+  [ "$rc" = 1 ] || fail "with --no-check the daemon should fail the COPY of an ignored file (rc=$rc)"
+  assert_not_contains "$err" "hoist check:"
+else
+  fail "a COPY of an ignored file passed the gate (rc=$rc): $err"
+fi
+mkdir -p warn && printf 'FROM hoist-test/busybox:1\nRUN cd /tmp && true\n' > warn/Dockerfile
+expect_exit 0 "$HOIST" build warn --network none --progress json
+assert_contains "$out" '"type":"finding"'

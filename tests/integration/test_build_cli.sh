@@ -89,7 +89,10 @@ expect_exit 3 env DOCKER_HOST="unix://$tmp/none.sock" "$HOIST" build "$hello" --
 assert_contains "$err" "daemon is not running"
 
 # 8. SIGINT reaches the CLI's process group: 130, no orphan, no container.
-mkdir -p slow && printf 'FROM hoist-test/busybox:1\nRUN echo sleeping && sleep 120\n' > slow/Dockerfile
+mkdir -p slow && marker=hoist-slow-$$
+printf 'FROM hoist-test/busybox:1\nRUN echo sleeping %s && sleep 120\n' "$marker" > slow/Dockerfile
+# containers of this test's slow build (others may share the engine)
+slow_containers() { docker_cli ps -a --no-trunc --format '{{.ID}} {{.Command}}' | grep -- "$marker" | cut -d' ' -f1 || true; }
 for cli in "$(command -v docker)" "$BUILDKIT_CLI"; do
   "$HOIST" build slow --engine cli --docker "$cli" --network none --no-cache --progress plain > slow.out 2>&1 &
   pid=$!
@@ -100,8 +103,8 @@ for cli in "$(command -v docker)" "$BUILDKIT_CLI"; do
   assert_eq 130 "$rc" "exit after SIGINT ($cli)"
   leftover=$(pgrep -f -- "--iidfile /tmp/hoist-iid" || true)
   assert_eq "" "$leftover" "CLI processes left after SIGINT ($cli)"
-  for _ in $(seq 1 50); do [ -z "$(docker_cli ps -aq)" ] && break; sleep 0.2; done
-  assert_eq "" "$(docker_cli ps -aq)" "containers left after SIGINT ($cli)"
+  for _ in $(seq 1 50); do [ -z "$(slow_containers)" ] && break; sleep 0.2; done
+  assert_eq "" "$(slow_containers)" "containers left after SIGINT ($cli)"
 done
 ls -d /tmp/hoist-iid.* 2>/dev/null && fail "temporary iidfile directories left behind"
 true
