@@ -598,6 +598,20 @@ int hoist_dockerfile_parse(const char *data, size_t len, const hoist_df_parse_op
     unsigned flags = opts ? opts->flags : 0;
 
     int rc = 0;
+    /* C strings cannot carry NUL; BuildKit (Go) would keep it, but no real
+     * Dockerfile has one, so say so instead of silently cutting text. */
+    const char *nul = p.n ? memchr(p.src, 0, p.n) : NULL;
+    if (nul) {
+        size_t off = (size_t)(nul - p.src), line = 1, ls = 0;
+        for (size_t i = 0; i < off; i++)
+            if (p.src[i] == '\n') {
+                line++;
+                ls = i + 1;
+            }
+        rc = perr(&p, (int)line, (int)(off - ls) + 1, "the file looks binary or corrupted; save it as UTF-8 text",
+                  "Dockerfile contains a NUL byte");
+        goto done;
+    }
     /* line table */
     size_t start = 0;
     if (p.n >= 3 && (unsigned char)p.src[0] == 0xEF && (unsigned char)p.src[1] == 0xBB &&

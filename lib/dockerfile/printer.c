@@ -44,21 +44,32 @@ static void put_flag(df_buf *b, const char *text)
 static void put_instruction_line(df_buf *b, const hoist_df_instruction *ins, bool canonical, char escape)
 {
     size_t line_start = b->len;
+    if (!*ins->keyword_original) {
+        /* Only a continuation running into the end of the file leaves an
+         * instruction with no text at all (kept with AST_ONLY); a lone
+         * escape character on the last line recreates it. */
+        df_buf_putc(b, escape);
+        return;
+    }
     df_buf_puts(b, canonical && ins->kind != HOIST_DF_UNKNOWN ? ins->keyword : ins->keyword_original);
     for (size_t i = 0; i < ins->flag_count; i++) {
         df_buf_putc(b, ' ');
         put_flag(b, ins->flags[i].text);
     }
-    if (ins->trigger) {
+    if (ins->trigger && canonical && ins->trigger->kind != HOIST_DF_UNKNOWN &&
+        !strncmp(ins->raw_args, ins->trigger->keyword_original, strlen(ins->trigger->keyword_original))) {
+        /* ONBUILD's text is the trigger verbatim; only its keyword changes */
         df_buf_putc(b, ' ');
-        put_instruction_line(b, ins->trigger, canonical, escape);
-        return;
-    }
-    if (ins->raw_args && *ins->raw_args) {
+        df_buf_puts(b, ins->trigger->keyword);
+        df_buf_puts(b, ins->raw_args + strlen(ins->trigger->keyword_original));
+    } else if (ins->raw_args && *ins->raw_args) {
         df_buf_putc(b, ' ');
-        /* arguments that start with `--` would be read as flags: `--` ends
-         * the flags first */
-        if (!strncmp(ins->raw_args, "--", 2))
+        /* arguments that start with `--` would be read as flags, and a
+         * stray 0x85/0xA0 byte would be skipped as a space by the flag
+         * scanner (which BuildKit runs byte by byte) but not by its
+         * TrimSpace: `--` ends the flags first in both cases */
+        unsigned char first = (unsigned char)ins->raw_args[0];
+        if (!strncmp(ins->raw_args, "--", 2) || first == 0x85 || first == 0xA0)
             df_buf_puts(b, "-- ");
         df_buf_puts(b, ins->raw_args);
     }

@@ -78,6 +78,7 @@ bool df_pattern_compile(const char *pat, size_t n, df_pattern *out, char *msg, s
                 snprintf(msg, msgsz, "invalid escape '\\%s'", tmp.data ? tmp.data : "");
                 df_buf_free(&tmp);
                 free(r);
+                df_pattern_free(out);
                 return false;
             }
         }
