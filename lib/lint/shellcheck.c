@@ -182,7 +182,7 @@ void lint_shellcheck(lint_ctx *ctx)
                 continue;
             for (size_t p = 0; p < d->pair_count; p++) {
                 char line[512];
-                int n = snprintf(line, sizeof(line), "export %s=1", d->pairs[p].key);
+                int n = snprintf(line, sizeof(line), "export %s", d->pairs[p].key);
                 if (n > 0 && (size_t)n < sizeof(line))
                     sb_line(&b, line, (size_t)n, -1);
             }
