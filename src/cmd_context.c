@@ -383,7 +383,7 @@ static int run_explain(hoist_context *ctx, const char *path, bool as_json, hoist
         snprintf(reason, sizeof(reason), "excluded by %s", where);
     else
         snprintf(reason, sizeof(reason), "%ss are never sent", type_name(ex.type));
-    if (ex.walked_excluded && !ex.via[0] && !ex.generated)
+    if (ex.sent && ex.walked_excluded && !ex.via[0] && !ex.generated)
         strncat(reason, " (an excluded parent directory is still walked because an exception "
                         "names something inside it; that directory's own entry is not sent)",
                 sizeof(reason) - strlen(reason) - 1);
