@@ -1,0 +1,9 @@
+/* detect_node.c - placeholder (being written). */
+#include "gen/gen_internal.h"
+
+int gen_detect_node(const char *dir, gen_pool *pool, gen_project **out, hoist_error *err)
+{
+    (void)dir; (void)pool; (void)err;
+    *out = NULL;
+    return 0;
+}
