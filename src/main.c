@@ -21,6 +21,7 @@ static const struct command commands[] = {
     {"context", cmd_context, "show, explain and stream the build context docker build would send"},
     {"parse", cmd_parse, "parse a Dockerfile and print its AST as JSON or text"},
     {"build", cmd_build, "build an image on a Docker engine, streamed, with errors at the Dockerfile line"},
+    {"init", cmd_init, "detect the project and write a compliant multi-stage Dockerfile and .dockerignore"},
     {"check", cmd_check, "lint a Dockerfile together with its build context"},
 };
 
