@@ -353,6 +353,64 @@ static void test_tar_hardlink_and_long_name(void **state)
     hoist_context_free(ctx);
 }
 
+static void test_vanishing_and_shrinking_files(void **state)
+{
+    (void)state;
+    put("a", "1");
+    put("b", "2");
+    put("c", "0123456789");
+    hoist_context_options o = HOIST_CONTEXT_OPTIONS_INIT;
+    o.dockerfile_optional = true;
+    o.on_note = count_note;
+    hoist_context *ctx = NULL;
+    hoist_error err = HOIST_ERROR_INIT;
+    assert_int_equal(hoist_context_open(&ctx, root, &o, &err), 0);
+    /* b disappears after the directory was listed: noted and skipped */
+    hoist_context_iter *it = NULL;
+    assert_int_equal(hoist_context_iter_new(&it, ctx, 0, &err), 0);
+    const hoist_context_entry *e;
+    assert_int_equal(hoist_context_iter_next(it, &e, &err), 0);
+    assert_string_equal(e->name, "a");
+    char p[512];
+    snprintf(p, sizeof(p), "%s/b", root);
+    unlink(p);
+    notes = 0;
+    assert_int_equal(hoist_context_iter_next(it, &e, &err), 0);
+    assert_string_equal(e->name, "c");
+    assert_int_equal(notes, 1);
+    hoist_context_iter_free(it);
+    /* c shrinks after its header is out: the stream stays a valid tar */
+    hoist_context_tar *t = NULL;
+    assert_int_equal(hoist_context_tar_new(&t, ctx, NULL, &err), 0);
+    static char buf[65536];
+    size_t total = 0, n;
+    /* read a's header and data, and c's header (3 x 512 bytes) */
+    while (total < 1536) {
+        assert_int_equal(hoist_context_tar_read(t, buf + total, 1536 - total, &n, &err), 0);
+        assert_true(n > 0);
+        total += n;
+    }
+    snprintf(p, sizeof(p), "%s/c", root);
+    assert_int_equal(truncate(p, 3), 0);
+    notes = 0;
+    do {
+        assert_int_equal(hoist_context_tar_read(t, buf + total, sizeof(buf) - total, &n, &err), 0);
+        total += n;
+    } while (n > 0);
+    hoist_context_tar_free(t);
+    assert_int_equal(notes, 1);
+    struct archive *a = archive_read_new();
+    archive_read_support_format_tar(a);
+    assert_int_equal(archive_read_open_memory(a, buf, total), ARCHIVE_OK);
+    struct archive_entry *ae;
+    int count = 0;
+    while (archive_read_next_header(a, &ae) == ARCHIVE_OK)
+        count++;
+    assert_int_equal(count, 2);
+    archive_read_free(a);
+    hoist_context_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +424,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_per_dockerfile_ignore, setup, teardown),
         cmocka_unit_test_setup_teardown(test_explain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tar_hardlink_and_long_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_vanishing_and_shrinking_files, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
