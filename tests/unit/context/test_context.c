@@ -137,6 +137,27 @@ static void test_exception_inside_excluded_dir(void **state)
     hoist_context_free(ctx);
 }
 
+/* The walk passes each directory's per-pattern results to its children
+ * (patternmatcher.MatchesUsingParentResults, as the docker CLI's tar does):
+ * "!d" was skipped for "d" (nothing to re-include yet), so it does not
+ * count as matching d's children, and d/f stays excluded. Checked against
+ * the docker 28 CLI; MatchesOrParentMatches would have re-included d/f. */
+static void test_parent_results_rule(void **state)
+{
+    (void)state;
+    put("d/f", "1");
+    put("d/g", "2");
+    put(".dockerignore", "d/f\n!d\n");
+    hoist_context *ctx = open_ctx(NULL);
+    assert_string_equal(listing(ctx, 0), ".dockerignore d/ d/g");
+    hoist_context_explanation ex;
+    hoist_error err = HOIST_ERROR_INIT;
+    assert_int_equal(hoist_context_explain(ctx, "d/f", &ex, &err), 0);
+    assert_false(ex.sent);
+    assert_int_equal(ex.pattern, 0);
+    hoist_context_free(ctx);
+}
+
 static void test_always_sent(void **state)
 {
     (void)state;
@@ -416,6 +437,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exception_inside_excluded_dir, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parent_results_rule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_always_sent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_symlinks_not_followed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fifo_skipped_with_note, setup, teardown),
