@@ -82,7 +82,7 @@ static int parse_args(int argc, char **argv, init_args *a)
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+f:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:qh", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_LANG: a->lang = optarg; break;
         case OPT_PROFILE: a->profile = optarg; break;

@@ -4,8 +4,8 @@
  *
  * Every default is a specific version tag (never `latest`, never a bare
  * major), chosen by the language, the build tool and the toolchain version
- * the project asks for. A version the table does not know falls back to
- * the newest row of that language. Users override either stage with
+ * the project asks for. A version the table does not know, or a lower bound
+ * (">=18"), falls back to the language's default row. Users override either stage with
  * `--base builder=IMAGE --base runtime=IMAGE`.
  */
 #include "gen/template.h"
@@ -53,6 +53,8 @@ static const image_row image_table[] = {
  * ">=18" and "^20.1" match on their first number. */
 static bool version_matches(const char *want, const char *row)
 {
+    if (*want == '>') /* ">=18": the newest default satisfies it */
+        return false;
     while (*want && !(*want >= '0' && *want <= '9'))
         want++;
     size_t n = strlen(row);

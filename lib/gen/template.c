@@ -217,10 +217,23 @@ static int apply_step(hoist_dockerfile *df, const gen_step *step, const gen_ctx 
     if (step->comment && (rc = add_substituted(ctx, step->comment, GEN_PLACE_RAW, &owned,
                                                &comment, err)))
         return rc;
-    for (size_t i = 0; i < GEN_STEP_MAX_FLAGS && step->flags[i]; i++)
-        if ((rc = add_substituted(ctx, step->flags[i], GEN_PLACE_WORD, &owned, &flags[nflags++],
-                                  err)))
+    for (size_t i = 0; i < GEN_STEP_MAX_FLAGS && step->flags[i]; i++) {
+        const char *f = step->flags[i];
+        size_t fl = strlen(f);
+        /* `{{?name}}`: the flag is the variable's value, or nothing when unset */
+        if (fl > 5 && !strncmp(f, "{{?", 3) && !strcmp(f + fl - 2, "}}")) {
+            const gen_var *var = find_var(ctx, f + 3, fl - 5);
+            if (!var || !var->value)
+                continue;
+            if (!plain_word(var->value))
+                return hoist_error_set(err, HOIST_EINPUT, "flag %s '%s' is not a plain word",
+                                       var->name, var->value);
+            flags[nflags++] = var->value;
+            continue;
+        }
+        if ((rc = add_substituted(ctx, f, GEN_PLACE_WORD, &owned, &flags[nflags++], err)))
             return rc;
+    }
     gen_place place = arg_place(step);
     for (size_t i = 0; i < GEN_STEP_MAX_ARGS && step->args[i]; i++) {
         const char *a = step->args[i];

@@ -6,7 +6,9 @@
  * each, with the facts it needs (`when`, all bits set) and the facts that
  * rule it out (`unless`). Arguments are fixed text with `{{name}}`
  * placeholders; an argument that is exactly `{{@name}}` becomes one
- * argument per item of a list variable. Values are never spliced in as
+ * argument per item of a list variable; a flag that is exactly `{{?name}}`
+ * is the variable's value, or is left out when the variable is unset (cache
+ * mounts that only --buildkit asks for). Values are never spliced in as
  * raw text: each substitution is checked or quoted for where it lands
  * (JSON-encoded by the printer in exec form, shell-quoted in shell-form
  * RUN/CMD/ENTRYPOINT, and refused when it is not a plain word anywhere
