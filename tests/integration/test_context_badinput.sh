@@ -121,3 +121,25 @@ assert_eq "huge 8589934597 True" "$size" "sparse file header"
 # -- --tar into a missing directory: error, nothing created
 expect_exit 4 "$HOIST" context "$c" --tar "$tmp/no/such/dir/out.tar"
 assert_contains "$err" "cannot create"
+
+# -- a Dockerfile outside the context: sent as .dockerfile.<20 hex>; the
+# daemon sees the same files as hoist lists (it drops the generated name)
+o=$tmp/outside
+mkdir -p "$o/ctx/sub" "$o/df"
+echo a >"$o/ctx/sub/a"; echo b >"$o/ctx/b"
+printf 'b\n' >"$o/ctx/.dockerignore"
+printf 'FROM hoist-test/busybox:1\nCOPY . /ctx\n' >"$o/df/Dockerfile"
+(cd "$o" && "$HOIST" context ctx -f df/Dockerfile --list) >"$o/hoist.list"
+last=$(tail -1 "$o/hoist.list")
+[[ $last =~ ^\.dockerfile\.[0-9a-f]{20}$ ]] || fail "generated Dockerfile name: $last"
+if docker image inspect hoist-test/busybox:1 >/dev/null 2>&1; then
+  id=$(cd "$o" && DOCKER_BUILDKIT=0 docker build -q --no-cache --rm --network none -f df/Dockerfile ctx 2>"$tmp/build2.err") ||
+    { cat "$tmp/build2.err"; fail "docker build with an outside Dockerfile failed"; }
+  on_exit "docker rmi -f $id >/dev/null 2>&1"
+  cid=$(docker create "$id" 2>/dev/null)
+  on_exit "docker rm -f $cid >/dev/null 2>&1"
+  docker cp "$cid:/ctx" - | tar -t >"$o/docker.list"
+  grep -v '^\.dockerfile\.' "$o/hoist.list" >"$o/hoist.filtered"
+  python3 "$HOIST_SRC/tests/integration/context/compare.py" "$o/hoist.filtered" "$o/docker.list" ||
+    fail "outside Dockerfile: hoist and the daemon disagree"
+fi
