@@ -331,6 +331,12 @@ int cmd_check(int argc, char **argv)
         }
         hoist_lint_result_merge(all, res, &err);
         hoist_lint_result_free(res);
+        /* Only the tty format shows source lines: keep the text for it. */
+        if (format != HOIST_LINT_FORMAT_TTY) {
+            free(src->text);
+            src->text = NULL;
+            src->len = 0;
+        }
     }
 
     hoist_lint_source *views = calloc(nsources + 1, sizeof(*views));

@@ -58,23 +58,63 @@ static int write_json_value(json_t *v, FILE *out, size_t flags, hoist_error *err
     return 0;
 }
 
+/* A JSON string, escaped as RFC 8259 requires (UTF-8 passes through). */
+static void json_str(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"':
+            fputs("\\\"", out);
+            break;
+        case '\\':
+            fputs("\\\\", out);
+            break;
+        case '\n':
+            fputs("\\n", out);
+            break;
+        case '\t':
+            fputs("\\t", out);
+            break;
+        case '\r':
+            fputs("\\r", out);
+            break;
+        default:
+            if (*p < 0x20)
+                fprintf(out, "\\u%04x", *p);
+            else
+                fputc(*p, out);
+        }
+    }
+    fputc('"', out);
+}
+
+/* Written by hand rather than through a jansson tree: reports of thousands
+ * of findings (a whole corpus) stay fast and flat in memory. */
 static int write_json(const hoist_lint_result *r, FILE *out, hoist_error *err)
 {
-    _cleanup_json_ json_t *arr = json_array();
-    for (size_t i = 0; arr && i < hoist_lint_result_count(r); i++) {
+    size_t n = hoist_lint_result_count(r);
+    fputc('[', out);
+    for (size_t i = 0; i < n; i++) {
         const hoist_lint_finding *f = hoist_lint_result_get(r, i);
-        json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:i, s:i, s:s}", "code", f->code,
-                              "level", level(f->severity), "file", f->file, "line",
-                              f->range.start.line, "column", f->range.start.column, "message",
-                              f->message, "end_line", f->range.end.line, "end_column",
-                              f->range.end.column, "source", f->source);
-        if (!o)
-            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
-        if (f->hint)
-            json_object_set_new(o, "hint", json_string(f->hint));
-        json_array_append_new(arr, o);
+        fputs(i ? ",\n  {\"code\": " : "\n  {\"code\": ", out);
+        json_str(out, f->code);
+        fprintf(out, ", \"level\": \"%s\", \"file\": ", level(f->severity));
+        json_str(out, f->file);
+        fprintf(out, ", \"line\": %d, \"column\": %d, \"message\": ", f->range.start.line,
+                f->range.start.column);
+        json_str(out, f->message);
+        fprintf(out, ", \"end_line\": %d, \"end_column\": %d, \"source\": ", f->range.end.line,
+                f->range.end.column);
+        json_str(out, f->source);
+        if (f->hint) {
+            fputs(", \"hint\": ", out);
+            json_str(out, f->hint);
+        }
+        fputc('}', out);
     }
-    return write_json_value(arr, out, JSON_INDENT(2), err);
+    fputs(n ? "\n]\n" : "]\n", out);
+    return ferror(out) ? hoist_error_set(err, HOIST_EFAILED, "cannot write the report") : 0;
 }
 
 static const char *sarif_level(hoist_lint_severity s)

@@ -32,13 +32,11 @@ int hoist_lint_result_new(hoist_lint_result **out, hoist_error *err)
     return 0;
 }
 
+/* All strings of a finding live in one block that starts at f->code. */
 static void finding_clear(hoist_lint_finding *f)
 {
     free((char *)f->code);
-    free((char *)f->message);
-    free((char *)f->file);
-    free((char *)f->hint);
-    free((char *)f->source);
+    f->code = NULL;
 }
 
 void hoist_lint_result_free(hoist_lint_result *r)
@@ -72,18 +70,26 @@ int lint_result_add(hoist_lint_result *r, const char *code, hoist_lint_severity 
         r->cap = cap;
     }
     hoist_lint_finding f = {0};
-    f.code = strdup(code);
+    if (!source)
+        source = "hoist";
+    if (!file)
+        file = "Dockerfile";
+    if (hint && !hint[0])
+        hint = NULL;
+    size_t lc = strlen(code) + 1, ls = strlen(source) + 1, lf = strlen(file) + 1,
+           lm = strlen(message) + 1, lh = hint ? strlen(hint) + 1 : 0;
+    char *block = malloc(lc + ls + lf + lm + lh);
+    if (!block)
+        return -1;
+    char *p = block;
+    f.code = memcpy(p, code, lc), p += lc;
+    f.source = memcpy(p, source, ls), p += ls;
+    f.file = memcpy(p, file, lf), p += lf;
+    f.message = memcpy(p, message, lm), p += lm;
+    f.hint = hint ? memcpy(p, hint, lh) : NULL;
     f.severity = sev;
-    f.source = strdup(source ? source : "hoist");
-    f.file = strdup(file ? file : "Dockerfile");
-    f.message = strdup(message);
-    f.hint = hint && hint[0] ? strdup(hint) : NULL;
     if (range)
         f.range = *range;
-    if (!f.code || !f.source || !f.file || !f.message || (hint && hint[0] && !f.hint)) {
-        finding_clear(&f);
-        return -1;
-    }
     r->ins[r->count] = ins_index;
     r->items[r->count++] = f;
     return 0;
