@@ -1,0 +1,13 @@
+"""app.py - hoist init's Python sample: a one-route web application."""
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.get("/")
+def index():
+    return "hello from the python sample\n"
+
+
+if __name__ == "__main__":
+    app.run(host="0.0.0.0", port=8000)
