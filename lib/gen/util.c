@@ -298,6 +298,8 @@ static bool section_header(const char *line, size_t len, const char **name, size
     if (s >= end || *s != '[')
         return false;
     s++;
+    if (s < end && *s == '[') /* [[array.of.tables]] reads as its name */
+        s++;
     const char *close = memchr(s, ']', (size_t)(end - s));
     if (!close)
         return false;
