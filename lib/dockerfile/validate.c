@@ -269,6 +269,110 @@ static int check_dest_not_heredoc(const hoist_df_instruction *ins, hoist_error *
     return 0;
 }
 
+/* encoding/csv Reader.Read of one record (no LazyQuotes), as BuildKit's
+ * parseMount reads a --mount value. Fields go to `fields` (malloc'd, NUL
+ * separated); returns false with Go's message on a syntax error. */
+static bool csv_read_record(const char *v, df_buf *fields, size_t *nfields, char *msg, size_t msgsz)
+{
+    size_t n = strlen(v), i = 0;
+    *nfields = 0;
+    if (n == 0) {
+        snprintf(msg, msgsz, "EOF");
+        return false;
+    }
+    for (;;) {
+        if (i < n && v[i] == '"') {
+            size_t start = i++;
+            (void)start;
+            for (;;) {
+                if (i >= n) {
+                    snprintf(msg, msgsz, "parse error on line 1, column %zu: extraneous or missing \" in quoted-field", n + 1);
+                    return false;
+                }
+                if (v[i] == '"') {
+                    if (i + 1 < n && v[i + 1] == '"') {
+                        df_buf_putc(fields, '"');
+                        i += 2;
+                        continue;
+                    }
+                    if (i + 1 == n || v[i + 1] == ',') {
+                        i++;
+                        break;
+                    }
+                    snprintf(msg, msgsz, "parse error on line 1, column %zu: extraneous or missing \" in quoted-field", i + 2);
+                    return false;
+                }
+                df_buf_putc(fields, v[i++]);
+            }
+        } else {
+            while (i < n && v[i] != ',') {
+                if (v[i] == '"') {
+                    snprintf(msg, msgsz, "parse error on line 1, column %zu: bare \" in non-quoted-field", i + 1);
+                    return false;
+                }
+                df_buf_putc(fields, v[i++]);
+            }
+        }
+        df_buf_putc(fields, 0);
+        (*nfields)++;
+        if (i >= n)
+            return true;
+        i++; /* the comma */
+        if (i == n) {
+            df_buf_putc(fields, 0);
+            (*nfields)++;
+            return true;
+        }
+    }
+}
+
+/* What BuildKit checks of RUN's --mount, --network and --security values
+ * while parsing (the rest is checked when the build runs). */
+static int check_run_values(const hoist_df_instruction *ins, hoist_error *err)
+{
+    for (size_t i = 0; i < ins->flag_count; i++) {
+        const hoist_df_flag *f = &ins->flags[i];
+        if (!f->value)
+            continue;
+        if (!strcmp(f->name, "mount")) {
+            df_buf fields = {0};
+            size_t nf;
+            char msg[256];
+            if (!csv_read_record(f->value, &fields, &nf, msg, sizeof(msg))) {
+                df_buf_free(&fields);
+                point_at(err, f->range);
+                return fail(err, "write --mount=type=...,key=value,...; quote a whole field as \"key=value\" when it needs quotes",
+                            "failed to parse csv mounts: %s", msg);
+            }
+            const char *fld = fields.data;
+            for (size_t k = 0; k < nf; k++, fld += strlen(fld) + 1) {
+                const char *eq = strchr(fld, '=');
+                if (!eq || (size_t)(eq - fld) != 4 || strncasecmp(fld, "from", 4))
+                    continue;
+                const char *dollar = strchr(eq + 1, '$');
+                if (dollar && dollar[1] && dollar[1] != '\n') {
+                    df_buf_free(&fields);
+                    point_at(err, f->range);
+                    return fail(err, "name the stage or image directly, or add `FROM <image-with-vars> AS alias` and mount from=alias",
+                                "'from' doesn't support variable expansion, define alias stage instead");
+                }
+            }
+            df_buf_free(&fields);
+        } else if (!strcmp(f->name, "network")) {
+            if (strcmp(f->value, "default") && strcmp(f->value, "none") && strcmp(f->value, "host")) {
+                point_at(err, f->range);
+                return fail(err, "use --network=default, none or host", "unsupported network mode %s", f->value);
+            }
+        } else if (!strcmp(f->name, "security")) {
+            if (strcmp(f->value, "insecure") && strcmp(f->value, "sandbox")) {
+                point_at(err, f->range);
+                return fail(err, "use --security=insecure or sandbox", "unsupported security mode %s", f->value);
+            }
+        }
+    }
+    return 0;
+}
+
 int df_validate_instruction(const hoist_dockerfile *df, const hoist_df_instruction *ins,
                             hoist_error *err)
 {
@@ -341,7 +445,9 @@ int df_validate_instruction(const hoist_dockerfile *df, const hoist_df_instructi
             return err_exactly_one(err, ins);
         return parse_flags(ins, no_flags, err);
     case HOIST_DF_RUN:
-        return parse_flags(ins, run_flags, err);
+        if ((rc = parse_flags(ins, run_flags, err)))
+            return rc;
+        return check_run_values(ins, err);
     case HOIST_DF_CMD:
     case HOIST_DF_ENTRYPOINT:
         return parse_flags(ins, no_flags, err);
@@ -362,7 +468,7 @@ int df_validate_instruction(const hoist_dockerfile *df, const hoist_df_instructi
         if ((rc = parse_flags(ins, health_flags, err)))
             return rc;
         if (!strcmp(typ, "CMD") && strlen(ins->args[0].value) == 3) {
-            if (ins->form == HOIST_DF_FORM_EXEC && n == 1)
+            if (n == 1)
                 return fail(err, "give the command to run, e.g. HEALTHCHECK CMD [\"curl\", \"-f\", \"http://localhost/\"]",
                             "Missing command after HEALTHCHECK CMD");
         } else {
@@ -430,7 +536,7 @@ int df_validate_instruction(const hoist_dockerfile *df, const hoist_df_instructi
     case HOIST_DF_SHELL:
         if ((rc = parse_flags(ins, no_flags, err)))
             return rc;
-        if (ins->form == HOIST_DF_FORM_EXEC && n == 0)
+        if (n == 0)
             return fail(err, "give the shell, e.g. SHELL [\"/bin/bash\", \"-c\"]",
                         "SHELL requires at least one argument");
         if (ins->form != HOIST_DF_FORM_EXEC)

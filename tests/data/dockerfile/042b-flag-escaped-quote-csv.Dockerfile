@@ -1,0 +1,2 @@
+FROM a
+RUN --mount=type=secret,\"id=tok\" cat /run/secrets/tok
