@@ -116,6 +116,7 @@ int hoist_dockerfile_print(const hoist_dockerfile *df, const hoist_df_print_opti
             dirs_in_comments |= first->comments[i].is_directive;
     }
     bool zone_open = true; /* still where a directive would be recognised */
+    size_t next_directive = 0;
     if (df->directive_count && (!dirs_in_comments || !comments)) {
         for (size_t i = 0; i < df->directive_count; i++) {
             df_buf_puts(&b, "# ");
@@ -136,6 +137,12 @@ int hoist_dockerfile_print(const hoist_dockerfile *df, const hoist_df_print_opti
                 /* an indented directive line keeps its '#' in the text */
                 df_buf_puts(&b, cm->text[0] == '#' ? " " : "# ");
                 df_buf_puts(&b, cm->text);
+                /* a blank value (`# syntax= `) was trimmed off the comment
+                 * text but is the directive's value: put it back */
+                size_t tl = strlen(cm->text);
+                if (tl && cm->text[tl - 1] == '=' && next_directive < df->directive_count)
+                    df_buf_puts(&b, df->directives[next_directive].value);
+                next_directive++;
                 df_buf_putc(&b, '\n');
                 continue;
             }

@@ -93,7 +93,7 @@ static void test_unknown_hint(void **state)
     (void)state;
     hoist_dockerfile *df = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_dockerfile_parse("FROM a\nCOPPY x y\n", 18, NULL, &df, &err), HOIST_EINPUT);
+    assert_int_equal(hoist_dockerfile_parse("FROM a\nCOPPY x y\n", 17, NULL, &df, &err), HOIST_EINPUT);
     assert_non_null(strstr(err.hint, "COPY"));
     assert_int_equal(err.column, 1);
 }
