@@ -25,7 +25,7 @@ static const gen_step go_steps[] = {
     {.when = GEN_F_PROD | GEN_F_STATIC, .comment = "{{static_reason}}", .keyword = "ENV",
      .args = {"CGO_ENABLED=0"}},
     {.when = GEN_F_PROD,
-     .comment = "Dependencies first: this layer is reused until go.mod or go.sum change.",
+     .comment = "Dependencies first: this layer is reused until the module files change.",
      .keyword = "COPY", .args = {"{{@manifests}}", "./"}},
     {.when = GEN_F_PROD, .unless = GEN_F_BUILDKIT, .keyword = "RUN", .args = {"go mod download"}},
     {.when = GEN_F_PROD | GEN_F_BUILDKIT, .keyword = "RUN",

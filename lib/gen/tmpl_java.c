@@ -20,7 +20,8 @@
 static const gen_step java_steps[] = {
     {.when = PROD, .comment = "{{header}}", .keyword = "FROM", .args = {"{{builder}}", "AS", "build"}},
     {.when = DEV, .comment = "{{header}}", .keyword = "FROM", .args = {"{{builder}}", "AS", "dev"}},
-    {.when = DEV, .keyword = "ENV", .args = {"HOME=/home/dev", "GRADLE_USER_HOME=/home/dev/.gradle"}},
+    {.when = DEV | MAVEN, .keyword = "ENV", .args = {"HOME=/home/dev"}},
+    {.when = DEV | GRADLE, .keyword = "ENV", .args = {"HOME=/home/dev", "GRADLE_USER_HOME=/home/dev/.gradle"}},
     {.when = PROD, .keyword = "WORKDIR", .args = {"/src"}},
     {.when = DEV, .keyword = "WORKDIR", .args = {"/src"}},
     {.when = DEV, .keyword = "RUN", .args = {"mkdir -p /home/dev && chown {{user}} /home/dev /src"}},
