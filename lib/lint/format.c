@@ -61,32 +61,39 @@ static int write_json_value(json_t *v, FILE *out, size_t flags, hoist_error *err
 /* A JSON string, escaped as RFC 8259 requires (UTF-8 passes through). */
 static void json_str(FILE *out, const char *s)
 {
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
+    fputc_unlocked('"', out);
+    const char *run = s;
+    for (const unsigned char *p = (const unsigned char *)s;; p++) {
+        unsigned char c = *p;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        /* Flush the run of plain bytes before p. */
+        if ((const char *)p > run)
+            fwrite_unlocked(run, 1, (size_t)((const char *)p - run), out);
+        run = (const char *)p + 1;
+        if (!c)
+            break;
+        switch (c) {
         case '"':
-            fputs("\\\"", out);
+            fputs_unlocked("\\\"", out);
             break;
         case '\\':
-            fputs("\\\\", out);
+            fputs_unlocked("\\\\", out);
             break;
         case '\n':
-            fputs("\\n", out);
+            fputs_unlocked("\\n", out);
             break;
         case '\t':
-            fputs("\\t", out);
+            fputs_unlocked("\\t", out);
             break;
         case '\r':
-            fputs("\\r", out);
+            fputs_unlocked("\\r", out);
             break;
         default:
-            if (*p < 0x20)
-                fprintf(out, "\\u%04x", *p);
-            else
-                fputc(*p, out);
+            fprintf(out, "\\u%04x", c);
         }
     }
-    fputc('"', out);
+    fputc_unlocked('"', out);
 }
 
 /* Written by hand rather than through a jansson tree: reports of thousands

@@ -51,6 +51,7 @@ const lint_rule *lint_rule_lookup(const char *id); /* case-insensitive */
 /* Shell scripts of RUN instructions, split into simple commands (shell.c). */
 
 typedef struct lint_cmd {
+    const char *name; /* argv[0] without its directory ("" when none) */
     char **argv;    /* words, quotes and escapes removed; env assignments
                        and shell keywords before the command name dropped */
     size_t argc;

@@ -285,6 +285,8 @@ static void parse_scripts(lint_ctx *ctx)
                 continue;
             for (size_t k = 0; k < ins->arg_count; k++)
                 c->argv[c->argc++] = strdup(ins->args[k].value ? ins->args[k].value : "");
+            const char *slash = c->argc ? strrchr(c->argv[0], '/') : NULL;
+            c->name = c->argc ? (slash ? slash + 1 : c->argv[0]) : "";
             continue;
         }
         const char *text = ins->raw_args ? ins->raw_args : "";

@@ -26,7 +26,7 @@ typedef struct buf {
 static void buf_putc(buf *b, char c)
 {
     if (b->len + 2 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 32;
+        size_t cap = b->cap ? b->cap * 2 : 128;
         char *p = realloc(b->p, cap);
         if (!p)
             abort();
@@ -94,17 +94,19 @@ static void end_word(scanner *s)
 {
     if (!s->in_word)
         return;
-    char *w = s->word.p ? s->word.p : strdup("");
-    if (!w)
-        abort();
-    s->word.p = NULL;
-    s->word.len = s->word.cap = 0;
     s->in_word = false;
     if (s->skip_next) {
         s->skip_next = false;
-        free(w);
+        s->word.len = 0;
         return;
     }
+    /* The word buffer is reused; each word gets an exact-size copy. */
+    char *w = strndup(s->word.p ? s->word.p : "", s->word.len);
+    if (!w)
+        abort();
+    s->word.len = 0;
+    if (s->word.p)
+        s->word.p[0] = '\0';
     words_push(&s->cur, w);
 }
 
@@ -152,6 +154,11 @@ static void end_cmd(scanner *s, bool piped_after)
         free(cmd.assigns);
         s->pipe_next = piped_after;
         return;
+    }
+    cmd.name = "";
+    if (cmd.argc) {
+        const char *slash = strrchr(cmd.argv[0], '/');
+        cmd.name = slash ? slash + 1 : cmd.argv[0];
     }
     cmd.in_pipe = s->pipe_next || piped_after;
     if (piped_after)
@@ -350,15 +357,12 @@ void lint_script_free(lint_script *sc)
 
 const char *lint_cmd_name(const lint_cmd *c)
 {
-    if (!c->argc)
-        return "";
-    const char *slash = strrchr(c->argv[0], '/');
-    return slash ? slash + 1 : c->argv[0];
+    return c->name ? c->name : "";
 }
 
 bool lint_cmd_is(const lint_cmd *c, const char *name)
 {
-    return c->argc && !strcmp(lint_cmd_name(c), name);
+    return c->argc && c->name[0] == name[0] && !strcmp(c->name, name);
 }
 
 bool lint_cmd_has_word(const lint_cmd *c, const char *word)
