@@ -119,6 +119,9 @@ static const char *canonical(const char *id)
 int hoist_lint_config_override(hoist_lint_config *cfg, const char *id, hoist_lint_severity sev,
                                hoist_error *err)
 {
+    hoist_error local = HOIST_ERROR_INIT;
+    if (!err)
+        err = &local;
     if (!id || !valid_id(id)) {
         hoist_error_set(err, HOIST_EUSAGE, "unknown rule '%s'", id ? id : "(null)");
         return hoist_error_hint(err, "run 'hoist check --list-rules' to see the rule IDs");
@@ -145,6 +148,9 @@ int hoist_lint_config_ignore(hoist_lint_config *cfg, const char *id, hoist_error
 int hoist_lint_config_add_trusted_registry(hoist_lint_config *cfg, const char *registry,
                                            hoist_error *err)
 {
+    hoist_error local = HOIST_ERROR_INIT;
+    if (!err)
+        err = &local;
     char **v = realloc(cfg->trusted, (cfg->trusted_count + 1) * sizeof(*v));
     if (!v)
         return hoist_error_set(err, HOIST_EFAILED, "out of memory");
@@ -354,6 +360,9 @@ static int apply(hoist_lint_config *cfg, const parse_in *in, json_t *obj)
 int hoist_lint_config_parse(const char *text, size_t len, const char *filename,
                             hoist_lint_config **out, hoist_error *err)
 {
+    hoist_error local = HOIST_ERROR_INIT;
+    if (!err)
+        err = &local;
     *out = NULL;
     const char *file = filename ? filename : ".hoist.yaml";
     _cleanup_json_ json_t *root = NULL;
@@ -383,6 +392,9 @@ int hoist_lint_config_parse(const char *text, size_t len, const char *filename,
 
 int hoist_lint_config_load(const char *path, hoist_lint_config **out, hoist_error *err)
 {
+    hoist_error local = HOIST_ERROR_INIT;
+    if (!err)
+        err = &local;
     *out = NULL;
     _cleanup_fclose_ FILE *f = fopen(path, "rb");
     if (!f) {

@@ -182,9 +182,8 @@ static int write_sarif(const hoist_lint_result *r, FILE *out, hoist_error *err)
             return hoist_error_set(err, HOIST_EFAILED, "out of memory");
         json_array_append_new(results, res);
     }
-    json_t *run = json_pack("{s:{s:{s:s, s:s, s:s, s:O}}, s:O}", "tool", "driver", "name", "hoist",
-                            "version", hoist_version_string(), "informationUri",
-                            "https://github.com/hoist/hoist", "rules", rules, "results", results);
+    json_t *run = json_pack("{s:{s:{s:s, s:s, s:O}}, s:O}", "tool", "driver", "name", "hoist",
+                            "version", hoist_version_string(), "rules", rules, "results", results);
     _cleanup_json_ json_t *doc =
         json_pack("{s:s, s:s, s:[o]}", "$schema", "https://json.schemastore.org/sarif-2.1.0.json",
                   "version", "2.1.0", "runs", run);

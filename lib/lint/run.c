@@ -46,6 +46,8 @@ int lint_stage_of(const lint_ctx *ctx, size_t i)
 }
 
 static void add(lint_ctx *ctx, const char *file, const hoist_df_range *range, int ins,
+                const char *hint, const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+static void add(lint_ctx *ctx, const char *file, const hoist_df_range *range, int ins,
                 const char *hint, const char *fmt, va_list ap)
 {
     char msg[2048];
