@@ -20,6 +20,24 @@
 
 typedef bool (*cmd_pred)(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char **what);
 
+/* The range of `word` in a one-line RUN (so the caret points at the
+ * package); the whole instruction otherwise. */
+static hoist_df_range word_range(const lint_ctx *ctx, size_t i, const char *word)
+{
+    const hoist_df_instruction *ins = lint_ins(ctx, i);
+    hoist_df_range r = lint_ins_top(ctx, i)->range;
+    const hoist_df_range *ar = &ins->raw_args_range;
+    if (!word || !word[0] || ar->start.line <= 0 || ar->start.line != ar->end.line)
+        return r;
+    const char *hit = strstr(ins->raw_args, word);
+    if (!hit)
+        return r;
+    r.start.line = r.end.line = ar->start.line;
+    r.start.column = ar->start.column + (int)(hit - ins->raw_args);
+    r.end.column = r.start.column + (int)strlen(word);
+    return r;
+}
+
 /* Report once per RUN when pred is true for one of its commands. */
 static void each_run(lint_ctx *ctx, cmd_pred pred, const char *hint, const char *msg)
 {
@@ -28,8 +46,10 @@ static void each_run(lint_ctx *ctx, cmd_pred pred, const char *hint, const char 
         for (size_t k = 0; k < s->count; k++) {
             const char *what = NULL;
             if (pred(&s->cmds[k], ctx, i, &what)) {
-                if (what)
-                    lint_report(ctx, (int)i, NULL, hint, "%s: '%s'", msg, what);
+                if (what) {
+                    hoist_df_range r = word_range(ctx, i, what);
+                    lint_report(ctx, (int)i, &r, hint, "%s: '%s'", msg, what);
+                }
                 else
                     lint_report(ctx, (int)i, NULL, hint, "%s", msg);
                 break;
