@@ -42,6 +42,7 @@ static void usage(FILE *out)
             "      --no-color               no colours in tty output (also NO_COLOR)\n"
             "      --explain ID             explain a rule and how to fix what it reports\n"
             "      --list-rules             list every rule with its default severity\n"
+            "                               (--format json: with the explanations)\n"
             "  -h, --help                   this help\n\n"
             "Pragmas: '# hoist ignore=ID,...' (or '# hadolint ignore=...') before an\n"
             "instruction, '# hoist global ignore=...', and BuildKit's '# check=skip=...'.\n"
@@ -98,8 +99,38 @@ static int explain(const char *id)
     return 0;
 }
 
-static void list_rules(void)
+static void json_string(const char *s)
 {
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            printf("\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            printf("\\u%04x", (unsigned char)*s);
+        else
+            putchar(*s);
+    }
+    putchar('"');
+}
+
+static void list_rules(bool json)
+{
+    if (json) {
+        printf("[");
+        for (size_t i = 0; i < hoist_lint_rule_count(); i++) {
+            const hoist_lint_rule_info *r = hoist_lint_rule_at(i);
+            printf("%s\n  {\"id\": ", i ? "," : "");
+            json_string(r->id);
+            printf(", \"source\": \"%s\", \"severity\": \"%s\", \"title\": ", r->source,
+                   hoist_lint_severity_name(r->severity));
+            json_string(r->title);
+            printf(", \"explanation\": ");
+            json_string(r->explanation);
+            printf("}");
+        }
+        printf("\n]\n");
+        return;
+    }
     for (size_t i = 0; i < hoist_lint_rule_count(); i++) {
         const hoist_lint_rule_info *r = hoist_lint_rule_at(i);
         printf("%-32s %-9s %-8s %s\n", r->id, r->source, hoist_lint_severity_name(r->severity),
@@ -135,7 +166,7 @@ int cmd_check(int argc, char **argv)
     };
     const char *file = NULL, *context = NULL, *config_path = NULL;
     const char *threshold_arg = NULL;
-    bool no_context = false, no_sc = false, no_color = false;
+    bool no_context = false, no_sc = false, no_color = false, list = false;
     hoist_lint_format format = HOIST_LINT_FORMAT_TTY;
     const char **ignores = calloc((size_t)argc + 1, sizeof(char *));
     const char **trusted = calloc((size_t)argc + 1, sizeof(char *));
@@ -187,10 +218,8 @@ int cmd_check(int argc, char **argv)
             free(trusted);
             return explain(optarg);
         case OPT_LIST:
-            free(ignores);
-            free(trusted);
-            list_rules();
-            return 0;
+            list = true;
+            break;
         case 'h':
             free(ignores);
             free(trusted);
@@ -202,6 +231,12 @@ int cmd_check(int argc, char **argv)
         }
         if (rc)
             break;
+    }
+    if (!rc && list) {
+        free(ignores);
+        free(trusted);
+        list_rules(format == HOIST_LINT_FORMAT_JSON);
+        return 0;
     }
     hoist_lint_severity threshold = HOIST_LINT_ERROR;
     if (!rc && threshold_arg && (hoist_lint_severity_parse(threshold_arg, &threshold) < 0))

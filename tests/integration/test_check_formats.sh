@@ -108,4 +108,6 @@ expect_exit 2 "$HOIST" check --explain DL9999
 expect_exit 0 "$HOIST" check --list-rules
 n=$(printf '%s\n' "$out" | wc -l)
 [ "$n" -ge 95 ] || fail "only $n rules listed"
+expect_exit 0 "$HOIST" check --list-rules --format json
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert len(d) >= 95 and all(r["explanation"] for r in d)' "$out"
 echo ok
