@@ -161,7 +161,10 @@ static int write_sarif(const hoist_lint_result *r, FILE *out, hoist_error *err)
             json_array_append_new(rules, rule);
         }
         json_t *loc = json_pack("{s:{s:s}}", "artifactLocation", "uri", f->file);
-        if (f->range.start.line > 0) {
+        if (f->range.start.line <= 0) {
+            /* About the whole file: code-scanning services want a line. */
+            json_object_set_new(loc, "region", json_pack("{s:i}", "startLine", 1));
+        } else {
             json_t *region = json_pack("{s:i}", "startLine", f->range.start.line);
             if (f->range.start.column > 0)
                 json_object_set_new(region, "startColumn", json_integer(f->range.start.column));
