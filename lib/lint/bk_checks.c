@@ -197,7 +197,8 @@ static void undefined_var(lint_ctx *ctx)
         free(globals.v);
         return;
     }
-    names scope = {0};
+    names scope = {0}; /* ARG and ENV names of the current stage */
+    names envs = {0};  /* its ENV names: what a FROM <stage> child inherits */
     int stage = -2;
     for (size_t i = 0; i < ctx->n; i++) {
         const hoist_df_instruction *ins = lint_ins_top(ctx, i);
@@ -205,22 +206,25 @@ static void undefined_var(lint_ctx *ctx)
             continue;
         if (ins->stage != stage) {
             if (stage >= 0 && (size_t)stage < ctx->stage_count)
-                env_of[stage] = scope; /* keeps only ENV names, see below */
+                env_of[stage] = envs;
             else
-                free(scope.v);
+                free(envs.v);
+            free(scope.v);
             memset(&scope, 0, sizeof(scope));
+            memset(&envs, 0, sizeof(envs));
             stage = ins->stage;
             if ((size_t)stage < ctx->stage_count &&
                 ctx->stages[stage].base_kind == HOIST_DF_BASE_STAGE) {
                 const names *p = &env_of[ctx->stages[stage].base_stage];
-                for (size_t k = 0; k < p->n; k++)
+                for (size_t k = 0; k < p->n; k++) {
                     names_add(&scope, p->v[k]);
+                    names_add(&envs, p->v[k]);
+                }
             }
         }
         undef_ud u = {.ctx = ctx, .index = i, .scope = &scope, .all = &all};
-        if (ins->kind == HOIST_DF_ONBUILD)
-            goto next;
-        if (hoist_df_kind_expands(ins->kind) && ins->kind != HOIST_DF_FROM) {
+        if (ins->kind != HOIST_DF_ONBUILD && hoist_df_kind_expands(ins->kind) &&
+            ins->kind != HOIST_DF_FROM) {
             if (ins->kind == HOIST_DF_ENV || ins->kind == HOIST_DF_ARG ||
                 ins->kind == HOIST_DF_LABEL) {
                 for (size_t p = 0; p < ins->pair_count; p++)
@@ -233,16 +237,19 @@ static void undefined_var(lint_ctx *ctx)
                     check_word(&u, ins->flags[f].value, &ins->flags[f].range);
             }
         }
-    next:
         free(u.reported.v);
         if (ins->kind == HOIST_DF_ARG || ins->kind == HOIST_DF_ENV)
-            for (size_t p = 0; p < ins->pair_count; p++)
+            for (size_t p = 0; p < ins->pair_count; p++) {
                 names_add(&scope, ins->pairs[p].key);
+                if (ins->kind == HOIST_DF_ENV)
+                    names_add(&envs, ins->pairs[p].key);
+            }
     }
     if (stage >= 0 && (size_t)stage < ctx->stage_count)
-        env_of[stage] = scope;
+        env_of[stage] = envs;
     else
-        free(scope.v);
+        free(envs.v);
+    free(scope.v);
     for (size_t s = 0; s < ctx->stage_count; s++)
         free(env_of[s].v);
     free(env_of);

@@ -190,6 +190,8 @@ static const lint_case cases[] = {
     F("JSONArgsRecommended", "FROM alpine:3.19\nCMD [\"node\", \"x\"]\nFROM alpine:3.19\nSHELL [\"/bin/bash\", \"-c\"]\nCMD node x\n"),
     T("UndefinedVar", "FROM alpine:3.19\nCOPY $SRC /x\n"),
     F("UndefinedVar", "FROM alpine:3.19\nARG SRC=.\nENV PATH=/x:$PATH\nCOPY $SRC /x\n"),
+    T("UndefinedVar", "FROM alpine:3.19 AS a\nARG X=1\nFROM a\nCOPY $X /x\n"),
+    F("UndefinedVar", "FROM alpine:3.19 AS a\nENV X=1\nFROM a\nCOPY $X /x\n"),
     T("UndefinedArgInFrom", "FROM alpine:$TAG\n"),
     F("UndefinedArgInFrom", "ARG TAG=3.19\nFROM alpine:$TAG\nFROM --platform=$BUILDPLATFORM alpine:3.19\n"),
     T("SecretsUsedInArgOrEnv", "ARG GITHUB_TOKEN\n"),
