@@ -150,8 +150,8 @@ static json_t *value_of(yparser *p, int line, const char *s)
 {
     if (s[0] == '[' || s[0] == '{')
         return flow(p, line, s);
-    if (s[0] == '|' || s[0] == '>' || s[0] == '&' || s[0] == '*' || s[0] == '!') {
-        yerr(p, line, "unsupported YAML feature (block scalar, anchor, alias or tag)");
+    if (s[0] == '&' || s[0] == '*' || s[0] == '!' || s[0] == '|' || s[0] == '>') {
+        yerr(p, line, "unsupported YAML feature (anchor, alias, tag, or block scalar in a list)");
         return NULL;
     }
     return scalar(s, strlen(s));
@@ -184,7 +184,28 @@ static int map_entry(yparser *p, json_t *map, const char *text, int indent, int 
     while (*rest == ' ' || *rest == '\t')
         rest++;
     json_t *v;
-    if (*rest) {
+    if (*rest == '|' || *rest == '>') {
+        /* Block scalar: the more-indented lines that follow, joined with
+         * newlines (|) or spaces (>); chomping indicators are accepted. */
+        bool literal = *rest == '|';
+        size_t total = 1;
+        size_t first = p->pos;
+        while (p->pos < p->count && p->lines[p->pos].indent > indent)
+            total += strlen(p->lines[p->pos++].text) + 1;
+        char *buf = malloc(total);
+        if (!buf)
+            return hoist_error_set(p->err, HOIST_EFAILED, "out of memory");
+        size_t w = 0;
+        for (size_t li = first; li < p->pos; li++) {
+            size_t n = strlen(p->lines[li].text);
+            memcpy(buf + w, p->lines[li].text, n);
+            w += n;
+            if (li + 1 < p->pos)
+                buf[w++] = literal ? '\n' : ' ';
+        }
+        v = json_stringn(buf, w);
+        free(buf);
+    } else if (*rest) {
         v = value_of(p, line, rest);
         if (!v)
             return p->err->code;
