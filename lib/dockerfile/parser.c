@@ -322,6 +322,8 @@ static int parse_heredoc_word(df_parser *p, const char *word, hoist_df_heredoc *
 
 bool df_word_is_heredoc(const char *word)
 {
+    if (!strstr(word, "<<"))
+        return false;
     /* the same match as parse_heredoc_word, without allocating the result */
     size_t i = 0;
     while (word[i] >= '0' && word[i] <= '9')
@@ -344,6 +346,11 @@ bool df_word_is_heredoc(const char *word)
 
 static bool can_contain_heredoc(const hoist_df_instruction *ins)
 {
+    /* A heredoc word needs "<<" in the line; lexing keeps quotes, escapes
+     * and unset variables raw, so no "<<" can appear that was not written.
+     * Checking first saves lexing every RUN/COPY/ADD line. */
+    if (!strstr(ins->original, "<<"))
+        return false;
     if (ins->kind == HOIST_DF_ONBUILD && ins->trigger)
         ins = ins->trigger;
     if (ins->kind != HOIST_DF_RUN && ins->kind != HOIST_DF_COPY && ins->kind != HOIST_DF_ADD)

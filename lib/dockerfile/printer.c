@@ -140,7 +140,8 @@ int hoist_dockerfile_print(const hoist_dockerfile *df, const hoist_df_print_opti
                 /* a blank value (`# syntax= `) was trimmed off the comment
                  * text but is the directive's value: put it back */
                 size_t tl = strlen(cm->text);
-                if (tl && cm->text[tl - 1] == '=' && next_directive < df->directive_count)
+                if (tl && cm->text[tl - 1] == '=' && next_directive < df->directive_count &&
+                    strchr(" \t\f\r\n", df->directives[next_directive].value[0]))
                     df_buf_puts(&b, df->directives[next_directive].value);
                 next_directive++;
                 df_buf_putc(&b, '\n');

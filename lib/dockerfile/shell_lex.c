@@ -399,6 +399,8 @@ static bool process_dollar(shell_word *sw, df_buf *out)
     df_buf_free(&name);
     df_buf_free(&chs);
     df_buf_free(&word);
+    if (ok && out->len > DF_EXPAND_MAX)
+        ok = sw_fail(sw, "expanded value is too large (over %d bytes)", DF_EXPAND_MAX);
     return ok;
 }
 

@@ -366,6 +366,13 @@ bool df_pattern_replace(const char *pat, size_t patn, const char *v, size_t vn, 
             df_buf_append(out, v + OFF(last_end), OFF(ms) - OFF(last_end));
             if (me > last_end || ms == 0)
                 expand_template(repl, repln, v + OFF(ms), OFF(me) - OFF(ms), out);
+            if (out->len > DF_EXPAND_MAX) {
+                free(scratch);
+                free(runes);
+                df_pattern_free(&p);
+                snprintf(msg, msgsz, "expanded value is too large (over %d bytes)", DF_EXPAND_MAX);
+                return false;
+            }
             last_end = me;
             if (search + 1 > me)
                 search++;

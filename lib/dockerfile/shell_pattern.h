@@ -15,6 +15,10 @@
 
 #include "dockerfile/df_util.h"
 
+/* Nested ${v//p/r} can grow a value exponentially; Go would grow until it
+ * runs out of memory. hoist stops with an error past this size. */
+#define DF_EXPAND_MAX (1 << 20)
+
 typedef enum { DF_PAT_LIT, DF_PAT_ANY, DF_PAT_STAR } df_pat_kind;
 typedef struct df_pat_tok {
     df_pat_kind kind;
