@@ -189,6 +189,26 @@ static int file_exists(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* Take ca.pem, cert.pem and key.pem from `dir` where they exist; any
+ * certificate there means the endpoint speaks TLS. */
+static void use_tls_files(hoist_endpoint *ep, const char *dir)
+{
+    struct {
+        char *path;
+        size_t size;
+        const char *name;
+    } files[] = {{ep->ca_file, sizeof(ep->ca_file), "ca.pem"},
+                 {ep->cert_file, sizeof(ep->cert_file), "cert.pem"},
+                 {ep->key_file, sizeof(ep->key_file), "key.pem"}};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(files[i].path, files[i].size, "%s/%s", dir, files[i].name);
+        if (!file_exists(files[i].path))
+            files[i].path[0] = '\0';
+    }
+    if (ep->ca_file[0] || ep->cert_file[0])
+        ep->tls = true;
+}
+
 /* Apply DOCKER_TLS_VERIFY / DOCKER_CERT_PATH to a tcp endpoint. */
 static void apply_env_tls(const hoist_endpoint_options *opts, hoist_endpoint *ep)
 {
@@ -204,17 +224,7 @@ static void apply_env_tls(const hoist_endpoint_options *opts, hoist_endpoint *ep
         ep->tls_verify = true;
     }
     if (ep->tls || !is_blank(opts->cert_path)) {
-        snprintf(ep->ca_file, sizeof(ep->ca_file), "%s/ca.pem", dir);
-        snprintf(ep->cert_file, sizeof(ep->cert_file), "%s/cert.pem", dir);
-        snprintf(ep->key_file, sizeof(ep->key_file), "%s/key.pem", dir);
-        if (!file_exists(ep->ca_file))
-            ep->ca_file[0] = '\0';
-        if (!file_exists(ep->cert_file))
-            ep->cert_file[0] = '\0';
-        if (!file_exists(ep->key_file))
-            ep->key_file[0] = '\0';
-        if (ep->cert_file[0] || ep->ca_file[0])
-            ep->tls = true;
+        use_tls_files(ep, dir);
     }
 }
 
@@ -273,17 +283,7 @@ static int load_context(const hoist_endpoint_options *opts, const char *name, ho
     if (out->kind == HOIST_ENDPOINT_TCP) {
         char tls[HOIST_PATH_MAX + 128];
         snprintf(tls, sizeof(tls), "%s/contexts/tls/%s/docker", dir, hash);
-        snprintf(out->ca_file, sizeof(out->ca_file), "%s/ca.pem", tls);
-        snprintf(out->cert_file, sizeof(out->cert_file), "%s/cert.pem", tls);
-        snprintf(out->key_file, sizeof(out->key_file), "%s/key.pem", tls);
-        if (!file_exists(out->ca_file))
-            out->ca_file[0] = '\0';
-        if (!file_exists(out->cert_file))
-            out->cert_file[0] = '\0';
-        if (!file_exists(out->key_file))
-            out->key_file[0] = '\0';
-        if (out->ca_file[0] || out->cert_file[0])
-            out->tls = true;
+        use_tls_files(out, tls);
         out->tls_verify = out->tls && !hoist_json_bool(docker, "SkipTLSVerify", 0);
     }
     snprintf(out->context_name, sizeof(out->context_name), "%s", name);
