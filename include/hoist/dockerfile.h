@@ -454,6 +454,34 @@ const char *hoist_df_scope_get(const hoist_df_scope *scope, const char *name);
 void hoist_df_scope_free(hoist_df_scope *scope);
 
 /* ------------------------------------------------------------------------ */
+/* Syntax features (for engine feature detection)                             */
+
+/* Features that not every builder understands: the classic builder predates
+ * heredocs and most flags below; older BuildKit frontends lack some. */
+typedef enum hoist_df_feature {
+    HOIST_DF_FEATURE_HEREDOC = 1u << 0,        /* RUN/COPY/ADD <<EOF */
+    HOIST_DF_FEATURE_RUN_MOUNT = 1u << 1,      /* RUN --mount */
+    HOIST_DF_FEATURE_RUN_NETWORK = 1u << 2,    /* RUN --network */
+    HOIST_DF_FEATURE_RUN_SECURITY = 1u << 3,   /* RUN --security */
+    HOIST_DF_FEATURE_COPY_LINK = 1u << 4,      /* COPY/ADD --link */
+    HOIST_DF_FEATURE_COPY_CHMOD = 1u << 5,     /* COPY/ADD --chmod */
+    HOIST_DF_FEATURE_COPY_PARENTS = 1u << 6,   /* COPY/ADD --parents */
+    HOIST_DF_FEATURE_COPY_EXCLUDE = 1u << 7,   /* COPY/ADD --exclude */
+    HOIST_DF_FEATURE_ADD_CHECKSUM = 1u << 8,   /* ADD --checksum */
+    HOIST_DF_FEATURE_ADD_KEEP_GIT_DIR = 1u << 9, /* ADD --keep-git-dir */
+    HOIST_DF_FEATURE_HEALTHCHECK_START_INTERVAL = 1u << 10, /* --start-interval */
+    HOIST_DF_FEATURE_RUN_DEVICE = 1u << 11,    /* RUN --device */
+    HOIST_DF_FEATURE_ADD_UNPACK = 1u << 12,    /* ADD --unpack */
+} hoist_df_feature;
+
+/* Bit set of the features the document uses (ONBUILD triggers included). */
+unsigned hoist_dockerfile_features(const hoist_dockerfile *df);
+/* First line using `feature` (one bit), 0 when unused. */
+int hoist_dockerfile_feature_line(const hoist_dockerfile *df, hoist_df_feature feature);
+/* "heredoc", "RUN --mount", ... for messages. */
+const char *hoist_df_feature_name(hoist_df_feature feature);
+
+/* ------------------------------------------------------------------------ */
 /* JSON                                                                        */
 
 /* Write the documented AST JSON (docs/ast-json.md) to `out`. */

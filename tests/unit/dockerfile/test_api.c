@@ -344,6 +344,23 @@ static void test_warnings_and_ast_only(void **state)
     hoist_dockerfile_free(df);
 }
 
+static void test_features(void **state)
+{
+    (void)state;
+    hoist_dockerfile *df = parse_ok("FROM a\nRUN --mount=type=cache,target=/c true\nCOPY --link --chmod=644 a b\n"
+                                    "ONBUILD RUN <<EOF\nx\nEOF\n");
+    unsigned f = hoist_dockerfile_features(df);
+    assert_true(f & HOIST_DF_FEATURE_RUN_MOUNT);
+    assert_true(f & HOIST_DF_FEATURE_COPY_LINK);
+    assert_true(f & HOIST_DF_FEATURE_COPY_CHMOD);
+    assert_true(f & HOIST_DF_FEATURE_HEREDOC);
+    assert_false(f & HOIST_DF_FEATURE_RUN_NETWORK);
+    assert_int_equal(hoist_dockerfile_feature_line(df, HOIST_DF_FEATURE_HEREDOC), 4);
+    assert_int_equal(hoist_dockerfile_feature_line(df, HOIST_DF_FEATURE_COPY_LINK), 3);
+    assert_string_equal(hoist_df_feature_name(HOIST_DF_FEATURE_RUN_MOUNT), "RUN --mount");
+    hoist_dockerfile_free(df);
+}
+
 static void test_parse_file(void **state)
 {
     (void)state;
@@ -364,7 +381,7 @@ int main(void)
         cmocka_unit_test(test_stages),           cmocka_unit_test(test_scope),
         cmocka_unit_test(test_env_same_instruction), cmocka_unit_test(test_resolve_and_target),
         cmocka_unit_test(test_append),           cmocka_unit_test(test_warnings_and_ast_only),
-        cmocka_unit_test(test_parse_file),
+        cmocka_unit_test(test_parse_file),       cmocka_unit_test(test_features),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
