@@ -59,6 +59,8 @@ static void json_event(build_renderer *r, const hoist_build_event *ev)
         json_object_set_new(o, "current", json_integer(ev->current));
     if (ev->total >= 0)
         json_object_set_new(o, "total", json_integer(ev->total));
+    if (ev->kind == HOIST_EVENT_UPLOAD)
+        json_object_set_new(o, "done", json_boolean(ev->done));
     json_dumpf(o, r->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
     fputc('\n', r->out);
     fflush(r->out);
@@ -94,15 +96,30 @@ int build_render_event(const hoist_build_event *ev, void *user)
         break;
     case HOIST_EVENT_UPLOAD:
         human_size((double)ev->current, size, sizeof(size));
+        if (r->upload_started <= 0)
+            r->upload_started = ev->elapsed;
         if (r->mode == RENDER_TTY) {
-            double rate = ev->elapsed > 0.01 ? ev->current / ev->elapsed : 0;
-            char rate_text[32];
-            human_size(rate, rate_text, sizeof(rate_text));
-            fprintf(r->out, "\r\033[Khoist: %s %s (%s/s)", ev->text, size, rate_text);
+            double seconds = ev->elapsed - r->upload_started;
+            char rate_text[32], total_text[32];
+            human_size(seconds > 0.01 ? ev->current / seconds : 0, rate_text, sizeof(rate_text));
+            fprintf(r->out, "\r\033[Khoist: %s ", ev->text);
+            if (!ev->done && ev->total > 0) {
+                double fraction = (double)ev->current / (double)ev->total;
+                if (fraction > 1)
+                    fraction = 1;
+                int filled = (int)(fraction * 24);
+                human_size((double)ev->total, total_text, sizeof(total_text));
+                fprintf(r->out, "[%.*s%.*s] %3d%% %s / ~%s", filled, "########################", 24 - filled,
+                        "........................", (int)(fraction * 100), size, total_text);
+            } else {
+                fprintf(r->out, "%s", size);
+            }
+            if (seconds >= 0.05)
+                fprintf(r->out, " (%s/s)", rate_text);
             r->upload_line = true;
-            if (ev->total >= 0)
+            if (ev->done)
                 end_upload_line(r);
-        } else if (ev->total >= 0) {
+        } else if (ev->done) {
             fprintf(r->out, "hoist: context sent: %s\n", size);
         }
         break;

@@ -237,6 +237,7 @@ int cmd_build(int argc, char **argv)
     opts.context_flag = eopts.context_flag;
     opts.home = getenv("HOME");
 
+    opts.measure_upload = mode == RENDER_TTY;
     build_renderer renderer;
     build_renderer_init(&renderer, mode);
     opts.on_event = build_render_event;

@@ -53,6 +53,7 @@ typedef struct hoist_build_event {
     long long current;         /* UPLOAD/PULL progress; -1 when unknown */
     long long total;           /* -1 when unknown */
     double elapsed;            /* seconds since the build started */
+    bool done;                 /* UPLOAD: the last one (current is then the exact total sent) */
 } hoist_build_event;
 
 /* Return 0 to go on, non-zero to cancel the build. */
@@ -108,6 +109,8 @@ typedef struct hoist_build_options {
     const char *path_env;          /* $PATH for finding the docker CLI */
     const char *host_flag;         /* -H given by the user: passed through to the CLI */
     const char *context_flag;      /* --context given by the user: passed through to the CLI */
+    bool measure_upload;           /* walk the context first so that upload events carry an
+                                      estimated total (for progress bars); costs one extra walk */
     bool no_check;                 /* skip the `hoist check` gate */
     const char *check_config;      /* lint configuration; NULL: <context>/.hoist.yaml when present */
 } hoist_build_options;

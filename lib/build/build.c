@@ -94,6 +94,7 @@ struct build_run {
     int tar_rc;
     hoist_error tar_err;
     unsigned long long bytes_sent;
+    long long upload_estimate;         /* -1 when not measured */
     bool body_done;
     hoist_error stream_err;
     int stream_rc;
@@ -133,8 +134,8 @@ static void emit_upload(struct build_run *run, bool final)
         return;
     run->last_upload_event = now;
     hoist_build_event ev = {.kind = HOIST_EVENT_UPLOAD, .current = (long long)run->bytes_sent,
-                            .total = final ? (long long)run->bytes_sent : -1,
-                            .text = final ? "context sent" : "sending context"};
+                            .total = final ? (long long)run->bytes_sent : run->upload_estimate,
+                            .text = final ? "context sent" : "sending context", .done = final};
     hoist_build_decoder_emit(&run->decoder, &ev);
 }
 
@@ -232,6 +233,22 @@ struct build_plan {
     hoist_build_result *result;
 };
 
+/* Estimated tar size of the context: a header block per entry (two when a
+ * long name needs a PAX record), data rounded up to 512-byte blocks, and
+ * the two-block trailer. Walks names and sizes only; reads no data. */
+static long long estimate_tar_size(hoist_context *ctx, hoist_error *err)
+{
+    hoist_context_iter *it = NULL;
+    if (hoist_context_iter_new(&it, ctx, 0, err))
+        return -1;
+    long long total = 1024;
+    const hoist_context_entry *entry;
+    while (hoist_context_iter_next(it, &entry, err) == 0 && entry)
+        total += (strlen(entry->name) > 99 ? 1024 : 512) + (long long)((entry->size + 511) / 512 * 512);
+    hoist_context_iter_free(it);
+    return total;
+}
+
 /* 4a. POST /build with the context streamed from the tar reader. */
 static int run_api(struct build_run *run, const struct build_plan *plan, hoist_error *err)
 {
@@ -259,6 +276,11 @@ static int run_api(struct build_run *run, const struct build_plan *plan, hoist_e
         auth_header,
         NULL,
     };
+    run->upload_estimate = -1;
+    if (opts->measure_upload && !opts->gzip) {
+        hoist_error ignored = HOIST_ERROR_INIT; /* the upload itself reports real errors */
+        run->upload_estimate = estimate_tar_size(plan->ctx, &ignored);
+    }
     hoist_tar_options topts = HOIST_TAR_OPTIONS_INIT;
     topts.gzip = opts->gzip;
     _cleanup_(hoist_context_tar_freep) hoist_context_tar *tar = NULL;
