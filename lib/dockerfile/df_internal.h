@@ -40,11 +40,12 @@ typedef struct df_linemap {
     size_t *starts; /* offset of the first byte of each physical line */
     size_t count;
     size_t cap;
+    size_t hint;    /* line of the last lookup: lookups mostly move forward */
 } df_linemap;
 
-hoist_df_pos df_linemap_pos(const df_linemap *lm, size_t offset);
+hoist_df_pos df_linemap_pos(df_linemap *lm, size_t offset);
 /* Range of t.s[a..b) (b exclusive); an empty range sits at a. */
-hoist_df_range df_text_range(const df_linemap *lm, df_text t, size_t a, size_t b);
+hoist_df_range df_text_range(df_linemap *lm, df_text t, size_t a, size_t b);
 
 /* ---- JSON arrays (Go encoding/json semantics) ---- */
 typedef enum df_json_status {

@@ -277,6 +277,14 @@ size_t df_trim_left_space(const char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) { /* ASCII fast path */
+            if (c == ' ' || (c >= '\t' && c <= '\r')) {
+                i++;
+                continue;
+            }
+            break;
+        }
         size_t w;
         int32_t r = df_decode_rune(s + i, n - i, &w);
         if (!df_is_space_rune(r) || (r == DF_RUNE_ERROR && w == 1))
@@ -306,6 +314,14 @@ static int32_t decode_last_rune(const char *s, size_t n, size_t *width)
 size_t df_trim_right_space(const char *s, size_t n)
 {
     while (n > 0) {
+        unsigned char c = (unsigned char)s[n - 1];
+        if (c < 0x80) {
+            if (c == ' ' || (c >= '\t' && c <= '\r')) {
+                n--;
+                continue;
+            }
+            break;
+        }
         size_t w;
         int32_t r = decode_last_rune(s, n, &w);
         if (!df_is_space_rune(r) || (r == DF_RUNE_ERROR && w == 1))

@@ -9,7 +9,7 @@
 
 typedef struct df_node_ctx {
     hoist_dockerfile *df;
-    const df_linemap *lm;
+    df_linemap *lm;
     char escape;
     const char *filename;
     hoist_error *err;

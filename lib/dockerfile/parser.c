@@ -44,8 +44,15 @@ static const char *const directive_names[3] = {"syntax", "escape", "check"};
 
 /* ---- positions ---- */
 
-hoist_df_pos df_linemap_pos(const df_linemap *lm, size_t off)
+hoist_df_pos df_linemap_pos(df_linemap *lm, size_t off)
 {
+    size_t h = lm->hint;
+    for (int step = 0; step < 2 && h < lm->count; step++, h++) {
+        if (lm->starts[h] <= off && (h + 1 == lm->count || off < lm->starts[h + 1])) {
+            lm->hint = h;
+            return (hoist_df_pos){(int)h + 1, (int)(off - lm->starts[h]) + 1};
+        }
+    }
     size_t lo = 0, hi = lm->count;
     while (hi - lo > 1) {
         size_t mid = (lo + hi) / 2;
@@ -54,11 +61,12 @@ hoist_df_pos df_linemap_pos(const df_linemap *lm, size_t off)
         else
             hi = mid;
     }
+    lm->hint = lo;
     hoist_df_pos p = {(int)lo + 1, (int)(off >= lm->starts[lo] ? off - lm->starts[lo] : 0) + 1};
     return p;
 }
 
-hoist_df_range df_text_range(const df_linemap *lm, df_text t, size_t a, size_t b)
+hoist_df_range df_text_range(df_linemap *lm, df_text t, size_t a, size_t b)
 {
     hoist_df_range r = {{0, 0}, {0, 0}};
     if (t.n == 0)
