@@ -480,7 +480,9 @@ static int run_checks(struct build_run *run, const struct build_plan *plan, hois
     hoist_lint_options lopts = HOIST_LINT_OPTIONS_INIT;
     /* shellcheck runs once per RUN; `hoist check` is the place for it. */
     lopts.flags = HOIST_LINT_NO_SHELLCHECK;
-    lopts.dockerfile = plan->dockerfile_label;
+    /* The absolute path: the linter also looks for <Dockerfile>.dockerignore
+     * beside it, which a label relative to some other directory would miss. */
+    lopts.dockerfile = hoist_context_dockerfile_path(plan->ctx);
     lopts.context_dir = hoist_context_dir(plan->ctx);
     lopts.config = config;
     lopts.engine = &engine;

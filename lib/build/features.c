@@ -1,9 +1,9 @@
 /*
  * features.c - BuildKit-only Dockerfile features and frontend versions.
  *
- * Each entry of the table is an instruction flag (or a construct) that the
- * classic builder rejects, with the Dockerfile frontend version that
- * introduced it. The engine-version table maps a Docker release to the
+ * The parser finds the constructs the classic builder rejects
+ * (hoist_dockerfile_features); this file knows which Dockerfile frontend
+ * version introduced each. The engine-version table maps a Docker release to the
  * frontend built into its BuildKit (the one used without `# syntax=`).
  */
 #include "hoist/features.h"
@@ -11,27 +11,25 @@
 #include <stdio.h>
 #include <string.h>
 
-struct flag_feature {
-    hoist_df_kind kind;
-    const char *flag;
-    const char *feature;
+/* The Dockerfile frontend version that introduced each feature the parser
+ * detects (hoist_dockerfile_features). */
+static const struct {
+    hoist_df_feature feature;
     int major, minor;
-};
-
-static const struct flag_feature flag_features[] = {
-    {HOIST_DF_RUN, "mount", "RUN --mount", 1, 2},
-    {HOIST_DF_RUN, "network", "RUN --network", 1, 3},
-    {HOIST_DF_RUN, "security", "RUN --security", 1, 3},
-    {HOIST_DF_COPY, "chmod", "COPY --chmod", 1, 2},
-    {HOIST_DF_ADD, "chmod", "ADD --chmod", 1, 2},
-    {HOIST_DF_COPY, "link", "COPY --link", 1, 4},
-    {HOIST_DF_ADD, "link", "ADD --link", 1, 4},
-    {HOIST_DF_ADD, "keep-git-dir", "ADD --keep-git-dir", 1, 5},
-    {HOIST_DF_ADD, "checksum", "ADD --checksum", 1, 6},
-    {HOIST_DF_COPY, "parents", "COPY --parents", 1, 7},
-    {HOIST_DF_ADD, "parents", "ADD --parents", 1, 7},
-    {HOIST_DF_COPY, "exclude", "COPY --exclude", 1, 7},
-    {HOIST_DF_ADD, "exclude", "ADD --exclude", 1, 7},
+} frontend_of[] = {
+    {HOIST_DF_FEATURE_RUN_MOUNT, 1, 2},
+    {HOIST_DF_FEATURE_COPY_CHMOD, 1, 2},
+    {HOIST_DF_FEATURE_RUN_NETWORK, 1, 3},
+    {HOIST_DF_FEATURE_RUN_SECURITY, 1, 3},
+    {HOIST_DF_FEATURE_HEREDOC, 1, 4},
+    {HOIST_DF_FEATURE_COPY_LINK, 1, 4},
+    {HOIST_DF_FEATURE_ADD_KEEP_GIT_DIR, 1, 5},
+    {HOIST_DF_FEATURE_ADD_CHECKSUM, 1, 6},
+    {HOIST_DF_FEATURE_COPY_PARENTS, 1, 7},
+    {HOIST_DF_FEATURE_COPY_EXCLUDE, 1, 7},
+    {HOIST_DF_FEATURE_HEALTHCHECK_START_INTERVAL, 1, 6},
+    {HOIST_DF_FEATURE_RUN_DEVICE, 1, 14},
+    {HOIST_DF_FEATURE_ADD_UNPACK, 1, 17},
 };
 
 struct engine_frontend {
@@ -45,44 +43,30 @@ static const struct engine_frontend engine_frontends[] = {
     {26, 0, 1, 7}, {27, 0, 1, 9}, {28, 0, 1, 14},
 };
 
-static void add(hoist_feature_use *out, size_t cap, size_t *n, const char *feature, int major, int minor,
-                hoist_df_pos pos)
+static void add(hoist_feature_use *out, size_t cap, size_t *n, const char *feature, int major, int minor, int line)
 {
     if (*n < cap) {
         out[*n].feature = feature;
         out[*n].min_frontend_major = major;
         out[*n].min_frontend_minor = minor;
-        out[*n].line = pos.line;
-        out[*n].column = pos.column;
+        out[*n].line = line;
+        out[*n].column = 0;
     }
     (*n)++;
-}
-
-static void scan_instruction(const hoist_df_instruction *ins, hoist_feature_use *out, size_t cap, size_t *n)
-{
-    for (size_t f = 0; f < ins->flag_count; f++) {
-        for (size_t k = 0; k < sizeof(flag_features) / sizeof(flag_features[0]); k++) {
-            const struct flag_feature *ff = &flag_features[k];
-            if (ff->kind == ins->kind && !strcmp(ff->flag, ins->flags[f].name))
-                add(out, cap, n, ff->feature, ff->major, ff->minor, ins->flags[f].range.start);
-        }
-    }
-    if (ins->heredoc_count)
-        add(out, cap, n, "heredoc", 1, 4, ins->heredocs[0].range.start);
-    if (ins->trigger)
-        scan_instruction(ins->trigger, out, cap, n);
 }
 
 size_t hoist_dockerfile_buildkit_features(const hoist_dockerfile *df, const char *platform,
                                           hoist_feature_use *out, size_t cap)
 {
     size_t n = 0;
-    for (size_t i = 0; i < hoist_dockerfile_instruction_count(df); i++)
-        scan_instruction(hoist_dockerfile_instruction(df, i), out, cap, &n);
-    if (platform && strchr(platform, ',')) {
-        hoist_df_pos none = {0, 0};
-        add(out, cap, &n, "multiple platforms (--platform with a list)", 1, 0, none);
+    unsigned used = hoist_dockerfile_features(df);
+    for (size_t i = 0; i < sizeof(frontend_of) / sizeof(frontend_of[0]); i++) {
+        if (used & frontend_of[i].feature)
+            add(out, cap, &n, hoist_df_feature_name(frontend_of[i].feature), frontend_of[i].major,
+                frontend_of[i].minor, hoist_dockerfile_feature_line(df, frontend_of[i].feature));
     }
+    if (platform && strchr(platform, ','))
+        add(out, cap, &n, "multiple platforms (--platform with a list)", 1, 0, 0);
     return n;
 }
 
