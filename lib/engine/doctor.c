@@ -142,6 +142,8 @@ int hoist_doctor_run(const hoist_doctor_options *opts, hoist_doctor_report *r, h
         {"api-version", "API version"}, {"server", "server"}, {"buildkit", "BuildKit"},
         {"disk", "free disk"}, {NULL, NULL}};
 
+    /* Declared before the first jump to `done`, which must not skip it. */
+    _cleanup_(client_freep) hoist_client *client = NULL;
     check_docker_cli(opts, r);
 
     hoist_doctor_check *c = add_check(r, "endpoint", "endpoint");
@@ -163,7 +165,6 @@ int hoist_doctor_run(const hoist_doctor_options *opts, hoist_doctor_report *r, h
     copts.endpoint = &ep;
     copts.api_version_pin = opts->api_version_pin;
     copts.request_timeout_ms = 10000;
-    _cleanup_(client_freep) hoist_client *client = NULL;
     c = add_check(r, "daemon", "daemon");
     hoist_ping ping;
     if (hoist_client_new(&copts, &client, &e) || hoist_client_ping(client, &ping, &e)) {

@@ -98,7 +98,7 @@ int hoist_endpoint_parse_host(const char *host, hoist_endpoint *out, hoist_error
         rest = host + 7;
         out->kind = HOIST_ENDPOINT_UNIX;
         snprintf(out->socket_path, sizeof(out->socket_path), "%s",
-                 *rest ? rest : HOIST_DEFAULT_HOST + 7);
+                 *rest ? rest : &HOIST_DEFAULT_HOST[strlen("unix://")]);
         snprintf(out->host, sizeof(out->host), "unix://%s", out->socket_path);
         if (out->socket_path[0] != '/')
             return hoist_error_set(err, HOIST_EUSAGE,

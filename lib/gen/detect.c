@@ -103,6 +103,7 @@ bool gen_project_add_manifest(gen_project *p, gen_pool *pool, const char *dir, c
     return gen_strv_push(&p->manifests, gen_pool_strdup(pool, rel));
 }
 
+__attribute__((format(printf, 3, 0)))
 static bool push_vprintf(gen_strv *v, gen_pool *pool, const char *fmt, va_list ap)
 {
     char *s = NULL;
