@@ -163,6 +163,16 @@ int hoist_dockerfile_print(const hoist_dockerfile *df, const hoist_df_print_opti
             df_buf_putc(&b, '\n');
         }
     }
+    /* A parser drops one byte order mark at the start of the file; if the
+     * text itself starts with one (a keyword beginning with U+FEFF), add a
+     * mark for the parser to drop. */
+    if (b.len >= 3 && !memcmp(b.data, "\xef\xbb\xbf", 3)) {
+        df_buf with_bom = {0};
+        df_buf_append(&with_bom, "\xef\xbb\xbf", 3);
+        df_buf_append(&with_bom, b.data, b.len);
+        df_buf_free(&b);
+        b = with_bom;
+    }
     if (!df_buf_terminate(&b)) {
         df_buf_free(&b);
         return hoist_error_set(err, HOIST_EFAILED, "out of memory printing the Dockerfile");
