@@ -5,7 +5,9 @@
 # 1,000 generated Dockerfiles (gen_files.py, fixed seed) are parsed:
 #  - one process per file: `hoist parse --compact F >/dev/null` vs
 #    `node peer_one.js F` (dockerfile-ast parses and walks the
-#    instructions), same shell loop for both, best of 3;
+#    instructions), same shell loop for both, best of 3; and parse_one.c,
+#    the same work as `hoist parse --compact` in a binary that does not load
+#    the engine's libraries (libcurl & co.), to show the parser's own cost;
 #  - in one process, best of 3: bench_parse.c (linked with libhoist.a, full
 #    parse with BuildKit's checks) vs peer_bulk.js, each file 20 times.
 # Prints MB/s for each and the ratios. dockerfile-ast is installed with npm
@@ -36,6 +38,9 @@ lib=$builddir/libhoist.a
 cc -O2 -std=gnu11 -I"$src/include" "$src/bench/parse/bench_parse.c" "$lib" \
   $(pkg-config --libs jansson libcurl libarchive libcrypto) -lpthread -lm -o "$work/bench_parse"
 
+cc -O2 -std=gnu11 -I"$src/include" "$src/bench/parse/parse_one.c" "$lib" -Wl,--as-needed -ljansson \
+  -o "$work/parse_one"
+
 per_process() { # command... ; prints seconds for the whole list (best of 3)
   local best=999999 t0 t1 s
   for _ in 1 2 3; do
@@ -58,11 +63,13 @@ best_of3() { # command... ; prints the best mb_per_s of 3 runs
 
 echo "corpus: $count files, $bytes bytes (bench/parse/gen_files.py)"
 h_proc=$(per_process "$hoist" parse --compact)
+m_proc=$(per_process "$work/parse_one")
 n_proc=$(per_process node "$src/bench/parse/peer_one.js")
 h_bulk=$(best_of3 "$work/bench_parse" 20)
 n_bulk=$(best_of3 node "$src/bench/parse/peer_bulk.js" 20)
 
 printf '\n%-34s %12s %12s\n' "" "hoist" "dockerfile-ast"
 printf '%-34s %11.2fs %11.2fs   ratio %.1fx\n' "1,000 files, one process each" "$h_proc" "$n_proc" "$(echo "$n_proc / $h_proc" | bc -l)"
+printf '%-34s %11.2fs %11s   ratio %.1fx\n' "  same, parser-only binary" "$m_proc" "" "$(echo "$n_proc / $m_proc" | bc -l)"
 printf '%-34s %10.1f MB/s %7.1f MB/s\n' "  throughput incl. process start" "$(echo "$bytes / 1000000 / $h_proc" | bc -l)" "$(echo "$bytes / 1000000 / $n_proc" | bc -l)"
 printf '%-34s %10.1f MB/s %7.1f MB/s   ratio %.1fx\n' "in one process (parse only)" "$h_bulk" "$n_bulk" "$(echo "$h_bulk / $n_bulk" | bc -l)"
