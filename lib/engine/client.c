@@ -87,6 +87,11 @@ int hoist_http_error_from_response(const hoist_http_response *resp, const char *
                         client ? client->api_version : "?", message);
         return hoist_error_hint(err, "unset DOCKER_API_VERSION to negotiate, or pin a version the daemon supports");
     }
+    if (resp->status == 400 && strstr(message, "HTTP request to an HTTPS server")) {
+        hoist_error_set(err, HOIST_EENV, "%s: the daemon speaks TLS on this port and hoist sent plain HTTP", what);
+        return hoist_error_hint(err, "set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the directory with ca.pem, "
+                                     "cert.pem and key.pem (or write the host as https://...)");
+    }
     int code = HOIST_EFAILED;
     if (resp->status == 401 || resp->status == 403)
         code = HOIST_EENV;

@@ -282,6 +282,16 @@ int hoist_transport_request(hoist_transport *t, const hoist_http_request *req,
                         curl_easy_strerror(cc));
         return hoist_error_hint(err, "check DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem) and DOCKER_TLS_VERIFY");
     default:
+        if (t->endpoint.tls && resp->status == 0 && (cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR)) {
+            /* A daemon with --tlsverify drops the handshake of a client
+             * without an acceptable certificate. */
+            hoist_error_set(err, HOIST_EENV, "the Docker daemon at %s closed the TLS connection during the "
+                            "handshake: it did not accept %s", t->endpoint.host,
+                            t->endpoint.cert_file[0] ? "hoist's client certificate" : "a client without a certificate");
+            return hoist_error_hint(err, t->endpoint.cert_file[0]
+                                             ? "use a certificate signed by the CA the daemon trusts (DOCKER_CERT_PATH)"
+                                             : "put cert.pem and key.pem (signed by the daemon's CA) in DOCKER_CERT_PATH");
+        }
         if (resp->status == 0 && (cc == CURLE_GOT_NOTHING || cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR))
             return hoist_diagnose_connect(&t->endpoint, (int)os_errno, curl_easy_strerror(cc), err);
         hoist_error_set(err, HOIST_EENV, "the connection to the Docker daemon at %s dropped during %s %s: %s",
