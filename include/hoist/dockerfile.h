@@ -410,7 +410,8 @@ typedef struct hoist_df_stage {
 } hoist_df_stage;
 
 /* Stages of a parsed file, computed with `opts` (NULL for defaults). The
- * view is owned by the handle and recomputed on each call. */
+ * view is owned by the handle and stays valid until the next call of this
+ * function (or hoist_dockerfile_target_stages) on the same handle. */
 int hoist_dockerfile_stages(hoist_dockerfile *df, const hoist_df_eval_options *opts,
                             const hoist_df_stage **stages, size_t *count, hoist_error *err);
 

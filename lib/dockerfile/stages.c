@@ -231,11 +231,15 @@ static int global_scope(const hoist_dockerfile *df, const hoist_df_eval_options 
     return 0;
 }
 
-int hoist_dockerfile_stages(hoist_dockerfile *df, const hoist_df_eval_options *o,
-                            const hoist_df_stage **stages, size_t *count, hoist_error *err)
+/* Compute the stage list into a new malloc'd array (strings live in the
+ * document's arena). The public call keeps it in the handle; internal users
+ * (scopes, targets) use a private copy so that a view the caller holds is
+ * not invalidated behind its back. */
+static int compute_stages(hoist_dockerfile *df, const hoist_df_eval_options *o, hoist_df_stage **out,
+                          size_t *out_count, hoist_error *err)
 {
-    *stages = NULL;
-    *count = 0;
+    *out = NULL;
+    *out_count = 0;
     hoist_df_scope *g = NULL;
     int rc = global_scope(df, o, &g, err);
     if (rc)
@@ -243,22 +247,21 @@ int hoist_dockerfile_stages(hoist_dockerfile *df, const hoist_df_eval_options *o
     size_t n = 0;
     for (size_t i = 0; i < df->instruction_count; i++)
         n += df->instructions[i].kind == HOIST_DF_FROM;
-    free(df->stages);
-    df->stages = calloc(n + 1, sizeof(hoist_df_stage));
-    df->stage_count = 0;
-    if (!df->stages) {
+    hoist_df_stage *stages = calloc(n + 1, sizeof(hoist_df_stage));
+    size_t stage_count = 0;
+    if (!stages) {
         hoist_df_scope_free(g);
         return hoist_error_set(err, HOIST_EFAILED, "out of memory");
     }
     for (size_t i = 0; i < df->instruction_count; i++) {
         const hoist_df_instruction *ins = &df->instructions[i];
         if (ins->kind != HOIST_DF_FROM) {
-            if (df->stage_count)
-                df->stages[df->stage_count - 1].instruction_count++;
+            if (stage_count)
+                stages[stage_count - 1].instruction_count++;
             continue;
         }
-        hoist_df_stage *st = &df->stages[df->stage_count];
-        st->index = (int)df->stage_count;
+        hoist_df_stage *st = &stages[stage_count];
+        st->index = (int)stage_count;
         st->first_instruction = i;
         st->instruction_count = 1;
         st->base_stage = -1;
@@ -275,6 +278,7 @@ int hoist_dockerfile_stages(hoist_dockerfile *df, const hoist_df_eval_options *o
             *err = e2;
             hoist_error_at(err, df->filename, ins->range.start.line, ins->args ? ins->args[0].range.start.column : 1);
             hoist_df_scope_free(g);
+            free(stages);
             return HOIST_EINPUT;
         }
         st->base_expanded = df_arena_strdup(&df->arena, exp);
@@ -287,8 +291,8 @@ int hoist_dockerfile_stages(hoist_dockerfile *df, const hoist_df_eval_options *o
         if (!strcmp(st->base_expanded, "scratch")) {
             st->base_kind = HOIST_DF_BASE_SCRATCH;
         } else {
-            for (size_t k = 0; k < df->stage_count; k++)
-                if (df->stages[k].name && !strcasecmp(df->stages[k].name, st->base_expanded)) {
+            for (size_t k = 0; k < stage_count; k++)
+                if (stages[k].name && !strcasecmp(stages[k].name, st->base_expanded)) {
                     st->base_kind = HOIST_DF_BASE_STAGE;
                     st->base_stage = (int)k;
                 }
@@ -309,11 +313,29 @@ int hoist_dockerfile_stages(hoist_dockerfile *df, const hoist_df_eval_options *o
                 }
             }
         }
-        df->stage_count++;
+        stage_count++;
     }
     hoist_df_scope_free(g);
-    *stages = df->stages;
-    *count = df->stage_count;
+    *out = stages;
+    *out_count = stage_count;
+    return 0;
+}
+
+int hoist_dockerfile_stages(hoist_dockerfile *df, const hoist_df_eval_options *o,
+                            const hoist_df_stage **stages, size_t *count, hoist_error *err)
+{
+    *stages = NULL;
+    *count = 0;
+    hoist_df_stage *st;
+    size_t n;
+    int rc = compute_stages(df, o, &st, &n, err);
+    if (rc)
+        return rc;
+    free(df->stages);
+    df->stages = st;
+    df->stage_count = n;
+    *stages = st;
+    *count = n;
     return 0;
 }
 
@@ -334,9 +356,9 @@ int hoist_dockerfile_scope_at(hoist_dockerfile *df, size_t index, const hoist_df
         *out = g;
         return 0;
     }
-    const hoist_df_stage *stages;
+    hoist_df_stage *stages = NULL;
     size_t nst;
-    if ((rc = hoist_dockerfile_stages(df, o, &stages, &nst, err))) {
+    if ((rc = compute_stages(df, o, &stages, &nst, err))) {
         hoist_df_scope_free(g);
         return rc;
     }
@@ -348,6 +370,7 @@ int hoist_dockerfile_scope_at(hoist_dockerfile *df, size_t index, const hoist_df
     hoist_df_scope *sc = scope_new();
     if (!sc) {
         hoist_df_scope_free(g);
+        free(stages);
         return hoist_error_set(err, HOIST_EFAILED, "out of memory");
     }
     for (size_t d = depth; d-- > 0 && rc == 0;) {
@@ -376,6 +399,7 @@ int hoist_dockerfile_scope_at(hoist_dockerfile *df, size_t index, const hoist_df
         }
     }
     hoist_df_scope_free(g);
+    free(stages);
     if (rc) {
         hoist_df_scope_free(sc);
         return rc;
@@ -517,9 +541,6 @@ int hoist_dockerfile_target_stages(hoist_dockerfile *df, const char *target, con
             hoist_dockerfile_scope_at(df, i, o, &sc, &e);
             collect_refs(df, ins, s, needed, todo, &ntodo, sc);
             hoist_df_scope_free(sc);
-            /* scope_at recomputed the stage view; refresh the pointer */
-            stages = df->stages;
-            st = &stages[s];
         }
     }
     free(todo);
