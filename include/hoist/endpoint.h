@@ -45,10 +45,12 @@ typedef struct hoist_endpoint_options {
     const char *home;            /* $HOME, used when docker_config is NULL */
     const char *tls_verify;      /* $DOCKER_TLS_VERIFY, or NULL */
     const char *cert_path;       /* $DOCKER_CERT_PATH, or NULL */
+    const char *ssh_socket;      /* $HOIST_SSH_SOCKET: the daemon socket on an ssh host;
+                                    NULL: /var/run/docker.sock */
 } hoist_endpoint_options;
 
 #define HOIST_ENDPOINT_OPTIONS_VERSION 1
-#define HOIST_ENDPOINT_OPTIONS_INIT {HOIST_ENDPOINT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
+#define HOIST_ENDPOINT_OPTIONS_INIT {HOIST_ENDPOINT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
 
 typedef struct hoist_endpoint {
     hoist_endpoint_kind kind;
@@ -58,6 +60,7 @@ typedef struct hoist_endpoint {
     char address[512];                 /* TCP/SSH: host name or address */
     int port;                          /* TCP/SSH: port */
     char ssh_user[256];                /* SSH: user, may be empty */
+    char ssh_socket[HOIST_PATH_MAX];   /* SSH: the daemon's socket on the remote host */
     bool tls;                          /* TCP: use TLS */
     bool tls_verify;                   /* TCP+TLS: verify the server certificate */
     char ca_file[HOIST_PATH_MAX];      /* TLS material, may be empty */

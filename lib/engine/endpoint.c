@@ -29,7 +29,9 @@ void hoist_endpoint_options_from_env(hoist_endpoint_options *opts)
     opts->home = getenv("HOME");
     opts->tls_verify = getenv("DOCKER_TLS_VERIFY");
     opts->cert_path = getenv("DOCKER_CERT_PATH");
+    opts->ssh_socket = getenv("HOIST_SSH_SOCKET");
 }
+
 
 const char *hoist_endpoint_source_describe(hoist_endpoint_source source)
 {
@@ -309,7 +311,15 @@ static int resolve_without_context(const hoist_endpoint_options *opts, hoist_end
     return 0;
 }
 
-int hoist_endpoint_resolve(const hoist_endpoint_options *opts, hoist_endpoint *out, hoist_error *err)
+/* ssh endpoints reach the daemon's unix socket on the remote host. */
+static void apply_ssh_socket(const hoist_endpoint_options *opts, hoist_endpoint *ep)
+{
+    if (ep->kind == HOIST_ENDPOINT_SSH)
+        snprintf(ep->ssh_socket, sizeof(ep->ssh_socket), "%s",
+                 !is_blank(opts->ssh_socket) ? opts->ssh_socket : "/var/run/docker.sock");
+}
+
+static int resolve(const hoist_endpoint_options *opts, hoist_endpoint *out, hoist_error *err)
 {
     memset(out, 0, sizeof(*out));
     if (!opts || opts->version != HOIST_ENDPOINT_OPTIONS_VERSION)
@@ -346,4 +356,12 @@ int hoist_endpoint_resolve(const hoist_endpoint_options *opts, hoist_endpoint *o
         return resolve_without_context(opts, out, context ? source : HOIST_ENDPOINT_FROM_DEFAULT, err);
     out->source = source;
     return load_context(opts, context, out, err);
+}
+
+int hoist_endpoint_resolve(const hoist_endpoint_options *opts, hoist_endpoint *out, hoist_error *err)
+{
+    int rc = resolve(opts, out, err);
+    if (!rc)
+        apply_ssh_socket(opts, out);
+    return rc;
 }

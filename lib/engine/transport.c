@@ -10,6 +10,7 @@
  */
 #include "engine/transport.h"
 #include "common/cleanup.h"
+#include "engine/ssh_tunnel.h"
 
 #include <curl/curl.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 
 struct hoist_transport {
     hoist_endpoint endpoint;
+    hoist_ssh_tunnel tunnel;     /* ssh endpoints: the local end of the forward */
     CURL *curl;
     char base_url[600];
 };
@@ -27,23 +29,25 @@ struct hoist_transport {
 int hoist_transport_new(const hoist_endpoint *endpoint, hoist_transport **out, hoist_error *err)
 {
     *out = NULL;
-    if (endpoint->kind == HOIST_ENDPOINT_SSH) {
-        hoist_error_set(err, HOIST_EENV, "ssh endpoints (%s) are not supported by the API engine yet",
-                        endpoint->host);
-        return hoist_error_hint(err, "forward the remote socket with 'ssh -nNT -L /tmp/docker.sock:/var/run/docker.sock %s%s%s' "
-                                     "and set DOCKER_HOST=unix:///tmp/docker.sock",
-                                endpoint->ssh_user, endpoint->ssh_user[0] ? "@" : "", endpoint->address);
-    }
     hoist_transport *t = calloc(1, sizeof(*t));
     if (!t)
         return hoist_error_set(err, HOIST_EFAILED, "out of memory");
     t->endpoint = *endpoint;
+    t->tunnel.stderr_fd = -1;
+    if (endpoint->kind == HOIST_ENDPOINT_SSH) {
+        int rc = hoist_ssh_tunnel_open(endpoint, &t->tunnel, err);
+        if (rc) {
+            free(t);
+            return rc;
+        }
+    }
     t->curl = curl_easy_init();
     if (!t->curl) {
+        hoist_ssh_tunnel_close(&t->tunnel);
         free(t);
         return hoist_error_set(err, HOIST_EFAILED, "cannot initialise libcurl");
     }
-    if (endpoint->kind == HOIST_ENDPOINT_UNIX) {
+    if (endpoint->kind == HOIST_ENDPOINT_UNIX || endpoint->kind == HOIST_ENDPOINT_SSH) {
         snprintf(t->base_url, sizeof(t->base_url), "http://docker");
     } else {
         int v6 = strchr(endpoint->address, ':') != NULL;
@@ -59,6 +63,7 @@ void hoist_transport_free(hoist_transport *transport)
     if (!transport)
         return;
     curl_easy_cleanup(transport->curl);
+    hoist_ssh_tunnel_close(&transport->tunnel);
     free(transport);
 }
 
@@ -162,16 +167,59 @@ static int on_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_of
     return 0;
 }
 
+/* The tunnel is up but the request failed: ssh says why on its stderr
+ * ("open failed: connect failed: No such file or directory"). */
+static int diagnose_ssh(hoist_transport *t, const char *detail, hoist_error *err)
+{
+    const hoist_endpoint *ep = &t->endpoint;
+    hoist_ssh_tunnel_collect(&t->tunnel);
+    char said[sizeof(t->tunnel.said)];
+    snprintf(said, sizeof(said), "%s", t->tunnel.said);
+    for (size_t end = strlen(said); end && (said[end - 1] == '\n' || said[end - 1] == '\r');)
+        said[--end] = '\0';
+    if (strstr(said, "No such file or directory")) {
+        hoist_error_set(err, HOIST_EENV, "on %s, the Docker socket %s does not exist: the daemon is not running "
+                        "there", ep->address, ep->ssh_socket);
+        return hoist_error_hint(err, "start the daemon on that host, or name its socket with HOIST_SSH_SOCKET");
+    }
+    if (strstr(said, "Permission denied")) {
+        hoist_error_set(err, HOIST_EENV, "on %s, the ssh user %s may not open the Docker socket %s", ep->address,
+                        ep->ssh_user[0] ? ep->ssh_user : "(default)", ep->ssh_socket);
+        return hoist_error_hint(err, "add that user to the docker group on the remote host, or connect as one "
+                                     "who may use Docker");
+    }
+    if (strstr(said, "open failed")) {
+        /* sshd does not say why; these are the two usual reasons */
+        hoist_error_set(err, HOIST_EENV, "on %s, sshd could not open the Docker socket %s: it does not exist (no "
+                        "daemon running there) or the ssh user %s may not use it", ep->address, ep->ssh_socket,
+                        ep->ssh_user[0] ? ep->ssh_user : "(default)");
+        return hoist_error_hint(err, "check with 'ssh %s%s%s ls -l %s'; start the daemon, name its socket with "
+                                     "HOIST_SSH_SOCKET, or use a user in the remote docker group",
+                                ep->ssh_user, ep->ssh_user[0] ? "@" : "", ep->address, ep->ssh_socket);
+    }
+    if (strstr(said, "Connection refused")) {
+        hoist_error_set(err, HOIST_EENV, "on %s, nothing listens on the Docker socket %s (a stale socket)",
+                        ep->address, ep->ssh_socket);
+        return hoist_error_hint(err, "restart the daemon on that host");
+    }
+    hoist_error_set(err, HOIST_EENV, "the ssh tunnel to %s failed: %s%s%s", ep->host, detail,
+                    said[0] ? "; ssh said: " : "", said);
+    return hoist_error_hint(err, "check the connection with 'ssh %s%s%s'", ep->ssh_user, ep->ssh_user[0] ? "@" : "",
+                            ep->address);
+}
+
 static void curl_slist_freep(struct curl_slist **list)
 {
     if (*list)
         curl_slist_free_all(*list);
 }
 
-static void configure_endpoint(CURL *c, const hoist_endpoint *ep)
+static void configure_endpoint(CURL *c, const hoist_transport *t)
 {
-    if (ep->kind == HOIST_ENDPOINT_UNIX) {
-        curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, ep->socket_path);
+    const hoist_endpoint *ep = &t->endpoint;
+    if (ep->kind == HOIST_ENDPOINT_UNIX || ep->kind == HOIST_ENDPOINT_SSH) {
+        curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH,
+                         ep->kind == HOIST_ENDPOINT_SSH ? t->tunnel.socket : ep->socket_path);
         return;
     }
     if (ep->tls) {
@@ -227,7 +275,7 @@ int hoist_transport_request(hoist_transport *t, const hoist_http_request *req,
         curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
         curl_easy_setopt(c, CURLOPT_XFERINFODATA, &tr);
     }
-    configure_endpoint(c, &t->endpoint);
+    configure_endpoint(c, t);
 
     const char *method = req->method ? req->method : "GET";
     if (!strcmp(method, "HEAD")) {
@@ -266,6 +314,8 @@ int hoist_transport_request(hoist_transport *t, const hoist_http_request *req,
 
     long os_errno = 0;
     curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
+    if (t->endpoint.kind == HOIST_ENDPOINT_SSH && resp->status == 0)
+        return diagnose_ssh(t, curl_easy_strerror(cc), err);
     switch (cc) {
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:

@@ -2,9 +2,9 @@
  * transport.h - HTTP to the Docker daemon over libcurl (internal).
  *
  * One hoist_transport per endpoint. Unix sockets and tcp (+TLS with client
- * certificates) are handled by libcurl; ssh:// endpoints are refused with a
- * clear error until an ssh tunnel transport is added behind this same
- * interface. Requests can stream their body from a callback (chunked
+ * certificates) are handled by libcurl; ssh:// endpoints go through an
+ * OpenSSH stream-local forward to the remote daemon's socket (ssh_tunnel.c)
+ * that lives as long as the transport. Requests can stream their body from a callback (chunked
  * upload, used by builds) and stream the response to a callback (the build
  * message stream), so neither side is ever held in memory whole. Connection
  * failures are diagnosed (socket missing, stale socket, permission denied,
