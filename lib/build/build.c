@@ -257,7 +257,7 @@ static int run_api(struct build_run *run, const struct build_plan *plan, hoist_e
     hoist_client *client = plan->client;
     hoist_build_result *result = plan->result;
     _cleanup_free_ char *query = NULL;
-    int rc = hoist_build_query(opts, hoist_context_dockerfile(plan->ctx), result->api_version, &query, err);
+    int rc = hoist_build_query(client, opts, hoist_context_dockerfile(plan->ctx), result->api_version, &query, err);
     if (rc)
         return rc;
     _cleanup_(hoist_registry_header_freep) char *auth_header = NULL;

@@ -9,14 +9,15 @@
 #include "build/query.h"
 #include "hoist/version.h"
 #include "common/cleanup.h"
+#include "engine/client_internal.h"
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct qbuf {
+    hoist_client *client; /* escapes with the transport's libcurl */
     char *data;
     size_t len, cap;
     int oom;
@@ -45,7 +46,7 @@ static void qb_append(struct qbuf *q, const char *s)
 
 static void qb_param(struct qbuf *q, const char *key, const char *value)
 {
-    char *escaped = curl_easy_escape(NULL, value, 0);
+    char *escaped = hoist_transport_escape(hoist_client_transport(q->client), value);
     if (!escaped) {
         q->oom = 1;
         return;
@@ -54,7 +55,7 @@ static void qb_param(struct qbuf *q, const char *key, const char *value)
     qb_append(q, key);
     qb_append(q, "=");
     qb_append(q, escaped);
-    curl_free(escaped);
+    free(escaped);
 }
 
 static void qb_json(struct qbuf *q, const char *key, json_t *value)
@@ -106,8 +107,8 @@ static int add_pairs(json_t *obj, const char *const *items, size_t count, const 
     return 0;
 }
 
-int hoist_build_query(const hoist_build_options *opts, const char *dockerfile_in_tar, const char *api,
-                      char **out, hoist_error *err)
+int hoist_build_query(hoist_client *client, const hoist_build_options *opts, const char *dockerfile_in_tar,
+                      const char *api, char **out, hoist_error *err)
 {
     *out = NULL;
     int rc;
@@ -122,7 +123,7 @@ int hoist_build_query(const hoist_build_options *opts, const char *dockerfile_in
     if (opts->platform && *opts->platform && (rc = need_version(api, "--platform", "1.32", err)))
         return rc;
 
-    struct qbuf q = {0};
+    struct qbuf q = {.client = client};
     qb_append(&q, "/build");
     qb_param(&q, "dockerfile", dockerfile_in_tar);
     for (size_t i = 0; i < opts->tag_count; i++)

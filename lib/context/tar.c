@@ -15,8 +15,6 @@
  */
 #include "context_internal.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <locale.h>
 #include <stdlib.h>
@@ -24,12 +22,14 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "context/archive_api.h"
 
 #define TAR_CHUNK (256 * 1024)
 
 enum tar_state { TAR_NEXT_ENTRY, TAR_DATA, TAR_CLOSING, TAR_DONE };
 
 struct hoist_context_tar {
+    hoist_archive_api api;   /* libarchive, loaded when the writer is made */
     hoist_context *ctx;
     hoist_context_iter *it;
     struct archive *a;
@@ -62,7 +62,7 @@ static la_ssize_t out_write(struct archive *a, void *user, const void *buf, size
             size_t cap = (t->out_len + len) * 2;
             char *no = realloc(t->out, cap);
             if (!no) {
-                archive_set_error(a, ENOMEM, "out of memory");
+                t->api.set_error(a, ENOMEM, "out of memory");
                 return -1;
             }
             t->out = no;
@@ -79,15 +79,16 @@ void hoist_context_tar_free(hoist_context_tar *t)
     if (!t)
         return;
     if (t->a)
-        archive_write_free(t->a);
+        t->api.write_free(t->a);
     if (t->entry)
-        archive_entry_free(t->entry);
+        t->api.entry_free(t->entry);
     hoist_context_iter_free(t->it);
     free(t->out);
     free(t->chunk);
     free(t->current);
     if (t->utf8)
         freelocale(t->utf8);
+    hoist_archive_api_unload(&t->api);
     free(t);
 }
 HOIST_DEFINE_FREEP(hoist_context_tar, hoist_context_tar_free)
@@ -99,7 +100,7 @@ static int archive_failed(hoist_context_tar *t, hoist_error *err, const char *wh
 {
     hoist_error_set(err, HOIST_EFAILED, "writing the context tar (%s%s%s): %s", what,
                     t->current ? " " : "", t->current ? t->current : "",
-                    archive_error_string(t->a) ? archive_error_string(t->a) : "unknown error");
+                    t->api.error_string(t->a) ? t->api.error_string(t->a) : "unknown error");
     return hoist_error_hint(err, "this is a bug in hoist or libarchive; please report it");
 }
 
@@ -118,26 +119,29 @@ int hoist_context_tar_new(hoist_context_tar **out, hoist_context *ctx,
     t->ctx = ctx;
     t->fd = -1;
     t->utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-    if (!(t->chunk = malloc(TAR_CHUNK)) || !(t->entry = archive_entry_new()) ||
-        !(t->a = archive_write_new()))
+    int rc = hoist_archive_api_load(&t->api, err);
+    if (rc)
+        return rc;
+    if (!(t->chunk = malloc(TAR_CHUNK)) || !(t->entry = t->api.entry_new()) ||
+        !(t->a = t->api.write_new()))
         return hoist_error_set(err, HOIST_EFAILED, "out of memory");
-    int rc = hoist_context_iter_new(&t->it, ctx, 0, err);
+    rc = hoist_context_iter_new(&t->it, ctx, 0, err);
     if (rc)
         return rc;
     locale_t old = t->utf8 ? uselocale(t->utf8) : (locale_t)0;
-    int ar = archive_write_set_format_pax_restricted(t->a);
+    int ar = t->api.write_set_format_pax_restricted(t->a);
     if (ar == ARCHIVE_OK && o->gzip) {
-        ar = archive_write_add_filter_gzip(t->a);
+        ar = t->api.write_add_filter_gzip(t->a);
         if (ar == ARCHIVE_OK && o->gzip_level >= 1 && o->gzip_level <= 9) {
             char lvl[32];
             snprintf(lvl, sizeof(lvl), "gzip:compression-level=%d", o->gzip_level);
-            ar = archive_write_set_options(t->a, lvl);
+            ar = t->api.write_set_options(t->a, lvl);
         }
     }
     if (ar == ARCHIVE_OK)
-        ar = archive_write_set_bytes_per_block(t->a, 0);
+        ar = t->api.write_set_bytes_per_block(t->a, 0);
     if (ar == ARCHIVE_OK)
-        ar = archive_write_open(t->a, t, NULL, out_write, NULL);
+        ar = t->api.write_open(t->a, t, NULL, out_write, NULL);
     if (old)
         uselocale(old);
     if (ar != ARCHIVE_OK)
@@ -146,44 +150,44 @@ int hoist_context_tar_new(hoist_context_tar **out, hoist_context *ctx,
     return 0;
 }
 
-static void fill_archive_entry(struct archive_entry *ae, const hoist_context_entry *e)
+static void fill_archive_entry(const hoist_archive_api *api, struct archive_entry *ae, const hoist_context_entry *e)
 {
-    archive_entry_clear(ae);
+    api->entry_clear(ae);
     if (e->type == HOIST_ENTRY_DIR) {
         size_t n = strlen(e->name);
         char name[n + 2];
         memcpy(name, e->name, n);
         name[n] = '/';
         name[n + 1] = '\0';
-        archive_entry_copy_pathname(ae, name);
+        api->entry_copy_pathname(ae, name);
     } else {
-        archive_entry_copy_pathname(ae, e->name);
+        api->entry_copy_pathname(ae, e->name);
     }
-    archive_entry_set_mode(ae, e->mode);
-    archive_entry_set_uid(ae, 0);
-    archive_entry_set_gid(ae, 0);
-    archive_entry_set_mtime(ae, e->mtime, 0);
+    api->entry_set_mode(ae, e->mode);
+    api->entry_set_uid(ae, 0);
+    api->entry_set_gid(ae, 0);
+    api->entry_set_mtime(ae, e->mtime, 0);
     switch (e->type) {
     case HOIST_ENTRY_HARDLINK:
-        archive_entry_set_filetype(ae, AE_IFREG);
-        archive_entry_copy_hardlink(ae, e->link);
-        archive_entry_set_size(ae, 0);
+        api->entry_set_filetype(ae, AE_IFREG);
+        api->entry_copy_hardlink(ae, e->link);
+        api->entry_set_size(ae, 0);
         break;
     case HOIST_ENTRY_SYMLINK:
-        archive_entry_copy_symlink(ae, e->link);
-        archive_entry_set_size(ae, 0);
+        api->entry_copy_symlink(ae, e->link);
+        api->entry_set_size(ae, 0);
         break;
     case HOIST_ENTRY_CHAR:
     case HOIST_ENTRY_BLOCK:
-        archive_entry_set_rdevmajor(ae, e->dev_major);
-        archive_entry_set_rdevminor(ae, e->dev_minor);
-        archive_entry_set_size(ae, 0);
+        api->entry_set_rdevmajor(ae, e->dev_major);
+        api->entry_set_rdevminor(ae, e->dev_minor);
+        api->entry_set_size(ae, 0);
         break;
     case HOIST_ENTRY_FILE:
-        archive_entry_set_size(ae, (la_int64_t)e->size);
+        api->entry_set_size(ae, (la_int64_t)e->size);
         break;
     default:
-        archive_entry_set_size(ae, 0);
+        api->entry_set_size(ae, 0);
         break;
     }
 }
@@ -203,8 +207,8 @@ static int tar_step(hoist_context_tar *t, hoist_error *err)
         }
         free(t->current);
         t->current = strdup(e->name);
-        fill_archive_entry(t->entry, e);
-        if (archive_write_header(t->a, t->entry) < ARCHIVE_WARN)
+        fill_archive_entry(&t->api, t->entry, e);
+        if (t->api.write_header(t->a, t->entry) < ARCHIVE_WARN)
             return archive_failed(t, err, "header");
         t->entries++;
         if (e->type == HOIST_ENTRY_FILE && e->size > 0) {
@@ -248,7 +252,7 @@ static int tar_step(hoist_context_tar *t, hoist_error *err)
                 t->remaining = want; /* this chunk ends the file */
             }
         }
-        if (archive_write_data(t->a, src, got) < 0)
+        if (t->api.write_data(t->a, src, got) < 0)
             return archive_failed(t, err, "data");
         t->remaining -= got;
         if (t->remaining == 0) {
@@ -259,7 +263,7 @@ static int tar_step(hoist_context_tar *t, hoist_error *err)
         return 0;
     }
     case TAR_CLOSING:
-        if (archive_write_close(t->a) != ARCHIVE_OK)
+        if (t->api.write_close(t->a) != ARCHIVE_OK)
             return archive_failed(t, err, "trailer");
         t->state = TAR_DONE;
         return 0;

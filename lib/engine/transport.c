@@ -10,9 +10,9 @@
  */
 #include "engine/transport.h"
 #include "common/cleanup.h"
+#include "engine/curl_api.h"
 #include "engine/ssh_tunnel.h"
 
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,6 +21,7 @@
 
 struct hoist_transport {
     hoist_endpoint endpoint;
+    hoist_curl_api api;          /* libcurl, loaded when the transport is made */
     hoist_ssh_tunnel tunnel;     /* ssh endpoints: the local end of the forward */
     CURL *curl;
     char base_url[600];
@@ -41,9 +42,16 @@ int hoist_transport_new(const hoist_endpoint *endpoint, hoist_transport **out, h
             return rc;
         }
     }
-    t->curl = curl_easy_init();
+    int rc = hoist_curl_api_load(&t->api, err);
+    if (rc) {
+        hoist_ssh_tunnel_close(&t->tunnel);
+        free(t);
+        return rc;
+    }
+    t->curl = t->api.easy_init();
     if (!t->curl) {
         hoist_ssh_tunnel_close(&t->tunnel);
+        hoist_curl_api_unload(&t->api);
         free(t);
         return hoist_error_set(err, HOIST_EFAILED, "cannot initialise libcurl");
     }
@@ -62,7 +70,8 @@ void hoist_transport_free(hoist_transport *transport)
 {
     if (!transport)
         return;
-    curl_easy_cleanup(transport->curl);
+    transport->api.easy_cleanup(transport->curl);
+    hoist_curl_api_unload(&transport->api);
     hoist_ssh_tunnel_close(&transport->tunnel);
     free(transport);
 }
@@ -208,29 +217,24 @@ static int diagnose_ssh(hoist_transport *t, const char *detail, hoist_error *err
                             ep->address);
 }
 
-static void curl_slist_freep(struct curl_slist **list)
-{
-    if (*list)
-        curl_slist_free_all(*list);
-}
 
 static void configure_endpoint(CURL *c, const hoist_transport *t)
 {
     const hoist_endpoint *ep = &t->endpoint;
     if (ep->kind == HOIST_ENDPOINT_UNIX || ep->kind == HOIST_ENDPOINT_SSH) {
-        curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH,
+        t->api.easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH,
                          ep->kind == HOIST_ENDPOINT_SSH ? t->tunnel.socket : ep->socket_path);
         return;
     }
     if (ep->tls) {
         if (ep->ca_file[0])
-            curl_easy_setopt(c, CURLOPT_CAINFO, ep->ca_file);
+            t->api.easy_setopt(c, CURLOPT_CAINFO, ep->ca_file);
         if (ep->cert_file[0])
-            curl_easy_setopt(c, CURLOPT_SSLCERT, ep->cert_file);
+            t->api.easy_setopt(c, CURLOPT_SSLCERT, ep->cert_file);
         if (ep->key_file[0])
-            curl_easy_setopt(c, CURLOPT_SSLKEY, ep->key_file);
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, ep->tls_verify ? 1L : 0L);
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, ep->tls_verify ? 2L : 0L);
+            t->api.easy_setopt(c, CURLOPT_SSLKEY, ep->key_file);
+        t->api.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, ep->tls_verify ? 1L : 0L);
+        t->api.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, ep->tls_verify ? 2L : 0L);
     }
 }
 
@@ -239,65 +243,66 @@ int hoist_transport_request(hoist_transport *t, const hoist_http_request *req,
 {
     memset(resp, 0, sizeof(*resp));
     CURL *c = t->curl;
-    curl_easy_reset(c);
+    t->api.easy_reset(c);
 
     char url[8192];
     if ((size_t)snprintf(url, sizeof(url), "%s%s", t->base_url, req->path) >= sizeof(url))
         return hoist_error_set(err, HOIST_EUSAGE, "request path too long (%zu bytes)", strlen(req->path));
 
     struct transfer tr = {.request = req, .response = resp};
-    _cleanup_(curl_slist_freep) struct curl_slist *headers = NULL;
+    struct curl_slist *headers = NULL;
     /* Expect: 100-continue only adds a round trip; the daemon reads at once. */
-    headers = curl_slist_append(headers, "Expect:");
-    headers = curl_slist_append(headers, "User-Agent: hoist/" "0.1");
+    headers = t->api.slist_append(headers, "Expect:");
+    headers = t->api.slist_append(headers, "User-Agent: hoist/" "0.1");
     for (const char *const *h = req->headers; h && *h; h++)
-        headers = curl_slist_append(headers, *h);
+        headers = t->api.slist_append(headers, *h);
 
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    t->api.easy_setopt(c, CURLOPT_URL, url);
+    t->api.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     /* Only loopback or the endpoint itself: never a proxy from the environment. */
-    curl_easy_setopt(c, CURLOPT_PROXY, "");
-    curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &tr);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &tr);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    t->api.easy_setopt(c, CURLOPT_PROXY, "");
+    t->api.easy_setopt(c, CURLOPT_NOPROXY, "*");
+    t->api.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    t->api.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
+    t->api.easy_setopt(c, CURLOPT_WRITEDATA, &tr);
+    t->api.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    t->api.easy_setopt(c, CURLOPT_HEADERDATA, &tr);
+    t->api.easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     if (req->timeout_ms > 0)
-        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+        t->api.easy_setopt(c, CURLOPT_TIMEOUT_MS, req->timeout_ms);
     if (req->idle_timeout_s > 0) {
-        curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, req->idle_timeout_s);
+        t->api.easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        t->api.easy_setopt(c, CURLOPT_LOW_SPEED_TIME, req->idle_timeout_s);
     }
     if (req->cancel) {
-        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-        curl_easy_setopt(c, CURLOPT_XFERINFODATA, &tr);
+        t->api.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+        t->api.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+        t->api.easy_setopt(c, CURLOPT_XFERINFODATA, &tr);
     }
     configure_endpoint(c, t);
 
     const char *method = req->method ? req->method : "GET";
     if (!strcmp(method, "HEAD")) {
-        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+        t->api.easy_setopt(c, CURLOPT_NOBODY, 1L);
     } else if (!strcmp(method, "GET")) {
-        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+        t->api.easy_setopt(c, CURLOPT_HTTPGET, 1L);
     } else {
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+        t->api.easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
         if (req->body_source) {
-            curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-            curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
-            curl_easy_setopt(c, CURLOPT_READDATA, &tr);
+            t->api.easy_setopt(c, CURLOPT_UPLOAD, 1L);
+            t->api.easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+            t->api.easy_setopt(c, CURLOPT_READDATA, &tr);
         } else {
-            curl_easy_setopt(c, CURLOPT_POST, 1L);
-            curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)req->body_len);
-            curl_easy_setopt(c, CURLOPT_COPYPOSTFIELDS, req->body ? req->body : "");
+            t->api.easy_setopt(c, CURLOPT_POST, 1L);
+            t->api.easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)req->body_len);
+            t->api.easy_setopt(c, CURLOPT_COPYPOSTFIELDS, req->body ? req->body : "");
         }
     }
 
-    CURLcode cc = curl_easy_perform(c);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
-    curl_easy_getinfo(c, CURLINFO_TOTAL_TIME, &resp->seconds);
+    CURLcode cc = t->api.easy_perform(c);
+    t->api.slist_free_all(headers);
+    t->api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+    t->api.easy_getinfo(c, CURLINFO_TOTAL_TIME, &resp->seconds);
     if (cc == CURLE_OK)
         return 0;
 
@@ -313,13 +318,13 @@ int hoist_transport_request(hoist_transport *t, const hoist_http_request *req,
                                req->path, COLLECT_LIMIT >> 20);
 
     long os_errno = 0;
-    curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
+    t->api.easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
     if (t->endpoint.kind == HOIST_ENDPOINT_SSH && resp->status == 0)
-        return diagnose_ssh(t, curl_easy_strerror(cc), err);
+        return diagnose_ssh(t, t->api.easy_strerror(cc), err);
     switch (cc) {
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:
-        return hoist_diagnose_connect(&t->endpoint, (int)os_errno, curl_easy_strerror(cc), err);
+        return hoist_diagnose_connect(&t->endpoint, (int)os_errno, t->api.easy_strerror(cc), err);
     case CURLE_OPERATION_TIMEDOUT:
         hoist_error_set(err, HOIST_EENV, "the Docker daemon at %s did not answer %s %s in time",
                         t->endpoint.host, method, req->path);
@@ -329,7 +334,7 @@ int hoist_transport_request(hoist_transport *t, const hoist_http_request *req,
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CACERT_BADFILE:
         hoist_error_set(err, HOIST_EENV, "TLS with the Docker daemon at %s failed: %s", t->endpoint.host,
-                        curl_easy_strerror(cc));
+                        t->api.easy_strerror(cc));
         return hoist_error_hint(err, "check DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem) and DOCKER_TLS_VERIFY");
     default:
         if (t->endpoint.tls && resp->status == 0 && (cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR)) {
@@ -343,10 +348,20 @@ int hoist_transport_request(hoist_transport *t, const hoist_http_request *req,
                                              : "put cert.pem and key.pem (signed by the daemon's CA) in DOCKER_CERT_PATH");
         }
         if (resp->status == 0 && (cc == CURLE_GOT_NOTHING || cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR))
-            return hoist_diagnose_connect(&t->endpoint, (int)os_errno, curl_easy_strerror(cc), err);
+            return hoist_diagnose_connect(&t->endpoint, (int)os_errno, t->api.easy_strerror(cc), err);
         hoist_error_set(err, HOIST_EENV, "the connection to the Docker daemon at %s dropped during %s %s: %s",
-                        t->endpoint.host, method, req->path, curl_easy_strerror(cc));
+                        t->endpoint.host, method, req->path, t->api.easy_strerror(cc));
         return hoist_error_hint(err, "the daemon may have stopped or restarted; check that it is running "
                                      "('hoist doctor') and retry");
     }
+}
+
+char *hoist_transport_escape(hoist_transport *t, const char *text)
+{
+    char *escaped = t->api.easy_escape(t->curl, text, 0);
+    if (!escaped)
+        return NULL;
+    char *copy = strdup(escaped);
+    t->api.free(escaped);
+    return copy;
 }

@@ -66,6 +66,10 @@ int hoist_transport_request(hoist_transport *transport, const hoist_http_request
 
 void hoist_http_response_clear(hoist_http_response *response);
 
+/* URL-encode `text` for a query string; a new string (free()), NULL when
+ * out of memory. */
+char *hoist_transport_escape(hoist_transport *transport, const char *text);
+
 /* Diagnose a failure to reach `endpoint` given the OS errno of the connect
  * attempt (0 when unknown) and curl's text. Always returns HOIST_EENV. */
 int hoist_diagnose_connect(const hoist_endpoint *endpoint, int os_errno, const char *detail,

@@ -20,6 +20,25 @@
 #include "build/query.h"
 #include "build/registry_auth.h"
 
+static hoist_client *test_client;
+
+/* A client only for its libcurl (escaping); it never connects. */
+static int make_client(void **state)
+{
+    hoist_endpoint ep;
+    memset(&ep, 0, sizeof(ep));
+    assert_int_equal(hoist_endpoint_parse_host("unix:///nonexistent/docker.sock", &ep, NULL), 0);
+    hoist_client_options o = HOIST_CLIENT_OPTIONS_INIT;
+    o.endpoint = &ep;
+    return hoist_client_new(&o, &test_client, NULL);
+}
+
+static int free_client(void **state)
+{
+    hoist_client_free(test_client);
+    return 0;
+}
+
 static char *unescape(const char *s)
 {
     int n = 0;
@@ -55,7 +74,7 @@ static void all_options(void **state)
     o.shm_size = 67108864;
     o.memory = 536870912;
     char *q = NULL;
-    assert_int_equal(hoist_build_query(&o, "sub/Dockerfile", "1.41", &q, NULL), 0);
+    assert_int_equal(hoist_build_query(test_client, &o, "sub/Dockerfile", "1.41", &q, NULL), 0);
     char *u = unescape(q);
     assert_non_null(strstr(u, "/build?dockerfile=sub/Dockerfile&t=app:1&t=app:latest"));
     assert_non_null(strstr(u, "buildargs={\"A\":\"1\",\"B\":\"two words\"}"));
@@ -84,7 +103,7 @@ static void build_arg_from_environment(void **state)
     o.build_args = args;
     o.build_arg_count = 2;
     char *q = NULL;
-    assert_int_equal(hoist_build_query(&o, "Dockerfile", "1.41", &q, NULL), 0);
+    assert_int_equal(hoist_build_query(test_client, &o, "Dockerfile", "1.41", &q, NULL), 0);
     char *u = unescape(q);
     assert_non_null(strstr(u, "buildargs={\"FROM_ENV\":\"env-value\"}"));
     free(u);
@@ -97,7 +116,7 @@ static void version_gates(void **state)
     o.platform = "linux/arm64";
     char *q = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_build_query(&o, "Dockerfile", "1.31", &q, &err), HOIST_EENV);
+    assert_int_equal(hoist_build_query(test_client, &o, "Dockerfile", "1.31", &q, &err), HOIST_EENV);
     assert_null(q);
     assert_non_null(strstr(err.message, "--platform"));
     assert_non_null(strstr(err.message, "1.32"));
@@ -105,7 +124,7 @@ static void version_gates(void **state)
 
     hoist_build_options t = HOIST_BUILD_OPTIONS_INIT;
     t.target = "x";
-    assert_int_equal(hoist_build_query(&t, "Dockerfile", "1.28", &q, &err), HOIST_EENV);
+    assert_int_equal(hoist_build_query(test_client, &t, "Dockerfile", "1.28", &q, &err), HOIST_EENV);
     assert_non_null(strstr(err.message, "--target"));
 }
 
@@ -117,12 +136,12 @@ static void bad_values(void **state)
     o.label_count = 1;
     char *q = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_build_query(&o, "Dockerfile", "1.41", &q, &err), HOIST_EUSAGE);
+    assert_int_equal(hoist_build_query(test_client, &o, "Dockerfile", "1.41", &q, &err), HOIST_EUSAGE);
     const char *hosts[] = {"nocolon"};
     hoist_build_options h = HOIST_BUILD_OPTIONS_INIT;
     h.add_hosts = hosts;
     h.add_host_count = 1;
-    assert_int_equal(hoist_build_query(&h, "Dockerfile", "1.41", &q, &err), HOIST_EUSAGE);
+    assert_int_equal(hoist_build_query(test_client, &h, "Dockerfile", "1.41", &q, &err), HOIST_EUSAGE);
     assert_null(q);
 }
 
@@ -132,7 +151,7 @@ static void keep_intermediate(void **state)
     o.keep_intermediate = true;
     o.quiet = true;
     char *q = NULL;
-    assert_int_equal(hoist_build_query(&o, "Dockerfile", "1.41", &q, NULL), 0);
+    assert_int_equal(hoist_build_query(test_client, &o, "Dockerfile", "1.41", &q, NULL), 0);
     assert_non_null(strstr(q, "rm=0&forcerm=0"));
     assert_non_null(strstr(q, "q=1"));
     free(q);
@@ -208,5 +227,5 @@ int main(void)
         cmocka_unit_test(keep_intermediate),
         cmocka_unit_test(registry_credentials),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, make_client, free_client);
 }
