@@ -73,6 +73,16 @@ static void put_instruction_line(df_buf *b, const hoist_df_instruction *ins, boo
             df_buf_puts(b, "-- ");
         df_buf_puts(b, ins->raw_args);
     }
+    /* A keyword that ends in a Unicode space (only garbage input has one)
+     * came from a line where something followed it that BuildKit's
+     * TrimSpace kept; with nothing after it, the space would be trimmed
+     * away. A lone 0xA0 byte after a blank is kept by TrimSpace (it is not
+     * valid UTF-8) and skipped as a blank by the flag scanner, so it gives
+     * back the same keyword and no arguments. */
+    const char *kw = canonical && ins->kind != HOIST_DF_UNKNOWN ? ins->keyword : ins->keyword_original;
+    size_t kwl = strlen(kw);
+    if (!ins->flag_count && !ins->trigger && !*ins->raw_args && df_trim_right_space(kw, kwl) != kwl)
+        df_buf_puts(b, " \xa0");
     /* A line ending in an unescaped escape character would continue onto
      * the next one; BuildKit's TrimSpace would drop a trailing U+00A0 but
      * its continuation check does not see it, so it keeps the text intact. */
