@@ -147,12 +147,17 @@ int hoist_dockerfile_print(const hoist_dockerfile *df, const hoist_df_print_opti
                 /* an indented directive line keeps its '#' in the text */
                 df_buf_puts(&b, cm->text[0] == '#' ? " " : "# ");
                 df_buf_puts(&b, cm->text);
-                /* a blank value (`# syntax= `) was trimmed off the comment
-                 * text but is the directive's value: put it back */
-                size_t tl = strlen(cm->text);
-                if (tl && cm->text[tl - 1] == '=' && next_directive < df->directive_count &&
-                    strchr(" \t\f\r\n", df->directives[next_directive].value[0]))
-                    df_buf_puts(&b, df->directives[next_directive].value);
+                /* The comment text lost trailing Unicode spaces that the
+                 * directive's value keeps (Go's \s is only [\t\n\f\r ], so
+                 * a \v stays in the value; a blank value is one space):
+                 * write them back after the text. */
+                if (next_directive < df->directive_count) {
+                    const char *v = df->directives[next_directive].value;
+                    size_t vl = strlen(v), tl = strlen(cm->text);
+                    size_t vt = df_trim_right_space(v, vl);
+                    if (vt < vl && tl >= vt && !memcmp(cm->text + tl - vt, v, vt))
+                        df_buf_append(&b, v + vt, vl - vt);
+                }
                 next_directive++;
                 df_buf_putc(&b, '\n');
                 continue;

@@ -1,0 +1,2 @@
+# syntax=a/b:
+FROM x
