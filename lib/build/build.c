@@ -7,21 +7,24 @@
  *      the caller's working directory, as with the docker CLI);
  *   2. parse the Dockerfile (syntax errors: HOIST_EINPUT, nothing sent) and
  *      build the step map used to put file:line on events and errors;
- *   3. negotiate the API version and build the query (options newer than
- *      it fail here) and the registry credentials header;
- *   4. stream the context tar into POST /build while decoding the reply:
- *      libcurl pulls the body straight from the context engine's tar
- *      reader, so the context is never held in memory or written to disk;
- *   5. report: image ID (and --iidfile), tags, steps run and cached.
+ *   3. negotiate the API version (the daemon must answer first: one
+ *      diagnosis for every engine), choose the engine (engine_choice.c) and
+ *      run the `hoist check` gate (check_gate.c);
+ *   4. build: over the API, the query (options newer than the API version
+ *      fail here), the registry credentials header, and the context tar
+ *      streamed into POST /build while the reply is decoded (libcurl pulls
+ *      the body straight from the context engine's tar reader, so the
+ *      context is never held in memory or written to disk); or through the
+ *      docker CLI (cli_engine.c);
+ *   5. report: image ID (and --iidfile), tags, steps run and cached, and a
+ *      hint for the failures users hit most (failure_hint.c).
  */
 #include "hoist/build.h"
 #include "hoist/context.h"
 #include "hoist/dockerfile.h"
+#include "build/build_internal.h"
 #include "build/cli_engine.h"
 #include "build/decoder.h"
-#include "hoist/docker_cli.h"
-#include "hoist/features.h"
-#include "hoist/lint.h"
 #include "build/json_stream.h"
 #include "build/query.h"
 #include "build/registry_auth.h"
@@ -83,8 +86,6 @@ HOIST_DEFINE_FREEP(hoist_json_stream, hoist_json_stream_free)
 HOIST_DEFINE_FREEP(char, hoist_registry_header_free)
 HOIST_DEFINE_FREEP(hoist_context, hoist_context_free)
 HOIST_DEFINE_FREEP(hoist_context_tar, hoist_context_tar_free)
-HOIST_DEFINE_FREEP(hoist_lint_config, hoist_lint_config_free)
-HOIST_DEFINE_FREEP(hoist_lint_result, hoist_lint_result_free)
 
 /* State shared by the request callbacks; all run on the calling thread. */
 struct build_run {
@@ -224,16 +225,6 @@ static hoist_step_source *step_map(const hoist_dockerfile *df, size_t *count)
     return steps;
 }
 
-/* Everything both engines share after the Dockerfile is parsed. */
-struct build_plan {
-    hoist_client *client;
-    const hoist_build_options *opts;
-    hoist_context *ctx;
-    hoist_dockerfile *df;
-    const char *dockerfile_label;
-    hoist_build_result *result;
-};
-
 /* Estimated tar size of the context: a header block per entry (two when a
  * long name needs a PAX record), data rounded up to 512-byte blocks, and
  * the two-block trailer. Walks names and sizes only; reads no data. */
@@ -251,7 +242,7 @@ static long long estimate_tar_size(hoist_context *ctx, hoist_error *err)
 }
 
 /* 4a. POST /build with the context streamed from the tar reader. */
-static int run_api(struct build_run *run, const struct build_plan *plan, hoist_error *err)
+static int run_api(struct build_run *run, const hoist_build_plan *plan, hoist_error *err)
 {
     const hoist_build_options *opts = plan->opts;
     hoist_client *client = plan->client;
@@ -339,188 +330,8 @@ static int run_api(struct build_run *run, const struct build_plan *plan, hoist_e
     return 0;
 }
 
-/* Other docker binaries on PATH (and the distribution's) that have
- * BuildKit built in, to suggest when the chosen one has none. */
-static void suggest_buildkit_cli(const hoist_build_options *opts, const char *current, char *out, size_t size)
-{
-    out[0] = '\0';
-    char path[8192];
-    snprintf(path, sizeof(path), "%s:/usr/bin:/usr/local/bin", opts->path_env ? opts->path_env : "");
-    char *save = NULL;
-    for (char *dir = strtok_r(path, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-        char candidate[4200];
-        snprintf(candidate, sizeof(candidate), "%s/docker", dir);
-        char real_candidate[PATH_MAX], real_current[PATH_MAX];
-        if (!realpath(candidate, real_candidate) || (realpath(current, real_current) &&
-                                                     !strcmp(real_candidate, real_current)))
-            continue;
-        hoist_docker_cli other;
-        hoist_error ignored = HOIST_ERROR_INIT;
-        if (hoist_docker_cli_find(candidate, NULL, &other, &ignored) ||
-            hoist_docker_cli_probe(&other, &ignored))
-            continue;
-        if (other.has_buildx || other.builtin_buildkit) {
-            snprintf(out, size, "; %s (%s) has %s: use --docker %s or HOIST_DOCKER=%s", candidate, other.version,
-                     other.has_buildx ? "the buildx plugin" : "built-in BuildKit", candidate, candidate);
-            return;
-        }
-    }
-}
-
-/* 3. Which engine runs the build, and why. Fills *cli when it is the CLI. */
-static int choose_engine(const struct build_plan *plan, hoist_docker_cli *cli, hoist_build_builder *builder,
-                         hoist_error *err)
-{
-    const hoist_build_options *opts = plan->opts;
-    hoist_build_result *result = plan->result;
-    hoist_feature_use uses[16];
-    size_t use_count = hoist_dockerfile_buildkit_features(plan->df, opts->platform, uses, 16);
-    size_t shown = use_count < 16 ? use_count : 16;
-    char needs[600] = "";
-    size_t used = 0;
-    for (size_t i = 0; i < shown && used + 2 < sizeof(needs); i++)
-        used += (size_t)snprintf(needs + used, sizeof(needs) - used, "%s%s (line %d)", i ? ", " : "",
-                                 uses[i].feature, uses[i].line);
-
-    if (opts->engine == HOIST_BUILD_ENGINE_API) {
-        if (use_count) {
-            hoist_error_set(err, HOIST_EENV, "the API engine builds with the classic builder, which cannot run %s",
-                            needs);
-            hoist_error_at(err, plan->dockerfile_label, uses[0].line, uses[0].column);
-            return hoist_error_hint(err, "use --engine cli (or auto) to build with BuildKit through the docker CLI");
-        }
-        result->engine = HOIST_BUILD_ENGINE_API;
-        snprintf(result->engine_reason, sizeof(result->engine_reason), "engine api: chosen with --engine api");
-        return 0;
-    }
-    if (opts->engine == HOIST_BUILD_ENGINE_AUTO && !use_count) {
-        result->engine = HOIST_BUILD_ENGINE_API;
-        snprintf(result->engine_reason, sizeof(result->engine_reason),
-                 "engine api (auto): the Dockerfile needs no BuildKit-only feature");
-        return 0;
-    }
-
-    /* The CLI: chosen explicitly, or needed for BuildKit. */
-    int rc = hoist_docker_cli_find(opts->docker_cli, opts->path_env, cli, err);
-    if (!rc)
-        rc = hoist_docker_cli_probe(cli, err);
-    if (rc) {
-        if (use_count)
-            hoist_error_prefix(err, "this Dockerfile needs BuildKit (%s), which hoist reaches through the docker CLI",
-                               needs);
-        return rc;
-    }
-    result->engine = HOIST_BUILD_ENGINE_CLI;
-    if (cli->has_buildx)
-        *builder = HOIST_BUILDER_BUILDX;
-    else if (cli->builtin_buildkit)
-        *builder = HOIST_BUILDER_BUILDKIT;
-    else if (use_count) {
-        char suggestion[1200];
-        suggest_buildkit_cli(opts, cli->path, suggestion, sizeof(suggestion));
-        hoist_error_set(err, HOIST_EENV,
-                        "this Dockerfile needs BuildKit (%s), but the docker CLI %s (%s) has neither the buildx "
-                        "plugin nor built-in BuildKit", needs, cli->path, cli->version);
-        hoist_error_at(err, plan->dockerfile_label, uses[0].line, uses[0].column);
-        return hoist_error_hint(err, "install the buildx plugin (Debian: docker-buildx) or choose a CLI "
-                                     "with --docker PATH%s", suggestion);
-    } else {
-        *builder = HOIST_BUILDER_CLASSIC;
-    }
-    result->builder = *builder;
-
-    /* BuildKit runs what its built-in frontend knows; a newer one would be pulled. */
-    if (use_count && !hoist_dockerfile_find_directive(plan->df, "syntax")) {
-        hoist_server_version version;
-        if (hoist_client_version(plan->client, &version, err))
-            return err->code;
-        int major, minor;
-        hoist_engine_builtin_frontend(version.version, &major, &minor);
-        for (size_t i = 0; i < shown; i++) {
-            if (!hoist_frontend_supports(major, minor, &uses[i])) {
-                hoist_error_set(err, HOIST_EENV,
-                                "%s needs Dockerfile frontend %d.%d, but the engine (Docker %s) has the built-in "
-                                "frontend %d.%d", uses[i].feature, uses[i].min_frontend_major,
-                                uses[i].min_frontend_minor, version.version, major, minor);
-                hoist_error_at(err, plan->dockerfile_label, uses[i].line, uses[i].column);
-                return hoist_error_hint(err, "upgrade the engine, or rewrite this instruction without %s "
-                                             "(a '# syntax=docker/dockerfile:%d.%d' line would work only where "
-                                             "that frontend image can be pulled)",
-                                        uses[i].feature, uses[i].min_frontend_major, uses[i].min_frontend_minor);
-            }
-        }
-    }
-    if (opts->engine == HOIST_BUILD_ENGINE_CLI)
-        snprintf(result->engine_reason, sizeof(result->engine_reason), "engine cli (%s, %s): chosen with --engine cli",
-                 cli->path, hoist_build_builder_name(*builder));
-    else
-        snprintf(result->engine_reason, sizeof(result->engine_reason),
-                 "engine cli (auto, %s via %s): BuildKit needed for %s", hoist_build_builder_name(*builder),
-                 cli->path, needs);
-    return 0;
-}
-
-/* 3b. The `hoist check` gate: findings become events; those at or above
- * the threshold stop the build before anything is sent. */
-static int run_checks(struct build_run *run, const struct build_plan *plan, hoist_build_builder builder,
-                      hoist_error *err)
-{
-    const hoist_build_options *opts = plan->opts;
-    _cleanup_(hoist_lint_config_freep) hoist_lint_config *config = NULL;
-    char default_config[PATH_MAX + 16];
-    snprintf(default_config, sizeof(default_config), "%s/.hoist.yaml", hoist_context_dir(plan->ctx));
-    const char *config_path = opts->check_config && *opts->check_config ? opts->check_config
-                              : access(default_config, F_OK) == 0 ? default_config : NULL;
-    int rc = config_path ? hoist_lint_config_load(config_path, &config, err) : hoist_lint_config_new(&config, err);
-    if (rc)
-        return rc;
-    hoist_lint_engine engine = HOIST_LINT_ENGINE_INIT;
-    engine.known = true;
-    engine.buildkit = plan->result->engine == HOIST_BUILD_ENGINE_CLI && builder != HOIST_BUILDER_CLASSIC;
-    engine.api_version = plan->result->api_version;
-    hoist_lint_options lopts = HOIST_LINT_OPTIONS_INIT;
-    /* shellcheck runs once per RUN; `hoist check` is the place for it. */
-    lopts.flags = HOIST_LINT_NO_SHELLCHECK;
-    /* The absolute path: the linter also looks for <Dockerfile>.dockerignore
-     * beside it, which a label relative to some other directory would miss. */
-    lopts.dockerfile = hoist_context_dockerfile_path(plan->ctx);
-    lopts.context_dir = hoist_context_dir(plan->ctx);
-    lopts.config = config;
-    lopts.engine = &engine;
-    _cleanup_(hoist_lint_result_freep) hoist_lint_result *findings = NULL;
-    rc = hoist_lint_run(plan->df, &lopts, &findings, err);
-    if (rc)
-        return rc;
-    hoist_lint_severity threshold = hoist_lint_config_threshold(config);
-    size_t blocking = 0;
-    const hoist_lint_finding *first_blocking = NULL;
-    for (size_t i = 0; i < hoist_lint_result_count(findings); i++) {
-        const hoist_lint_finding *f = hoist_lint_result_get(findings, i);
-        hoist_build_event ev = {.kind = HOIST_EVENT_FINDING, .id = f->code, .text = f->message,
-                                .keyword = hoist_lint_severity_name(f->severity), .file = f->file,
-                                .line = f->range.start.line, .end_line = f->range.end.line,
-                                .current = -1, .total = -1};
-        hoist_build_decoder_emit(&run->decoder, &ev);
-        if (f->severity >= threshold) {
-            blocking++;
-            if (!first_blocking)
-                first_blocking = f;
-        }
-    }
-    if (!blocking)
-        return 0;
-    hoist_error_set(err, HOIST_EFAILED, "hoist check: %zu finding%s at or above '%s' (first: %s %s)", blocking,
-                    blocking == 1 ? "" : "s", hoist_lint_severity_name(threshold),
-                    first_blocking ? first_blocking->code : "?", first_blocking ? first_blocking->message : "");
-    if (first_blocking)
-        hoist_error_at(err, first_blocking->file, first_blocking->range.start.line,
-                       first_blocking->range.start.column);
-    return hoist_error_hint(err, "fix the findings above (hoist check --explain ID says how), raise the "
-                                 "failure threshold in .hoist.yaml, or build anyway with --no-check");
-}
-
 /* 4b. docker build / docker buildx build. */
-static int run_cli(struct build_run *run, const struct build_plan *plan, const hoist_docker_cli *cli,
+static int run_cli(struct build_run *run, const hoist_build_plan *plan, const hoist_docker_cli *cli,
                    hoist_build_builder builder, hoist_error *err)
 {
     hoist_cli_build b = {
@@ -533,73 +344,6 @@ static int run_cli(struct build_run *run, const struct build_plan *plan, const h
         .decoder = &run->decoder,
     };
     return hoist_cli_build_run(&b, err);
-}
-
-static bool mentions(const char *text, const char *const *needles)
-{
-    for (; *needles; needles++)
-        if (strcasestr(text, *needles))
-            return true;
-    return false;
-}
-
-/* Does $DOCKER_CONFIG/config.json hold credentials for `registry`? */
-static bool has_credentials(const hoist_build_options *opts, const char *registry)
-{
-    char path[PATH_MAX + 32];
-    if (opts->docker_config && *opts->docker_config)
-        snprintf(path, sizeof(path), "%s/config.json", opts->docker_config);
-    else
-        snprintf(path, sizeof(path), "%s/.docker/config.json", opts->home ? opts->home : "/root");
-    _cleanup_json_ json_t *root = json_load_file(path, 0, NULL);
-    json_t *auths = json_object_get(root, "auths");
-    if (json_object_get(auths, registry))
-        return true;
-    /* Docker Hub is keyed by its legacy URL. */
-    return !strcmp(registry, "docker.io") && json_object_get(auths, "https://index.docker.io/v1/");
-}
-
-/* The hint for a failed build: the three problems users hit most (a base
- * image that cannot be pulled, registry permissions, a COPY source that is
- * not in the context) get a specific next step. */
-static void failure_hint(const hoist_build_options *opts, const hoist_build_decoder *d, hoist_error *err)
-{
-    static const char *const network[] = {"proxyconnect", "dial tcp", "no such host", "i/o timeout",
-                                          "TLS handshake", "connection refused", NULL};
-    static const char *const denied[] = {"pull access denied", "unauthorized", "authentication required",
-                                         "denied:", "forbidden", NULL};
-    static const char *const missing_tag[] = {"manifest unknown", "not found: manifest", NULL};
-    static const char *const copy_missing[] = {"COPY failed", "ADD failed", "no such file or directory",
-                                               "failed to compute cache key", NULL};
-    const char *message = d->error_message;
-    if (!strcmp(d->keyword, "FROM")) {
-        char image[512] = "";
-        sscanf(d->step_text, "%*s %511s", image);
-        hoist_image_ref *ref = NULL;
-        const char *registry = hoist_image_ref_parse(image, &ref, NULL) == 0 ? ref->registry : "its registry";
-        if (mentions(message, denied))
-            hoist_error_hint(err, "the registry %s refused %s: check the name, then 'docker login %s' (%s)",
-                             registry, image, registry,
-                             has_credentials(opts, registry)
-                                 ? "hoist sent the credentials from the docker config; they were rejected"
-                                 : "the docker config holds no credentials for it");
-        else if (mentions(message, missing_tag))
-            hoist_error_hint(err, "%s has no such tag or digest in %s; pin one that exists", image, registry);
-        else if (mentions(message, network))
-            hoist_error_hint(err, "%s is not on this engine and %s cannot be reached from the daemon: load the "
-                                  "image onto the engine ('docker load'), or fix the daemon's network or proxy",
-                             image, registry);
-        else
-            hoist_error_hint(err, "the base image could not be used; check its name and tag");
-        hoist_image_ref_free(ref);
-        return;
-    }
-    if ((!strcmp(d->keyword, "COPY") || !strcmp(d->keyword, "ADD")) && mentions(message, copy_missing)) {
-        hoist_error_hint(err, "the source is not in the build context: check the path and the ignore file "
-                              "('hoist context --explain PATH' says which line excludes it)");
-        return;
-    }
-    hoist_error_hint(err, "the build stopped at this instruction; its output above says why");
 }
 
 int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_build_result *result,
@@ -667,15 +411,15 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     snprintf(result->api_version, sizeof(result->api_version), "%s", hoist_client_api_version(client));
 
     /* 3. engine */
-    struct build_plan plan = {client, opts, ctx, df, dockerfile_label, result};
+    hoist_build_plan plan = {client, opts, ctx, df, dockerfile_label, result};
     hoist_docker_cli cli;
     hoist_build_builder builder = HOIST_BUILDER_CLASSIC;
-    rc = choose_engine(&plan, &cli, &builder, err);
+    rc = hoist_build_choose_engine(&plan, &cli, &builder, err);
     if (rc)
         return rc;
     note(run, "%s", result->engine_reason);
     if (!opts->no_check) {
-        rc = run_checks(run, &plan, builder, err);
+        rc = hoist_build_check_gate(&plan, builder, &run->decoder, err);
         if (rc)
             return rc;
     }
@@ -693,7 +437,7 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
         hoist_error_set(err, HOIST_EFAILED, "%s", run->decoder.error_message);
         if (run->decoder.error_line)
             hoist_error_at(err, dockerfile_label, run->decoder.error_line, 0);
-        failure_hint(opts, &run->decoder, err);
+        hoist_build_failure_hint(opts, &run->decoder, err);
         return err->code;
     }
     if (rc)
