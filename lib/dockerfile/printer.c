@@ -44,6 +44,13 @@ static void put_flag(df_buf *b, const char *text)
 static void put_instruction_line(df_buf *b, const hoist_df_instruction *ins, bool canonical, char escape)
 {
     size_t line_start = b->len;
+    if (!canonical && ins->original && *ins->original) {
+        /* The joined line BuildKit parsed, verbatim: parsing it again gives
+         * the same node, heredoc detection included (which looks at the
+         * whole line, bytes the flag scanner skips included). */
+        df_buf_puts(b, ins->original);
+        goto guard;
+    }
     if (!*ins->keyword_original) {
         /* Only a continuation running into the end of the file leaves an
          * instruction with no text at all (kept with AST_ONLY); a lone
@@ -83,6 +90,7 @@ static void put_instruction_line(df_buf *b, const hoist_df_instruction *ins, boo
     size_t kwl = strlen(kw);
     if (!ins->flag_count && !ins->trigger && !*ins->raw_args && df_trim_right_space(kw, kwl) != kwl)
         df_buf_puts(b, " \xa0");
+guard:
     /* A line ending in an unescaped escape character would continue onto
      * the next one; BuildKit's TrimSpace would drop a trailing U+00A0 but
      * its continuation check does not see it, so it keeps the text intact. */
