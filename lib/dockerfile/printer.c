@@ -41,6 +41,17 @@ static void put_flag(df_buf *b, const char *text)
     df_buf_putc(b, '"');
 }
 
+/* A line ending in an unescaped escape character would continue onto the
+ * next one; BuildKit's TrimSpace would drop a trailing U+00A0 but its
+ * continuation check does not see it, so it keeps the text intact. */
+static void guard_continuation(df_buf *b, size_t line_start, char escape)
+{
+    size_t n = b->len - line_start;
+    const char *s = b->data + line_start;
+    if (n >= 1 && s[n - 1] == escape && (n == 1 || s[n - 2] != escape))
+        df_buf_puts(b, "\xc2\xa0");
+}
+
 static void put_instruction_line(df_buf *b, const hoist_df_instruction *ins, bool canonical, char escape)
 {
     size_t line_start = b->len;
@@ -49,7 +60,8 @@ static void put_instruction_line(df_buf *b, const hoist_df_instruction *ins, boo
          * the same node, heredoc detection included (which looks at the
          * whole line, bytes the flag scanner skips included). */
         df_buf_puts(b, ins->original);
-        goto guard;
+        guard_continuation(b, line_start, escape);
+        return;
     }
     if (!*ins->keyword_original) {
         /* Only a continuation running into the end of the file leaves an
@@ -90,14 +102,7 @@ static void put_instruction_line(df_buf *b, const hoist_df_instruction *ins, boo
     size_t kwl = strlen(kw);
     if (!ins->flag_count && !ins->trigger && !*ins->raw_args && df_trim_right_space(kw, kwl) != kwl)
         df_buf_puts(b, " \xa0");
-guard:
-    /* A line ending in an unescaped escape character would continue onto
-     * the next one; BuildKit's TrimSpace would drop a trailing U+00A0 but
-     * its continuation check does not see it, so it keeps the text intact. */
-    size_t n = b->len - line_start;
-    const char *s = b->data + line_start;
-    if (n >= 1 && s[n - 1] == escape && (n == 1 || s[n - 2] != escape))
-        df_buf_puts(b, "\xc2\xa0");
+    guard_continuation(b, line_start, escape);
 }
 
 /* Would "# <text>" be read as a parser directive? */
