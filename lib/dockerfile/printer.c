@@ -55,7 +55,7 @@ static void guard_continuation(df_buf *b, size_t line_start, char escape)
 static void put_instruction_line(df_buf *b, const hoist_df_instruction *ins, bool canonical, char escape)
 {
     size_t line_start = b->len;
-    if (!canonical && ins->original && *ins->original) {
+    if (!canonical && ins->original && *ins->keyword_original) {
         /* The joined line BuildKit parsed, verbatim: parsing it again gives
          * the same node, heredoc detection included (which looks at the
          * whole line, bytes the flag scanner skips included). */
