@@ -48,6 +48,8 @@ static void guard_continuation(df_buf *b, size_t line_start, char escape)
 {
     size_t n = b->len - line_start;
     const char *s = b->data + line_start;
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--; /* the continuation check allows blanks after the escape */
     if (n >= 1 && s[n - 1] == escape && (n == 1 || s[n - 2] != escape))
         df_buf_puts(b, "\xc2\xa0");
 }
