@@ -77,7 +77,5 @@ bool df_word_is_heredoc(const char *word);
 struct json_t;
 struct json_t *df_dockerfile_json(const hoist_dockerfile *df);
 
-/* Levenshtein-based suggestion among candidates; NULL when nothing is close. */
-const char *df_suggest(const char *word, const char *const *candidates, size_t n);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <strings.h>
 
+#include "common/suggest.h"
 #include "dockerfile/df_internal.h"
 
 typedef enum { FLAG_BOOL, FLAG_STRING, FLAG_STRINGS } flag_type;
@@ -79,7 +80,7 @@ static int parse_flags(const hoist_df_instruction *ins, const flag_spec *specs, 
             size_t n = 0;
             for (const flag_spec *q = specs; q->name && n < 16; q++)
                 cands[n++] = q->name;
-            const char *sug = df_suggest(f->name, cands, n);
+            const char *sug = hoist_suggest(f->name, cands, n);
             char hint[512];
             if (sug)
                 snprintf(hint, sizeof(hint), "did you mean --%s?", sug);
@@ -544,7 +545,7 @@ int df_validate_instruction(const hoist_dockerfile *df, const hoist_df_instructi
                         "SHELL requires the arguments to be in JSON form");
         return 0;
     case HOIST_DF_UNKNOWN: {
-        const char *sug = df_suggest(ins->keyword, all_keywords,
+        const char *sug = hoist_suggest(ins->keyword, all_keywords,
                                      sizeof(all_keywords) / sizeof(all_keywords[0]));
         char hint[256];
         if (sug)
@@ -559,44 +560,3 @@ int df_validate_instruction(const hoist_dockerfile *df, const hoist_df_instructi
     return 0;
 }
 
-/* ---- suggestions ---- */
-
-static size_t levenshtein(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64)
-        return 99;
-    size_t row[65];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t prev = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t cur = row[j];
-            size_t cost = df_ascii_lower(a[i - 1]) == df_ascii_lower(b[j - 1]) ? 0 : 1;
-            size_t best = prev + cost;
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            prev = cur;
-        }
-    }
-    return row[lb];
-}
-
-const char *df_suggest(const char *word, const char *const *candidates, size_t n)
-{
-    const char *best = NULL;
-    size_t best_d = 3;
-    for (size_t i = 0; i < n; i++) {
-        size_t d = levenshtein(word, candidates[i]);
-        if (d < best_d) {
-            best_d = d;
-            best = candidates[i];
-        }
-    }
-    return best;
-}

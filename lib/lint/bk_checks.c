@@ -9,6 +9,7 @@
  * JAVA_HOME, GOPATH, ...) and otherwise assumes what is not declared in the
  * Dockerfile is undefined.
  */
+#include "common/suggest.h"
 #include "lint/lint_internal.h"
 
 #include <ctype.h>
@@ -152,15 +153,7 @@ static void undef_var(void *ud, const char *name, size_t len)
                     "FROM argument '%s' is not declared", nm);
         return;
     }
-    const char *best = NULL;
-    size_t bd = 3;
-    for (size_t i = 0; i < u->all->n; i++) {
-        size_t d = lint_levenshtein(nm, u->all->v[i]);
-        if (d < bd) {
-            bd = d;
-            best = u->all->v[i];
-        }
-    }
+    const char *best = hoist_suggest(nm, (const char *const *)u->all->v, u->all->n);
     if (best)
         lint_report(u->ctx, (int)u->index, u->range, "declare it with ARG or ENV first",
                     "Usage of undefined variable '$%s' (did you mean $%s?)", nm, best);

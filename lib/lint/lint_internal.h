@@ -191,8 +191,6 @@ const hoist_df_instruction *lint_stage_from(const lint_ctx *ctx, int stage);
 const char *lint_from_alias(const hoist_df_instruction *from);
 /* "root", "0", "root:x", "0:0" */
 bool lint_is_root_user(const char *user);
-/* Edit distance, capped. */
-size_t lint_levenshtein(const char *a, const char *b);
 
 /* shellcheck.c: run shellcheck over the RUN instructions. */
 void lint_shellcheck(lint_ctx *ctx);
