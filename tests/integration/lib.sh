@@ -18,6 +18,32 @@ _run_cleanups() {
 }
 trap _run_cleanups EXIT
 
+# make_public_dir VAR: creates a scratch directory under /tmp that every
+# user can enter (mode 755, removed on exit) and stores its path in VAR.
+# The checkout (and so $HOIST and $tmp) may sit in a directory only its
+# owner can enter: /root is mode 0700, and so is every `mktemp -d`.
+make_public_dir() {
+  local d
+  d=$(mktemp -d /tmp/hoist-pub.XXXXXX)
+  chmod 755 "$d"
+  _cleanups+=("rm -rf '$d'")
+  printf -v "$1" '%s' "$d"
+}
+
+# as_nobody CMD...: runs CMD as the unprivileged user nobody (root only).
+# A hoist in CMD must be $HOIST_PUBLIC (see use_public_hoist).
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+
+# use_public_hoist: sets HOIST_PUBLIC to a copy of $HOIST that nobody can run
+# whatever the mode of the checkout's directories.
+use_public_hoist() {
+  local d
+  make_public_dir d
+  cp "$HOIST" "$d/hoist"
+  chmod 755 "$d/hoist"
+  HOIST_PUBLIC=$d/hoist
+}
+
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*" >&2; exit 77; }
 note() { echo "# $*" >&2; }

@@ -32,8 +32,9 @@ assert_contains "$err" "Dockerfile"
 
 # -- unreadable file and directory, as a non-root user
 if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
-  asuser() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
-  u=$tmp/unreadable
+  use_public_hoist
+  make_public_dir pub
+  u=$pub/unreadable
   mkdir -p "$u/ok" "$u/locked"
   echo secret >"$u/ok/secret"; chmod 000 "$u/ok/secret"
   echo fine >"$u/ok/fine"
@@ -41,22 +42,22 @@ if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
   chmod -R a+rX "$u/ok/fine" "$u/Dockerfile"; chmod 755 "$u" "$u/ok"
   chmod 000 "$u/locked"
   printf 'locked\n' >"$u/.dockerignore"; chmod 644 "$u/.dockerignore"
-  expect_exit 4 asuser "$HOIST" context "$u" --list
+  expect_exit 4 as_nobody "$HOIST_PUBLIC" context "$u" --list
   assert_contains "$err" "ok/secret"
   assert_contains "$err" "Permission denied"
   # excluding it makes the context valid again; the locked dir still fails
   printf 'ok/secret\n' >"$u/.dockerignore"
-  expect_exit 4 asuser "$HOIST" context "$u" --list
+  expect_exit 4 as_nobody "$HOIST_PUBLIC" context "$u" --list
   assert_contains "$err" "locked"
   printf 'ok/secret\nlocked\n' >"$u/.dockerignore"
-  expect_exit 0 asuser "$HOIST" context "$u" --list
+  expect_exit 0 as_nobody "$HOIST_PUBLIC" context "$u" --list
   assert_contains "$out" "ok/fine"
   # --tar must not leave a partial file behind
   printf 'locked\n' >"$u/.dockerignore"
-  chmod 777 "$tmp"
-  expect_exit 4 asuser "$HOIST" context "$u" --tar "$tmp/partial.tar"
-  [ ! -e "$tmp/partial.tar" ] || fail "partial tar left behind"
-  chmod 755 "$tmp"
+  chmod 777 "$pub"
+  expect_exit 4 as_nobody "$HOIST_PUBLIC" context "$u" --tar "$pub/partial.tar"
+  [ ! -e "$pub/partial.tar" ] || fail "partial tar left behind"
+  chmod 755 "$pub"
   chmod 755 "$u/locked"
 else
   note "not root or no setpriv: unreadable-file checks skipped"

@@ -43,7 +43,8 @@ assert_contains "$out" "stale socket"
 
 # 5. permission denied: run as an unprivileged user against the root-owned socket.
 if [ "$(id -u)" = 0 ]; then
-  expect_exit 3 setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/nonexistent "$HOIST" doctor
+  use_public_hoist
+  expect_exit 3 as_nobody env HOME=/nonexistent "$HOIST_PUBLIC" doctor
   assert_contains "$out" "permission denied"
   assert_contains "$out" "group"
 else
