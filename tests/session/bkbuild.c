@@ -56,7 +56,7 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--build-arg") && v && n_args < 32) {
             args[n_args++] = v, i++;
         } else if (!strcmp(a, "--secret") && v && n_sec < 16) {
-            char *spec = strdup(v), *save = NULL;
+            char *spec = argv[i + 1], *save = NULL; /* argv is writable */
             hoist_session_secret sec = {0};
             for (char *kv = strtok_r(spec, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
                 if (!strncmp(kv, "id=", 3))
@@ -66,10 +66,10 @@ int main(int argc, char **argv)
                 else if (!strncmp(kv, "env=", 4))
                     sec.env = kv + 4;
             }
-            secrets[n_sec++] = sec; /* spec is kept until exit */
+            secrets[n_sec++] = sec;
             i++;
         } else if (!strcmp(a, "--ssh") && v && n_ssh < 4) {
-            char *spec = strdup(v);
+            char *spec = argv[i + 1];
             char *eq = strchr(spec, '=');
             if (eq)
                 *eq = '\0';

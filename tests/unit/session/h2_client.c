@@ -60,7 +60,8 @@ static ssize_t read_body(nghttp2_session *h2, int32_t id, uint8_t *buf, size_t l
     size_t n = s->body_len - s->body_off;
     if (n > length)
         n = length;
-    memcpy(buf, s->body + s->body_off, n);
+    if (n)
+        memcpy(buf, s->body + s->body_off, n);
     s->body_off += n;
     if (s->body_off == s->body_len) {
         *flags |= NGHTTP2_DATA_FLAG_EOF;

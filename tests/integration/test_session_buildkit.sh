@@ -1,0 +1,94 @@
+# test_session_buildkit.sh - BuildKit builds through hoist's own session
+# (lib/session) against the private engine, driven by the test program
+# build/tests/session/bkbuild: a multi-stage build whose files are right,
+# a .dockerignore'd file absent, a long RUN kept alive by health checks,
+# an incremental second transfer (only the changed file is requested), a
+# secret readable by RUN --mount=type=secret but absent from the image and
+# from all output, a missing secret failing the build, a Dockerfile
+# outside the context, and a daemon that is not there.
+. "$HOIST_SRC/tests/integration/lib.sh"
+
+bk=${HOIST_BKBUILD:-$(dirname "$HOIST")/tests/session/bkbuild}
+[ -x "$bk" ] || skip "test driver $bk not built"
+
+tag=hoist-it-session-$$
+on_exit "docker_cli rmi -f $tag $tag-secret $tag-df >/dev/null 2>&1"
+cd "$tmp"
+
+# stat KEY: a counter from the last bkbuild's "stats" line
+stat() { sed -n 's/^stats .*\b'"$1"'=\([0-9]*\).*/\1/p' <<<"$out"; }
+
+# 1. multi-stage build with a larger context and a long step
+mkdir -p ctx/sub ctx/deep/er
+cat > ctx/Dockerfile <<'DF'
+FROM hoist-test/busybox:1 AS build
+COPY . /ctx
+RUN sleep 5 && md5sum /ctx/big.bin | cut -d' ' -f1 > /big.md5 && cat /ctx/sub/a.txt > /a.copy
+FROM hoist-test/busybox:1
+COPY --from=build /big.md5 /a.copy /out/
+COPY . /ctx
+DF
+printf 'alpha %s\n' "$$" > ctx/sub/a.txt
+echo beta > ctx/deep/er/b.txt
+echo "do not send" > ctx/ignored.txt
+ln -s sub/a.txt ctx/link
+head -c 12000000 /dev/urandom > ctx/big.bin
+printf 'ignored.txt\n' > ctx/.dockerignore
+big_md5=$(md5sum ctx/big.bin | cut -d' ' -f1)
+
+expect_exit 0 "$bk" -t "$tag" ctx
+assert_contains "$out" "image sha256:"
+files1=$(stat files); bytes1=$(stat bytes); health=$(stat health)
+[ "$bytes1" -ge 12000000 ] || fail "first build sent only $bytes1 bytes of file data"
+[ "$(stat unimplemented)" = 0 ] || fail "the daemon called a method the session does not serve: $out"
+# BuildKit v0.8 checks every second; RUN sleep 5 alone takes five
+[ "$health" -ge 3 ] || fail "only $health health checks during a build with RUN sleep 5: $out"
+note "first build: $out"
+
+run() { docker_cli run --rm --network none "$tag" "$@"; }
+assert_eq "$big_md5" "$(run cat /out/big.md5)" "big file content"
+assert_eq "alpha $$" "$(run cat /out/a.copy)" "multi-stage copy"
+assert_eq "beta" "$(run cat /ctx/deep/er/b.txt)" "nested file"
+assert_eq "sub/a.txt" "$(run readlink /ctx/link)" "symlink"
+run test ! -e /ctx/ignored.txt || fail ".dockerignore'd file was sent"
+
+# 2. a second build after changing one file transfers only that file
+echo "beta changed" > ctx/deep/er/b.txt
+expect_exit 0 "$bk" -t "$tag" ctx
+assert_eq 1 "$(stat req)" "REQ packets after changing one file"
+assert_eq 1 "$(stat files)" "files sent after changing one file"
+assert_eq 13 "$(stat bytes)" "bytes sent after changing one file"
+assert_eq "beta changed" "$(run cat /ctx/deep/er/b.txt)" "changed file"
+
+# 3. a secret: readable while building, absent from the image and output
+secret_value="hoist-secret-$$-$RANDOM"
+printf '%s' "$secret_value" > secret.txt
+mkdir -p sec
+cat > sec/Dockerfile <<'DF'
+FROM hoist-test/busybox:1
+RUN --mount=type=secret,id=x md5sum /run/secrets/x | cut -d' ' -f1 > /secret.md5 && ls /run/secrets/
+DF
+expect_exit 0 "$bk" -t "$tag-secret" --no-cache --messages --secret id=x,src="$tmp/secret.txt" sec
+assert_eq 1 "$(stat secrets)" "secrets served"
+assert_not_contains "$out$err" "$secret_value" "build output"
+assert_eq "$(printf '%s' "$secret_value" | md5sum | cut -d' ' -f1)" \
+  "$(docker_cli run --rm --network none "$tag-secret" cat /secret.md5)" "secret seen by RUN"
+docker_cli run --rm --network none "$tag-secret" sh -c "grep -rl '$secret_value' /bin /etc /secret.md5 /run 2>/dev/null" \
+  && fail "the secret is in the image"
+assert_not_contains "$(docker_cli history --no-trunc "$tag-secret")" "$secret_value" "image history"
+# from the environment too
+SESSION_SECRET_ENV="$secret_value" expect_exit 0 "$bk" -t "$tag-secret" --no-cache --secret id=x,env=SESSION_SECRET_ENV sec
+assert_eq 1 "$(stat secrets)" "secret from the environment"
+# an unknown id: the daemon gets NOT_FOUND and the RUN fails
+expect_exit 1 "$bk" -t "$tag-secret" --no-cache sec
+assert_contains "$err" "build failed"
+
+# 4. a Dockerfile outside the context (served as its own directory)
+mkdir -p dfdir
+printf 'FROM hoist-test/busybox:1\nCOPY sub/a.txt /a.txt\n' > dfdir/Other.Dockerfile
+expect_exit 0 "$bk" -t "$tag-df" -f dfdir/Other.Dockerfile ctx
+assert_eq "alpha $$" "$(docker_cli run --rm --network none "$tag-df" cat /a.txt)" "Dockerfile outside the context"
+
+# 5. no daemon: a clear environment error
+expect_exit 3 env DOCKER_HOST="unix://$tmp/none.sock" "$bk" ctx
+assert_contains "$err" "none.sock"
