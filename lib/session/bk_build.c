@@ -215,6 +215,14 @@ int hoist_bk_build(hoist_client *client, const hoist_bk_build_options *o, hoist_
     int sess_rc = hoist_session_close(session, &sess_err);
 
     if (req_rc == HOIST_EINTERRUPTED || (o->cancel && *o->cancel)) {
+        /* closing the connection cancels too; say so explicitly as well */
+        char cancel_path[96];
+        snprintf(cancel_path, sizeof(cancel_path), "/build/cancel?id=%s", result->build_id);
+        hoist_http_request creq = {.method = "POST", .body = "", .timeout_ms = 5000};
+        hoist_http_response cresp = {0};
+        hoist_error ignored = HOIST_ERROR_INIT;
+        hoist_client_request(client, cancel_path, &creq, &cresp, &ignored);
+        hoist_http_response_clear(&cresp);
         rc = hoist_error_set(err, HOIST_EINTERRUPTED, "build cancelled");
     } else if (resp.status >= 300) {
         hoist_http_response fake = resp;
