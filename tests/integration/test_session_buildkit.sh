@@ -92,3 +92,25 @@ assert_eq "alpha $$" "$(docker_cli run --rm --network none "$tag-df" cat /a.txt)
 # 5. no daemon: a clear environment error
 expect_exit 3 env DOCKER_HOST="unix://$tmp/none.sock" "$bk" ctx
 assert_contains "$err" "none.sock"
+
+# 6. ssh agent forwarding: RUN --mount=type=ssh lists the agent's keys
+if command -v ssh-agent >/dev/null && command -v ssh-keygen >/dev/null; then
+  ssh-keygen -q -t ed25519 -N '' -f "$tmp/agent_key"
+  agent_env=$(ssh-agent -s -a "$tmp/agent.sock")
+  agent_pid=$(sed -n 's/^SSH_AGENT_PID=\([0-9]*\);.*/\1/p' <<<"$agent_env")
+  on_exit "kill $agent_pid"
+  SSH_AUTH_SOCK=$tmp/agent.sock ssh-add -q "$tmp/agent_key"
+  mkdir -p agent
+  cat > agent/Dockerfile <<'DF'
+FROM hoist-test/gcc:12
+RUN --mount=type=ssh perl -MIO::Socket::UNIX -e '$s = IO::Socket::UNIX->new(Peer => $ENV{SSH_AUTH_SOCK}) or die "connect: $!"; print $s pack("NC", 1, 11); read($s, $l, 4) == 4 or die "short"; $n = unpack("N", $l); read($s, $b, $n) == $n or die "short"; ($t, $c) = unpack("CN", $b); open(F, ">/agent.txt"); print F "type=$t keys=$c\n";'
+DF
+  on_exit "docker_cli rmi -f $tag-agent >/dev/null 2>&1"
+  expect_exit 0 "$bk" -t "$tag-agent" --no-cache --ssh default="$tmp/agent.sock" agent
+  # 12 = SSH2_AGENT_IDENTITIES_ANSWER, with the one key added
+  assert_eq "type=12 keys=1" "$(docker_cli run --rm --network none "$tag-agent" cat /agent.txt)" "ssh agent through the session"
+  # no agent configured: the mount fails the build
+  expect_exit 1 "$bk" -t "$tag-agent" --no-cache agent
+else
+  note "no ssh-agent: agent forwarding not tested"
+fi
