@@ -155,6 +155,7 @@ int hoist_bk_build(hoist_client *client, const hoist_bk_build_options *o, hoist_
         .ssh = o->ssh,
         .n_ssh = o->n_ssh,
         .docker_config_dir = o->docker_config_dir,
+        .output_tar = o->output_tar,
         .cancel = o->cancel,
     };
     hoist_session *session = NULL;
@@ -180,6 +181,7 @@ int hoist_bk_build(hoist_client *client, const hoist_bk_build_options *o, hoist_
               (o->tag && add_param(&q, &len, &cap, t, "t", o->tag)) ||
               (o->target && add_param(&q, &len, &cap, t, "target", o->target)) ||
               (o->no_cache && add_param(&q, &len, &cap, t, "nocache", "1")) ||
+              (o->output_tar && add_param(&q, &len, &cap, t, "outputs", "[{\"Type\":\"tar\",\"Attrs\":{}}]")) ||
               add_param(&q, &len, &cap, t, "rm", "1");
     if (bad) {
         hoist_session_close(session, NULL);
@@ -241,7 +243,7 @@ int hoist_bk_build(hoist_client *client, const hoist_bk_build_options *o, hoist_
     } else if (run->stream_rc) {
         *err = run->stream_err;
         rc = run->stream_rc;
-    } else if (!result->image_id[0]) {
+    } else if (!result->image_id[0] && !o->output_tar) {
         rc = hoist_error_set(err, HOIST_EFAILED, "the build finished without an image id");
     }
     resp.body = NULL;

@@ -29,6 +29,7 @@ typedef struct hoist_bk_build_options {
     const hoist_session_ssh *ssh;
     size_t n_ssh;
     const char *docker_config_dir;
+    const char *output_tar;          /* export the result as a tar here instead of an image */
     volatile int *cancel;
     /* every JSON message of the reply, as received (may be NULL) */
     void (*on_message)(json_t *message, void *user);

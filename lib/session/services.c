@@ -2,7 +2,8 @@
  * services.c - the methods the session serves, and the unary ones:
  * Health/Check, Auth/Credentials (GetTokenAuthority and FetchToken are
  * left UNIMPLEMENTED, which BuildKit reads as "no token auth") and
- * Secrets/GetSecret. FileSync is in svc_filesync.c, SSH in svc_ssh.c.
+ * Secrets/GetSecret. FileSync is in svc_filesync.c, FileSend in
+ * svc_filesend.c, SSH in svc_ssh.c.
  *
  * A unary call keeps its one request message and answers when the client
  * half-closes, from the session thread, without blocking: a secret file is
@@ -28,6 +29,8 @@ const grpc_method hoist_session_methods[] = {
     {"/grpc.health.v1.Health/Check", NULL, svc_unary_message, svc_health_done, NULL, svc_unary_free},
     {"/moby.filesync.v1.FileSync/DiffCopy", svc_filesync_start, svc_filesync_message, NULL, svc_filesync_pump,
      svc_filesync_free},
+    {"/moby.filesync.v1.FileSend/DiffCopy", svc_filesend_start, svc_filesend_message, svc_filesend_half_close,
+     NULL, svc_filesend_free},
     {"/moby.filesync.v1.Auth/Credentials", NULL, svc_unary_message, svc_credentials_done, NULL, svc_unary_free},
     {"/moby.buildkit.secrets.v1.Secrets/GetSecret", NULL, svc_unary_message, svc_secret_done, NULL,
      svc_unary_free},

@@ -52,6 +52,7 @@ void hoist_session_get_stats(hoist_session *s, hoist_session_stats *out)
     out->unimplemented = atomic_load(&s->unimplemented);
     out->secrets_sent = atomic_load(&s->secrets_sent);
     out->credentials_asked = atomic_load(&s->credentials_asked);
+    out->output_bytes = atomic_load(&s->output_bytes);
 }
 
 static void session_free(hoist_session *s)
@@ -68,6 +69,7 @@ static void session_free(hoist_session *s)
     free(s->context_dir);
     free(s->dockerfile_dir);
     free(s->config_dir);
+    free(s->output_tar);
     free(s);
 }
 HOIST_DEFINE_FREEP(hoist_session, session_free)
@@ -307,11 +309,13 @@ int hoist_session_start(hoist_session **out, hoist_client *client, const hoist_s
         hoist_error_set(err, HOIST_EINPUT, "Dockerfile directory %s: %s", df_dir, strerror(errno));
         return hoist_error_at(err, df_dir, 0, 0);
     }
-    if (cfg->docker_config_dir && !(s->config_dir = strdup(cfg->docker_config_dir)))
+    if ((cfg->docker_config_dir && !(s->config_dir = strdup(cfg->docker_config_dir))) ||
+        (cfg->output_tar && !(s->output_tar = strdup(cfg->output_tar))))
         return hoist_error_set(err, HOIST_EFAILED, "out of memory");
     s->cfg.context_dir = s->context_dir;
     s->cfg.dockerfile_dir = s->dockerfile_dir;
     s->cfg.docker_config_dir = s->config_dir;
+    s->cfg.output_tar = s->output_tar;
     for (size_t i = 0; i < cfg->n_secrets; i++)
         if (!cfg->secrets[i].id || (!cfg->secrets[i].file && !cfg->secrets[i].env))
             return hoist_error_set(err, HOIST_EUSAGE, "secret %zu: needs an id and a file or an environment "

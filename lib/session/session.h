@@ -8,7 +8,7 @@
  * FileSync/DiffCopy for the dirs "context" and "dockerfile" (fsutil
  * protocol; only files the daemon asks for are read, in bounded chunks),
  * Auth/Credentials from the docker config, Secrets/GetSecret and SSH
- * agent forwarding from the configured lists. Pass the session's id as
+ * agent forwarding from the configured lists, FileSend for a tar export. Pass the session's id as
  * `session=` of POST /build?version=2; close it after the build.
  */
 #ifndef HOIST_SESSION_SESSION_H
@@ -42,6 +42,7 @@ typedef struct hoist_session_config {
     const hoist_session_ssh *ssh;
     size_t n_ssh;
     const char *docker_config_dir; /* auths for Auth/Credentials; NULL: $DOCKER_CONFIG or ~/.docker */
+    const char *output_tar;        /* FileSend (tar exporter) writes here; NULL: not served */
     volatile int *cancel;          /* non-zero: stop serving (may be NULL) */
 } hoist_session_config;
 
@@ -55,6 +56,7 @@ typedef struct hoist_session_stats {
     uint64_t unimplemented;  /* of which answered UNIMPLEMENTED */
     uint64_t secrets_sent;
     uint64_t credentials_asked;
+    uint64_t output_bytes;   /* bytes written to output_tar */
 } hoist_session_stats;
 
 int hoist_session_start(hoist_session **out, hoist_client *client, const hoist_session_config *cfg,

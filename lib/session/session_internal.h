@@ -20,6 +20,7 @@ struct hoist_session {
     char *context_dir;
     char *dockerfile_dir;
     char *config_dir;
+    char *output_tar;
     hoist_session_config cfg;   /* secrets and ssh point into the caller's arrays */
     hoist_raw_conn *conn;
     grpc_server *srv;
@@ -30,7 +31,7 @@ struct hoist_session {
     int wake[2];
     atomic_int stop;
     atomic_uint_fast64_t stat_packets, req_packets, files_sent, bytes_sent, health_checks, secrets_sent,
-        credentials_asked, calls, unimplemented;
+        credentials_asked, calls, unimplemented, output_bytes;
     bool failed;                /* set by the thread; read after join */
     hoist_error failure;
     bool peer_closed;
@@ -53,6 +54,11 @@ void svc_filesync_start(grpc_call *call);
 void svc_filesync_message(grpc_call *call, const uint8_t *msg, size_t len);
 void svc_filesync_pump(grpc_call *call);
 void svc_filesync_free(grpc_call *call);
+
+void svc_filesend_start(grpc_call *call);
+void svc_filesend_message(grpc_call *call, const uint8_t *msg, size_t len);
+void svc_filesend_half_close(grpc_call *call);
+void svc_filesend_free(grpc_call *call);
 
 void svc_unary_message(grpc_call *call, const uint8_t *msg, size_t len);
 void svc_unary_free(grpc_call *call);

@@ -5,7 +5,8 @@
 # an incremental second transfer (only the changed file is requested), a
 # secret readable by RUN --mount=type=secret but absent from the image and
 # from all output, a missing secret failing the build, a Dockerfile
-# outside the context, and a daemon that is not there.
+# outside the context, a daemon that is not there, ssh agent forwarding and
+# a tar export through FileSend.
 . "$HOIST_SRC/tests/integration/lib.sh"
 
 bk=${HOIST_BKBUILD:-$(dirname "$HOIST")/tests/session/bkbuild}
@@ -15,8 +16,8 @@ tag=hoist-it-session-$$
 on_exit "docker_cli rmi -f $tag $tag-secret $tag-df >/dev/null 2>&1"
 cd "$tmp"
 
-# stat KEY: a counter from the last bkbuild's "stats" line
-stat() { sed -n 's/^stats .*\b'"$1"'=\([0-9]*\).*/\1/p' <<<"$out"; }
+# stat_of KEY: a counter from the last bkbuild's "stats" line
+stat_of() { sed -n 's/^stats .*\b'"$1"'=\([0-9]*\).*/\1/p' <<<"$out"; }
 
 # 1. multi-stage build with a larger context and a long step
 mkdir -p ctx/sub ctx/deep/er
@@ -38,9 +39,9 @@ big_md5=$(md5sum ctx/big.bin | cut -d' ' -f1)
 
 expect_exit 0 "$bk" -t "$tag" ctx
 assert_contains "$out" "image sha256:"
-files1=$(stat files); bytes1=$(stat bytes); health=$(stat health)
+bytes1=$(stat_of bytes); health=$(stat_of health)
 [ "$bytes1" -ge 12000000 ] || fail "first build sent only $bytes1 bytes of file data"
-[ "$(stat unimplemented)" = 0 ] || fail "the daemon called a method the session does not serve: $out"
+[ "$(stat_of unimplemented)" = 0 ] || fail "the daemon called a method the session does not serve: $out"
 # BuildKit v0.8 checks every second; RUN sleep 5 alone takes five
 [ "$health" -ge 3 ] || fail "only $health health checks during a build with RUN sleep 5: $out"
 note "first build: $out"
@@ -55,9 +56,9 @@ run test ! -e /ctx/ignored.txt || fail ".dockerignore'd file was sent"
 # 2. a second build after changing one file transfers only that file
 echo "beta changed" > ctx/deep/er/b.txt
 expect_exit 0 "$bk" -t "$tag" ctx
-assert_eq 1 "$(stat req)" "REQ packets after changing one file"
-assert_eq 1 "$(stat files)" "files sent after changing one file"
-assert_eq 13 "$(stat bytes)" "bytes sent after changing one file"
+assert_eq 1 "$(stat_of req)" "REQ packets after changing one file"
+assert_eq 1 "$(stat_of files)" "files sent after changing one file"
+assert_eq 13 "$(stat_of bytes)" "bytes sent after changing one file"
 assert_eq "beta changed" "$(run cat /ctx/deep/er/b.txt)" "changed file"
 
 # 3. a secret: readable while building, absent from the image and output
@@ -69,7 +70,7 @@ FROM hoist-test/busybox:1
 RUN --mount=type=secret,id=x md5sum /run/secrets/x | cut -d' ' -f1 > /secret.md5 && ls /run/secrets/
 DF
 expect_exit 0 "$bk" -t "$tag-secret" --no-cache --messages --secret id=x,src="$tmp/secret.txt" sec
-assert_eq 1 "$(stat secrets)" "secrets served"
+assert_eq 1 "$(stat_of secrets)" "secrets served"
 assert_not_contains "$out$err" "$secret_value" "build output"
 assert_eq "$(printf '%s' "$secret_value" | md5sum | cut -d' ' -f1)" \
   "$(docker_cli run --rm --network none "$tag-secret" cat /secret.md5)" "secret seen by RUN"
@@ -78,7 +79,7 @@ docker_cli run --rm --network none "$tag-secret" sh -c "grep -rl '$secret_value'
 assert_not_contains "$(docker_cli history --no-trunc "$tag-secret")" "$secret_value" "image history"
 # from the environment too
 SESSION_SECRET_ENV="$secret_value" expect_exit 0 "$bk" -t "$tag-secret" --no-cache --secret id=x,env=SESSION_SECRET_ENV sec
-assert_eq 1 "$(stat secrets)" "secret from the environment"
+assert_eq 1 "$(stat_of secrets)" "secret from the environment"
 # an unknown id: the daemon gets NOT_FOUND and the RUN fails
 expect_exit 1 "$bk" -t "$tag-secret" --no-cache sec
 assert_contains "$err" "build failed"
@@ -114,3 +115,10 @@ DF
 else
   note "no ssh-agent: agent forwarding not tested"
 fi
+
+# 7. tar export through FileSend (outputs=[{"Type":"tar"}]): the final
+# stage's files arrive in the tar, no image is made
+expect_exit 0 "$bk" --output-tar "$tmp/out.tar" -f dfdir/Other.Dockerfile ctx
+[ "$(stat_of output)" -gt 0 ] || fail "no tar bytes received: $out"
+assert_eq "$(stat_of output)" "$(stat -c %s "$tmp/out.tar")" "tar size"
+assert_eq "alpha $$" "$(tar -xOf "$tmp/out.tar" a.txt)" "a.txt in the exported tar"

@@ -6,7 +6,7 @@
  *
  *   bkbuild [-f DOCKERFILE] [-t TAG] [--target T] [--build-arg N=V]
  *           [--secret id=ID,src=FILE | id=ID,env=VAR] [--ssh ID=SOCKET]
- *           [--network MODE] [--no-cache] [--messages] CONTEXT
+ *           [--network MODE] [--no-cache] [--output-tar FILE] [--messages] CONTEXT
  *
  * Output: "image <id>" and one "stats k=v ..." line on stdout; with
  * --messages every JSON reply message too. Errors on stderr, exit code =
@@ -51,6 +51,8 @@ int main(int argc, char **argv)
             o.tag = v, i++;
         } else if (!strcmp(a, "--target") && v) {
             o.target = v, i++;
+        } else if (!strcmp(a, "--output-tar") && v) {
+            o.output_tar = v, i++;
         } else if (!strcmp(a, "--network") && v) {
             o.network = v, i++;
         } else if (!strcmp(a, "--build-arg") && v && n_args < 32) {
@@ -112,12 +114,13 @@ int main(int argc, char **argv)
     if (r.image_id[0])
         printf("image %s\n", r.image_id);
     printf("stats stat=%llu req=%llu files=%llu bytes=%llu health=%llu calls=%llu unimplemented=%llu "
-           "secrets=%llu credentials=%llu trace=%lu messages=%lu\n",
+           "secrets=%llu credentials=%llu output=%llu trace=%lu messages=%lu\n",
            (unsigned long long)r.stats.stat_packets, (unsigned long long)r.stats.req_packets,
            (unsigned long long)r.stats.files_sent, (unsigned long long)r.stats.bytes_sent,
            (unsigned long long)r.stats.health_checks, (unsigned long long)r.stats.calls,
            (unsigned long long)r.stats.unimplemented, (unsigned long long)r.stats.secrets_sent,
-           (unsigned long long)r.stats.credentials_asked, r.trace_messages, r.messages);
+           (unsigned long long)r.stats.credentials_asked, (unsigned long long)r.stats.output_bytes,
+           r.trace_messages, r.messages);
     if (rc) {
         fprintf(stderr, "bkbuild: %s\n", err.message);
         if (err.hint[0])
