@@ -53,6 +53,7 @@ void hoist_session_get_stats(hoist_session *s, hoist_session_stats *out)
     out->secrets_sent = atomic_load(&s->secrets_sent);
     out->credentials_asked = atomic_load(&s->credentials_asked);
     out->output_bytes = atomic_load(&s->output_bytes);
+    out->max_step_us = atomic_load(&s->max_step_us);
 }
 
 static void session_free(hoist_session *s)
@@ -101,6 +102,22 @@ static long now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static uint64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* The longest stretch the loop spent away from poll(): a bound on how long
+ * a health check can wait for its answer. */
+static void note_step(hoist_session *s, uint64_t start)
+{
+    uint64_t took = now_us() - start;
+    if (took > atomic_load(&s->max_step_us))
+        atomic_store(&s->max_step_us, took);
 }
 
 /* Header values must not break the request. */
@@ -217,6 +234,8 @@ static void *session_main(void *arg)
     uint8_t rbuf[65536];
     const uint8_t *out = NULL;
     size_t out_len = 0;
+    uint64_t step_start = now_us();
+    bool input_pending = false;
     while (!atomic_load(&s->stop)) {
         if (s->cfg.cancel && *s->cfg.cancel)
             break;
@@ -259,15 +278,24 @@ static void *session_main(void *arg)
         size_t nw = grpc_server_watch_fds(s->srv, watch, 8);
         for (size_t i = 0; i < nw; i++)
             pfd[2 + i] = (struct pollfd){.fd = watch[i], .events = POLLIN};
-        int pr = poll(pfd, 2 + (nfds_t)nw, busy ? 0 : 1000);
+        note_step(s, step_start);
+        int pr = poll(pfd, 2 + (nfds_t)nw, busy || input_pending ? 0 : 1000);
+        step_start = now_us();
         if (pr < 0 && errno != EINTR) {
             thread_fail(s, HOIST_EFAILED, "poll: ", strerror(errno));
             return NULL;
         }
-        if (pr <= 0 || !(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+        if (!input_pending && (pr <= 0 || !(pfd[0].revents & (POLLIN | POLLHUP | POLLERR))))
             continue;
-        /* read everything available (TLS may hold decrypted bytes) */
-        for (;;) {
+        /* Read what is available, up to a budget so that replies go out in
+         * between; TLS may hold decrypted bytes poll() cannot see, so a
+         * spent budget means "poll without waiting" next time. */
+        input_pending = false;
+        for (int reads = 0;; reads++) {
+            if (reads == 16) {
+                input_pending = true;
+                break;
+            }
             ssize_t n = hoist_raw_conn_recv(s->conn, rbuf, sizeof(rbuf));
             if (n > 0) {
                 if (grpc_server_feed(s->srv, rbuf, (size_t)n)) {

@@ -57,6 +57,8 @@ typedef struct hoist_session_stats {
     uint64_t secrets_sent;
     uint64_t credentials_asked;
     uint64_t output_bytes;   /* bytes written to output_tar */
+    uint64_t max_step_us;    /* longest time the session thread was away from
+                                poll(): bounds the wait of a health check */
 } hoist_session_stats;
 
 int hoist_session_start(hoist_session **out, hoist_client *client, const hoist_session_config *cfg,

@@ -31,7 +31,7 @@ struct hoist_session {
     int wake[2];
     atomic_int stop;
     atomic_uint_fast64_t stat_packets, req_packets, files_sent, bytes_sent, health_checks, secrets_sent,
-        credentials_asked, calls, unimplemented, output_bytes;
+        credentials_asked, calls, unimplemented, output_bytes, max_step_us;
     bool failed;                /* set by the thread; read after join */
     hoist_error failure;
     bool peer_closed;

@@ -44,6 +44,9 @@ bytes1=$(stat_of bytes); health=$(stat_of health)
 [ "$(stat_of unimplemented)" = 0 ] || fail "the daemon called a method the session does not serve: $out"
 # BuildKit v0.8 checks every second; RUN sleep 5 alone takes five
 [ "$health" -ge 3 ] || fail "only $health health checks during a build with RUN sleep 5: $out"
+# file data is read in bounded steps: the session never left poll() for
+# long enough to keep a health check waiting (200 ms)
+[ "$(stat_of max_step_us)" -lt 200000 ] || fail "the session thread was busy for $(stat_of max_step_us) us at once"
 note "first build: $out"
 
 run() { docker_cli run --rm --network none "$tag" "$@"; }

@@ -114,12 +114,13 @@ int main(int argc, char **argv)
     if (r.image_id[0])
         printf("image %s\n", r.image_id);
     printf("stats stat=%llu req=%llu files=%llu bytes=%llu health=%llu calls=%llu unimplemented=%llu "
-           "secrets=%llu credentials=%llu output=%llu trace=%lu messages=%lu\n",
+           "secrets=%llu credentials=%llu output=%llu max_step_us=%llu trace=%lu messages=%lu\n",
            (unsigned long long)r.stats.stat_packets, (unsigned long long)r.stats.req_packets,
            (unsigned long long)r.stats.files_sent, (unsigned long long)r.stats.bytes_sent,
            (unsigned long long)r.stats.health_checks, (unsigned long long)r.stats.calls,
            (unsigned long long)r.stats.unimplemented, (unsigned long long)r.stats.secrets_sent,
            (unsigned long long)r.stats.credentials_asked, (unsigned long long)r.stats.output_bytes,
+           (unsigned long long)r.stats.max_step_us,
            r.trace_messages, r.messages);
     if (rc) {
         fprintf(stderr, "bkbuild: %s\n", err.message);
