@@ -136,14 +136,14 @@ typedef struct hoist_build_result {
     char engine_reason[512];          /* why this engine (auto) */
 } hoist_build_result;
 
-int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_build_result *result,
+HOIST_EXTERN int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_build_result *result,
                 hoist_error *err);
 
-const char *hoist_build_engine_name(hoist_build_engine engine);   /* "auto", "api", "cli" */
-const char *hoist_build_builder_name(hoist_build_builder builder); /* "classic", "buildkit", "buildx" */
+HOIST_EXTERN const char *hoist_build_engine_name(hoist_build_engine engine);   /* "auto", "api", "cli" */
+HOIST_EXTERN const char *hoist_build_builder_name(hoist_build_builder builder); /* "classic", "buildkit", "buildx" */
 
 /* Stable lower-case name of an event kind, as used in --progress json. */
-const char *hoist_build_event_kind_name(hoist_build_event_kind kind);
+HOIST_EXTERN const char *hoist_build_event_kind_name(hoist_build_event_kind kind);
 
 #ifdef __cplusplus
 }

@@ -31,15 +31,15 @@ typedef struct hoist_feature_use {
 /* Find the BuildKit-only features `df` uses (and a multi-platform
  * `platform` flag value, e.g. "linux/amd64,linux/arm64"). Fills up to
  * `cap` entries and returns how many were found in total. */
-size_t hoist_dockerfile_buildkit_features(const hoist_dockerfile *df, const char *platform,
+HOIST_EXTERN size_t hoist_dockerfile_buildkit_features(const hoist_dockerfile *df, const char *platform,
                                           hoist_feature_use *out, size_t cap);
 
 /* The built-in Dockerfile frontend version of a Docker engine version
  * ("20.10.24+dfsg1" -> 1.2); 0.0 when the engine has no BuildKit. */
-void hoist_engine_builtin_frontend(const char *engine_version, int *major, int *minor);
+HOIST_EXTERN void hoist_engine_builtin_frontend(const char *engine_version, int *major, int *minor);
 
 /* True when frontend major.minor supports `use`. */
-bool hoist_frontend_supports(int major, int minor, const hoist_feature_use *use);
+HOIST_EXTERN bool hoist_frontend_supports(int major, int minor, const hoist_feature_use *use);
 
 #ifdef __cplusplus
 }

@@ -46,10 +46,10 @@ typedef enum hoist_lint_severity {
 } hoist_lint_severity;
 
 /* "off", "style", "info", "warning", "error", "none". */
-const char *hoist_lint_severity_name(hoist_lint_severity sev);
+HOIST_EXTERN const char *hoist_lint_severity_name(hoist_lint_severity sev);
 /* Parse a severity or threshold name, case-insensitive: error, warning,
  * info, style, ignore/off, none. Returns 0, or -1 when unknown. */
-int hoist_lint_severity_parse(const char *name, hoist_lint_severity *out);
+HOIST_EXTERN int hoist_lint_severity_parse(const char *name, hoist_lint_severity *out);
 
 /* ------------------------------------------------------------------------ */
 /* Rules                                                                      */
@@ -63,10 +63,10 @@ typedef struct hoist_lint_rule_info {
     const char *explanation; /* why it matters and how to fix it */
 } hoist_lint_rule_info;
 
-size_t hoist_lint_rule_count(void);
-const hoist_lint_rule_info *hoist_lint_rule_at(size_t index);
+HOIST_EXTERN size_t hoist_lint_rule_count(void);
+HOIST_EXTERN const hoist_lint_rule_info *hoist_lint_rule_at(size_t index);
 /* Look a rule up by ID, case-insensitive; NULL when unknown. */
-const hoist_lint_rule_info *hoist_lint_rule_find(const char *id);
+HOIST_EXTERN const hoist_lint_rule_info *hoist_lint_rule_find(const char *id);
 
 /* ------------------------------------------------------------------------ */
 /* Configuration                                                              */
@@ -74,27 +74,27 @@ const hoist_lint_rule_info *hoist_lint_rule_find(const char *id);
 typedef struct hoist_lint_config hoist_lint_config;
 
 /* An empty configuration: defaults everywhere, threshold error. */
-int hoist_lint_config_new(hoist_lint_config **out, hoist_error *err);
+HOIST_EXTERN int hoist_lint_config_new(hoist_lint_config **out, hoist_error *err);
 /* Parse `.hoist.yaml` text (a YAML subset: block and flow maps and lists,
  * plain and quoted scalars, comments). Keys read, at the top level or under
  * a `check:` key: `ignored` (list of rule IDs), `override` (map severity ->
  * list of IDs), `failure-threshold`, `trusted-registries` (also hadolint's
  * `trustedRegistries`). Other keys are left for other commands. An unknown
  * rule ID or severity is HOIST_EINPUT with the line. */
-int hoist_lint_config_parse(const char *text, size_t len, const char *filename,
+HOIST_EXTERN int hoist_lint_config_parse(const char *text, size_t len, const char *filename,
                             hoist_lint_config **out, hoist_error *err);
-int hoist_lint_config_load(const char *path, hoist_lint_config **out, hoist_error *err);
-void hoist_lint_config_free(hoist_lint_config *cfg);
+HOIST_EXTERN int hoist_lint_config_load(const char *path, hoist_lint_config **out, hoist_error *err);
+HOIST_EXTERN void hoist_lint_config_free(hoist_lint_config *cfg);
 
 /* Edits (the CLI's --ignore, --failure-threshold, --trusted-registry); they
  * take precedence over what the file said. */
-int hoist_lint_config_ignore(hoist_lint_config *cfg, const char *id, hoist_error *err);
-int hoist_lint_config_override(hoist_lint_config *cfg, const char *id, hoist_lint_severity sev,
+HOIST_EXTERN int hoist_lint_config_ignore(hoist_lint_config *cfg, const char *id, hoist_error *err);
+HOIST_EXTERN int hoist_lint_config_override(hoist_lint_config *cfg, const char *id, hoist_lint_severity sev,
                                hoist_error *err);
-int hoist_lint_config_add_trusted_registry(hoist_lint_config *cfg, const char *registry,
+HOIST_EXTERN int hoist_lint_config_add_trusted_registry(hoist_lint_config *cfg, const char *registry,
                                            hoist_error *err);
-void hoist_lint_config_set_threshold(hoist_lint_config *cfg, hoist_lint_severity threshold);
-hoist_lint_severity hoist_lint_config_threshold(const hoist_lint_config *cfg);
+HOIST_EXTERN void hoist_lint_config_set_threshold(hoist_lint_config *cfg, hoist_lint_severity threshold);
+HOIST_EXTERN hoist_lint_severity hoist_lint_config_threshold(const hoist_lint_config *cfg);
 
 /* ------------------------------------------------------------------------ */
 /* Engine capabilities (for the "feature the target engine cannot run" rule) */
@@ -149,24 +149,24 @@ typedef struct hoist_lint_result hoist_lint_result;
 /* Lint a parsed Dockerfile. On success *out holds the findings (possibly
  * none); failure (HOIST_EINPUT for an unreadable context, ...) leaves *out
  * NULL. The Dockerfile handle is only read (the stage view is recomputed). */
-int hoist_lint_run(hoist_dockerfile *df, const hoist_lint_options *opts,
+HOIST_EXTERN int hoist_lint_run(hoist_dockerfile *df, const hoist_lint_options *opts,
                    hoist_lint_result **out, hoist_error *err);
 
 /* An empty result, to merge several runs into with hoist_lint_result_merge. */
-int hoist_lint_result_new(hoist_lint_result **out, hoist_error *err);
+HOIST_EXTERN int hoist_lint_result_new(hoist_lint_result **out, hoist_error *err);
 /* Move every finding and note of `from` into `into`; `from` is left empty. */
-int hoist_lint_result_merge(hoist_lint_result *into, hoist_lint_result *from, hoist_error *err);
-void hoist_lint_result_free(hoist_lint_result *r);
+HOIST_EXTERN int hoist_lint_result_merge(hoist_lint_result *into, hoist_lint_result *from, hoist_error *err);
+HOIST_EXTERN void hoist_lint_result_free(hoist_lint_result *r);
 
-size_t hoist_lint_result_count(const hoist_lint_result *r);
-const hoist_lint_finding *hoist_lint_result_get(const hoist_lint_result *r, size_t index);
+HOIST_EXTERN size_t hoist_lint_result_count(const hoist_lint_result *r);
+HOIST_EXTERN const hoist_lint_finding *hoist_lint_result_get(const hoist_lint_result *r, size_t index);
 /* Highest severity reported, OFF when there is no finding. */
-hoist_lint_severity hoist_lint_result_max(const hoist_lint_result *r);
+HOIST_EXTERN hoist_lint_severity hoist_lint_result_max(const hoist_lint_result *r);
 /* True when some finding is at or above `threshold`. */
-bool hoist_lint_result_fails(const hoist_lint_result *r, hoist_lint_severity threshold);
+HOIST_EXTERN bool hoist_lint_result_fails(const hoist_lint_result *r, hoist_lint_severity threshold);
 /* Notes about the run itself ("shellcheck is not installed: ..."). */
-size_t hoist_lint_result_note_count(const hoist_lint_result *r);
-const char *hoist_lint_result_note(const hoist_lint_result *r, size_t index);
+HOIST_EXTERN size_t hoist_lint_result_note_count(const hoist_lint_result *r);
+HOIST_EXTERN const char *hoist_lint_result_note(const hoist_lint_result *r, size_t index);
 
 /* ------------------------------------------------------------------------ */
 /* Output                                                                     */
@@ -180,7 +180,7 @@ typedef enum hoist_lint_format {
 } hoist_lint_format;
 
 /* "tty", "json", "sarif", "checkstyle", "gnu". Returns 0 or -1. */
-int hoist_lint_format_parse(const char *name, hoist_lint_format *out);
+HOIST_EXTERN int hoist_lint_format_parse(const char *name, hoist_lint_format *out);
 
 /* The source text of a file named in the findings, so that the tty format
  * can show the line with a caret. */
@@ -199,7 +199,7 @@ typedef struct hoist_lint_write_options {
 } hoist_lint_write_options;
 #define HOIST_LINT_WRITE_OPTIONS_INIT {HOIST_LINT_WRITE_OPTIONS_VERSION, false, NULL, 0}
 
-int hoist_lint_write(const hoist_lint_result *r, hoist_lint_format format, FILE *out,
+HOIST_EXTERN int hoist_lint_write(const hoist_lint_result *r, hoist_lint_format format, FILE *out,
                      const hoist_lint_write_options *opts, hoist_error *err);
 
 #ifdef __cplusplus
