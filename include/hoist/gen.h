@@ -157,9 +157,9 @@ int hoist_gen_generate(const hoist_gen_project *project, const hoist_gen_options
                        hoist_gen_result **out, hoist_error *err);
 void hoist_gen_result_free(hoist_gen_result *r);
 
-/* The generated Dockerfile as an AST (owned by the result; lint it with
+/* The generated Dockerfile as an AST (owned by the result, read-only; lint it with
  * hoist_lint_run) and as printed text. */
-hoist_dockerfile *hoist_gen_result_ast(hoist_gen_result *r);
+const hoist_dockerfile *hoist_gen_result_ast(const hoist_gen_result *r);
 const char *hoist_gen_result_dockerfile(const hoist_gen_result *r);
 const char *hoist_gen_result_dockerignore(const hoist_gen_result *r);
 size_t hoist_gen_result_choice_count(const hoist_gen_result *r);
@@ -169,7 +169,7 @@ const hoist_gen_choice *hoist_gen_result_choice(const hoist_gen_result *r, size_
  * every source the generated Dockerfile COPYs from the context (no --from)
  * exists under `dir` and is sent. A source that would be missing is
  * HOIST_EFAILED naming it and the ignore line that drops it. */
-int hoist_gen_verify_context(hoist_gen_result *r, const char *dir, hoist_error *err);
+int hoist_gen_verify_context(const hoist_gen_result *r, const char *dir, hoist_error *err);
 
 /* Write <dir>/<dockerfile_name> (NULL: "Dockerfile") and <dir>/.dockerignore.
  * Without `force`, an existing file is left alone and the call fails with

@@ -18,6 +18,13 @@
  *
  * The library keeps no global state; the rule table is constant. Results and
  * configs are owned by the caller and freed with their _free function.
+ *
+ * Threads: hoist_lint_run() only reads the Dockerfile handle and the config,
+ * so one parsed Dockerfile and one config may be linted from several threads
+ * at once (each run gets its own result). An open hoist_context passed in
+ * the options is walked (and its walk cached) by the run: give each thread
+ * its own, or do not share it while another thread uses it. A result or a
+ * config being edited belongs to one thread at a time.
  */
 #ifndef HOIST_LINT_H
 #define HOIST_LINT_H
@@ -148,8 +155,10 @@ typedef struct hoist_lint_result hoist_lint_result;
 
 /* Lint a parsed Dockerfile. On success *out holds the findings (possibly
  * none); failure (HOIST_EINPUT for an unreadable context, ...) leaves *out
- * NULL. The Dockerfile handle is only read (the stage view is recomputed). */
-int hoist_lint_run(hoist_dockerfile *df, const hoist_lint_options *opts,
+ * NULL. The Dockerfile handle, the options and the config are only read, so
+ * several threads may lint the same handle with the same config at once
+ * (see the thread note at the top). */
+int hoist_lint_run(const hoist_dockerfile *df, const hoist_lint_options *opts,
                    hoist_lint_result **out, hoist_error *err);
 
 /* An empty result, to merge several runs into with hoist_lint_result_merge. */

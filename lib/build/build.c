@@ -382,11 +382,12 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
         return rc;
     if (opts->target && *opts->target) {
         /* The daemon would only say "failed to reach build target" after the upload. */
-        const hoist_df_stage *stages;
+        hoist_df_stage *stages = NULL;
         size_t stage_count;
         rc = hoist_dockerfile_stages(df, NULL, &stages, &stage_count, err);
         if (rc)
             return rc;
+        hoist_df_stages_free(stages);
         _cleanup_free_ bool *needed = calloc(stage_count ? stage_count : 1, sizeof(bool));
         if (!needed)
             return hoist_error_set(err, HOIST_EFAILED, "out of memory");

@@ -127,7 +127,7 @@ typedef struct lint_ctx_entry {
 } lint_ctx_entry;
 
 struct lint_ctx {
-    hoist_dockerfile *df;
+    const hoist_dockerfile *df;
     const hoist_lint_options *opts;
     const hoist_lint_config *cfg;
     const char *file;                /* Dockerfile name in findings */

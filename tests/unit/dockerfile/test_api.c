@@ -160,7 +160,7 @@ static void test_stages(void **state)
 {
     (void)state;
     hoist_dockerfile *df = parse_ok(multi);
-    const hoist_df_stage *st;
+    hoist_df_stage *st;
     size_t n;
     hoist_error err = HOIST_ERROR_INIT;
     hoist_df_eval_options eo = HOIST_DF_EVAL_OPTIONS_INIT;
@@ -187,9 +187,17 @@ static void test_stages(void **state)
     hoist_df_build_arg ba[] = {{"GO", "1.23"}};
     eo.build_args = ba;
     eo.build_arg_count = 1;
-    assert_int_equal(hoist_dockerfile_stages(df, &eo, &st, &n, &err), 0);
-    assert_string_equal(st[0].base_expanded, "golang:1.23-alpine");
+    hoist_df_stage *st2;
+    assert_int_equal(hoist_dockerfile_stages(df, &eo, &st2, &n, &err), 0);
+    assert_string_equal(st2[0].base_expanded, "golang:1.23-alpine");
+    /* each call is a list of its own: the first is still as it was */
+    assert_string_equal(st[0].base_expanded, "golang:1.22-alpine");
+    hoist_df_stages_free(st2);
     hoist_dockerfile_free(df);
+    /* the list outlives the handle for its own strings */
+    assert_string_equal(st[0].name, "build");
+    assert_string_equal(st[0].image->repository, "library/golang");
+    hoist_df_stages_free(st);
 }
 
 static void test_scope(void **state)
