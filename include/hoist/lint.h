@@ -109,13 +109,16 @@ hoist_lint_severity hoist_lint_config_threshold(const hoist_lint_config *cfg);
 #define HOIST_LINT_ENGINE_VERSION 1
 typedef struct hoist_lint_engine {
     unsigned int version;    /* HOIST_LINT_ENGINE_VERSION */
-    bool known;              /* false: the engine is unknown, rule HS008 is
+    bool known;              /* false: the engine is unknown, rule HS009 is
                                 not run (offline `hoist check`) */
     bool buildkit;           /* builds go through BuildKit (not the classic
                                 builder) */
     const char *api_version; /* negotiated Engine API version, "1.43" */
+    const char *engine_version; /* Docker release ("20.10.24"); NULL:
+                                   unknown, the built-in frontend is
+                                   guessed from api_version (features.h) */
 } hoist_lint_engine;
-#define HOIST_LINT_ENGINE_INIT {HOIST_LINT_ENGINE_VERSION, false, true, NULL}
+#define HOIST_LINT_ENGINE_INIT {HOIST_LINT_ENGINE_VERSION, false, true, NULL, NULL}
 
 /* ------------------------------------------------------------------------ */
 /* Running                                                                    */

@@ -412,7 +412,7 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     snprintf(result->api_version, sizeof(result->api_version), "%s", hoist_client_api_version(client));
 
     /* 3. engine */
-    hoist_build_plan plan = {client, opts, ctx, df, dockerfile_label, result};
+    hoist_build_plan plan = {client, opts, ctx, df, dockerfile_label, result, ""};
     hoist_docker_cli cli;
     hoist_build_builder builder = HOIST_BUILDER_CLASSIC;
     rc = hoist_build_choose_engine(&plan, &cli, &builder, err);

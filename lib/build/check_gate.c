@@ -34,6 +34,9 @@ int hoist_build_check_gate(const hoist_build_plan *plan, hoist_build_builder bui
     engine.known = true;
     engine.buildkit = plan->result->engine == HOIST_BUILD_ENGINE_CLI && builder != HOIST_BUILDER_CLASSIC;
     engine.api_version = plan->result->api_version;
+    /* The release, when engine choice asked for it: then HS009 judges the
+     * built-in frontend exactly as engine choice did. */
+    engine.engine_version = plan->engine_version[0] ? plan->engine_version : NULL;
     hoist_lint_options lopts = HOIST_LINT_OPTIONS_INIT;
     /* shellcheck runs once per RUN; `hoist check` is the place for it. */
     lopts.flags = HOIST_LINT_NO_SHELLCHECK;

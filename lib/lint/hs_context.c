@@ -11,8 +11,9 @@
  * excluded while its manifest is copied; are secrets or too many bytes sent.
  * Two rules need no context: a Go binary built with cgo copied into a
  * musl/scratch/distroless stage, and `COPY .` before a dependency install.
- * HS009 compares the features used with the target engine's capabilities,
- * given by the caller (hoist build passes what the daemon reported).
+ * HS009 reports the uses the target engine cannot run (given by the caller:
+ * hoist build passes what the daemon reported), as answered by the feature
+ * table of lib/dockerfile/features.c (hoist_dockerfile_unsupported).
  */
 #include "lint/lint_internal.h"
 
@@ -24,7 +25,7 @@
 #include <strings.h>
 
 #include "common/cleanup.h"
-#include "hoist/version.h"
+#include "hoist/features.h"
 
 /* ------------------------------------------------------------------ load */
 int lint_context_load(lint_ctx *ctx, hoist_error *err)
@@ -647,65 +648,43 @@ static void hs008(lint_ctx *ctx)
 }
 
 /* ------------------------------------------------------------------ HS009 */
-typedef struct feature {
-    const char *what;
-    const char *needs;
-} feature;
-
-static int api_cmp(const char *v, int major, int minor)
-{
-    int a = 0, b = 0;
-    if (!v || hoist_api_version_parse(v, &a, &b) != 0)
-        return 1; /* unknown: assume new enough */
-    if (a != major)
-        return a < major ? -1 : 1;
-    return b < minor ? -1 : (b > minor ? 1 : 0);
-}
-
+/* What the target engine cannot run is asked of the feature table
+ * (hoist_dockerfile_unsupported), the same answer engine choice uses. */
 static void hs009(lint_ctx *ctx)
 {
     const hoist_lint_engine *e = ctx->opts->engine;
     if (!e || !e->known)
         return;
-    const hoist_df_directive *syntax = hoist_dockerfile_find_directive(ctx->df, "syntax");
-    /* With BuildKit and a syntax directive, the frontend image decides. */
-    bool frontend = e->buildkit && syntax;
-    /* Docker 23.0 (API 1.42) ships BuildKit with dockerfile frontend 1.4+. */
-    bool new_builtin = e->buildkit && api_cmp(e->api_version, 1, 42) >= 0;
-    for (size_t i = 0; i < ctx->n; i++) {
-        const hoist_df_instruction *ins = lint_ins(ctx, i);
-        const char *what = NULL, *needs = NULL;
-        if (!e->buildkit) {
-            if (ins->heredoc_count)
-                what = "heredocs", needs = "BuildKit";
-            for (size_t f = 0; f < ins->flag_count && !what; f++) {
-                const char *n = ins->flags[f].name;
-                if (!strcmp(n, "mount") || !strcmp(n, "network") || !strcmp(n, "security") ||
-                    !strcmp(n, "link") || !strcmp(n, "chmod") || !strcmp(n, "checksum") ||
-                    !strcmp(n, "keep-git-dir") || !strcmp(n, "exclude") || !strcmp(n, "parents"))
-                    what = ins->flags[f].text, needs = "BuildKit";
-            }
-        } else if (!frontend && !new_builtin) {
-            if (ins->heredoc_count)
-                what = "heredocs", needs = "Dockerfile frontend 1.4 (Docker 23.0, API 1.42)";
-            for (size_t f = 0; f < ins->flag_count && !what; f++) {
-                const char *n = ins->flags[f].name;
-                if (!strcmp(n, "link") || !strcmp(n, "checksum") || !strcmp(n, "keep-git-dir") ||
-                    !strcmp(n, "exclude") || !strcmp(n, "parents"))
-                    what = ins->flags[f].text,
-                    needs = "a newer Dockerfile frontend (Docker 23.0, API 1.42)";
-            }
+    hoist_engine_caps caps = HOIST_ENGINE_CAPS_INIT;
+    caps.kind = e->buildkit ? HOIST_ENGINE_BUILDKIT : HOIST_ENGINE_CLASSIC;
+    caps.api_version = e->api_version;
+    caps.engine_version = e->engine_version;
+    hoist_feature_use uses[64];
+    size_t n = hoist_dockerfile_unsupported(ctx->df, &caps, NULL, HOIST_FEATURES_EVERY_USE, uses, 64);
+    if (n > 64)
+        n = 64;
+    int fe_major = 0, fe_minor = 0;
+    hoist_engine_frontend(&caps, &fe_major, &fe_minor);
+    for (size_t i = 0; i < n; i++) {
+        const hoist_feature_use *u = &uses[i];
+        char needs[128], engine[128];
+        if (e->buildkit) {
+            snprintf(needs, sizeof(needs), "Dockerfile frontend %d.%d", u->min_frontend_major,
+                     u->min_frontend_minor);
+            int w = e->engine_version ? snprintf(engine, sizeof(engine), "Docker %s, ", e->engine_version) : 0;
+            if (w < 0 || (size_t)w >= sizeof(engine))
+                w = 0;
+            snprintf(engine + w, sizeof(engine) - (size_t)w, "API %s, BuildKit with frontend %d.%d",
+                     e->api_version ? e->api_version : "unknown", fe_major, fe_minor);
+        } else {
+            snprintf(needs, sizeof(needs), "BuildKit");
+            snprintf(engine, sizeof(engine), "API %s, classic builder",
+                     e->api_version ? e->api_version : "unknown");
         }
-        if (what) {
-            char hint[256];
-            snprintf(hint, sizeof(hint), "%s", e->buildkit
-                                                   ? "add '# syntax=docker/dockerfile:1' at the top, or upgrade the engine"
-                                                   : "enable BuildKit (DOCKER_BUILDKIT=1) or upgrade the engine");
-            lint_report(ctx, (int)i, NULL, hint,
-                        "%s needs %s, which the target engine (API %s%s) does not provide", what,
-                        needs, e->api_version ? e->api_version : "unknown",
-                        e->buildkit ? ", BuildKit" : ", classic builder");
-        }
+        lint_report(ctx, u->instruction, NULL,
+                    e->buildkit ? "add '# syntax=docker/dockerfile:1' at the top, or upgrade the engine"
+                                : "enable BuildKit (DOCKER_BUILDKIT=1) or upgrade the engine",
+                    "%s needs %s, which the target engine (%s) does not provide", u->feature, needs, engine);
     }
 }
 
