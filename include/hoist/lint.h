@@ -34,6 +34,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "hoist/context.h"
 #include "hoist/dockerfile.h"
 #include "hoist/error.h"
 
@@ -91,6 +92,11 @@ int hoist_lint_config_new(hoist_lint_config **out, hoist_error *err);
 int hoist_lint_config_parse(const char *text, size_t len, const char *filename,
                             hoist_lint_config **out, hoist_error *err);
 int hoist_lint_config_load(const char *path, hoist_lint_config **out, hoist_error *err);
+/* The configuration of a check: the file `path` when given (--config,
+ * --check-config), else `.hoist.yaml` in `context_dir` (NULL: ".") when it
+ * exists (an unreadable one is an error), else the defaults. */
+int hoist_lint_config_discover(const char *path, const char *context_dir, hoist_lint_config **out,
+                               hoist_error *err);
 void hoist_lint_config_free(hoist_lint_config *cfg);
 
 /* Edits (the CLI's --ignore, --failure-threshold, --trusted-registry); they
@@ -133,15 +139,22 @@ typedef struct hoist_lint_options {
     unsigned int version;       /* HOIST_LINT_OPTIONS_VERSION */
     unsigned int flags;         /* hoist_lint_flags */
     const char *dockerfile;     /* name used in findings; "Dockerfile" */
-    const char *context_dir;    /* build context root; NULL: the HS context
-                                   rules are not run */
+    const char *context_dir;    /* build context root; NULL (and no
+                                   `context`): the HS context rules are not
+                                   run */
     const hoist_lint_config *config;  /* NULL: defaults */
     const hoist_lint_engine *engine;  /* NULL: unknown engine */
     const char *shellcheck;     /* shellcheck program; NULL: "shellcheck"
                                    on PATH */
-    uint64_t context_size_limit; /* HS006 threshold in bytes; 0: 500 MiB */
+    uint64_t context_size_limit; /* HS007 threshold in bytes; 0: 500 MiB */
+    hoist_context *context;     /* an already open build context (hoist
+                                   build's): used instead of opening
+                                   context_dir, and walked through
+                                   hoist_context_entries, so the walk is
+                                   shared with the caller; NULL: open
+                                   context_dir */
 } hoist_lint_options;
-#define HOIST_LINT_OPTIONS_INIT {HOIST_LINT_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, 0}
+#define HOIST_LINT_OPTIONS_INIT {HOIST_LINT_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL}
 
 typedef struct hoist_lint_finding {
     const char *code;             /* rule ID or "SC2086" */

@@ -2,10 +2,11 @@
  * hs_context.c - hoist's own rules (HS IDs), which look at the Dockerfile
  * together with the build context, plus BuildKit's CopyIgnoredFile.
  *
- * The context is opened with libhoist's context API (the same resolution,
- * ignore file and walk `hoist build` uses) and walked once, excluded
- * entries included, into a flat list of names with their size and whether
- * they are sent. The rules then answer: does each COPY/ADD source exist and
+ * The context is the caller's open one (hoist build passes its own) or is
+ * opened here with libhoist's context API (the same resolution, ignore file
+ * and walk `hoist build` uses); its one kept walk (hoist_context_entries,
+ * excluded entries included, shared with the build's upload estimate) is
+ * read as a flat list of names with their size and whether they are sent. The rules then answer: does each COPY/ADD source exist and
  * get sent (and if not, which ignore-file line excluded it); is there an
  * ignore file when bulky directories sit in the context; is a lockfile
  * excluded while its manifest is copied; are secrets or too many bytes sent.
@@ -28,67 +29,60 @@
 #include "hoist/features.h"
 
 /* ------------------------------------------------------------------ load */
+/* The caller's open context (hoist build's) or one opened here; either way
+ * its one kept walk (hoist_context_entries) is what the rules read. */
 int lint_context_load(lint_ctx *ctx, hoist_error *err)
 {
-    hoist_context_options o = HOIST_CONTEXT_OPTIONS_INIT;
-    o.dockerfile_optional = true;
-    /* Use the Dockerfile's path when it names a file on disk, so that a
-     * <Dockerfile>.dockerignore beside it is found as docker does. */
-    if (ctx->opts->dockerfile && strcmp(ctx->opts->dockerfile, "-") &&
-        access(ctx->opts->dockerfile, R_OK) == 0)
-        o.dockerfile = ctx->opts->dockerfile;
-    int rc = hoist_context_open(&ctx->hctx, ctx->context_dir, &o, err);
-    if (rc)
-        return rc;
+    int rc;
+    if (ctx->opts->context) {
+        ctx->hctx = ctx->opts->context;
+    } else {
+        hoist_context_options o = HOIST_CONTEXT_OPTIONS_INIT;
+        o.dockerfile_optional = true;
+        /* Use the Dockerfile's path when it names a file on disk, so that a
+         * <Dockerfile>.dockerignore beside it is found as docker does. */
+        if (ctx->opts->dockerfile && strcmp(ctx->opts->dockerfile, "-") &&
+            access(ctx->opts->dockerfile, R_OK) == 0)
+            o.dockerfile = ctx->opts->dockerfile;
+        if ((rc = hoist_context_open(&ctx->owned_hctx, ctx->context_dir, &o, err)))
+            return rc;
+        ctx->hctx = ctx->owned_hctx;
+    }
+    if (!ctx->context_dir)
+        ctx->context_dir = hoist_context_dir(ctx->hctx);
     ctx->ignore = hoist_context_ignore(ctx->hctx);
     ctx->ignore_file = hoist_context_ignore_file(ctx->hctx);
-    hoist_context_iter *it = NULL;
-    if ((rc = hoist_context_iter_new(&it, ctx->hctx, HOIST_ITER_EXCLUDED, err)))
+    const hoist_context_entry *all = NULL;
+    size_t count = 0;
+    if ((rc = hoist_context_entries(ctx->hctx, &all, &count, err)))
         return rc;
-    size_t cap = 0;
-    for (;;) {
-        const hoist_context_entry *e = NULL;
-        if ((rc = hoist_context_iter_next(it, &e, err)))
-            break;
-        if (!e)
-            break;
+    ctx->entries = calloc(count ? count : 1, sizeof(*ctx->entries));
+    if (!ctx->entries)
+        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+    for (size_t i = 0; i < count; i++) {
+        const hoist_context_entry *e = &all[i];
         if (e->generated)
             continue;
-        if (ctx->entry_count == cap) {
-            cap = cap ? cap * 2 : 256;
-            lint_ctx_entry *v = realloc(ctx->entries, cap * sizeof(*v));
-            if (!v) {
-                rc = hoist_error_set(err, HOIST_EFAILED, "out of memory");
-                break;
-            }
-            ctx->entries = v;
-        }
-        lint_ctx_entry *le = &ctx->entries[ctx->entry_count];
-        if (!(le->path = strdup(e->name))) {
-            rc = hoist_error_set(err, HOIST_EFAILED, "out of memory");
-            break;
-        }
+        lint_ctx_entry *le = &ctx->entries[ctx->entry_count++];
+        le->path = e->name; /* owned by the context */
         le->dir = e->type == HOIST_ENTRY_DIR;
         le->excluded = !e->sent;
         le->decider = e->pattern;
         le->size = e->size;
         if (e->sent)
             ctx->context_bytes += e->size;
-        ctx->entry_count++;
     }
-    hoist_context_iter_free(it);
-    ctx->context_walked = rc == 0;
-    return rc;
+    ctx->context_walked = true;
+    return 0;
 }
 
 void lint_context_free(lint_ctx *ctx)
 {
-    for (size_t i = 0; i < ctx->entry_count; i++)
-        free(ctx->entries[i].path);
     free(ctx->entries);
     ctx->entries = NULL;
     ctx->entry_count = 0;
-    hoist_context_free(ctx->hctx);
+    hoist_context_free(ctx->owned_hctx);
+    ctx->owned_hctx = NULL;
     ctx->hctx = NULL;
 }
 

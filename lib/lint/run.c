@@ -365,7 +365,7 @@ int hoist_lint_run(const hoist_dockerfile *df, const hoist_lint_options *opts, h
     }
     parse_scripts(&ctx);
 
-    if (ctx.context_dir) {
+    if (ctx.context_dir || opts->context) {
         rc = lint_context_load(&ctx, err);
         if (rc)
             goto done;
