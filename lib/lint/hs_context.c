@@ -6,8 +6,9 @@
  * opened here with libhoist's context API (the same resolution, ignore file
  * and walk `hoist build` uses); its one kept walk (hoist_context_entries,
  * excluded entries included, shared with the build's upload estimate) is
- * read as a flat list of names with their size and whether they are sent. The rules then answer: does each COPY/ADD source exist and
- * get sent (and if not, which ignore-file line excluded it); is there an
+ * read as a flat list of names with their size and whether they are sent.
+ * The rules then answer: does each COPY/ADD source exist and get sent (and
+ * if not, which ignore-file line excluded it); is there an
  * ignore file when bulky directories sit in the context; is a lockfile
  * excluded while its manifest is copied; are secrets or too many bytes sent.
  * Two rules need no context: a Go binary built with cgo copied into a

@@ -37,11 +37,12 @@ as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 # use_public_hoist: sets HOIST_PUBLIC to a copy of $HOIST that nobody can run
 # whatever the mode of the checkout's directories.
 use_public_hoist() {
-  local d
-  make_public_dir d
-  cp "$HOIST" "$d/hoist"
-  chmod 755 "$d/hoist"
-  HOIST_PUBLIC=$d/hoist
+  # not `d`: make_public_dir's own `local d` would hide it from printf -v
+  local pubdir
+  make_public_dir pubdir
+  cp "$HOIST" "$pubdir/hoist"
+  chmod 755 "$pubdir/hoist"
+  HOIST_PUBLIC=$pubdir/hoist
 }
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
