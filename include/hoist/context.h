@@ -8,7 +8,8 @@
  * reads the ignore file (<Dockerfile>.dockerignore beside the Dockerfile
  * wins over <context>/.dockerignore, as with BuildKit).
  *
- * Two ways to consume it:
+ * Three ways to consume it:
+ *  - hoist_context_entries: one walk, kept, shared by whoever asks;
  *  - the entry iterator yields tar entries in tar order (Go filepath.Walk
  *    order: names sorted bytewise, depth first), one at a time, in constant
  *    memory apart from one sorted directory listing per open level;
@@ -65,6 +66,12 @@ HOIST_EXTERN int hoist_context_open(hoist_context **out, const char *dir, const 
                        hoist_error *err);
 HOIST_EXTERN void hoist_context_free(hoist_context *ctx);
 
+/* The Dockerfile docker uses in `dir` when none is named: dir/Dockerfile,
+ * else dir/dockerfile when only that one exists (as the docker CLI does).
+ * A malloc'd path (dir/Dockerfile when neither exists); NULL when out of
+ * memory. */
+HOIST_EXTERN char *hoist_context_default_dockerfile(const char *dir);
+
 /* Absolute context directory with symlinks resolved. */
 HOIST_EXTERN const char *hoist_context_dir(const hoist_context *ctx);
 /* The Dockerfile's name inside the tar (the `dockerfile` query parameter of
@@ -120,6 +127,16 @@ HOIST_EXTERN int hoist_context_iter_new(hoist_context_iter **out, hoist_context 
 HOIST_EXTERN int hoist_context_iter_next(hoist_context_iter *it, const hoist_context_entry **entry,
                             hoist_error *err);
 HOIST_EXTERN void hoist_context_iter_free(hoist_context_iter *it);
+
+/* Every entry, excluded ones included (as with HOIST_ITER_EXCLUDED; look
+ * at `sent`), from one walk that the context keeps: the first call walks,
+ * later calls return the same list, valid until hoist_context_free. What
+ * needs the list before the upload (the checks hoist build runs, its upload
+ * estimate) shares it instead of walking again. The walk reports no notes
+ * (the tar stream's walk does). Not safe to call from two threads at once
+ * on the same context. */
+HOIST_EXTERN int hoist_context_entries(hoist_context *ctx, const hoist_context_entry **entries, size_t *count,
+                          hoist_error *err);
 
 /* Why a path is or is not sent. */
 typedef struct hoist_context_explanation {

@@ -5,8 +5,15 @@
  *
  * Parse a buffer or a file into a `hoist_dockerfile` handle. The handle owns
  * every string and array reachable from it; the structs below are plain,
- * read-only views that stay valid until hoist_dockerfile_free(). Nothing in
- * here keeps global state, so handles may be used from different threads.
+ * read-only views that stay valid until hoist_dockerfile_free().
+ *
+ * Threads: a parsed handle is immutable. Every function taking a
+ * `const hoist_dockerfile *` only reads it (stage lists and scopes are new
+ * caller-owned objects), so one handle may be queried, printed and linted
+ * from any number of threads at once. Only hoist_dockerfile_append() (while
+ * a generator builds a document) and hoist_dockerfile_free() write; they
+ * must not run concurrently with anything else on the same handle. The
+ * library keeps no global state, so different handles are independent.
  *
  * Positions: lines are 1-based; columns are 1-based byte offsets into the
  * source line (a UTF-8 BOM on line 1 is not counted). A range's end is
@@ -409,11 +416,14 @@ typedef struct hoist_df_stage {
     size_t instruction_count; /* FROM through the last instruction of the stage */
 } hoist_df_stage;
 
-/* Stages of a parsed file, computed with `opts` (NULL for defaults). The
- * view is owned by the handle and stays valid until the next call of this
- * function (or hoist_dockerfile_target_stages) on the same handle. */
-HOIST_EXTERN int hoist_dockerfile_stages(hoist_dockerfile *df, const hoist_df_eval_options *opts,
-                            const hoist_df_stage **stages, size_t *count, hoist_error *err);
+/* Stages of a parsed file, computed with `opts` (NULL for defaults), as a
+ * new caller-owned list of *count entries: free it with
+ * hoist_df_stages_free(). Its strings live with the list, except `base` and
+ * `platform`, which point into the handle. The handle is not modified. */
+HOIST_EXTERN int hoist_dockerfile_stages(const hoist_dockerfile *df, const hoist_df_eval_options *opts,
+                            hoist_df_stage **stages, size_t *count, hoist_error *err);
+/* Free a list from hoist_dockerfile_stages (NULL is fine). */
+HOIST_EXTERN void hoist_df_stages_free(hoist_df_stage *stages);
 
 typedef enum hoist_df_from_kind {
     HOIST_DF_FROM_STAGE = 0, /* an earlier stage (by name or index) */
@@ -423,21 +433,22 @@ typedef enum hoist_df_from_kind {
 typedef struct hoist_df_copy_from {
     hoist_df_from_kind kind;
     int stage;           /* HOIST_DF_FROM_STAGE: stage index; else -1 */
-    const char *text;    /* the --from value after expansion (handle-owned) */
+    const char *text;    /* the `from` passed to the resolve call (points
+                            into it: valid as long as that string is) */
 } hoist_df_copy_from;
 
 /* Resolve `COPY --from` (or `RUN --mount=from=`) value `from` used in stage
  * `stage` the way BuildKit does: a stage name (case-insensitive) or a number
  * below `stage` names a stage; anything else is an image reference. A stage
  * referring to itself or a later stage by name is an error. */
-HOIST_EXTERN int hoist_dockerfile_resolve_from(hoist_dockerfile *df, int stage, const char *from,
+HOIST_EXTERN int hoist_dockerfile_resolve_from(const hoist_dockerfile *df, int stage, const char *from,
                                   hoist_df_copy_from *out, hoist_error *err);
 
 /* Which stages a build of `target` (NULL or "": the last stage) needs:
  * needed[i] is set for every stage reachable through FROM <stage>,
  * COPY --from and RUN --mount from=. `needed` has one entry per stage.
  * An unknown target is HOIST_EUSAGE with a hint listing the stage names. */
-HOIST_EXTERN int hoist_dockerfile_target_stages(hoist_dockerfile *df, const char *target,
+HOIST_EXTERN int hoist_dockerfile_target_stages(const hoist_dockerfile *df, const char *target,
                                    const hoist_df_eval_options *opts, bool *needed,
                                    size_t needed_count, hoist_error *err);
 
@@ -445,7 +456,7 @@ HOIST_EXTERN int hoist_dockerfile_target_stages(hoist_dockerfile *df, const char
  * for a FROM, the stage's ARG/ENV otherwise), for use with hoist_expand:
  * pass hoist_df_scope_lookup as the lookup and the scope as its ctx. */
 typedef struct hoist_df_scope hoist_df_scope;
-HOIST_EXTERN int hoist_dockerfile_scope_at(hoist_dockerfile *df, size_t index,
+HOIST_EXTERN int hoist_dockerfile_scope_at(const hoist_dockerfile *df, size_t index,
                               const hoist_df_eval_options *opts, hoist_df_scope **out,
                               hoist_error *err);
 HOIST_EXTERN bool hoist_df_scope_lookup(void *scope, const char *name, size_t name_len, const char **value,

@@ -157,9 +157,9 @@ HOIST_EXTERN int hoist_gen_generate(const hoist_gen_project *project, const hois
                        hoist_gen_result **out, hoist_error *err);
 HOIST_EXTERN void hoist_gen_result_free(hoist_gen_result *r);
 
-/* The generated Dockerfile as an AST (owned by the result; lint it with
+/* The generated Dockerfile as an AST (owned by the result, read-only; lint it with
  * hoist_lint_run) and as printed text. */
-HOIST_EXTERN hoist_dockerfile *hoist_gen_result_ast(hoist_gen_result *r);
+HOIST_EXTERN const hoist_dockerfile *hoist_gen_result_ast(const hoist_gen_result *r);
 HOIST_EXTERN const char *hoist_gen_result_dockerfile(const hoist_gen_result *r);
 HOIST_EXTERN const char *hoist_gen_result_dockerignore(const hoist_gen_result *r);
 HOIST_EXTERN size_t hoist_gen_result_choice_count(const hoist_gen_result *r);
@@ -169,7 +169,7 @@ HOIST_EXTERN const hoist_gen_choice *hoist_gen_result_choice(const hoist_gen_res
  * every source the generated Dockerfile COPYs from the context (no --from)
  * exists under `dir` and is sent. A source that would be missing is
  * HOIST_EFAILED naming it and the ignore line that drops it. */
-HOIST_EXTERN int hoist_gen_verify_context(hoist_gen_result *r, const char *dir, hoist_error *err);
+HOIST_EXTERN int hoist_gen_verify_context(const hoist_gen_result *r, const char *dir, hoist_error *err);
 
 /* Write <dir>/<dockerfile_name> (NULL: "Dockerfile") and <dir>/.dockerignore.
  * Without `force`, an existing file is left alone and the call fails with
