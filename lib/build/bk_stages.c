@@ -141,3 +141,33 @@ long hoist_bk_stages_locate(const hoist_bk_stages *s, const char *name, const ch
     }
     return first_match >= 0 ? first_match : counted;
 }
+
+static bool same_text(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+long hoist_bk_stages_locate_image(const hoist_bk_stages *s, const char *ref)
+{
+    if (!s->df)
+        return -1;
+    hoist_image_ref *want = NULL;
+    if (hoist_image_ref_parse(ref, &want, NULL))
+        return -1;
+    long found = -1;
+    for (size_t k = 0; k < s->count && found < 0; k++) {
+        const hoist_bk_stage *st = &s->stages[k];
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction(s->df, st->first);
+        hoist_image_ref *have = NULL;
+        if (!st->from_is_step || !ins->arg_count || hoist_image_ref_parse(ins->args[0].value, &have, NULL))
+            continue;
+        const char *have_tag = have->tag ? have->tag : (have->digest ? NULL : "latest");
+        const char *want_tag = want->tag ? want->tag : (want->digest ? NULL : "latest");
+        if (!strcmp(have->registry, want->registry) && !strcmp(have->repository, want->repository) &&
+            same_text(have_tag, want_tag) && same_text(have->digest, want->digest))
+            found = (long)st->first;
+        hoist_image_ref_free(have);
+    }
+    hoist_image_ref_free(want);
+    return found;
+}

@@ -41,4 +41,9 @@ void hoist_bk_stages_init(hoist_bk_stages *s, const hoist_dockerfile *df);
  * *text_out (may be NULL) receives the part after the "[...] " prefix. */
 long hoist_bk_stages_locate(const hoist_bk_stages *s, const char *name, const char **text_out);
 
+/* The FROM instruction whose image is `ref` (as BuildKit names it in
+ * "[internal] load metadata for docker.io/library/x:latest"), compared
+ * after normalisation; -1 when none. */
+long hoist_bk_stages_locate_image(const hoist_bk_stages *s, const char *ref);
+
 #endif

@@ -289,6 +289,11 @@ static void flush_vertex(hoist_bk_trace *t, bk_vertex *v)
 static void record_failure(hoist_bk_trace *t, bk_vertex *v, const char *message)
 {
     hoist_build_decoder *d = t->d;
+    /* A base image that cannot be resolved fails BuildKit's internal
+     * "load metadata for <image>" vertex: blame the FROM that names it. */
+    static const char metadata[] = "[internal] load metadata for ";
+    if (v && v->instruction < 0 && v->name && !strncmp(v->name, metadata, strlen(metadata)))
+        v->instruction = hoist_bk_stages_locate_image(&t->stages, v->name + strlen(metadata));
     d->failed = true;
     t->error_detail[0] = '\0';
     if (v) {

@@ -1,8 +1,8 @@
 /*
  * test_bk_trace.c - the BuildKit /build reply decoder on real replies
  * recorded from Docker 20.10 (tests/data/bktrace/, see its README): a
- * multi-stage build, its cached rebuild, a failing RUN and a RUN printing
- * 250 lines, fed whole and in small pieces; then hand-made StatusResponses
+ * multi-stage build, its cached rebuild, a failing RUN, a RUN printing
+ * 250 lines and a base image that cannot be pulled, fed whole and in small pieces; then hand-made StatusResponses
  * for what 20.10 does not send (warnings, partial lines across messages,
  * bytes that are not UTF-8) and for damaged replies (bad base64, bad
  * protobuf, a cut message, a reply with no result).
@@ -289,6 +289,28 @@ static void many_lines(void **state)
     teardown_fixture(&fx);
 }
 
+/* A base image that cannot be pulled fails BuildKit's internal "load
+ * metadata" vertex before any step runs: the error names the FROM. */
+static void missing_base(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    setup_fixture(&fx, "missingbase");
+    hoist_error err = HOIST_ERROR_INIT;
+    assert_int_equal(run_reply(&fx, "missingbase", "reply.jsonl", 0, &err), HOIST_EFAILED);
+    static const char *const want[] = {
+        "error 3 4 failed to do request: Head \"https://registry-1.docker.io/v2/hoist-test/nope/manifests/1\": "
+        "proxyconnect tcp: dial tcp 127.0.0.1:9: connect: connection refused",
+        NULL,
+    };
+    expect_events(&fx.seen, want);
+    assert_int_equal(fx.d.error_line, 4);
+    assert_string_equal(fx.d.keyword, "FROM");
+    assert_string_equal(fx.d.step_text, "FROM hoist-test/nope:1");
+    assert_int_equal(err.line, 4);
+    teardown_fixture(&fx);
+}
+
 static void cancel_from_callback(void **state)
 {
     (void)state;
@@ -465,6 +487,7 @@ int main(void)
         cmocka_unit_test(cached_rebuild),
         cmocka_unit_test(failing_run),
         cmocka_unit_test(many_lines),
+        cmocka_unit_test(missing_base),
         cmocka_unit_test(cancel_from_callback),
         cmocka_unit_test(synthetic),
         cmocka_unit_test(damaged),
