@@ -632,6 +632,7 @@ int hoist_bk_trace_finish(hoist_bk_trace *t, hoist_error *err)
     for (size_t i = 0; i < t->vertex_count; i++)
         flush_vertex(t, &t->vertices[i]);
     hoist_build_decoder *d = t->d;
+    hoist_build_decoder_finish(d); /* plain "stream" text the daemon added ("Successfully tagged") */
     d->step_total = t->steps_seen;
     if (!d->failed && !d->tag_count)
         for (size_t i = 0; i < t->naming_count; i++) {
