@@ -149,11 +149,13 @@ void build_live_start(build_live *l)
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
-static live_step *find_step(build_live *l, int step, bool create)
+static live_step *find_step(build_live *l, const hoist_build_event *ev, bool create)
 {
-    for (size_t i = l->count; i-- > 0;)
-        if (l->steps[i].step == step)
+    for (size_t i = l->count; i-- > 0;) {
+        const live_step *s = &l->steps[i];
+        if (ev->vertex ? !strcmp(s->vertex, ev->vertex) : (!s->vertex[0] && s->step == ev->step))
             return &l->steps[i];
+    }
     if (!create)
         return NULL;
     if (l->count == l->cap) {
@@ -166,7 +168,6 @@ static live_step *find_step(build_live *l, int step, bool create)
     }
     live_step *s = &l->steps[l->count++];
     memset(s, 0, sizeof(*s));
-    s->step = step;
     return s;
 }
 
@@ -241,7 +242,7 @@ bool build_live_event(build_live *l, const hoist_build_event *ev)
     pthread_mutex_lock(&l->lock);
     if (l->clock_offset < 0)
         l->clock_offset = now_monotonic() - ev->elapsed;
-    live_step *s = find_step(l, ev->step, ev->kind == HOIST_EVENT_STEP);
+    live_step *s = find_step(l, ev, ev->kind == HOIST_EVENT_STEP);
     switch (ev->kind) {
     case HOIST_EVENT_STEP:
         if (!ev->vertex) {
@@ -255,6 +256,8 @@ bool build_live_event(build_live *l, const hoist_build_event *ev)
         memset(s, 0, sizeof(*s));
         s->step = ev->step;
         s->total = ev->step_total;
+        if (ev->vertex)
+            snprintf(s->vertex, sizeof(s->vertex), "%s", ev->vertex);
         s->timed = ev->vertex != NULL;
         s->started = ev->elapsed;
         snprintf(s->text, sizeof(s->text), "%s", ev->text ? ev->text : "");

@@ -4,7 +4,7 @@
  * in place at most ten times a second below the finished steps, which are
  * printed once, collapsed to one line with their duration (a failed step
  * keeps its last output). Works from the event model alone, for every
- * engine: BuildKit's parallel steps (told apart by step number) and the
+ * engine: BuildKit's parallel steps (told apart by vertex) and the
  * classic builder's sequential ones (a step ends when the next starts).
  */
 #ifndef HOIST_BUILD_LIVE_H
@@ -23,6 +23,7 @@ typedef enum live_state { LIVE_RUNNING, LIVE_DONE, LIVE_CACHED, LIVE_FAILED } li
 
 typedef struct live_step {
     int step, total;
+    char vertex[80];          /* BuildKit: the vertex digest (steps may share a number) */
     char text[LIVE_LINE_BYTES];
     char where[96];           /* "Dockerfile:12" or "" */
     bool timed;               /* the engine reports durations (BuildKit) */

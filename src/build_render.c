@@ -50,7 +50,7 @@ static void json_event(build_renderer *r, const hoist_build_event *ev)
         json_object_set_new(o, "steps", json_integer(ev->step_total));
     }
     if (ev->keyword && (ev->kind == HOIST_EVENT_STEP || ev->kind == HOIST_EVENT_STEP_CACHED ||
-                        ev->kind == HOIST_EVENT_ERROR))
+                        ev->kind == HOIST_EVENT_STEP_DONE || ev->kind == HOIST_EVENT_ERROR))
         json_object_set_new(o, "keyword", json_string(ev->keyword));
     if (ev->kind == HOIST_EVENT_FINDING && ev->keyword)
         json_object_set_new(o, "severity", json_string(ev->keyword));

@@ -70,47 +70,64 @@ static bool keyword_is(const hoist_df_instruction *ins, const char *text, size_t
     return strlen(ins->keyword) == klen && !strncasecmp(ins->keyword, text, klen);
 }
 
-long hoist_bk_stages_locate(const hoist_bk_stages *s, const char *name, const char **text_out)
+bool hoist_bk_vertex_name_parse(const char *name, char *stage, size_t size, int *index, int *total,
+                                const char **text)
 {
-    const char *text = name;
-    if (text_out)
-        *text_out = name;
-    if (!s->df || name[0] != '[')
-        return -1;
+    if (size)
+        stage[0] = '\0';
+    if (name[0] != '[')
+        return false;
     const char *close = strchr(name, ']');
     if (!close || close - name > 255)
-        return -1;
+        return false;
     char inside[256];
     snprintf(inside, sizeof(inside), "%.*s", (int)(close - name - 1), name + 1);
-    text = close[1] == ' ' ? close + 2 : close + 1;
-    if (text_out)
-        *text_out = text;
-    char stage_name[200] = "";
-    int index = 0, total = 0;
-    /* A platform may precede the counter in multi-platform builds:
+    /* A platform may precede the stage in multi-platform builds:
      * "[linux/amd64 build 2/4]"; the counter is always last. */
     const char *counter = strrchr(inside, ' ');
     counter = counter ? counter + 1 : inside;
-    if (sscanf(counter, "%d/%d", &index, &total) != 2 || index <= 0)
-        return -1;
-    if (counter != inside) {
+    if (sscanf(counter, "%d/%d", index, total) != 2 || *index <= 0)
+        return false;
+    if (counter != inside && size) {
         const char *word_end = counter - 1;
         const char *word = word_end;
         while (word > inside && word[-1] != ' ')
             word--;
-        snprintf(stage_name, sizeof(stage_name), "%.*s", (int)(word_end - word), word);
+        size_t n = (size_t)(word_end - word);
+        if (!memchr(word, '/', n)) { /* with a '/', it is a platform, not a stage */
+            if (n >= size)
+                n = size - 1;
+            for (size_t i = 0; i < n; i++)
+                stage[i] = (char)tolower((unsigned char)word[i]);
+            stage[n] = '\0';
+        }
     }
+    *text = close[1] == ' ' ? close + 2 : close + 1;
+    return true;
+}
+
+long hoist_bk_stages_locate(const hoist_bk_stages *s, const char *name, const char **text_out)
+{
+    if (text_out)
+        *text_out = name;
+    char stage_name[200];
+    int index = 0, total = 0;
+    const char *text = name;
+    if (!hoist_bk_vertex_name_parse(name, stage_name, sizeof(stage_name), &index, &total, &text))
+        return -1;
+    if (text_out)
+        *text_out = text;
+    if (!s->df)
+        return -1;
     const hoist_bk_stage *st = NULL;
-    if (!stage_name[0] || strchr(stage_name, '/')) {
+    if (!stage_name[0]) {
         st = s->count ? &s->stages[s->count - 1] : NULL;
     } else {
-        char lowered[200];
-        lower_copy(lowered, sizeof(lowered), stage_name);
         for (size_t k = 0; k < s->count && !st; k++)
-            if (!strcmp(s->stages[k].name, lowered))
+            if (!strcmp(s->stages[k].name, stage_name))
                 st = &s->stages[k];
         int number;
-        if (!st && sscanf(lowered, "stage-%d", &number) == 1 && number >= 0 && (size_t)number < s->count)
+        if (!st && sscanf(stage_name, "stage-%d", &number) == 1 && number >= 0 && (size_t)number < s->count)
             st = &s->stages[number];
     }
     if (!st)

@@ -36,6 +36,13 @@ typedef struct hoist_bk_stages {
 /* df may be NULL: then nothing is ever located. */
 void hoist_bk_stages_init(hoist_bk_stages *s, const hoist_dockerfile *df);
 
+/* Parse a step's vertex name "[<platform> <stage> <i>/<n>] TEXT": fills
+ * stage (lower case, "" when absent; `size` bytes), index, total and text
+ * (after the prefix). False for names without a counter ("[internal]
+ * load ...", "exporting to image"). */
+bool hoist_bk_vertex_name_parse(const char *name, char *stage, size_t size, int *index, int *total,
+                                const char **text);
+
 /* The instruction index that vertex `name` runs, or -1 for a vertex that
  * is not a Dockerfile step ("[internal] load ...", "exporting to image").
  * *text_out (may be NULL) receives the part after the "[...] " prefix. */

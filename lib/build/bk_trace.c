@@ -15,6 +15,7 @@
 #include "common/json_util.h"
 #include "control.pb-c.h"
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +35,11 @@ typedef struct line_buf {
 typedef struct bk_vertex {
     char *digest;
     char *name;
-    long instruction;          /* -1: internal */
+    long instruction;          /* Dockerfile instruction index; -1: not located */
+    bool is_step;              /* a step: located, or at least named "[... i/n] KEYWORD ..." */
+    int bk_index, bk_total;    /* BuildKit's per-stage counter, for steps not located */
+    char keyword[16];          /* upper case */
+    const char *text;          /* the name after its "[...] " prefix (points into name) */
     double started, completed; /* Unix seconds; 0 unset */
     bool step_emitted, cached_emitted, done, failed;
     bool counted_run;          /* counted in steps_run (undone if BuildKit later says cached) */
@@ -175,11 +180,43 @@ static bk_vertex *find_vertex(hoist_bk_trace *t, const char *digest, bool create
     return v;
 }
 
+/* First sight of a vertex's name: is it a step, and which one. */
+static void name_vertex(hoist_bk_trace *t, bk_vertex *v, const char *name)
+{
+    v->name = dup_str(name);
+    if (!v->name)
+        return;
+    v->text = v->name;
+    v->instruction = hoist_bk_stages_locate(&t->stages, v->name, &v->text);
+    if (v->instruction >= 0) {
+        v->is_step = true;
+        snprintf(v->keyword, sizeof(v->keyword), "%s",
+                 hoist_dockerfile_instruction(t->stages.df, (size_t)v->instruction)->keyword);
+        return;
+    }
+    char stage[8];
+    if (!hoist_bk_vertex_name_parse(v->name, stage, sizeof(stage), &v->bk_index, &v->bk_total, &v->text))
+        return;
+    v->is_step = true;
+    size_t k = 0;
+    for (; v->text[k] && v->text[k] != ' ' && k + 1 < sizeof(v->keyword); k++)
+        v->keyword[k] = (char)toupper((unsigned char)v->text[k]);
+    v->keyword[k] = '\0';
+}
+
 static void locate(hoist_bk_trace *t, const bk_vertex *v, hoist_build_event *ev)
 {
     ev->vertex = v ? v->digest : NULL;
-    if (!v || v->instruction < 0)
+    if (!v || !v->is_step)
         return;
+    if (v->instruction < 0) {
+        /* no Dockerfile to map to (or a frontend that names steps its own
+         * way): BuildKit's own counter, without a location */
+        ev->keyword = v->keyword;
+        ev->step = v->bk_index;
+        ev->step_total = v->bk_total;
+        return;
+    }
     const hoist_build_decoder *d = t->d;
     size_t i = (size_t)v->instruction;
     const hoist_df_instruction *ins = hoist_dockerfile_instruction(t->stages.df, i);
@@ -280,7 +317,7 @@ static void flush_vertex(hoist_bk_trace *t, bk_vertex *v)
         if (b->len) {
             size_t n = b->len;
             b->len = 0;
-            if (v->instruction >= 0)
+            if (v->is_step)
                 emit_line(t, v, s, b->data, n);
         }
     }
@@ -292,8 +329,13 @@ static void record_failure(hoist_bk_trace *t, bk_vertex *v, const char *message)
     /* A base image that cannot be resolved fails BuildKit's internal
      * "load metadata for <image>" vertex: blame the FROM that names it. */
     static const char metadata[] = "[internal] load metadata for ";
-    if (v && v->instruction < 0 && v->name && !strncmp(v->name, metadata, strlen(metadata)))
+    if (v && !v->is_step && v->name && !strncmp(v->name, metadata, strlen(metadata))) {
         v->instruction = hoist_bk_stages_locate_image(&t->stages, v->name + strlen(metadata));
+        if (v->instruction >= 0) {
+            v->is_step = true;
+            snprintf(v->keyword, sizeof(v->keyword), "FROM");
+        }
+    }
     d->failed = true;
     t->error_detail[0] = '\0';
     if (v) {
@@ -320,6 +362,10 @@ static void record_failure(hoist_bk_trace *t, bk_vertex *v, const char *message)
             d->error_end_line = d->steps[v->instruction].end_line;
         }
         d->step = (int)v->instruction + 1;
+    } else if (v && v->is_step) {
+        snprintf(d->error_message, sizeof(d->error_message), "%s: %s", v->text, message);
+        snprintf(d->keyword, sizeof(d->keyword), "%s", v->keyword);
+        snprintf(d->step_text, sizeof(d->step_text), "%s", v->text);
     } else {
         snprintf(d->error_message, sizeof(d->error_message), "%s", message);
     }
@@ -342,21 +388,17 @@ static void vertex_update(hoist_bk_trace *t, const Moby__Buildkit__V1__Vertex *p
     bk_vertex *v = find_vertex(t, pv->digest, true);
     if (!v)
         return;
-    if (!v->name && pv->name && *pv->name) {
-        v->name = dup_str(pv->name);
-        v->instruction = hoist_bk_stages_locate(&t->stages, pv->name, NULL);
-    }
+    if (!v->name && pv->name && *pv->name)
+        name_vertex(t, v, pv->name);
     if (pv->started && !v->started)
         v->started = ts_seconds(pv->started);
     if (pv->completed)
         v->completed = ts_seconds(pv->completed);
-    bool step = v->instruction >= 0;
+    bool step = v->is_step;
     if (step && !v->step_emitted && (pv->started || pv->cached || pv->completed)) {
         v->step_emitted = true;
         t->steps_seen++;
-        const char *text = v->name;
-        hoist_bk_stages_locate(&t->stages, v->name, &text);
-        emit(t, HOIST_EVENT_STEP, v, text);
+        emit(t, HOIST_EVENT_STEP, v, v->text);
     }
     if (step && pv->cached && !v->cached_emitted) {
         v->cached_emitted = true;
@@ -378,15 +420,14 @@ static void vertex_update(hoist_bk_trace *t, const Moby__Buildkit__V1__Vertex *p
         v->done = true;
         flush_vertex(t, v);
         if (step && !v->cached_emitted) {
-            if (strcasecmp(hoist_dockerfile_instruction(t->stages.df, (size_t)v->instruction)->keyword, "FROM")) {
+            if (strcmp(v->keyword, "FROM")) { /* choosing a base image is not running a step */
                 t->d->steps_run++;
                 v->counted_run = true;
             }
             hoist_build_event ev = {.kind = HOIST_EVENT_STEP_DONE, .current = -1, .total = -1,
                                     .duration = vertex_duration(v)};
             locate(t, v, &ev);
-            ev.text = v->name;
-            hoist_bk_stages_locate(&t->stages, v->name, &ev.text);
+            ev.text = v->text;
             send(t, &ev);
         }
     }
@@ -427,7 +468,7 @@ static void status_update(hoist_bk_trace *t, const Moby__Buildkit__V1__VertexSta
             snprintf(t->naming[t->naming_count++], sizeof(t->naming[0]), "%s", ps->id + strlen(naming));
         return;
     }
-    if (!v || v->instruction < 0)
+    if (!v || !v->is_step)
         return;
     hoist_build_event ev = {.kind = HOIST_EVENT_PULL, .text = ps->name && *ps->name ? ps->name : ps->id,
                             .current = ps->current, .total = ps->total > 0 ? ps->total : -1};
@@ -442,7 +483,7 @@ static void log_update(hoist_bk_trace *t, const Moby__Buildkit__V1__VertexLog *p
     if (!v || !pl->msg.len)
         return;
     int stream = pl->stream == 1 || pl->stream == 2 ? (int)pl->stream : 0;
-    if (v->instruction < 0 && v->name)
+    if (!v->is_step && v->name)
         return; /* internal vertices' output is not build output */
     vertex_output(t, v, stream, pl->msg.data, pl->msg.len);
 }

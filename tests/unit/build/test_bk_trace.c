@@ -311,6 +311,54 @@ static void missing_base(void **state)
     teardown_fixture(&fx);
 }
 
+/* Without a Dockerfile to map to, steps keep BuildKit's own per-stage
+ * counter and keyword, with no location; errors keep their text. */
+static void no_dockerfile(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    setup_fixture(&fx, "multistage");
+    hoist_bk_trace_free(fx.t);
+    hoist_build_decoder_init(&fx.d, "Dockerfile", NULL, 0, record, &fx.seen);
+    fx.t = hoist_bk_trace_new(&fx.d, NULL);
+    hoist_error err = HOIST_ERROR_INIT;
+    assert_int_equal(run_reply(&fx, "multistage", "reply.jsonl", 0, &err), 0);
+    static const char *const want[] = {
+        "step 1 0 FROM docker.io/hoist-test/busybox:1",
+        "step-cached 1 0 ",
+        "step 2 0 WORKDIR /src",
+        "step-cached 2 0 ",
+        "step 3 0 COPY hello.txt .",
+        "step-done 3 0 COPY hello.txt .",
+        "step 4 0 RUN cat hello.txt > out.txt &&     echo built",
+        "log 4 0 built",
+        "step-done 4 0 RUN cat hello.txt > out.txt &&     echo built",
+        "step 2 0 COPY --from=build /src/out.txt /out.txt",
+        "step-done 2 0 COPY --from=build /src/out.txt /out.txt",
+        "step 3 0 RUN echo done; echo to-stderr >&2",
+        "log 3 0 done",
+        "log 3 0 to-stderr",
+        "step-done 3 0 RUN echo done; echo to-stderr >&2",
+        "image-id 0 0  id=sha256:e66c13d989ae779d6a7c30deb1f33f98d3a1b5bfb48c3deb6de9d38933e5d494",
+        "tagged 0 0 bktrace-fixture:ms",
+        NULL,
+    };
+    expect_events(&fx.seen, want);
+    assert_int_equal(fx.d.steps_run, 4);
+    teardown_fixture(&fx);
+
+    setup_fixture(&fx, "failing");
+    hoist_bk_trace_free(fx.t);
+    hoist_build_decoder_init(&fx.d, "Dockerfile", NULL, 0, record, &fx.seen);
+    fx.t = hoist_bk_trace_new(&fx.d, NULL);
+    assert_int_equal(run_reply(&fx, "failing", "reply.jsonl", 0, &err), HOIST_EFAILED);
+    assert_int_equal(fx.d.error_line, 0);
+    assert_string_equal(fx.d.keyword, "RUN");
+    assert_int_equal(strncmp(fx.d.error_message, "RUN echo first line;", 20), 0);
+    assert_non_null(strstr(fx.d.error_message, "exit code: 3"));
+    teardown_fixture(&fx);
+}
+
 static void cancel_from_callback(void **state)
 {
     (void)state;
@@ -488,6 +536,7 @@ int main(void)
         cmocka_unit_test(failing_run),
         cmocka_unit_test(many_lines),
         cmocka_unit_test(missing_base),
+        cmocka_unit_test(no_dockerfile),
         cmocka_unit_test(cancel_from_callback),
         cmocka_unit_test(synthetic),
         cmocka_unit_test(damaged),
