@@ -38,6 +38,7 @@ typedef enum hoist_build_event_kind {
     HOIST_EVENT_IMAGE_ID,      /* the built image: id */
     HOIST_EVENT_TAGGED,        /* a tag was applied: text is the tag */
     HOIST_EVENT_FINDING,       /* a `hoist check` finding: id (rule), text, file:line, keyword = severity */
+    HOIST_EVENT_STEP_DONE,     /* a step finished (not from the cache): duration; BuildKit only */
 } hoist_build_event_kind;
 
 typedef struct hoist_build_event {
@@ -54,6 +55,14 @@ typedef struct hoist_build_event {
     long long total;           /* -1 when unknown */
     double elapsed;            /* seconds since the build started */
     bool done;                 /* UPLOAD: the last one (current is then the exact total sent) */
+    /* Added with the BuildKit trace decoder (fields are only ever appended). */
+    double duration;           /* STEP_DONE (and STEP_CACHED, ERROR with a vertex): seconds the
+                                  step ran, as BuildKit timed it; 0 when not timed */
+    int stream;                /* LOG: 1 stdout, 2 stderr; 0 when unknown (classic builder) */
+    const char *vertex;        /* BuildKit: digest of the vertex the event belongs to; NULL otherwise.
+                                  Steps may run in parallel: this tells their events apart */
+    const char *detail;        /* ERROR: the failing step's last output lines; WARNING: details;
+                                  newline-separated; NULL when none */
 } hoist_build_event;
 
 /* Return 0 to go on, non-zero to cancel the build. */

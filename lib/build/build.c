@@ -78,6 +78,7 @@ const char *hoist_build_event_kind_name(hoist_build_event_kind kind)
     case HOIST_EVENT_IMAGE_ID: return "image-id";
     case HOIST_EVENT_TAGGED: return "tagged";
     case HOIST_EVENT_FINDING: return "finding";
+    case HOIST_EVENT_STEP_DONE: return "step-done";
     }
     return "unknown";
 }
