@@ -13,11 +13,13 @@
 
 #include <stdarg.h>
 
+#include "hoist/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Error codes double as the CLI exit codes (see DESIGN.md). */
+/* Error codes double as the CLI exit codes (see docs/design.md). */
 typedef enum hoist_code {
     HOIST_OK = 0,
     HOIST_EFAILED = 1,     /* the operation ran and failed (build error, findings) */
@@ -43,29 +45,29 @@ typedef struct hoist_error {
 #define HOIST_ERROR_INIT {0, {0}, {0}, {0}, 0, 0}
 
 /* Reset to "no error". Safe on NULL. */
-void hoist_error_clear(hoist_error *err);
+HOIST_EXTERN void hoist_error_clear(hoist_error *err);
 
 /* Set code and message (printf-style); clears hint and location.
  * Returns `code` so callers can `return hoist_error_set(...)`. Safe on NULL. */
-int hoist_error_set(hoist_error *err, int code, const char *fmt, ...)
+HOIST_EXTERN int hoist_error_set(hoist_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int hoist_error_vset(hoist_error *err, int code, const char *fmt, va_list ap)
+HOIST_EXTERN int hoist_error_vset(hoist_error *err, int code, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 
 /* Set the hint (printf-style). Returns err->code. Safe on NULL. */
-int hoist_error_hint(hoist_error *err, const char *fmt, ...)
+HOIST_EXTERN int hoist_error_hint(hoist_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Set the location. `file` may be NULL. Returns err->code. Safe on NULL. */
-int hoist_error_at(hoist_error *err, const char *file, int line, int column);
+HOIST_EXTERN int hoist_error_at(hoist_error *err, const char *file, int line, int column);
 
 /* Prefix the message with more context ("reading X: <old message>"). */
-int hoist_error_prefix(hoist_error *err, const char *fmt, ...)
+HOIST_EXTERN int hoist_error_prefix(hoist_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* A short stable name for a code: "ok", "failed", "usage", "environment",
  * "input", "interrupted". */
-const char *hoist_code_name(int code);
+HOIST_EXTERN const char *hoist_code_name(int code);
 
 #ifdef __cplusplus
 }
