@@ -155,6 +155,7 @@ int hoist_bk_build(hoist_client *client, const hoist_bk_build_options *o, hoist_
         .ssh = o->ssh,
         .n_ssh = o->n_ssh,
         .docker_config_dir = o->docker_config_dir,
+        .home = o->home,
         .output_tar = o->output_tar,
         .cancel = o->cancel,
     };

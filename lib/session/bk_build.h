@@ -28,7 +28,8 @@ typedef struct hoist_bk_build_options {
     size_t n_secrets;
     const hoist_session_ssh *ssh;
     size_t n_ssh;
-    const char *docker_config_dir;
+    const char *docker_config_dir;   /* $DOCKER_CONFIG, or NULL */
+    const char *home;                /* $HOME, for ~/.docker when docker_config_dir is NULL */
     const char *output_tar;          /* export the result as a tar here instead of an image */
     volatile int *cancel;
     /* every JSON message of the reply, as received (may be NULL) */

@@ -78,20 +78,17 @@ static int decode_auth(const char *b64, hoist_credentials *out)
     return rc;
 }
 
-int hoist_credentials_get(const char *config_dir, const char *host, hoist_credentials *out,
+int hoist_credentials_get(const char *config_dir, const char *home, const char *host, hoist_credentials *out,
                           hoist_error *err)
 {
     out->username = out->secret = NULL;
     char path[4096];
-    const char *dir = config_dir ? config_dir : getenv("DOCKER_CONFIG");
-    if (dir && dir[0]) {
-        snprintf(path, sizeof(path), "%s/config.json", dir);
-    } else {
-        const char *home = getenv("HOME");
-        if (!home)
-            return 0;
+    if (config_dir && config_dir[0])
+        snprintf(path, sizeof(path), "%s/config.json", config_dir);
+    else if (home && home[0])
         snprintf(path, sizeof(path), "%s/.docker/config.json", home);
-    }
+    else
+        return 0;
     FILE *f = fopen(path, "r");
     if (!f) {
         if (errno == ENOENT)

@@ -18,11 +18,13 @@ typedef struct hoist_credentials {
     char *secret;     /* password or identity token */
 } hoist_credentials;
 
-/* Look up `host` ("docker.io", "registry.example:5000"). `config_dir` NULL
- * means $DOCKER_CONFIG, else $HOME/.docker. Returns 0 with both fields NULL
- * when there are none (no file, no entry); HOIST_EENV when the file cannot
- * be read or parsed (the message names the file, never a secret). */
-int hoist_credentials_get(const char *config_dir, const char *host, hoist_credentials *out,
+/* Look up `host` ("docker.io", "registry.example:5000") in
+ * <config_dir>/config.json, or <home>/.docker/config.json when config_dir
+ * is NULL (the caller resolves $DOCKER_CONFIG and $HOME; both NULL: no
+ * credentials). Returns 0 with both fields NULL when there are none (no
+ * file, no entry); HOIST_EENV when the file cannot be read or parsed (the
+ * message names the file, never a secret). */
+int hoist_credentials_get(const char *config_dir, const char *home, const char *host, hoist_credentials *out,
                           hoist_error *err);
 /* Wipe and free the strings. */
 void hoist_credentials_clear(hoist_credentials *creds);

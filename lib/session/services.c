@@ -106,7 +106,7 @@ void svc_credentials_done(grpc_call *call)
     SESSION_COUNT(s, credentials_asked, 1);
     hoist_credentials creds = {0};
     hoist_error err = HOIST_ERROR_INIT;
-    int rc = hoist_credentials_get(s->config_dir, req->host ? req->host : "", &creds, &err);
+    int rc = hoist_credentials_get(s->config_dir, s->home, req->host ? req->host : "", &creds, &err);
     moby__filesync__v1__credentials_request__free_unpacked(req, NULL);
     if (rc) {
         grpc_call_finish(call, GRPC_INTERNAL, err.message);

@@ -70,6 +70,7 @@ static void session_free(hoist_session *s)
     free(s->context_dir);
     free(s->dockerfile_dir);
     free(s->config_dir);
+    free(s->home);
     free(s->output_tar);
     free(s);
 }
@@ -338,12 +339,18 @@ int hoist_session_start(hoist_session **out, hoist_client *client, const hoist_s
         return hoist_error_at(err, df_dir, 0, 0);
     }
     if ((cfg->docker_config_dir && !(s->config_dir = strdup(cfg->docker_config_dir))) ||
+        (cfg->home && !(s->home = strdup(cfg->home))) ||
         (cfg->output_tar && !(s->output_tar = strdup(cfg->output_tar))))
         return hoist_error_set(err, HOIST_EFAILED, "out of memory");
     s->cfg.context_dir = s->context_dir;
     s->cfg.dockerfile_dir = s->dockerfile_dir;
     s->cfg.docker_config_dir = s->config_dir;
     s->cfg.output_tar = s->output_tar;
+    s->cfg.home = s->home;
+    for (size_t i = 0; i < cfg->n_ssh; i++)
+        if (!cfg->ssh[i].socket)
+            return hoist_error_set(err, HOIST_EUSAGE, "ssh agent %s: no socket (is SSH_AUTH_SOCK set?)",
+                                   cfg->ssh[i].id && cfg->ssh[i].id[0] ? cfg->ssh[i].id : "default");
     for (size_t i = 0; i < cfg->n_secrets; i++)
         if (!cfg->secrets[i].id || (!cfg->secrets[i].file && !cfg->secrets[i].env))
             return hoist_error_set(err, HOIST_EUSAGE, "secret %zu: needs an id and a file or an environment "

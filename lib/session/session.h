@@ -30,7 +30,7 @@ typedef struct hoist_session_secret {
 
 typedef struct hoist_session_ssh {
     const char *id;      /* RUN --mount=type=ssh,id=<id> ("default" when empty) */
-    const char *socket;  /* agent socket; NULL: $SSH_AUTH_SOCK */
+    const char *socket;  /* agent socket (the caller resolves $SSH_AUTH_SOCK) */
 } hoist_session_ssh;
 
 typedef struct hoist_session_config {
@@ -41,7 +41,8 @@ typedef struct hoist_session_config {
     size_t n_secrets;
     const hoist_session_ssh *ssh;
     size_t n_ssh;
-    const char *docker_config_dir; /* auths for Auth/Credentials; NULL: $DOCKER_CONFIG or ~/.docker */
+    const char *docker_config_dir; /* auths for Auth/Credentials ($DOCKER_CONFIG), or NULL: */
+    const char *home;              /* <home>/.docker; both NULL: no credentials */
     const char *output_tar;        /* FileSend (tar exporter) writes here; NULL: not served */
     volatile int *cancel;          /* non-zero: stop serving (may be NULL) */
 } hoist_session_config;

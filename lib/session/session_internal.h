@@ -20,6 +20,7 @@ struct hoist_session {
     char *context_dir;
     char *dockerfile_dir;
     char *config_dir;
+    char *home;
     char *output_tar;
     hoist_session_config cfg;   /* secrets and ssh point into the caller's arrays */
     hoist_raw_conn *conn;

@@ -71,10 +71,10 @@ void svc_ssh_forward_start(grpc_call *call)
         grpc_call_finish(call, GRPC_NOT_FOUND, "unset ssh forward key");
         return;
     }
-    const char *path = a->socket ? a->socket : getenv("SSH_AUTH_SOCK");
+    const char *path = a->socket;
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
     if (!path || strlen(path) >= sizeof(addr.sun_path)) {
-        grpc_call_finish(call, GRPC_NOT_FOUND, "no ssh agent socket (SSH_AUTH_SOCK is not set)");
+        grpc_call_finish(call, GRPC_NOT_FOUND, "no usable ssh agent socket");
         return;
     }
     strcpy(addr.sun_path, path);

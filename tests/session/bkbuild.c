@@ -75,7 +75,7 @@ int main(int argc, char **argv)
             char *eq = strchr(spec, '=');
             if (eq)
                 *eq = '\0';
-            ssh[n_ssh++] = (hoist_session_ssh){spec, eq ? eq + 1 : NULL};
+            ssh[n_ssh++] = (hoist_session_ssh){spec, eq ? eq + 1 : getenv("SSH_AUTH_SOCK")};
             i++;
         } else if (!strcmp(a, "--no-cache")) {
             o.no_cache = true;
@@ -94,6 +94,8 @@ int main(int argc, char **argv)
     o.ssh = ssh;
     o.n_ssh = n_ssh;
     o.build_args = args;
+    o.docker_config_dir = getenv("DOCKER_CONFIG");
+    o.home = getenv("HOME");
     o.n_build_args = n_args;
 
     hoist_error err = HOIST_ERROR_INIT;

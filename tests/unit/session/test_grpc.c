@@ -201,6 +201,7 @@ static void free_fake(struct hoist_session *s)
     free(s->context_dir);
     free(s->dockerfile_dir);
     free(s->config_dir);
+    free(s->home);
     free(s);
 }
 
