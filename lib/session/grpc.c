@@ -45,6 +45,7 @@ struct grpc_call {
     bool trailers_sent;
     bool half_closed;
     bool want_pump;
+    bool md_overflow;         /* more metadata entries than GRPC_MAX_METADATA */
     int watch_fd;             /* pump when readable; 0 until set (see on_begin_headers) */
     int status;
     char message[512];
@@ -284,8 +285,10 @@ static int on_header(nghttp2_session *h2, const nghttp2_frame *frame, const uint
     }
     if (namelen && name[0] == ':')
         return 0;
-    if (c->n_md == 256)
-        return 0; /* more metadata than any daemon sends: ignore the rest */
+    if (c->n_md == GRPC_MAX_METADATA) {
+        c->md_overflow = true; /* refused when the call starts: never drop a pattern silently */
+        return 0;
+    }
     if (c->n_md == c->md_cap) {
         size_t cap = c->md_cap ? c->md_cap * 2 : 8;
         md_entry *nm = realloc(c->md, cap * sizeof(*nm));
@@ -341,6 +344,13 @@ static int start_call(grpc_server *srv, grpc_call *c)
     c->responded = true;
     srv->n_calls++;
     c->method = find_method(srv, c->path);
+    if (c->md_overflow) {
+        char msg[128];
+        snprintf(msg, sizeof(msg), "more than %u metadata entries", GRPC_MAX_METADATA);
+        grpc_call_finish(c, GRPC_RESOURCE_EXHAUSTED, msg);
+        c->discard_input = true;
+        return 0;
+    }
     if (!c->method) {
         srv->n_unimplemented++;
         char msg[300];

@@ -25,6 +25,9 @@
 #include <protobuf-c/protobuf-c.h>
 
 #define GRPC_MAX_MESSAGE (16u * 1024 * 1024)
+/* Request metadata entries kept per call (one per exclude pattern, so a
+ * long .dockerignore makes many); a call with more is refused. */
+#define GRPC_MAX_METADATA 100000u
 /* A pumped call is called again only while fewer bytes than this wait. */
 #define GRPC_PUMP_WATERMARK (256u * 1024)
 

@@ -29,7 +29,6 @@
 
 #define CHUNK (64u * 1024)
 #define STATS_PER_PUMP 64
-#define MAX_PATTERNS 4096
 
 typedef struct file_ref {
     uint32_t id;
@@ -145,8 +144,6 @@ static ssize_t metadata_list(grpc_call *call, const char *key, char ***out, bool
     *present = n > 0;
     if (!n)
         return 0;
-    if (n > MAX_PATTERNS)
-        n = MAX_PATTERNS;
     const char **vals = calloc(n, sizeof(*vals));
     char **copy = calloc(n, sizeof(*copy));
     char enc_key[64];

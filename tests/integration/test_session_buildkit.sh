@@ -125,3 +125,13 @@ expect_exit 0 "$bk" --output-tar "$tmp/out.tar" -f dfdir/Other.Dockerfile ctx
 [ "$(stat_of output)" -gt 0 ] || fail "no tar bytes received: $out"
 assert_eq "$(stat_of output)" "$(stat -c %s "$tmp/out.tar")" "tar size"
 assert_eq "alpha $$" "$(tar -xOf "$tmp/out.tar" a.txt)" "a.txt in the exported tar"
+
+# 8. a long .dockerignore: every pattern is one gRPC metadata entry, and
+# every one of them is honoured (400 of 500 files ignored)
+mkdir -p many
+for i in $(seq 1 500); do echo "$i" > "many/f$i"; done
+seq 1 400 | sed 's/^/f/' > many/.dockerignore
+printf 'FROM hoist-test/busybox:1\nCOPY . /c\n' > many/Dockerfile
+on_exit "docker_cli rmi -f $tag-many >/dev/null 2>&1"
+expect_exit 0 "$bk" -t "$tag-many" many
+assert_eq 100 "$(docker_cli run --rm --network none "$tag-many" sh -c 'ls /c | grep -c "^f"')" "files left by 400 ignore patterns"
