@@ -404,6 +404,41 @@ static void test_diffcopy(void **state)
     free_fake(sess);
 }
 
+/* "<key>-encoded: 1" means URL-query-escaped values; include-patterns
+ * limit the walk (the frontend sends them when it knows the COPY sources) */
+static void test_diffcopy_patterns(void **state)
+{
+    struct hoist_session *sess = fake_session();
+    put("a.txt", "ay");
+    put("b c.txt", "bee");
+    put("d.txt", "dee");
+    grpc_server *srv = grpc_server_new(hoist_session_methods, hoist_session_n_methods, sess);
+    h2c c;
+    h2c_init(&c, srv);
+    const char *md[] = {"dir-name", "context", "exclude-patterns", "a%2Etxt", "exclude-patterns", "b+c.txt",
+                        "exclude-patterns-encoded", "1", NULL};
+    h2c_stream *s = h2c_call(&c, "/moby.filesync.v1.FileSync/DiffCopy", md, NULL, 0, false);
+    const char *md2[] = {"dir-name", "context", "include-patterns", "b*", NULL};
+    h2c_stream *s2 = h2c_call(&c, "/moby.filesync.v1.FileSync/DiffCopy", md2, NULL, 0, false);
+    h2c_run(&c);
+    Fsutil__Types__Packet *p;
+    assert_non_null(p = packet(s, 0));
+    assert_string_equal(p->stat->path, "d.txt");
+    fsutil__types__packet__free_unpacked(p, NULL);
+    assert_non_null(p = packet(s, 1));
+    assert_null(p->stat);
+    fsutil__types__packet__free_unpacked(p, NULL);
+    assert_non_null(p = packet(s2, 0));
+    assert_string_equal(p->stat->path, "b c.txt");
+    fsutil__types__packet__free_unpacked(p, NULL);
+    assert_non_null(p = packet(s2, 1));
+    assert_null(p->stat);
+    fsutil__types__packet__free_unpacked(p, NULL);
+    h2c_free(&c);
+    grpc_server_free(srv);
+    free_fake(sess);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -414,6 +449,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_health_and_secrets, setup_tmp, teardown_tmp),
         cmocka_unit_test_setup_teardown(test_credentials, setup_tmp, teardown_tmp),
         cmocka_unit_test_setup_teardown(test_diffcopy, setup_tmp, teardown_tmp),
+        cmocka_unit_test_setup_teardown(test_diffcopy_patterns, setup_tmp, teardown_tmp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
