@@ -270,7 +270,14 @@ static bool copy_instruction(df_arena *a, hoist_df_instruction *dst, const hoist
         if (!dst->args)
             return false;
         for (size_t i = 0; i < src->arg_count; i++) {
-            dst->args[i].value = copy_str(a, src->args[i].value);
+            /* len may exceed strlen: a JSON `\u0000` is kept */
+            char *v = src->args[i].value ? df_arena_alloc(a, src->args[i].len + 1) : NULL;
+            if (v) {
+                memcpy(v, src->args[i].value, src->args[i].len);
+                v[src->args[i].len] = 0;
+            }
+            dst->args[i].value = v;
+            dst->args[i].len = src->args[i].len;
             dst->args[i].range = none;
         }
     }
