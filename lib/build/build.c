@@ -28,7 +28,7 @@
 #include "build/decoder.h"
 #include "build/json_stream.h"
 #include "build/query.h"
-#include "build/registry_auth.h"
+#include "registry/auth_header.h"
 #include "common/cleanup.h"
 #include "common/json_util.h"
 #include "engine/client_internal.h"
@@ -255,7 +255,9 @@ static int run_api(struct build_run *run, const hoist_build_plan *plan, hoist_er
     if (rc)
         return rc;
     _cleanup_(hoist_registry_header_freep) char *auth_header = NULL;
-    rc = hoist_registry_config_header(opts->docker_config, opts->home, &auth_header, err);
+    hoist_credentials_options cred_opts = {.config_dir = opts->docker_config, .home = opts->home,
+                                           .path_env = opts->path_env};
+    rc = hoist_registry_config_header(&cred_opts, &auth_header, err);
     if (rc)
         return rc;
     if (hoist_context_ignore_file(plan->ctx))
