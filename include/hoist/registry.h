@@ -1,0 +1,80 @@
+/*
+ * hoist/registry.h - images and registries: push, registry diagnosis,
+ * digest pins.
+ *
+ * Credentials are found the way the docker CLI finds them: credHelpers,
+ * credsStore (docker-credential-NAME helpers), then `auths` in
+ * $DOCKER_CONFIG/config.json. They are handed to the daemon in the headers
+ * it expects and never appear in events, results or errors.
+ *
+ * hoist_push() pushes one tag through the Engine API (POST
+ * /images/{name}/push) and streams per-layer progress as build events
+ * (HOIST_EVENT_PULL: text is the status, id the layer, current/total the
+ * bytes), so the same renderers show builds and pushes. A failure is
+ * decoded into one diagnosis with the fix (denied, unauthorized, unknown
+ * repository, invalid blob upload or tag, insecure registry, TLS trust,
+ * image not on the engine).
+ *
+ * Follows the API convention of docs/conventions.md: out-parameter first,
+ * options with a version and _options_init(), payload last.
+ */
+#ifndef HOIST_REGISTRY_H
+#define HOIST_REGISTRY_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "hoist/build.h"
+#include "hoist/client.h"
+#include "hoist/doctor.h"
+#include "hoist/error.h"
+#include "hoist/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Where credentials come from: the same fields for every registry call. */
+typedef struct hoist_registry_auth_options {
+    const char *docker_config;   /* --config / $DOCKER_CONFIG; NULL: $HOME/.docker */
+    const char *home;            /* $HOME, used when docker_config is NULL */
+    const char *path_env;        /* $PATH, to find docker-credential-NAME helpers */
+    int helper_timeout_ms;       /* a credential helper that does not answer fails; 0: 15 s */
+} hoist_registry_auth_options;
+
+/* ------------------------------------------------------------------------ */
+/* Push                                                                      */
+
+typedef struct hoist_push_options {
+    unsigned int version;             /* HOIST_PUSH_OPTIONS_VERSION */
+    const char *image;                /* NAME[:TAG] (no tag: latest); required */
+    hoist_registry_auth_options auth;
+    hoist_build_event_fn on_event;    /* progress; may be NULL */
+    void *user;
+    volatile sig_atomic_t *cancel;    /* optional: set non-zero to stop (HOIST_EINTERRUPTED) */
+} hoist_push_options;
+
+#define HOIST_PUSH_OPTIONS_VERSION 1
+#define HOIST_PUSH_OPTIONS_INIT {.version = HOIST_PUSH_OPTIONS_VERSION}
+HOIST_EXTERN void hoist_push_options_init(hoist_push_options *opts);
+
+typedef struct hoist_push_result {
+    char name[512];            /* repository as given, e.g. 127.0.0.1:5000/team/app */
+    char tag[128];
+    char registry[256];        /* normalised host: docker.io, 127.0.0.1:5000 */
+    char digest[160];          /* sha256:... of the pushed manifest */
+    long long size;            /* manifest size in bytes, as the daemon reports it */
+    char credentials[16];      /* where they came from: none, file, store, helper */
+    int layers_pushed;
+    int layers_existing;       /* "Layer already exists" or "Mounted from" another repository */
+    double seconds;
+} hoist_push_result;
+
+/* Push opts->image from the engine behind `client` to its registry. */
+HOIST_EXTERN int hoist_push(hoist_push_result *result, hoist_client *client, const hoist_push_options *opts,
+                            hoist_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
