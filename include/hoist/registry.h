@@ -74,6 +74,37 @@ typedef struct hoist_push_result {
 HOIST_EXTERN int hoist_push(hoist_push_result *result, hoist_client *client, const hoist_push_options *opts,
                             hoist_error *err);
 
+/* ------------------------------------------------------------------------ */
+/* Registry diagnosis (hoist doctor --registry)                             */
+
+typedef struct hoist_registry_check_options {
+    unsigned int version;             /* HOIST_REGISTRY_CHECK_OPTIONS_VERSION */
+    const char *target;               /* HOST[/REPO] (a name without a host is on docker.io); required */
+    bool push;                        /* also check push permission on REPO */
+    hoist_registry_auth_options auth;
+    hoist_client *client;             /* the daemon whose registry settings to report; NULL: skipped */
+    const char *ca_file;              /* also trust this CA (default: the system's, and
+                                         /etc/docker/certs.d/HOST/ca.crt as the daemon does) */
+    long timeout_ms;                  /* per request; 0: 15 s */
+} hoist_registry_check_options;
+
+#define HOIST_REGISTRY_CHECK_OPTIONS_VERSION 1
+#define HOIST_REGISTRY_CHECK_OPTIONS_INIT {.version = HOIST_REGISTRY_CHECK_OPTIONS_VERSION}
+HOIST_EXTERN void hoist_registry_check_options_init(hoist_registry_check_options *opts);
+
+/* Check, in order, with one report line each (ids): credentials (where they
+ * come from: file, store or helper, or none; never the secret), helper (the
+ * helper runs and answers), daemon (the daemon's insecure-registries,
+ * mirrors and proxy as they apply to HOST), reachable (/v2/ from here),
+ * tls (trusted, unknown CA, plain HTTP vs the daemon's insecure list),
+ * challenge (none, Basic, or Bearer realm/service), pull (login and a token
+ * with pull scope on REPO), push (with opts->push: push scope, proven by
+ * opening and cancelling a blob upload). Returns 0 when nothing failed,
+ * HOIST_EENV when something did (the report says what and how to fix it),
+ * another code when the checks could not run (err). */
+HOIST_EXTERN int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check_options *opts,
+                                      hoist_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -431,3 +431,41 @@ int hoist_credentials_foreach(const hoist_credentials_options *opts, hoist_crede
     free(cred);
     return rc;
 }
+
+int hoist_credentials_source(const hoist_credentials_options *opts, const char *host, hoist_cred_source *source,
+                             char *helper, size_t helper_size, hoist_error *err)
+{
+    static const hoist_credentials_options defaults = {0};
+    if (!opts)
+        opts = &defaults;
+    *source = HOIST_CRED_NONE;
+    helper[0] = '\0';
+    char path[4200], key[512];
+    hoist_credentials_config_path(opts, path, sizeof(path));
+    hoist_registry_server_key(host, key, sizeof(key));
+    _cleanup_json_ json_t *root = NULL;
+    int rc = load_config(path, &root, err);
+    if (rc || !root)
+        return rc;
+    const char *name = helper_for(root, key);
+    if (name) {
+        *source = HOIST_CRED_HELPER;
+        snprintf(helper, helper_size, "%s", name);
+        return 0;
+    }
+    const char *store = hoist_json_str(root, "credsStore", NULL);
+    if (store && *store) {
+        *source = HOIST_CRED_STORE;
+        snprintf(helper, helper_size, "%s", store);
+        return 0;
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach(json_object_get(root, "auths"), k, v) {
+        if (same_registry(k, key)) {
+            *source = HOIST_CRED_FILE;
+            return 0;
+        }
+    }
+    return 0;
+}

@@ -78,6 +78,12 @@ typedef int (*hoist_credential_fn)(const hoist_credential *cred, void *user);
 int hoist_credentials_foreach(const hoist_credentials_options *opts, hoist_credential_fn fn, void *user,
                               hoist_error *err);
 
+/* Where `host`'s credentials would come from, from the config alone (no
+ * helper is run): *source, and the helper's NAME into helper (or "").
+ * Fails like hoist_credentials_get for a malformed config. */
+int hoist_credentials_source(const hoist_credentials_options *opts, const char *host, hoist_cred_source *source,
+                             char *helper, size_t helper_size, hoist_error *err);
+
 /* Wipe a credential (OPENSSL_cleanse). */
 void hoist_credential_clear(hoist_credential *cred);
 
