@@ -106,6 +106,8 @@ static int doctor_registry(const hoist_doctor_options *dopts, const char *target
     ro.auth.home = getenv("HOME");
     ro.auth.path_env = dopts->path_env;
     ro.ca_file = ca_file;
+    if (getenv("HOIST_CREDENTIAL_TIMEOUT"))
+        ro.auth.helper_timeout_ms = atoi(getenv("HOIST_CREDENTIAL_TIMEOUT")) * 1000;
     hoist_endpoint endpoint;
     hoist_client *client = NULL;
     hoist_error ignored = HOIST_ERROR_INIT;
