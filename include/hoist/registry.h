@@ -105,6 +105,64 @@ HOIST_EXTERN void hoist_registry_check_options_init(hoist_registry_check_options
 HOIST_EXTERN int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check_options *opts,
                                       hoist_error *err);
 
+/* ------------------------------------------------------------------------ */
+/* Digest pins (hoist pin)                                                   */
+
+typedef struct hoist_pin_options {
+    unsigned int version;             /* HOIST_PIN_OPTIONS_VERSION */
+    const char *dockerfile;           /* path; required */
+    bool check;                       /* do not write: report pins that are stale or missing */
+    hoist_registry_auth_options auth;
+    hoist_client *client;             /* the engine, for RepoDigests when the registry cannot be
+                                         asked; NULL: registry only */
+    const char *ca_file;              /* also trust this CA for registries */
+    long timeout_ms;                  /* per registry request; 0: 10 s */
+} hoist_pin_options;
+
+#define HOIST_PIN_OPTIONS_VERSION 1
+#define HOIST_PIN_OPTIONS_INIT {.version = HOIST_PIN_OPTIONS_VERSION}
+HOIST_EXTERN void hoist_pin_options_init(hoist_pin_options *opts);
+
+typedef enum hoist_pin_state {
+    HOIST_PIN_PINNED = 0,   /* a digest was added */
+    HOIST_PIN_UPDATED,      /* a stale digest was replaced */
+    HOIST_PIN_CURRENT,      /* already pinned to the tag's current digest */
+    HOIST_PIN_STALE,        /* check: the pinned digest is not the tag's current one */
+    HOIST_PIN_UNPINNED,     /* check: no digest */
+    HOIST_PIN_SKIPPED,      /* a stage, scratch, a reference with ARGs, a digest without a tag */
+    HOIST_PIN_FAILED,       /* the digest could not be found (note says why) */
+} hoist_pin_state;
+
+typedef struct hoist_pin_entry {
+    int line;                /* of the FROM */
+    int column;              /* of the image reference */
+    char image[512];         /* as written, without the digest */
+    char old_digest[160];    /* the digest written before, or "" */
+    char digest[160];        /* the tag's current digest, or "" */
+    char source[16];         /* where it came from: "registry", "engine", or "" */
+    hoist_pin_state state;
+    char note[512];          /* why skipped or failed */
+} hoist_pin_entry;
+
+typedef struct hoist_pin_result hoist_pin_result;
+
+/* Pin every `FROM image:tag` of opts->dockerfile to image:tag@sha256:...,
+ * from the registry (manifest digest) when it answers, else the engine's
+ * RepoDigests. The file is edited at each FROM's image only (comments,
+ * layout, flags and `AS` names are kept) and replaced atomically. With
+ * opts->check nothing is written. Returns 0, or HOIST_EFAILED when a pin
+ * is stale or missing (check) or a digest could not be found; *out is
+ * set in both cases (NULL only for other errors: unreadable or invalid
+ * Dockerfile, write failure). */
+HOIST_EXTERN int hoist_pin(hoist_pin_result **out, const hoist_pin_options *opts, hoist_error *err);
+HOIST_EXTERN size_t hoist_pin_result_entry_count(const hoist_pin_result *result);
+HOIST_EXTERN const hoist_pin_entry *hoist_pin_result_entry_at(const hoist_pin_result *result, size_t index);
+/* True when the file was rewritten. */
+HOIST_EXTERN bool hoist_pin_result_written(const hoist_pin_result *result);
+HOIST_EXTERN void hoist_pin_result_free(hoist_pin_result *result);
+/* "pinned", "updated", "current", "stale", "unpinned", "skipped", "failed". */
+HOIST_EXTERN const char *hoist_pin_state_name(hoist_pin_state state);
+
 #ifdef __cplusplus
 }
 #endif
