@@ -258,9 +258,12 @@ static int run_api(struct build_run *run, const hoist_build_plan *plan, hoist_er
     _cleanup_(hoist_registry_header_freep) char *auth_header = NULL;
     hoist_credentials_options cred_opts = {.config_dir = opts->docker_config, .home = opts->home,
                                            .path_env = opts->path_env};
-    rc = hoist_registry_config_header(&cred_opts, &auth_header, err);
+    hoist_error skipped;
+    rc = hoist_registry_config_header(&cred_opts, &auth_header, &skipped, err);
     if (rc)
         return rc;
+    if (skipped.code) /* docker build goes on without them too; say so */
+        on_context_note("credentials", skipped.message, run);
     if (hoist_context_ignore_file(plan->ctx))
         note(run, "ignore rules from %s", hoist_context_ignore_file(plan->ctx));
 

@@ -110,11 +110,13 @@ static int add_to_map(const hoist_credential *cred, void *user)
     return 0;
 }
 
-int hoist_registry_config_header(const hoist_credentials_options *opts, char **header, hoist_error *err)
+int hoist_registry_config_header(const hoist_credentials_options *opts, char **header, hoist_error *skipped,
+                                 hoist_error *err)
 {
     *header = NULL;
     json_t *map = json_object();
-    int rc = hoist_credentials_foreach(opts, add_to_map, map, err);
+    hoist_error ignored;
+    int rc = hoist_credentials_foreach(opts, add_to_map, map, skipped ? skipped : &ignored, err);
     if (rc) {
         json_wipe_free(map);
         return rc;

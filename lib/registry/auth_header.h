@@ -16,8 +16,11 @@
 #include "registry/credentials.h"
 
 /* "X-Registry-Config: ..." into a new string. No config file: an empty map.
- * A malformed config or a failing helper is HOIST_EENV. */
-int hoist_registry_config_header(const hoist_credentials_options *opts, char **header, hoist_error *err);
+ * A malformed config is HOIST_EENV. A helper that fails leaves its
+ * registries out (as `docker build` does) and, when `skipped` is given,
+ * is described there (code 0 when nothing was left out). */
+int hoist_registry_config_header(const hoist_credentials_options *opts, char **header, hoist_error *skipped,
+                                 hoist_error *err);
 
 /* "X-Registry-Auth: ..." for `cred` (NULL or source NONE: {}). */
 int hoist_registry_auth_header(const hoist_credential *cred, char **header, hoist_error *err);

@@ -354,8 +354,22 @@ int hoist_credentials_lookup(const hoist_credentials_options *opts, const char *
     return rc;
 }
 
+/* A helper failure during a walk: kept in *skipped (the first) when the
+ * caller tolerates them, else the walk's error. */
+static int walk_failure(int rc, hoist_error *skipped, hoist_error *failure, hoist_error *err)
+{
+    if (!skipped) {
+        if (err)
+            *err = *failure;
+        return rc;
+    }
+    if (!skipped->code)
+        *skipped = *failure;
+    return 0;
+}
+
 int hoist_credentials_foreach(const hoist_credentials_options *opts, hoist_credential_fn fn, void *user,
-                              hoist_error *err)
+                              hoist_error *skipped, hoist_error *err)
 {
     static const hoist_credentials_options defaults = {0};
     if (!opts)
@@ -374,15 +388,22 @@ int hoist_credentials_foreach(const hoist_credentials_options *opts, hoist_crede
     /* the store's list (or the file's auths), each unless a credHelper owns it */
     const char *store = hoist_json_str(root, "credsStore", NULL);
     _cleanup_json_ json_t *keys = json_array();
+    if (skipped)
+        *skipped = (hoist_error)HOIST_ERROR_INIT;
     if (store && *store) {
         hoist_helper_result res;
-        rc = hoist_helper_run(store, "list", NULL, opts->path_env, opts->helper_timeout_ms, &res, err);
-        if (!rc) {
+        hoist_error failure = HOIST_ERROR_INIT;
+        rc = hoist_helper_run(store, "list", NULL, opts->path_env, opts->helper_timeout_ms, &res, &failure);
+        if (rc) {
+            hoist_error_prefix(&failure, "listing credentials (credsStore in %s)", path);
+            rc = walk_failure(rc, skipped, &failure, err);
+        } else {
             if (res.timed_out || res.exit_status != 0) {
-                rc = hoist_error_set(err, HOIST_EENV, "credential helper docker-credential-%s %s (credsStore in %s)",
+                rc = hoist_error_set(&failure, HOIST_EENV, "credential helper docker-credential-%s %s (credsStore in %s)",
                                      store, res.timed_out ? "did not answer 'list' in time" : "failed to list credentials",
                                      path);
-                hoist_error_hint(err, "run 'docker-credential-%s list' to see why", store);
+                hoist_error_hint(&failure, "run 'docker-credential-%s list' to see why", store);
+                rc = walk_failure(rc, skipped, &failure, err);
             } else {
                 _cleanup_json_ json_t *list = json_loadb(res.out, res.out_len, 0, NULL);
                 const char *k;
@@ -416,12 +437,18 @@ int hoist_credentials_foreach(const hoist_credentials_options *opts, hoist_crede
         json_object_set_new(done, key, json_true());
         memset(cred, 0, sizeof(*cred));
         const char *helper = helper_for(root, key);
-        if (helper)
-            rc = from_helper(opts, path, helper, server, HOIST_CRED_HELPER, cred, err);
-        else if (store && *store)
-            rc = from_helper(opts, path, store, server, HOIST_CRED_STORE, cred, err);
-        else
+        hoist_error failure = HOIST_ERROR_INIT;
+        if (helper || (store && *store)) {
+            rc = from_helper(opts, path, helper ? helper : store, server, helper ? HOIST_CRED_HELPER : HOIST_CRED_STORE,
+                             cred, &failure);
+            if (rc) {
+                rc = walk_failure(rc, skipped, &failure, err);
+                hoist_credential_clear(cred);
+                continue;
+            }
+        } else {
             rc = from_file_entry(path, server, json_object_get(json_object_get(root, "auths"), server), cred, err);
+        }
         if (!rc && cred->source != HOIST_CRED_NONE) {
             snprintf(cred->config_path, sizeof(cred->config_path), "%s", path);
             rc = fn(cred, user);

@@ -73,10 +73,14 @@ int hoist_credentials_lookup(const hoist_credentials_options *opts, const char *
 
 /* Every stored credential (auths, the store's `list`, each credHelpers
  * entry), as the docker CLI's GetAllCredentials; fn gets each (valid
- * during the call). A non-zero return from fn stops and is returned. */
+ * during the call). A non-zero return from fn stops and is returned.
+ * With `skipped` non-NULL, a helper that fails (missing, error, timeout)
+ * does not stop the walk: that registry is left out and the first such
+ * failure is stored in *skipped (code 0 when none); a malformed config
+ * still fails. */
 typedef int (*hoist_credential_fn)(const hoist_credential *cred, void *user);
 int hoist_credentials_foreach(const hoist_credentials_options *opts, hoist_credential_fn fn, void *user,
-                              hoist_error *err);
+                              hoist_error *skipped, hoist_error *err);
 
 /* Where `host`'s credentials would come from, from the config alone (no
  * helper is run): *source, and the helper's NAME into helper (or "").

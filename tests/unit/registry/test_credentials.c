@@ -139,7 +139,7 @@ static void file_auths(void **state)
 
     /* X-Registry-Config: every credential, URL-safe, keyed by server */
     char *header = NULL;
-    assert_int_equal(hoist_registry_config_header(&o, &header, NULL), 0);
+    assert_int_equal(hoist_registry_config_header(&o, &header, NULL, NULL), 0);
     assert_non_null(strstr(header, "X-Registry-Config: "));
     assert_null(strchr(header + 19, '+'));
     assert_null(strchr(header + 19, '/'));
@@ -167,7 +167,7 @@ static void bad_config(void **state)
     write_file("config.json", "{\"auths\":{\n\"r\":{\"auth\":\"" CANARY "\" oops}}}", 0600);
     hoist_error err = HOIST_ERROR_INIT;
     char *header = NULL;
-    assert_int_equal(hoist_registry_config_header(&o, &header, &err), HOIST_EENV);
+    assert_int_equal(hoist_registry_config_header(&o, &header, NULL, &err), HOIST_EENV);
     assert_string_equal(err.file, path);
     assert_int_equal(err.line, 2);
     assert_true(err.column > 0);
@@ -188,7 +188,7 @@ static void bad_config(void **state)
     unlink(path);
     assert_int_equal(hoist_credentials_get(&o, "127.0.0.1:5000", &c, NULL), 0);
     assert_int_equal(c.source, HOIST_CRED_NONE);
-    assert_int_equal(hoist_registry_config_header(&o, &header, NULL), 0);
+    assert_int_equal(hoist_registry_config_header(&o, &header, NULL, NULL), 0);
     assert_string_equal(header, "X-Registry-Config: e30=");
     hoist_registry_header_free(header);
 }
@@ -255,12 +255,27 @@ static void headers(void **state)
      * then does not know is left out */
     write_file("config.json", "{\"credsStore\":\"good\"}", 0600);
     char *header = NULL;
-    assert_int_equal(hoist_registry_config_header(&o, &header, NULL), 0);
+    assert_int_equal(hoist_registry_config_header(&o, &header, NULL, NULL), 0);
     json_t *j = decode_header(header, "X-Registry-Config");
     assert_string_equal(json_string_value(json_object_get(json_object_get(j, "127.0.0.1:5000"), "password")), CANARY);
     assert_int_equal(json_object_size(j), 1);
     json_decref(j);
     hoist_registry_header_free(header);
+
+    /* a failing helper leaves its registry out of a build's header, as
+     * docker build does, and says which */
+    write_file("config.json", "{\"auths\":{\"a.example\":{\"auth\":\"dXNlcjpzM2NyZXQ=\"}},"
+               "\"credHelpers\":{\"broken.example\":\"broken\",\"slow.example\":\"nosuch\"}}", 0600);
+    hoist_error skipped;
+    assert_int_equal(hoist_registry_config_header(&o, &header, &skipped, NULL), 0);
+    assert_int_equal(skipped.code, HOIST_EENV);
+    assert_non_null(strstr(skipped.message, "docker-credential-broken"));
+    j = decode_header(header, "X-Registry-Config");
+    assert_int_equal(json_object_size(j), 1);
+    assert_non_null(json_object_get(j, "a.example"));
+    json_decref(j);
+    hoist_registry_header_free(header);
+    write_file("config.json", "{\"credsStore\":\"good\"}", 0600);
 
     hoist_credential c;
     assert_int_equal(hoist_credentials_get(&o, "127.0.0.1:5000", &c, NULL), 0);
