@@ -82,3 +82,11 @@ printf 'FROM %s\nCOPY\n' "$ref" > Bad.Dockerfile
 expect_exit 4 "$HOIST" pin Bad.Dockerfile
 assert_contains "$err" "Bad.Dockerfile:2"
 [ -z "$(ls | grep hoist-pin)" ] || fail "temporary files left: $(ls)"
+
+# hoist init --pin digest: the generated Dockerfile's bases pinned once written
+cp -r "$HOIST_SRC/tests/data/gen/c-sample" "$tmp/capp"
+expect_exit 0 "$HOIST" init "$tmp/capp" --base builder="$ref" --base runtime="$ref" --pin digest
+assert_contains "$err" "pinned $ref@$new (registry)"
+grep -q "^FROM $ref@$new AS" "$tmp/capp/Dockerfile" || fail "init --pin digest: $(cat "$tmp/capp/Dockerfile")"
+expect_exit 0 "$HOIST" pin --check "$tmp/capp/Dockerfile"
+expect_exit 2 "$HOIST" init "$tmp/capp" --pin digest --stdout
