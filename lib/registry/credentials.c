@@ -110,6 +110,32 @@ static int line_of_key(const char *path, const char *key)
     return 0;
 }
 
+/* Wipe every string of a JSON tree (the config holds secrets), then free it. */
+static void wipe_json(json_t *j)
+{
+    if (json_is_string(j)) {
+        OPENSSL_cleanse((char *)json_string_value(j), json_string_length(j));
+    } else if (json_is_object(j)) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(j, k, v)
+            wipe_json(v);
+    } else if (json_is_array(j)) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(j, i, v)
+            wipe_json(v);
+    }
+}
+
+static void wipe_jsonp(json_t **j)
+{
+    if (*j) {
+        wipe_json(*j);
+        json_decref(*j);
+    }
+}
+
 /* Load config.json: *root NULL (and 0) when the file does not exist. */
 static int load_config(const char *path, json_t **root, hoist_error *err)
 {
@@ -248,7 +274,7 @@ static int from_helper(const hoist_credentials_options *opts, const char *path, 
                                      "'docker login %s'", server, name, server);
     }
     json_error_t jerr;
-    _cleanup_json_ json_t *reply = json_loadb(res.out, res.out_len, 0, &jerr);
+    _cleanup_(wipe_jsonp) json_t *reply = json_loadb(res.out, res.out_len, 0, &jerr);
     if (!reply || !json_is_object(reply)) {
         hoist_error_set(err, HOIST_EENV, "credential helper docker-credential-%s answered %s with something that is "
                         "not a JSON object", name, server);
@@ -301,7 +327,7 @@ int hoist_credentials_get(const hoist_credentials_options *opts, const char *hos
     char key[512];
     hoist_registry_server_key(host, key, sizeof(key));
 
-    _cleanup_json_ json_t *root = NULL;
+    _cleanup_(wipe_jsonp) json_t *root = NULL;
     int rc = load_config(path, &root, err);
     if (rc || !root)
         return rc;
@@ -376,7 +402,7 @@ int hoist_credentials_foreach(const hoist_credentials_options *opts, hoist_crede
         opts = &defaults;
     char path[4200];
     hoist_credentials_config_path(opts, path, sizeof(path));
-    _cleanup_json_ json_t *root = NULL;
+    _cleanup_(wipe_jsonp) json_t *root = NULL;
     int rc = load_config(path, &root, err);
     if (rc || !root)
         return rc;
@@ -470,7 +496,7 @@ int hoist_credentials_source(const hoist_credentials_options *opts, const char *
     char path[4200], key[512];
     hoist_credentials_config_path(opts, path, sizeof(path));
     hoist_registry_server_key(host, key, sizeof(key));
-    _cleanup_json_ json_t *root = NULL;
+    _cleanup_(wipe_jsonp) json_t *root = NULL;
     int rc = load_config(path, &root, err);
     if (rc || !root)
         return rc;
