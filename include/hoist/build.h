@@ -122,6 +122,8 @@ typedef struct hoist_build_options {
                                       estimated total (for progress bars); costs one extra walk */
     bool no_check;                 /* skip the `hoist check` gate */
     const char *check_config;      /* lint configuration; NULL: <context>/.hoist.yaml when present */
+    bool push;                     /* after a successful build, push every tag (hoist_push, registry.h);
+                                      credentials from docker_config/home/path_env */
 } hoist_build_options;
 
 #define HOIST_BUILD_OPTIONS_VERSION 1
