@@ -50,7 +50,8 @@ static void usage(FILE *out)
             "Pragmas: '# hoist ignore=ID,...' (or '# hadolint ignore=...') before an\n"
             "instruction, '# hoist global ignore=...', and BuildKit's '# check=skip=...'.\n"
             "Exit codes: 0 below the threshold, 1 findings at or above it, 2 usage,\n"
-            "4 invalid input (unparsable Dockerfile, bad config or context).\n");
+            "4 invalid input (unreadable Dockerfile, bad config or context). A Dockerfile\n"
+            "BuildKit would reject is still checked: the rejection is finding DL1000.\n");
 }
 
 typedef struct source {
@@ -333,15 +334,9 @@ int cmd_check(int argc, char **argv)
         src->name = strdup(strcmp(dockerfile, "-") ? dockerfile : "<stdin>");
         nsources++;
 
-        hoist_df_parse_options po = HOIST_DF_PARSE_OPTIONS_INIT;
-        po.filename = src->name;
-        hoist_dockerfile *df = NULL;
-        hoist_error_clear(&err);
-        if (hoist_dockerfile_parse(src->text, src->len, &po, &df, &err)) {
-            cli_report("check", &err);
-            input_error = HOIST_EINPUT;
-            continue;
-        }
+        /* A file BuildKit rejects (no FROM, an unknown instruction, a bad
+         * flag, a syntax error) is a DL1000 finding; the rest of it is
+         * still checked. */
         hoist_lint_options lo = HOIST_LINT_OPTIONS_INIT;
         lo.dockerfile = src->name;
         lo.context_dir = ctxdir;
@@ -349,8 +344,8 @@ int cmd_check(int argc, char **argv)
         if (no_sc)
             lo.flags |= HOIST_LINT_NO_SHELLCHECK;
         hoist_lint_result *res = NULL;
-        int lrc = hoist_lint_run(df, &lo, &res, &err);
-        hoist_dockerfile_free(df);
+        hoist_error_clear(&err);
+        int lrc = hoist_lint_text(src->text, src->len, &lo, &res, &err);
         if (lrc) {
             cli_report("check", &err);
             input_error = lrc == HOIST_EINPUT ? HOIST_EINPUT : (input_error ? input_error : lrc);

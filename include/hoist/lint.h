@@ -177,6 +177,17 @@ typedef struct hoist_lint_result hoist_lint_result;
 HOIST_EXTERN int hoist_lint_run(const hoist_dockerfile *df, const hoist_lint_options *opts,
                    hoist_lint_result **out, hoist_error *err);
 
+/* Parse `len` bytes of Dockerfile text and lint them, as `hoist check`
+ * does. A file BuildKit would reject (no FROM, an unknown instruction, a bad
+ * flag, a syntax error) is not an error here: its rejection is a DL1000
+ * finding (BuildKit's message at its location; DL3061 reports a missing
+ * FROM instead when it is enabled) and whatever BuildKit's parser layer
+ * accepts is linted as usual, so fragments such as `RUN pip install foo`
+ * are checked too. opts->dockerfile names the file. Errors are only for
+ * the run itself (out of memory, an unreadable context). */
+HOIST_EXTERN int hoist_lint_text(const char *text, size_t len, const hoist_lint_options *opts,
+                                 hoist_lint_result **out, hoist_error *err);
+
 /* An empty result, to merge several runs into with hoist_lint_result_merge. */
 HOIST_EXTERN int hoist_lint_result_new(hoist_lint_result **out, hoist_error *err);
 /* Move every finding and note of `from` into `into`; `from` is left empty. */

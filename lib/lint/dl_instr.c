@@ -24,6 +24,22 @@ static const char *argv_at(const hoist_df_instruction *ins, size_t k)
     return k < ins->arg_count && ins->args[k].value ? ins->args[k].value : "";
 }
 
+/* ---------------------------------------------------------------- DL1001 */
+static void dl1001(lint_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->n; i++) {
+        const hoist_df_instruction *ins = lint_ins_top(ctx, i);
+        for (size_t c = 0; c < ins->comment_count; c++) {
+            lint_pragma p;
+            if (lint_pragma_parse(ins->comments[c].text, &p) == LINT_PRAGMA_IGNORE)
+                lint_report(ctx, -1, &ins->comments[c].range,
+                            "fix the finding, or ignore the rule in .hoist.yaml",
+                            "Please refrain from using inline ignore pragmas `# hadolint "
+                            "ignore=DLxxxx`.");
+        }
+    }
+}
+
 /* ---------------------------------------------------------------- DL3000 */
 static bool is_abs_path(const char *p)
 {
@@ -690,6 +706,16 @@ static void dl4000(lint_ctx *ctx)
 #define R(id, sev, title, expl, fn) {{id, "hadolint", HOIST_LINT_##sev, title, expl}, fn}
 
 static const lint_rule rules[] = {
+    R("DL1000", ERROR, "The Dockerfile does not build as written.",
+      "BuildKit rejects this file: a syntax error, an instruction it does not know, a flag "
+      "an instruction does not take, or no FROM. hoist still checks everything that parses, "
+      "but the build will fail. Fix: what the message says, at the line it names.",
+      NULL),
+    R("DL1001", OFF, "Please refrain from using inline ignore pragmas `# hadolint ignore=DLxxxx`.",
+      "Inline ignore pragmas hide findings where reviewers do not look. Opt-in rule (override "
+      "it to a severity to enable). Fix: fix the finding, or ignore the rule in the "
+      "configuration for the whole project.",
+      dl1001),
     R("DL3000", ERROR, "Use absolute WORKDIR.",
       "A relative WORKDIR is resolved against whatever directory the base image left "
       "behind, so the same Dockerfile lands files in different places when the base image "

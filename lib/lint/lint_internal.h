@@ -193,6 +193,29 @@ const char *lint_from_alias(const hoist_df_instruction *from);
 /* "root", "0", "root:x", "0:0" */
 bool lint_is_root_user(const char *user);
 
+/* Pragmas in comments (text as the AST keeps it, '#' removed). hadolint's
+ * forms are read exactly as hadolint reads them: `hadolint ignore=ID,...`,
+ * `hadolint global ignore=ID,...`, `hadolint shell=NAME`, each optionally
+ * followed by a `# comment`, and IDs made of D, L, S, C and digits (anything
+ * else and the comment is not a pragma). hoist's own `hoist ignore=...`,
+ * `hoist:ignore=...`, `hoist global ignore=...` and `hoist shell=...` are
+ * case-insensitive and take any IDs. */
+typedef enum lint_pragma_kind {
+    LINT_PRAGMA_NONE = 0,
+    LINT_PRAGMA_IGNORE,        /* the next instruction */
+    LINT_PRAGMA_GLOBAL_IGNORE, /* the whole file */
+    LINT_PRAGMA_SHELL,         /* the shell of the RUNs that follow */
+} lint_pragma_kind;
+typedef struct lint_pragma {
+    lint_pragma_kind kind;
+    bool hadolint;   /* hadolint's spelling: an inline ignore covers only the
+                        instruction on the next line */
+    char value[512]; /* IGNORE: IDs separated by ','; SHELL: the shell */
+} lint_pragma;
+lint_pragma_kind lint_pragma_parse(const char *comment, lint_pragma *out);
+/* Does the ',' separated list name `code` (case-insensitive)? */
+bool lint_list_has(const char *list, const char *code);
+
 /* shellcheck.c: run shellcheck over the RUN instructions. */
 void lint_shellcheck(lint_ctx *ctx);
 

@@ -126,3 +126,134 @@ bool lint_is_root_user(const char *user)
         *colon = '\0';
     return !strcmp(b, "root") || !strcmp(b, "0");
 }
+
+/* ------------------------------------------------------------------------ */
+/* Pragmas                                                                    */
+
+static const char *skip_blanks(const char *p)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return p;
+}
+
+/* Append [p, p+n) to out->value, ','-separated. */
+static bool pragma_add(lint_pragma *out, const char *p, size_t n)
+{
+    size_t used = strlen(out->value);
+    if (used + n + 2 > sizeof(out->value))
+        return false;
+    if (used)
+        out->value[used++] = ',';
+    memcpy(out->value + used, p, n);
+    out->value[used + n] = '\0';
+    return true;
+}
+
+/* hadolint's grammar: the whole comment must match. */
+static lint_pragma_kind hadolint_pragma(const char *p, lint_pragma *out)
+{
+    p = skip_blanks(p);
+    if (strncmp(p, "hadolint", 8) || (p[8] != ' ' && p[8] != '\t'))
+        return LINT_PRAGMA_NONE;
+    p = skip_blanks(p + 8);
+    lint_pragma_kind kind = LINT_PRAGMA_IGNORE;
+    if (!strncmp(p, "global", 6) && (p[6] == ' ' || p[6] == '\t')) {
+        kind = LINT_PRAGMA_GLOBAL_IGNORE;
+        p = skip_blanks(p + 6);
+    }
+    if (kind == LINT_PRAGMA_IGNORE && !strncmp(p, "shell", 5)) {
+        p = skip_blanks(p + 5);
+        if (*p != '=')
+            return LINT_PRAGMA_NONE;
+        p = skip_blanks(p + 1);
+        size_t n = strcspn(p, " \t\n");
+        if (!n || !pragma_add(out, p, n))
+            return LINT_PRAGMA_NONE;
+        p = skip_blanks(p + n);
+        if (*p && *p != '#')
+            return LINT_PRAGMA_NONE;
+        return out->kind = LINT_PRAGMA_SHELL;
+    }
+    if (strncmp(p, "ignore", 6))
+        return LINT_PRAGMA_NONE;
+    p = skip_blanks(p + 6);
+    if (*p != '=')
+        return LINT_PRAGMA_NONE;
+    p = skip_blanks(p + 1);
+    for (;;) {
+        size_t n = strspn(p, "DLSC0123456789");
+        if (!n || !pragma_add(out, p, n))
+            return LINT_PRAGMA_NONE;
+        p = skip_blanks(p + n);
+        if (*p == '#' || !*p)
+            break;
+        if (*p != ',')
+            return LINT_PRAGMA_NONE;
+        p = skip_blanks(p + 1);
+    }
+    return out->kind = kind;
+}
+
+static const char *hoist_sep(const char *p)
+{
+    while (*p == ' ' || *p == ':' || *p == '\t')
+        p++;
+    return p;
+}
+
+lint_pragma_kind lint_pragma_parse(const char *comment, lint_pragma *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!comment)
+        return LINT_PRAGMA_NONE;
+    const char *p = comment;
+    while (*p == ' ' || *p == '\t' || *p == '#')
+        p++;
+    if (!strncmp(p, "hadolint", 8)) {
+        out->hadolint = true;
+        if (hadolint_pragma(p, out) == LINT_PRAGMA_NONE)
+            memset(out, 0, sizeof(*out));
+        return out->kind;
+    }
+    if (strncasecmp(p, "hoist", 5) || (p[5] != ' ' && p[5] != ':' && p[5] != '\t'))
+        return LINT_PRAGMA_NONE;
+    p = hoist_sep(p + 5);
+    lint_pragma_kind kind = LINT_PRAGMA_IGNORE;
+    if (!strncasecmp(p, "global", 6) && (p[6] == ' ' || p[6] == ':' || p[6] == '\t')) {
+        kind = LINT_PRAGMA_GLOBAL_IGNORE;
+        p = hoist_sep(p + 6);
+    }
+    bool shell = kind == LINT_PRAGMA_IGNORE && !strncasecmp(p, "shell", 5);
+    if (!shell && strncasecmp(p, "ignore", 6))
+        return LINT_PRAGMA_NONE;
+    p = skip_blanks(p + (shell ? 5 : 6));
+    if (*p != '=')
+        return LINT_PRAGMA_NONE;
+    p = skip_blanks(p + 1);
+    while (*p && *p != '#') {
+        size_t n = strcspn(p, shell ? " \t#" : ", \t;#");
+        if (n && !pragma_add(out, p, n))
+            return out->kind = LINT_PRAGMA_NONE;
+        p += n;
+        p += strspn(p, ", \t;");
+        if (shell)
+            break;
+    }
+    if (!out->value[0])
+        return LINT_PRAGMA_NONE;
+    return out->kind = shell ? LINT_PRAGMA_SHELL : kind;
+}
+
+bool lint_list_has(const char *list, const char *code)
+{
+    size_t cl = strlen(code);
+    for (const char *p = list; *p;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n == cl && !strncasecmp(p, code, cl))
+            return true;
+        p += n + (e ? 1 : 0);
+    }
+    return false;
+}
