@@ -89,18 +89,74 @@ static const char *unpinned(const lint_cmd *c, const char *const *valued,
     return NULL;
 }
 
-/* RUN --mount=type=cache,target=<...path...> */
-static bool cache_mount(const lint_ctx *ctx, size_t i, const char *path)
+/* RUN --mount=type=cache or type=tmpfs whose target contains `frag` (as
+ * hadolint's hasCacheOrTmpfsMountWith). */
+static bool cache_mount(const lint_ctx *ctx, size_t i, const char *frag)
 {
     const hoist_df_instruction *ins = lint_ins(ctx, i);
     for (size_t f = 0; f < ins->flag_count; f++) {
         const hoist_df_flag *fl = &ins->flags[f];
         if (strcmp(fl->name, "mount") || !fl->value)
             continue;
-        if (strstr(fl->value, "type=cache") && strstr(fl->value, path))
+        bool cache = false, target = false;
+        for (const char *p = fl->value; *p;) {
+            size_t n = strcspn(p, ",");
+            if ((n == 10 && !strncmp(p, "type=cache", n)) || (n == 10 && !strncmp(p, "type=tmpfs", n)))
+                cache = true;
+            const char *eq = memchr(p, '=', n);
+            if (eq && ((eq - p == 6 && !strncmp(p, "target", 6)) ||
+                       (eq - p == 3 && !strncmp(p, "dst", 3)) ||
+                       (eq - p == 11 && !strncmp(p, "destination", 11)))) {
+                char t[1024];
+                snprintf(t, sizeof(t), "%.*s", (int)(n - (size_t)(eq + 1 - p)), eq + 1);
+                if (strstr(t, frag))
+                    target = true;
+            }
+            p += n + (p[n] ? 1 : 0);
+        }
+        if (cache && target)
             return true;
     }
     return false;
+}
+
+/* Any argument of c equals one of `words` (hadolint's cmdHasArgs). */
+static bool has_any_word(const lint_cmd *c, const char *const *words)
+{
+    for (size_t j = 0; words[j]; j++)
+        if (lint_cmd_has_word(c, words[j]))
+            return true;
+    return false;
+}
+
+/* Index of the first command of s that is one of `names` with one of
+ * `words` among its arguments, or -1. */
+static long first_cmd(const lint_script *s, const char *const *names, const char *const *words)
+{
+    for (size_t k = 0; k < s->count; k++)
+        if (is_cmd(&s->cmds[k], names) && has_any_word(&s->cmds[k], words))
+            return (long)k;
+    return -1;
+}
+
+/* hadolint's "clean after install" test: no install command, or the first
+ * install comes before the first clean. */
+static bool cleaned_after(const lint_script *s, const char *const *tools,
+                          const char *const *install, const char *const *clean,
+                          const char *rm_path)
+{
+    static const char *const rm[] = {"rm", NULL};
+    long in = first_cmd(s, tools, install);
+    if (in < 0)
+        return true;
+    long cl = first_cmd(s, tools, clean);
+    if (rm_path) {
+        const char *const rmw[] = {"-rf", rm_path, NULL};
+        long r = first_cmd(s, rm, rmw);
+        if (r >= 0 && (cl < 0 || r < cl))
+            cl = r;
+    }
+    return cl >= 0 && in < cl;
 }
 
 static bool script_removes(const lint_script *s, const char *path)
@@ -444,17 +500,6 @@ static const char *const yum[] = {"yum", NULL};
 static const char *const dnf[] = {"dnf", "microdnf", NULL};
 static const char *const zypper[] = {"zypper", NULL};
 static const char *const rpm_install[] = {"install", "groupinstall", "localinstall", NULL};
-static const char *const rpm_valued[] = {"-c", "--config", "--installroot", "--releasever",
-                                         "--enablerepo", "--disablerepo", "--setopt", NULL};
-
-static bool rpm_pinned(const char *p)
-{
-    for (const char *d = strchr(p, '-'); d; d = strchr(d + 1, '-'))
-        if (isdigit((unsigned char)d[1]))
-            return true;
-    return lint_has_suffix(p, ".rpm") || p[0] == '/' || p[0] == '@' || strstr(p, "://");
-}
-
 static bool zypper_pinned(const char *p)
 {
     return strchr(p, '=') || strchr(p, '<') || strchr(p, '>') || lint_has_suffix(p, ".rpm") ||
@@ -476,19 +521,83 @@ static bool p3038(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char *
     return is_cmd(c, dnf) && sub_is(c, rpm_install) && !yes_rpm(c);
 }
 
+/* hadolint's version test for yum/dnf packages: name-version with the
+ * parts after the first '-' made of version characters, one starting with
+ * a digit; an .rpm file; or a variable set by an ARG or by an ENV of the
+ * stage (or of the stage it is built FROM). */
+static bool rpm_version_like(const char *p)
+{
+    const char *d = strchr(p, '-');
+    bool digit = false;
+    for (const char *q = d + 1;; q++) {
+        if (q == d + 1 || q[-1] == '-')
+            digit |= isdigit((unsigned char)*q) != 0;
+        if (!*q)
+            break;
+        if (*q != '-' && !isalnum((unsigned char)*q) && !strchr(".~^_:+", *q))
+            return false;
+    }
+    return digit;
+}
+
+static void var_seen(void *ud, const char *name, size_t len)
+{
+    void **u = ud;
+    const lint_ctx *ctx = u[0];
+    size_t i = *(size_t *)u[1];
+    char n[256];
+    snprintf(n, sizeof(n), "%.*s", (int)len, name);
+    if (lint_var_defined(ctx, i, n, true))
+        *(bool *)u[2] = true;
+}
+
+static bool rpm_fixed(const lint_ctx *ctx, size_t i, const char *p)
+{
+    if (!strchr(p, '-'))
+        return false;
+    if (lint_has_suffix(p, ".rpm"))
+        return true;
+    if (strchr(p, '$')) {
+        bool found = false;
+        void *u[3] = {(void *)ctx, &i, &found};
+        lint_each_var(p, '\\', var_seen, u);
+        return found;
+    }
+    return rpm_version_like(p);
+}
+
+/* First unpinned package (or module without a :stream) of a yum/dnf
+ * install, as hadolint reads it: every non-flag argument of a command that
+ * has an `install` argument, except the words install and module. */
+static const char *rpm_unpinned(const lint_cmd *c, const lint_ctx *ctx, size_t i,
+                                const char *const *tools, bool dnf_group)
+{
+    static const char *const install[] = {"install", NULL};
+    static const char *const module[] = {"module", NULL};
+    static const char *const modgroup[] = {"module", "group", NULL};
+    if (!is_cmd(c, tools) || !has_any_word(c, install))
+        return NULL;
+    bool is_module = has_any_word(c, module);
+    bool skip = has_any_word(c, dnf_group ? modgroup : module);
+    for (size_t k = 1; k < c->argc; k++) {
+        const char *a = c->argv[k];
+        if ((a[0] == '-' && a[1]) || !strcmp(a, "install") || !strcmp(a, "module"))
+            continue;
+        if (is_module ? !strchr(a, ':') : (!skip && !rpm_fixed(ctx, i, a)))
+            return a;
+    }
+    return NULL;
+}
+
 static bool p3033(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char **what)
 {
-    if (!is_cmd(c, yum) || !sub_is(c, rpm_install))
-        return false;
-    *what = unpinned(c, rpm_valued, rpm_pinned);
+    *what = rpm_unpinned(c, ctx, i, yum, false);
     return *what != NULL;
 }
 
 static bool p3041(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char **what)
 {
-    if (!is_cmd(c, dnf) || !sub_is(c, rpm_install))
-        return false;
-    *what = unpinned(c, rpm_valued, rpm_pinned);
+    *what = rpm_unpinned(c, ctx, i, dnf, true);
     return *what != NULL;
 }
 
@@ -530,29 +639,28 @@ static bool p3037(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char *
     return *what != NULL;
 }
 
-/* "<tool> clean all" (or `zypper clean`/`cc`) in the same RUN, or the
- * cache directory removed or mounted as a cache. */
-static void clean_rule(lint_ctx *ctx, const char *const *tools, const char *cache,
-                       bool zyp, const char *hint, const char *msg)
+/* `<tool> clean all` (`zypper clean`) after the install in the same RUN,
+ * the cache removed, or mounted as a cache or tmpfs (hadolint's tests: a
+ * clean before the install does not count). */
+static void clean_rule(lint_ctx *ctx, const char *const *tools, const char *const *install,
+                       const char *const *clean, const char *rm_path,
+                       const char *const *mounts, const char *hint, const char *msg)
 {
     for (size_t i = 0; i < ctx->n; i++) {
         const lint_script *s = lint_run_script(ctx, i);
-        bool used = false, cleaned = false;
-        for (size_t k = 0; k < s->count; k++) {
-            const lint_cmd *c = &s->cmds[k];
-            if (!is_cmd(c, tools))
-                continue;
-            size_t sub = lint_cmd_subcommand(c);
-            if (!sub)
-                continue;
-            const char *v = c->argv[sub];
-            if (zyp ? (!strcmp(v, "clean") || !strcmp(v, "cc"))
-                    : (!strcmp(v, "clean") && lint_cmd_has_word(c, "all")))
-                cleaned = true;
-            else if (zyp ? sub_is(c, zypper_install) : sub_is(c, rpm_install))
-                used = true;
+        /* Each tool is cleaned by itself (`dnf install && microdnf clean
+         * all` leaves dnf's cache). */
+        bool ok = true;
+        for (size_t t = 0; tools[t]; t++) {
+            const char *const one[] = {tools[t], NULL};
+            ok &= cleaned_after(s, one, install, clean, rm_path);
         }
-        if (used && !cleaned && !script_removes(s, cache) && !cache_mount(ctx, i, cache))
+        if (ok)
+            continue;
+        bool mounted = false;
+        for (size_t m = 0; mounts && mounts[m]; m++)
+            mounted |= cache_mount(ctx, i, mounts[m]);
+        if (!mounted)
             lint_report(ctx, (int)i, NULL, hint, "%s", msg);
     }
 }
@@ -570,8 +678,10 @@ static void dl3031(lint_ctx *ctx)
 
 static void dl3032(lint_ctx *ctx)
 {
-    clean_rule(ctx, yum, "/var/cache/yum", false, "end the RUN with: && yum clean all",
-               "`yum clean all` missing after yum command.");
+    static const char *const install[] = {"install", NULL};
+    static const char *const clean[] = {"clean", "all", NULL};
+    clean_rule(ctx, yum, install, clean, "/var/cache/yum/*", NULL,
+               "end the RUN with: && yum clean all", "`yum clean all` missing after yum command.");
 }
 
 static void dl3033(lint_ctx *ctx)
@@ -593,7 +703,10 @@ static void dl3035(lint_ctx *ctx)
 
 static void dl3036(lint_ctx *ctx)
 {
-    clean_rule(ctx, zypper, "/var/cache/zypp", true, "end the RUN with: && zypper clean",
+    static const char *const install[] = {"install", "in", NULL};
+    static const char *const clean[] = {"clean", "cc", NULL};
+    static const char *const mounts[] = {"/var/cache/zypp", NULL};
+    clean_rule(ctx, zypper, install, clean, NULL, mounts, "end the RUN with: && zypper clean",
                "`zypper clean` missing after zypper use.");
 }
 
@@ -616,8 +729,12 @@ static void dl3039(lint_ctx *ctx)
 
 static void dl3040(lint_ctx *ctx)
 {
-    clean_rule(ctx, dnf, "/var/cache/dnf", false, "end the RUN with: && dnf clean all",
-               "`dnf clean all` missing after dnf command.");
+    static const char *const install[] = {"install", "in", "upgrade", "up", "upgrade-minimal",
+                                          "up-min", "reinstall", "rei", NULL};
+    static const char *const clean[] = {"clean", "all", NULL};
+    static const char *const mounts[] = {"/var/cache/libdnf5", ".cache/libdnf5", NULL};
+    clean_rule(ctx, dnf, install, clean, "/var/cache/libdnf5*", mounts,
+               "end the RUN with: && dnf clean all", "`dnf clean all` missing after dnf command.");
 }
 
 static void dl3041(lint_ctx *ctx)

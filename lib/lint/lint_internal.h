@@ -190,6 +190,10 @@ void lint_strip_quotes(const char *s, char *buf, size_t size);
 /* The `AS name` of a FROM as written, or NULL. */
 const hoist_df_instruction *lint_stage_from(const lint_ctx *ctx, int stage);
 const char *lint_from_alias(const hoist_df_instruction *from);
+/* Is variable `name` set before instruction i: by an ENV of i's stage (or
+ * of the stage it is built FROM by name, transitively) or, with args_too,
+ * by any ARG above i (hadolint's scope for version variables)? */
+bool lint_var_defined(const lint_ctx *ctx, size_t i, const char *name, bool args_too);
 /* "root", "0", "root:x", "0:0" */
 bool lint_is_root_user(const char *user);
 

@@ -257,3 +257,50 @@ bool lint_list_has(const char *list, const char *code)
     }
     return false;
 }
+
+/* ------------------------------------------------------------------------ */
+/* Variables in scope                                                         */
+
+static bool env_in_stage(const lint_ctx *ctx, int stage, size_t before, const char *name,
+                         int depth)
+{
+    const hoist_df_instruction *from = NULL;
+    for (size_t j = 0; j < before && j < ctx->n; j++) {
+        const hoist_df_instruction *d = lint_ins(ctx, j);
+        if (lint_ins_top(ctx, j)->stage != stage)
+            continue;
+        if (d->kind == HOIST_DF_FROM && !from)
+            from = d;
+        if (d->kind != HOIST_DF_ENV)
+            continue;
+        for (size_t p = 0; p < d->pair_count; p++)
+            if (!strcmp(d->pairs[p].key, name))
+                return true;
+    }
+    /* A stage built FROM an earlier stage's name inherits its ENV. */
+    if (!from || !from->arg_count || depth > 32)
+        return false;
+    const char *base = from->args[0].value;
+    for (size_t j = 0; j < ctx->n; j++) {
+        const hoist_df_instruction *f = lint_ins_top(ctx, j);
+        if (f == from)
+            break;
+        const char *alias = f->kind == HOIST_DF_FROM ? lint_from_alias(f) : NULL;
+        if (alias && base && !strcasecmp(alias, base))
+            return env_in_stage(ctx, f->stage, ctx->n, name, depth + 1);
+    }
+    return false;
+}
+
+bool lint_var_defined(const lint_ctx *ctx, size_t i, const char *name, bool args_too)
+{
+    for (size_t j = 0; args_too && j < i && j < ctx->n; j++) {
+        const hoist_df_instruction *d = lint_ins(ctx, j);
+        if (d->kind != HOIST_DF_ARG)
+            continue;
+        for (size_t p = 0; p < d->pair_count; p++)
+            if (!strcmp(d->pairs[p].key, name))
+                return true;
+    }
+    return env_in_stage(ctx, lint_stage_of(ctx, i), i, name, 0);
+}

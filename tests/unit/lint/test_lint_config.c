@@ -49,7 +49,7 @@ static void yaml_forms(void **state)
     cfg = NULL;
     assert_int_equal(hoist_lint_config_parse(y2, strlen(y2), "y.yaml", &cfg, &err), 0);
     lint_case c = {"x", false, "FROM debian\nRUN apt-get install -y --no-install-recommends curl\n",
-                   NULL, NULL, false, NULL, 0};
+                   NULL, NULL, false, NULL, 0, false};
     (void)c;
     hoist_lint_config_free(cfg);
 }
@@ -84,7 +84,7 @@ static void config_precedence(void **state)
 {
     const char *df = "FROM debian\nRUN apt-get install -y --no-install-recommends curl\n";
     /* default */
-    lint_case c = {"x", false, df, NULL, NULL, false, NULL, 0};
+    lint_case c = {"x", false, df, NULL, NULL, false, NULL, 0, false};
     hoist_lint_result *r = lint_text(&c);
     assert_int_equal(find(r, "DL3006")->severity, HOIST_LINT_WARNING);
     assert_int_equal(find(r, "DL3008")->severity, HOIST_LINT_WARNING);
@@ -209,7 +209,7 @@ static void pragmas(void **state)
                    "RUN apt-get install -y wget\n"
                    "# hoist global ignore=DL3006\n"
                    "CMD node x\n",
-                   NULL, NULL, false, NULL, 0};
+                   NULL, NULL, false, NULL, 0, false};
     hoist_lint_result *r = lint_text(&c);
     assert_null(find(r, "DL3006"));
     const hoist_lint_finding *f = find(r, "DL3008");
@@ -231,7 +231,7 @@ static void check_directive(void **state)
     lint_case c = {"x", false,
                    "# check=skip=JSONArgsRecommended,StageNameCasing;error=true\n"
                    "FROM alpine:3.19 AS Build\nCMD node x\nMAINTAINER me\n",
-                   NULL, NULL, false, NULL, 0};
+                   NULL, NULL, false, NULL, 0, false};
     hoist_lint_result *r = lint_text(&c);
     assert_null(find(r, "JSONArgsRecommended"));
     assert_null(find(r, "StageNameCasing"));
@@ -249,7 +249,7 @@ static void check_directive(void **state)
 
 static void threshold(void **state)
 {
-    lint_case c = {"x", false, "FROM alpine:3.19\nRUN a\nRUN b\n", NULL, NULL, false, NULL, 0};
+    lint_case c = {"x", false, "FROM alpine:3.19\nRUN a\nRUN b\n", NULL, NULL, false, NULL, 0, false};
     hoist_lint_result *r = lint_text(&c);
     assert_int_equal(hoist_lint_result_max(r), HOIST_LINT_INFO); /* DL3059 */
     assert_false(hoist_lint_result_fails(r, HOIST_LINT_ERROR));
@@ -269,7 +269,7 @@ static void threshold(void **state)
 
 static void json_round_trip(void **state)
 {
-    lint_case c = {"x", false, "FROM debian\nCOPY a b /x\n", NULL, NULL, false, NULL, 0};
+    lint_case c = {"x", false, "FROM debian\nCOPY a b /x\n", NULL, NULL, false, NULL, 0, false};
     hoist_lint_result *r = lint_text(&c);
     char *buf = NULL;
     size_t len = 0;
