@@ -337,71 +337,110 @@ static void dl3017(lint_ctx *ctx)
 }
 
 /* ------------------------------------------------------------------ pip */
-/* Index of pip's subcommand for pip/pip3/python -m pip, or 0. */
-static size_t pip_sub(const lint_cmd *c)
-{
-    const char *n = lint_cmd_name(c);
-    size_t start = 0;
-    if (!strncmp(n, "pip", 3) && (n[3] == '\0' || isdigit((unsigned char)n[3])))
-        start = 1;
-    else if (!strncmp(n, "python", 6)) {
-        for (size_t k = 1; k + 1 < c->argc; k++)
-            if (!strcmp(c->argv[k], "-m") && !strcmp(c->argv[k + 1], "pip")) {
-                start = k + 2;
-                break;
-            }
-    }
-    if (!start)
-        return 0;
-    for (size_t k = start; k < c->argc; k++)
-        if (c->argv[k][0] != '-')
-            return k;
-    return 0;
-}
-
+/* hadolint's isPipInstall: a pip* command (not pipenv) with an `install`
+ * argument, or python* with `-m pip install`. */
 static bool pip_install(const lint_cmd *c)
 {
-    size_t k = pip_sub(c);
-    return k && !strcmp(c->argv[k], "install");
+    const char *n = lint_cmd_name(c);
+    if (lint_has_prefix(n, "pip") && !lint_has_prefix(n, "pipenv"))
+        return lint_cmd_has_word(c, "install");
+    if (!lint_has_prefix(n, "python"))
+        return false;
+    for (size_t k = 1; k + 2 < c->argc; k++)
+        if (!strcmp(c->argv[k], "-m") && !strcmp(c->argv[k + 1], "pip") &&
+            !strcmp(c->argv[k + 2], "install"))
+            return true;
+    return false;
+}
+
+/* Is argv[k] a flag named in `names` (without dashes: "t", "target") that
+ * takes its value from the next word (no "=value")? */
+static bool takes_next(const char *a, const char *const *names)
+{
+    if (a[0] != '-' || !a[1] || strchr(a, '='))
+        return false;
+    if (a[1] == '-') {
+        for (size_t j = 0; names[j]; j++)
+            if (!strcmp(a + 2, names[j]))
+                return true;
+        return false;
+    }
+    for (const char *q = a + 1; *q; q++)
+        for (size_t j = 0; names[j]; j++)
+            if (names[j][0] == *q && !names[j][1])
+                return true;
+    return false;
+}
+
+/* hadolint's getArgsNoFlags after dropFlagArg(valued): the words after
+ * argv[0] that are not flags ("-" and "--" count as words), without the
+ * values of the `valued` flags. Returns a malloc'd array of pointers into
+ * argv. */
+static const char **plain_args(const lint_cmd *c, const char *const *valued, size_t *n)
+{
+    const char **v = calloc(c->argc + 1, sizeof(*v));
+    *n = 0;
+    if (!v)
+        return NULL;
+    for (size_t k = 1; k < c->argc; k++) {
+        const char *a = c->argv[k];
+        if (valued && takes_next(a, valued)) {
+            k++;
+            continue;
+        }
+        if (a[0] == '-' && a[1] && strcmp(a, "--"))
+            continue;
+        v[(*n)++] = a;
+    }
+    return v;
 }
 
 static const char *const pip_valued[] = {
-    "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
-    "--extra-index-url", "-t", "--target", "--prefix", "--root", "-f", "--find-links",
-    "--trusted-host", "--platform", "--python-version", "--implementation", "--abi", "--src",
-    "--upgrade-strategy", "--progress-bar", "--log", "--proxy", "--retries", "--timeout",
-    "--cert", "--client-cert", "--cache-dir", "--only-binary", "--no-binary", NULL};
+    "abi", "b", "build", "e", "editable", "extra-index-url", "f", "find-links", "i",
+    "index-url", "implementation", "no-binary", "only-binary", "platform", "prefix",
+    "progress-bar", "proxy", "python", "python-version", "root", "root-user-action", "src",
+    "t", "target", "trusted-host", "upgrade-strategy", NULL};
 
+static bool pip_vcs(const char *p)
+{
+    static const char *const schemes[] = {"git", "hg+", "svn", "bzr+", NULL};
+    for (size_t k = 0; schemes[k]; k++)
+        if (lint_has_prefix(p, schemes[k]))
+            return true;
+    return false;
+}
+
+/* Pinned as hadolint sees it: a version operator, a VCS URL with @ref, a
+ * local wheel or sdist, or a path (a '/' outside a VCS URL). */
 static bool pip_pinned(const char *p)
 {
-    static const char *const ops[] = {"==", ">=", "<=", "~=", "!=", "<", ">", "@", NULL};
+    static const char *const ops[] = {"==", ">=", "<=", ">", "<", "!=", "~=", NULL};
     for (size_t k = 0; ops[k]; k++)
         if (strstr(p, ops[k]))
             return true;
-    return p[0] == '.' || p[0] == '/' || strstr(p, "://") || lint_has_suffix(p, ".whl") ||
-           lint_has_suffix(p, ".tar.gz") || lint_has_suffix(p, ".zip");
+    if (pip_vcs(p))
+        return strchr(p, '@') != NULL;
+    return lint_has_suffix(p, ".whl") || lint_has_suffix(p, ".tar.gz") || strchr(p, '/');
 }
 
 static bool p3013(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char **what)
 {
-    if (!pip_install(c))
+    if (!pip_install(c) || lint_cmd_has_flag(c, 'c', "--constraint") ||
+        lint_cmd_has_word(c, "--requirement") || lint_cmd_has_word(c, "-r") ||
+        lint_cmd_has_word(c, "."))
         return false;
-    size_t sub = pip_sub(c);
-    for (size_t k = sub + 1; k < c->argc; k++) {
-        const char *a = c->argv[k];
-        if (a[0] == '-') {
-            for (size_t v = 0; pip_valued[v]; v++)
-                if (!strcmp(a, pip_valued[v])) {
-                    k++;
-                    break;
-                }
-            continue;
-        }
-        if (!pip_pinned(a) && a[0] != '$') {
-            *what = a;
+    size_t n;
+    _cleanup_free_ const char **ops = plain_args(c, pip_valued, &n);
+    size_t k = 0;
+    while (k < n && strcmp(ops[k], "install"))
+        k++;
+    while (k < n && !strcmp(ops[k], "install"))
+        k++;
+    for (; k < n; k++)
+        if (!pip_pinned(ops[k])) {
+            *what = ops[k];
             return true;
         }
-    }
     return false;
 }
 
@@ -410,58 +449,135 @@ static void dl3013(lint_ctx *ctx)
     each_run(ctx, p3013, "pin it: pip install <package>==<version>", "Pin versions in pip");
 }
 
-static bool stage_env_set(const lint_ctx *ctx, size_t i, const char *name)
+static const char *const truthy[] = {"1",  "true", "True", "TRUE", "on", "On",
+                                     "ON", "yes",  "Yes",  "YES",  NULL};
+
+static bool is_truthy(const char *v, bool prefix)
 {
-    int stage = lint_stage_of(ctx, i);
-    for (size_t j = 0; j < i; j++) {
-        const hoist_df_instruction *d = lint_ins_top(ctx, j);
-        if ((d->stage != stage) || (d->kind != HOIST_DF_ENV && d->kind != HOIST_DF_ARG))
+    for (size_t k = 0; truthy[k]; k++)
+        if (prefix ? lint_has_prefix(v, truthy[k]) : !strcmp(v, truthy[k]))
+            return true;
+    return false;
+}
+
+/* The key of a stage as hadolint's DL3042 names it: its alias, else its
+ * image. */
+static const char *stage_key(const hoist_df_instruction *from)
+{
+    const char *a = lint_from_alias(from);
+    return a ? a : from->arg_count ? from->args[0].value : "";
+}
+
+/* PIP_NO_CACHE_DIR set to a true value by an ENV of `stage` before `before`,
+ * or inherited from the stage it is built FROM. */
+static bool pip_no_cache_env(const lint_ctx *ctx, int stage, size_t before, int depth)
+{
+    const hoist_df_instruction *from = NULL;
+    size_t from_at = 0;
+    for (size_t j = 0; j < before && j < ctx->n; j++) {
+        if (lint_ins_top(ctx, j)->stage != stage)
+            continue;
+        const hoist_df_instruction *d = lint_ins(ctx, j);
+        if (d->kind == HOIST_DF_FROM && !from) {
+            from = d;
+            from_at = j;
+        }
+        if (d->kind != HOIST_DF_ENV)
             continue;
         for (size_t p = 0; p < d->pair_count; p++)
-            if (!strcmp(d->pairs[p].key, name))
+            if (!strcmp(d->pairs[p].key, "PIP_NO_CACHE_DIR") && d->pairs[p].value &&
+                is_truthy(d->pairs[p].value, false))
                 return true;
+    }
+    if (!from || depth > 32 || !from->arg_count)
+        return false;
+    for (size_t j = from_at; j-- > 0;) {
+        const hoist_df_instruction *f = lint_ins_top(ctx, j);
+        if (f->kind == HOIST_DF_FROM && !strcmp(stage_key(f), from->args[0].value))
+            return pip_no_cache_env(ctx, f->stage, ctx->n, depth + 1);
     }
     return false;
 }
 
-static bool p3042(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char **what)
+static bool pip_wrapper(const lint_cmd *c)
 {
-    if (!pip_install(c))
+    const char *n = lint_cmd_name(c);
+    if (strstr(n, "pipx") || strstr(n, "pipenv"))
+        return true;
+    if (!lint_has_prefix(n, "python"))
         return false;
-    if (lint_cmd_has_flag(c, 0, "--no-cache-dir") || cache_mount(ctx, i, ".cache/pip") ||
-        stage_env_set(ctx, i, "PIP_NO_CACHE_DIR"))
-        return false;
-    for (size_t k = 0; k < c->assign_count; k++)
-        if (lint_has_prefix(c->assigns[k], "PIP_NO_CACHE_DIR="))
-            return false;
-    return true;
+    for (size_t k = 1; k + 1 < c->argc; k++)
+        if (!strcmp(c->argv[k], "-m") &&
+            (!strcmp(c->argv[k + 1], "pipx") || !strcmp(c->argv[k + 1], "pipenv")))
+            return true;
+    return false;
 }
 
 static void dl3042(lint_ctx *ctx)
 {
-    each_run(ctx, p3042, "pip install --no-cache-dir ...",
-             "Avoid use of cache directory with pip. Use `pip install --no-cache-dir "
-             "<package>`");
+    for (size_t i = 0; i < ctx->n; i++) {
+        const lint_script *s = lint_run_script(ctx, i);
+        bool forgot = false;
+        for (size_t k = 0; k < s->count && !forgot; k++) {
+            const lint_cmd *c = &s->cmds[k];
+            forgot = pip_install(c) && !lint_cmd_has_word(c, "--no-cache-dir") && !pip_wrapper(c);
+        }
+        if (!forgot || cache_mount(ctx, i, ".cache/pip"))
+            continue;
+        /* PIP_NO_CACHE_DIR=<true> anywhere in the script (export, prefix). */
+        const hoist_df_instruction *ins = lint_ins(ctx, i);
+        const char *set = ins->raw_args ? strstr(ins->raw_args, "PIP_NO_CACHE_DIR=") : NULL;
+        if (set && is_truthy(strchr(set, '=') + 1, true))
+            continue;
+        if (pip_no_cache_env(ctx, lint_stage_of(ctx, i), i, 0))
+            continue;
+        lint_report(ctx, (int)i, NULL, "pip install --no-cache-dir ...",
+                    "Avoid use of cache directory with pip. Use `pip install --no-cache-dir "
+                    "<package>`");
+    }
 }
 
 /* ------------------------------------------------------------------ npm */
+/* hadolint's npm pinning: a git URL needs #<commit>; tarballs and paths
+ * are pinned; anything else needs @<version> after the @scope/. */
 static bool npm_pinned(const char *p)
 {
-    const char *at = strrchr(p, '@');
-    return (at && at != p) || p[0] == '.' || p[0] == '/' || p[0] == '~' || strstr(p, "://") ||
-           strstr(p, "git+") || strchr(p, '#') || strchr(p, ':') || lint_has_suffix(p, ".tgz") ||
-           lint_has_suffix(p, ".tar.gz");
+    static const char *const git[] = {"git://", "git+ssh://", "git+http://", "git+https://", NULL};
+    for (size_t k = 0; git[k]; k++)
+        if (lint_has_prefix(p, git[k]))
+            return strchr(p, '#') != NULL;
+    if (lint_has_suffix(p, ".tar") || lint_has_suffix(p, ".tar.gz") || lint_has_suffix(p, ".tgz"))
+        return true;
+    if (p[0] == '/' || lint_has_prefix(p, "./") || lint_has_prefix(p, "../") ||
+        lint_has_prefix(p, "~/"))
+        return true;
+    const char *q = p;
+    if (*q == '@')
+        while (*q && *q > '/')
+            q++;
+    return strchr(q, '@') != NULL;
 }
 
 static bool p3016(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char **what)
 {
     static const char *const subs[] = {"install", "i", "add", "isntall", NULL};
     static const char *const npm[] = {"npm", NULL};
-    static const char *const valued[] = {"--registry", "--prefix", "--cache", NULL};
-    if (!is_cmd(c, npm) || !sub_is(c, subs))
+    static const char *const valued[] = {"loglevel", "registry", "prefix", "cache", NULL};
+    if (!is_cmd(c, npm))
         return false;
-    *what = unpinned(c, valued, npm_pinned);
-    return *what != NULL;
+    size_t n;
+    _cleanup_free_ const char **ops = plain_args(c, valued, &n);
+    bool install = false;
+    for (size_t j = 0; n && subs[j]; j++)
+        install |= !strcmp(ops[0], subs[j]);
+    if (!install)
+        return false;
+    for (size_t k = 1; k < n; k++)
+        if (!npm_pinned(ops[k]) && ops[k][0] != '$') {
+            *what = ops[k];
+            return true;
+        }
+    return false;
 }
 
 static void dl3016(lint_ctx *ctx)
@@ -470,22 +586,32 @@ static void dl3016(lint_ctx *ctx)
 }
 
 /* ------------------------------------------------------------------ gem */
-static bool gem_pinned(const char *p)
-{
-    return strchr(p, ':') || lint_has_suffix(p, ".gem");
-}
-
+/* hadolint's reading of `gem install`/`gem i`: no -v/--version; the words
+ * before `--`, an option dropping the word after it, need a :version. */
 static bool p3028(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char **what)
 {
     static const char *const gem[] = {"gem", NULL};
-    static const char *const valued[] = {"-i", "--install-dir", "-n", "--bindir", "--source",
-                                         "-s", "-P", "--trust-policy", "--platform", NULL};
-    if (!is_cmd(c, gem) || !sub_is(c, install_sub))
+    static const char *const subs[] = {"install", "i", NULL};
+    if (!is_cmd(c, gem) || !has_any_word(c, subs))
         return false;
-    if (lint_cmd_has_flag(c, 'v', "--version"))
+    if (lint_cmd_has_word(c, "-v") || lint_cmd_has_word(c, "--version"))
         return false;
-    *what = unpinned(c, valued, gem_pinned);
-    return *what != NULL;
+    for (size_t k = 1; k < c->argc; k++)
+        if (lint_has_prefix(c->argv[k], "--version="))
+            return false;
+    for (size_t k = 1; k < c->argc && strcmp(c->argv[k], "--"); k++) {
+        const char *a = c->argv[k];
+        if (a[0] == '-') {
+            k++;
+            continue;
+        }
+        if (strcmp(a, "install") && strcmp(a, "i") && !strchr(a, ':') &&
+            !lint_has_suffix(a, ".gem")) {
+            *what = a;
+            return true;
+        }
+    }
+    return false;
 }
 
 static void dl3028(lint_ctx *ctx)
@@ -765,21 +891,56 @@ static void dl3060(lint_ctx *ctx)
     }
 }
 
+/* hadolint's go pinning: a local path, or @<version> other than @latest
+ * and @none. */
 static bool go_pinned(const char *p)
 {
-    const char *at = strchr(p, '@');
-    return (at && strcmp(at, "@latest")) || p[0] == '.' || p[0] == '/';
+    if (p[0] == '.' || p[0] == '/')
+        return true;
+    return strchr(p, '@') && !lint_has_suffix(p, "@latest") && !lint_has_suffix(p, "@none");
 }
 
+/* The package words of `go run` (the word after run: later ones are the
+ * program's arguments) or, without a run, of `go install`/`go get`. Flags
+ * that take a value drop it. */
 static bool p3062(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char **what)
 {
-    static const char *const go[] = {"go", NULL};
-    static const char *const subs[] = {"install", NULL};
-    static const char *const valued[] = {"-o", "-tags", "-ldflags", "-gcflags", "-p", NULL};
-    if (!is_cmd(c, go) || !sub_is(c, subs))
+    static const char *const valued[] = {"-o", "-tags", "-ldflags", "-gcflags", "-asmflags",
+                                         "-p", "-modfile", "-mod", "-C", "-exec", "-pkgdir",
+                                         "-toolexec", NULL};
+    const lint_script *s = lint_run_script(ctx, i);
+    bool any_run = false;
+    for (size_t k = 0; k < s->count; k++)
+        any_run |= lint_cmd_is(&s->cmds[k], "go") && lint_cmd_has_word(&s->cmds[k], "run");
+    if (!lint_cmd_is(c, "go"))
         return false;
-    *what = unpinned(c, valued, go_pinned);
-    return *what != NULL;
+    bool run = lint_cmd_has_word(c, "run");
+    if (any_run ? !run
+                : !(lint_cmd_has_word(c, "install") || lint_cmd_has_word(c, "get")))
+        return false;
+    size_t idx = 0;
+    for (size_t k = 1; k < c->argc; k++) {
+        const char *a = c->argv[k];
+        if (a[0] == '-') {
+            for (size_t v = 0; valued[v]; v++)
+                if (!strcmp(a, valued[v]))
+                    k++;
+            continue;
+        }
+        if (any_run) {
+            if (idx++ > 1)
+                break;
+            if (!strcmp(a, "run"))
+                continue;
+        } else if (!strcmp(a, "install") || !strcmp(a, "get") || !strcmp(a, "tool")) {
+            continue;
+        }
+        if (!go_pinned(a) && a[0] != '$') {
+            *what = a;
+            return true;
+        }
+    }
+    return false;
 }
 
 static void dl3062(lint_ctx *ctx)
