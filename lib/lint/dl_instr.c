@@ -64,18 +64,24 @@ static void dl3000(lint_ctx *ctx)
 /* ---------------------------------------------------------------- DL3002 */
 static void dl3002(lint_ctx *ctx)
 {
-    if (!ctx->stage_count)
-        return;
-    int last = (int)ctx->stage_count - 1;
-    int found = -1;
-    for (size_t i = 0; i < ctx->n; i++) {
-        const hoist_df_instruction *ins = lint_ins_top(ctx, i);
-        if (ins->stage == last && ins->kind == HOIST_DF_USER)
-            found = (int)i;
+    /* hadolint: every stage whose last USER is root (a USER before any FROM
+     * does not count). */
+    int last_user = -1, stage = -1;
+    for (size_t i = 0; i <= ctx->n; i++) {
+        const hoist_df_instruction *ins = i < ctx->n ? lint_ins_top(ctx, i) : NULL;
+        if (!ins || ins->kind == HOIST_DF_FROM) {
+            if (last_user >= 0 &&
+                lint_is_root_user(lint_ins_top(ctx, (size_t)last_user)->raw_args))
+                lint_report(ctx, last_user, NULL,
+                            "switch to an unprivileged user at the end: USER app",
+                            "Last USER should not be root");
+            last_user = -1;
+            stage++;
+            continue;
+        }
+        if (ins->kind == HOIST_DF_USER && stage >= 0)
+            last_user = (int)i;
     }
-    if (found >= 0 && lint_is_root_user(lint_ins_top(ctx, (size_t)found)->raw_args))
-        lint_report(ctx, found, NULL, "switch to an unprivileged user at the end: USER app",
-                    "Last USER should not be root");
 }
 
 /* ---------------------------------------------------------- DL3006/DL3007 */
@@ -109,26 +115,36 @@ static void dl3007(lint_ctx *ctx)
 /* ---------------------------------------------------------------- DL3010 */
 static bool is_archive(const char *s)
 {
-    static const char *const ext[] = {".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz",
-                                      ".tar.xz", ".txz", ".tar.zst", ".tar.lz", ".tb2", NULL};
+    /* hadolint's list (compressed single files count: ADD does not
+     * extract them, but hadolint accepts them), plus .tar.zst. */
+    static const char *const ext[] = {".tar", ".Z",   ".bz2", ".gz",  ".lz",  ".lzma",
+                                      ".tZ",  ".tb2", ".tbz", ".tbz2", ".tgz", ".tlz",
+                                      ".tpz", ".txz", ".xz",  ".tar.zst", NULL};
     for (size_t i = 0; ext[i]; i++)
         if (lint_has_suffix(s, ext[i]))
             return true;
     return false;
 }
 
+/* The last path element, '/' or '\\' separated (Windows paths too). */
 static const char *base_name(const char *p)
 {
-    const char *s = strrchr(p, '/');
+    const char *s = strrchr(p, '/'), *b = strrchr(p, '\\');
+    if (b && (!s || b > s))
+        s = b;
     return s ? s + 1 : p;
 }
 
 static bool tar_extracts(const lint_cmd *c, const char *name)
 {
-    if (!lint_cmd_is(c, "tar"))
-        return false;
-    bool x = lint_cmd_has_flag(c, 'x', "--extract") ||
-             (c->argc > 1 && c->argv[1][0] != '-' && strchr(c->argv[1], 'x'));
+    static const char *const unpack[] = {"unzip", "gunzip", "bunzip2", "unlzma", "unxz", "zgz",
+                                         "uncompress", "zcat", "gzcat", NULL};
+    bool x = false;
+    for (size_t k = 0; unpack[k] && !x; k++)
+        x = lint_cmd_is(c, unpack[k]);
+    if (lint_cmd_is(c, "tar"))
+        x = lint_cmd_has_flag(c, 'x', "--extract") || lint_cmd_has_word(c, "--get") ||
+            (c->argc > 1 && c->argv[1][0] != '-' && strchr(c->argv[1], 'x'));
     if (!x)
         return false;
     for (size_t k = 1; k < c->argc; k++)
@@ -143,10 +159,17 @@ static void dl3010(lint_ctx *ctx)
         const hoist_df_instruction *ins = lint_ins(ctx, i);
         if (ins->kind != HOIST_DF_COPY || ins->arg_count < 2 || hoist_df_instruction_flag(ins, "from"))
             continue;
+        /* An archive destination names the file to look for; otherwise
+         * the archive sources do. */
+        char dst[1024];
+        lint_strip_quotes(argv_at(ins, ins->arg_count - 1), dst, sizeof(dst));
+        bool dst_archive = is_archive(dst);
         for (size_t k = 0; k + 1 < ins->arg_count; k++) {
             char src[1024];
             lint_strip_quotes(argv_at(ins, k), src, sizeof(src));
-            if (!is_archive(src))
+            if (dst_archive)
+                snprintf(src, sizeof(src), "%s", dst);
+            else if (!is_archive(src))
                 continue;
             const char *bn = base_name(src);
             bool hit = false;
@@ -157,10 +180,14 @@ static void dl3010(lint_ctx *ctx)
                 for (size_t c = 0; c < sc->count && !hit; c++)
                     hit = tar_extracts(&sc->cmds[c], bn);
             }
-            if (hit)
+            if (hit) {
                 lint_report(ctx, (int)i, NULL, "ADD extracts local tar archives itself",
                             "Use ADD for extracting archives into an image: '%s' is copied and "
                             "then extracted", src);
+                break;
+            }
+            if (dst_archive)
+                break;
         }
     }
 }
@@ -321,7 +348,19 @@ static void dl3022(lint_ctx *ctx)
         if (!from || !from->value || !from->value[0])
             continue;
         const char *v = from->value;
-        if (all_digits(v) || strchr(v, ':') || strchr(v, '/') || strchr(v, '@') ||
+        if (all_digits(v)) {
+            /* An index names one of the stages started so far. */
+            size_t froms = 0;
+            for (size_t j = 0; j <= i; j++)
+                froms += lint_ins_top(ctx, j)->kind == HOIST_DF_FROM;
+            if (strlen(v) > 6 || (size_t)atol(v) >= froms)
+                lint_report(ctx, (int)i, &from->range,
+                            "name a stage defined above with FROM ... AS <name>",
+                            "COPY --from should reference a previously defined FROM alias: "
+                            "'%s' is not a stage index here", v);
+            continue;
+        }
+        if (strchr(v, ':') || strchr(v, '/') || strchr(v, '@') ||
             strchr(v, '$'))
             continue;
         int own = lint_stage_of(ctx, i);
@@ -367,8 +406,12 @@ static void dl3025(lint_ctx *ctx)
 {
     FOR_EACH_INS(ctx, i, ins)
     {
-        if ((ins->kind == HOIST_DF_CMD || ins->kind == HOIST_DF_ENTRYPOINT) &&
-            ins->form == HOIST_DF_FORM_SHELL && ins->raw_args[0])
+        bool shell_check = ins->kind == HOIST_DF_HEALTHCHECK && ins->arg_count &&
+                           !strcasecmp(argv_at(ins, 0), "CMD") &&
+                           ins->form == HOIST_DF_FORM_SHELL;
+        if (shell_check ||
+            ((ins->kind == HOIST_DF_CMD || ins->kind == HOIST_DF_ENTRYPOINT) &&
+             ins->form == HOIST_DF_FORM_SHELL && ins->raw_args[0]))
             lint_report(ctx, (int)i, NULL, "write it as a JSON array: [\"prog\", \"arg\"]",
                         "Use arguments JSON notation for CMD and ENTRYPOINT arguments");
     }

@@ -44,6 +44,9 @@ static const char *schema_type(const lint_ctx *ctx, const char *key)
 }
 
 /* ---------------------------------------------------------------- DL3048 */
+/* hadolint's label key test: starts with a-z, ends with a-z or 0-9, only
+ * a-z 0-9 . - _ /, no reserved namespace, no ".." or "--" (so a variable
+ * in the key is reported too). */
 static bool key_valid(const char *k)
 {
     size_t n = strlen(k);
@@ -52,13 +55,14 @@ static bool key_valid(const char *k)
     if (lint_has_prefix(k, "com.docker.") || lint_has_prefix(k, "io.docker.") ||
         lint_has_prefix(k, "org.dockerproject."))
         return false;
-    if (!isalnum((unsigned char)k[0]) || !isalnum((unsigned char)k[n - 1]))
+    if (!islower((unsigned char)k[0]) || k[0] > 'z' ||
+        !(islower((unsigned char)k[n - 1]) || isdigit((unsigned char)k[n - 1])))
+        return false;
+    if (strstr(k, "..") || strstr(k, "--"))
         return false;
     for (size_t i = 0; i < n; i++) {
         char c = k[i];
-        if (!(islower((unsigned char)c) || isdigit((unsigned char)c) || c == '.' || c == '-'))
-            return false;
-        if ((c == '.' || c == '-') && (k[i + 1] == '.' || k[i + 1] == '-'))
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr("._/-", c)))
             return false;
     }
     return true;
@@ -66,7 +70,7 @@ static bool key_valid(const char *k)
 
 static void f3048(lint_ctx *ctx, size_t i, const hoist_df_pair *p, const char *k, const char *v)
 {
-    if (!strchr(k, '$') && !key_valid(k))
+    if (!key_valid(k))
         lint_report(ctx, (int)i, &p->range,
                     "use lower-case reverse-DNS keys such as org.opencontainers.image.source",
                     "Invalid Label Key: '%s'", k);

@@ -233,9 +233,21 @@ static bool p3014(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char *
 {
     if (!is_cmd(c, apt_get) || !sub_is(c, install_sub))
         return false;
-    return !(lint_cmd_has_flag(c, 'y', "--yes") || lint_cmd_has_flag(c, 0, "--assume-yes") ||
-             lint_cmd_has_word(c, "-qq") || lint_cmd_has_word(c, "-q=2") ||
-             lint_cmd_has_word(c, "--quiet=2"));
+    if (lint_cmd_has_flag(c, 'y', "--yes") || lint_cmd_has_flag(c, 0, "--assume-yes") ||
+        lint_cmd_has_flag(c, 0, "--qq") || lint_cmd_has_word(c, "-q=2") ||
+        lint_cmd_has_word(c, "--quiet=2"))
+        return false;
+    /* -q twice (-qq, -q -q) or --quiet --quiet: quiet level 2 implies -y. */
+    size_t q = 0, quiet = 0;
+    for (size_t k = 1; k < c->argc; k++) {
+        const char *a = c->argv[k];
+        if (!strcmp(a, "--quiet"))
+            quiet++;
+        else if (a[0] == '-' && a[1] != '-')
+            for (const char *p = a + 1; *p && *p != '='; p++)
+                q += *p == 'q';
+    }
+    return q != 2 && quiet != 2;
 }
 
 static void dl3014(lint_ctx *ctx)
@@ -295,7 +307,7 @@ static const char *const apk_valued[] = {"-t", "--virtual", "-X", "--repository"
 
 static bool apk_pinned(const char *p)
 {
-    return strchr(p, '=') || lint_has_suffix(p, ".apk") || p[0] == '/' || p[0] == '.';
+    return strpbrk(p, "=~<>") || lint_has_suffix(p, ".apk") || p[0] == '/' || p[0] == '.';
 }
 
 static bool p3018(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char **what)
