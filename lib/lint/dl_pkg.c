@@ -159,19 +159,6 @@ static bool cleaned_after(const lint_script *s, const char *const *tools,
     return cl >= 0 && in < cl;
 }
 
-static bool script_removes(const lint_script *s, const char *path)
-{
-    for (size_t k = 0; k < s->count; k++) {
-        const lint_cmd *c = &s->cmds[k];
-        if (!lint_cmd_is(c, "rm"))
-            continue;
-        for (size_t a = 1; a < c->argc; a++)
-            if (strstr(c->argv[a], path))
-                return true;
-    }
-    return false;
-}
-
 /* ------------------------------------------------------------------ apt */
 static const char *const apt_get[] = {"apt-get", NULL};
 static const char *const install_sub[] = {"install", NULL};
@@ -197,32 +184,23 @@ static void dl3008(lint_ctx *ctx)
              "Pin versions in apt-get install");
 }
 
-/* Stages the final image is built from (the last one and its FROM-stage
- * ancestors). */
-static bool final_chain(const lint_ctx *ctx, int stage)
-{
-    if (!ctx->stage_count)
-        return true;
-    int s = (int)ctx->stage_count - 1;
-    for (int guard = 0; s >= 0 && guard < 64; guard++) {
-        if (s == stage)
-            return true;
-        if (ctx->stages[s].base_kind != HOIST_DF_BASE_STAGE)
-            break;
-        s = ctx->stages[s].base_stage;
-    }
-    return false;
-}
-
+/* hadolint's DL3009: a RUN that updates the package lists (apt, apt-get or
+ * aptitude update) without an `rm -rf` (of the lists) or cache
+ * mounts of the lists, in a stage that reaches an image. */
 static void dl3009(lint_ctx *ctx)
 {
+    static const char *const apt[] = {"apt", "apt-get", "aptitude", NULL};
+    static const char *const update[] = {"update", NULL};
+    static const char *const rm[] = {"rm", NULL};
+    static const char *const rmw[] = {"-rf", "/var/lib/apt/lists/*", NULL};
     for (size_t i = 0; i < ctx->n; i++) {
         const lint_script *s = lint_run_script(ctx, i);
-        if (!lint_script_uses(s, "apt-get", "install") && !lint_script_uses(s, "apt", "install"))
+        if (first_cmd(s, apt, update) < 0 || first_cmd(s, rm, rmw) >= 0)
             continue;
-        if (!final_chain(ctx, lint_stage_of(ctx, i)))
+        if (cache_mount(ctx, i, "/var/lib/apt/lists") ||
+            (cache_mount(ctx, i, "/var/lib/apt") && cache_mount(ctx, i, "/var/cache/apt")))
             continue;
-        if (script_removes(s, "/var/lib/apt/lists") || cache_mount(ctx, i, "/var/lib/apt"))
+        if (!lint_in_result_stage(ctx, i))
             continue;
         lint_report(ctx, (int)i, NULL, "end the RUN with: && rm -rf /var/lib/apt/lists/*",
                     "Delete the apt-get lists after installing something");
@@ -886,18 +864,24 @@ static void dl3060(lint_ctx *ctx)
 {
     for (size_t i = 0; i < ctx->n; i++) {
         const lint_script *s = lint_run_script(ctx, i);
-        bool install = false, clean = false;
+        long install = -1, clean = -1;
         for (size_t k = 0; k < s->count; k++) {
             const lint_cmd *c = &s->cmds[k];
             if (!lint_cmd_is(c, "yarn"))
                 continue;
             size_t sub = lint_cmd_subcommand(c);
-            if (!sub || !strcmp(c->argv[sub], "install") || !strcmp(c->argv[sub], "add"))
-                install = true;
-            else if (!strcmp(c->argv[sub], "cache") && lint_cmd_has_word(c, "clean"))
-                clean = true;
+            if (lint_cmd_has_word(c, "cache") || lint_cmd_has_word(c, "clean")) {
+                if (clean < 0)
+                    clean = (long)k;
+            } else if (!sub || !strcmp(c->argv[sub], "install") || !strcmp(c->argv[sub], "add")) {
+                if (install < 0)
+                    install = (long)k;
+            }
         }
-        if (install && !clean && !cache_mount(ctx, i, "yarn"))
+        /* No clean (and no cache mount), or a clean before the install. */
+        bool forgot = install >= 0 && ((clean < 0 && !cache_mount(ctx, i, ".cache/yarn")) ||
+                                       (clean >= 0 && clean < install));
+        if (forgot && lint_in_result_stage(ctx, i))
             lint_report(ctx, (int)i, NULL, "end the RUN with: && yarn cache clean",
                         "`yarn cache clean` missing after `yarn install` was run.");
     }

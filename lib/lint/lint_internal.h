@@ -194,6 +194,10 @@ const char *lint_from_alias(const hoist_df_instruction *from);
  * of the stage it is built FROM by name, transitively) or, with args_too,
  * by any ARG above i (hadolint's scope for version variables)? */
 bool lint_var_defined(const lint_ctx *ctx, size_t i, const char *name, bool args_too);
+/* Does what instruction i leaves behind reach an image, as hadolint's
+ * DL3009/DL3060 decide: i is in the last stage, in a stage whose name a
+ * FROM uses, or is an ONBUILD trigger (it runs in a child image)? */
+bool lint_in_result_stage(const lint_ctx *ctx, size_t i);
 /* "root", "0", "root:x", "0:0" */
 bool lint_is_root_user(const char *user);
 

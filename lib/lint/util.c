@@ -112,9 +112,17 @@ const char *lint_from_alias(const hoist_df_instruction *from)
 
 const hoist_df_instruction *lint_stage_from(const lint_ctx *ctx, int stage)
 {
-    if (stage < 0 || (size_t)stage >= ctx->stage_count)
+    if (stage < 0)
         return NULL;
-    return lint_ins_top(ctx, ctx->stages[stage].first_instruction);
+    if ((size_t)stage < ctx->stage_count)
+        return lint_ins_top(ctx, ctx->stages[stage].first_instruction);
+    /* Stage evaluation failed (e.g. a FROM BuildKit rejects): scan. */
+    for (size_t j = 0; j < ctx->n; j++) {
+        const hoist_df_instruction *f = lint_ins_top(ctx, j);
+        if (f->kind == HOIST_DF_FROM && f->stage == stage)
+            return f;
+    }
+    return NULL;
 }
 
 bool lint_is_root_user(const char *user)
@@ -303,4 +311,42 @@ bool lint_var_defined(const lint_ctx *ctx, size_t i, const char *name, bool args
                 return true;
     }
     return env_in_stage(ctx, lint_stage_of(ctx, i), i, name, 0);
+}
+
+/* ------------------------------------------------------------------------ */
+
+/* The image name of a FROM (its first argument without :tag or @digest). */
+static size_t from_image_len(const char *img)
+{
+    size_t n = strcspn(img, "@");
+    const char *slash = memrchr(img, '/', n);
+    const char *colon = memchr(slash ? slash : img, ':', n - (size_t)((slash ? slash : img) - img));
+    return colon ? (size_t)(colon - img) : n;
+}
+
+bool lint_in_result_stage(const lint_ctx *ctx, size_t i)
+{
+    const hoist_df_instruction *top = lint_ins_top(ctx, i);
+    if (top->kind == HOIST_DF_ONBUILD)
+        return true; /* runs in whatever image is built FROM this one */
+    int last = -1;
+    for (size_t j = 0; j < ctx->n; j++)
+        if (lint_ins_top(ctx, j)->kind == HOIST_DF_FROM)
+            last = lint_ins_top(ctx, j)->stage;
+    if (top->stage == last)
+        return true;
+    const hoist_df_instruction *from = top->stage >= 0 ? lint_stage_from(ctx, top->stage) : NULL;
+    const char *alias = from ? lint_from_alias(from) : NULL;
+    if (!alias)
+        return false;
+    for (size_t j = 0; j < ctx->n; j++) {
+        const hoist_df_instruction *f = lint_ins_top(ctx, j);
+        if (f->kind != HOIST_DF_FROM || !f->arg_count || !f->args[0].value)
+            continue;
+        const char *img = f->args[0].value;
+        size_t n = from_image_len(img);
+        if (n == strlen(alias) && !strncasecmp(img, alias, n))
+            return true;
+    }
+    return false;
 }
