@@ -422,15 +422,39 @@ static bool registry_trusted(const lint_ctx *ctx, const char *reg)
 {
     for (size_t k = 0; k < lint_config_trusted_count(ctx->cfg); k++) {
         const char *t = lint_config_trusted(ctx->cfg, k);
-        if (!strcasecmp(t, reg))
+        size_t tl = strlen(t);
+        if (!strcasecmp(t, reg) || !strcmp(t, "*"))
             return true;
-        if (t[0] == '*' && t[1] == '.' && lint_has_suffix(reg, t + 1))
+        /* "*.example.com" or "*example.com": a suffix; "example*": a prefix. */
+        if (t[0] == '*' && lint_has_suffix(reg, t + 1))
+            return true;
+        if (tl > 1 && t[tl - 1] == '*' && !strncmp(reg, t, tl - 1))
             return true;
         if (!strcmp(reg, "docker.io") &&
             (!strcasecmp(t, "hub.docker.com") || !strcasecmp(t, "index.docker.io")))
             return true;
     }
     return false;
+}
+
+/* An image named by COPY --from or RUN --mount from= (not a stage name
+ * defined above, not a stage index): report it unless it comes from a
+ * trusted registry. */
+static void dl3026_ref(lint_ctx *ctx, size_t i, const char *v, const hoist_df_range *range,
+                       const char *what)
+{
+    if (!v || !v[0] || all_digits(v) || strchr(v, '$') || alias_before(ctx, i + 1, v) >= 0)
+        return;
+    hoist_image_ref *ref = NULL;
+    hoist_error err = HOIST_ERROR_INIT;
+    if (hoist_image_ref_parse(v, &ref, &err))
+        return;
+    if (!registry_trusted(ctx, ref->registry) && strcmp(v, "scratch"))
+        lint_report(ctx, (int)i, range,
+                    "use an image from a trusted registry, or add the registry to "
+                    "trusted-registries",
+                    "Use only an allowed registry in %s: '%s' is from %s", what, v, ref->registry);
+    hoist_image_ref_free(ref);
 }
 
 static void dl3026(lint_ctx *ctx)
@@ -447,6 +471,34 @@ static void dl3026(lint_ctx *ctx)
                         "trusted-registries",
                         "Use only an allowed registry in the FROM image: '%s' is from %s",
                         st->base, st->image->registry);
+    }
+    FOR_EACH_INS(ctx, i, ins)
+    {
+        if (ins->kind == HOIST_DF_COPY) {
+            const hoist_df_flag *from = hoist_df_instruction_flag(ins, "from");
+            if (from)
+                dl3026_ref(ctx, i, from->value, &from->range, "COPY --from");
+            continue;
+        }
+        if (ins->kind != HOIST_DF_RUN)
+            continue;
+        for (size_t f = 0; f < ins->flag_count; f++) {
+            const hoist_df_flag *fl = &ins->flags[f];
+            if (strcmp(fl->name, "mount") || !fl->value)
+                continue;
+            /* type=bind (the default) or type=cache, with from=<image>. */
+            char type[32] = "bind", from[512] = "";
+            for (const char *p = fl->value; *p;) {
+                size_t n = strcspn(p, ",");
+                if (lint_has_prefix(p, "type=") && n - 5 < sizeof(type))
+                    snprintf(type, sizeof(type), "%.*s", (int)(n - 5), p + 5);
+                else if (lint_has_prefix(p, "from=") && n - 5 < sizeof(from))
+                    snprintf(from, sizeof(from), "%.*s", (int)(n - 5), p + 5);
+                p += n + (p[n] ? 1 : 0);
+            }
+            if (!strcmp(type, "bind") || !strcmp(type, "cache"))
+                dl3026_ref(ctx, i, from, &fl->range, "RUN --mount from=");
+        }
     }
 }
 

@@ -203,15 +203,18 @@ bool lint_is_root_user(const char *user);
 
 /* Pragmas in comments (text as the AST keeps it, '#' removed). hadolint's
  * forms are read exactly as hadolint reads them: `hadolint ignore=ID,...`,
- * `hadolint global ignore=ID,...`, `hadolint shell=NAME`, each optionally
+ * `hadolint global ignore=ID,...`, `hadolint stage ignore=ID,...` (on the
+ * line before a FROM), `hadolint shell=NAME`, each optionally
  * followed by a `# comment`, and IDs made of D, L, S, C and digits (anything
  * else and the comment is not a pragma). hoist's own `hoist ignore=...`,
- * `hoist:ignore=...`, `hoist global ignore=...` and `hoist shell=...` are
+ * `hoist:ignore=...`, `hoist global ignore=...`, `hoist stage ignore=...`
+ * and `hoist shell=...` are
  * case-insensitive and take any IDs. */
 typedef enum lint_pragma_kind {
     LINT_PRAGMA_NONE = 0,
     LINT_PRAGMA_IGNORE,        /* the next instruction */
     LINT_PRAGMA_GLOBAL_IGNORE, /* the whole file */
+    LINT_PRAGMA_STAGE_IGNORE,  /* before a FROM: the stage it starts */
     LINT_PRAGMA_SHELL,         /* the shell of the RUNs that follow */
 } lint_pragma_kind;
 typedef struct lint_pragma {

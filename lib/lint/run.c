@@ -195,6 +195,24 @@ static bool keep_finding(void *ud, hoist_lint_finding *f, int ins)
     for (size_t i = 0; i < u->sk->global_count; i++)
         if (lint_list_has(u->sk->globals[i], f->code))
             return false;
+    /* A stage pragma on the line before a FROM covers the lines after that
+     * FROM up to the next one (hadolint: the finding's line decides). */
+    int line = f->range.start.line;
+    const hoist_df_instruction *stage_from = NULL;
+    for (size_t j = 0; line > 0 && j < ctx->n; j++) {
+        const hoist_df_instruction *t = lint_ins_top(ctx, j);
+        if (t->range.start.line >= line)
+            break;
+        if (t->kind == HOIST_DF_FROM)
+            stage_from = t;
+    }
+    for (size_t c = 0; stage_from && c < stage_from->comment_count; c++) {
+        lint_pragma pr;
+        if (lint_pragma_parse(stage_from->comments[c].text, &pr) == LINT_PRAGMA_STAGE_IGNORE &&
+            stage_from->comments[c].range.start.line == stage_from->range.start.line - 1 &&
+            lint_list_has(pr.value, f->code))
+            return false;
+    }
     if (ins < 0 || (size_t)ins >= ctx->n)
         return true;
     const hoist_df_instruction *top = lint_ins_top(ctx, (size_t)ins);

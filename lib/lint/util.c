@@ -169,6 +169,9 @@ static lint_pragma_kind hadolint_pragma(const char *p, lint_pragma *out)
     if (!strncmp(p, "global", 6) && (p[6] == ' ' || p[6] == '\t')) {
         kind = LINT_PRAGMA_GLOBAL_IGNORE;
         p = skip_blanks(p + 6);
+    } else if (!strncmp(p, "stage", 5) && (p[5] == ' ' || p[5] == '\t')) {
+        kind = LINT_PRAGMA_STAGE_IGNORE;
+        p = skip_blanks(p + 5);
     }
     if (kind == LINT_PRAGMA_IGNORE && !strncmp(p, "shell", 5)) {
         p = skip_blanks(p + 5);
@@ -231,6 +234,9 @@ lint_pragma_kind lint_pragma_parse(const char *comment, lint_pragma *out)
     if (!strncasecmp(p, "global", 6) && (p[6] == ' ' || p[6] == ':' || p[6] == '\t')) {
         kind = LINT_PRAGMA_GLOBAL_IGNORE;
         p = hoist_sep(p + 6);
+    } else if (!strncasecmp(p, "stage", 5) && (p[5] == ' ' || p[5] == ':' || p[5] == '\t')) {
+        kind = LINT_PRAGMA_STAGE_IGNORE;
+        p = hoist_sep(p + 5);
     }
     bool shell = kind == LINT_PRAGMA_IGNORE && !strncasecmp(p, "shell", 5);
     if (!shell && strncasecmp(p, "ignore", 6))
