@@ -657,7 +657,10 @@ static void dl3059(lint_ctx *ctx)
         char fa[1024], fb[1024];
         flags_text(a, fa, sizeof(fa));
         flags_text(b, fb, sizeof(fb));
-        if (!strcmp(fa, fb))
+        /* A RUN chaining several commands (&&, ;) is a deliberate split
+         * (hadolint); only single-command RUNs are merge candidates. */
+        if (!strcmp(fa, fb) && lint_run_script(ctx, i - 1)->count <= 1 &&
+            lint_run_script(ctx, i)->count <= 1)
             lint_report(ctx, (int)i, NULL, "join them with && into one RUN",
                         "Multiple consecutive RUN instructions. Consider consolidation.");
     }
