@@ -628,15 +628,58 @@ static void dl3045(lint_ctx *ctx)
 }
 
 /* ---------------------------------------------------------------- DL3057 */
+/* hadolint's DL3057: every stage without a HEALTHCHECK is reported, unless
+ * it is built FROM a stage (by name) that has one; a HEALTHCHECK also
+ * clears the stages the current one is built from, transitively (they are
+ * the chain that ends in a checked image). */
 static void dl3057(lint_ctx *ctx)
 {
+    size_t count = 0;
     for (size_t i = 0; i < ctx->n; i++)
-        if (lint_ins_top(ctx, i)->kind == HOIST_DF_HEALTHCHECK)
-            return;
-    if (ctx->stage_count)
-        lint_report(ctx, (int)ctx->stages[ctx->stage_count - 1].first_instruction, NULL,
-                    "add HEALTHCHECK CMD <probe> (or HEALTHCHECK NONE)",
-                    "HEALTHCHECK instruction missing");
+        count += lint_ins_top(ctx, i)->kind == HOIST_DF_FROM;
+    if (!count)
+        return;
+    struct sid {
+        size_t ins;
+        const char *src, *name;
+        bool good;
+    } *ids = calloc(count, sizeof(*ids));
+    if (!ids) {
+        ctx->status = HOIST_EFAILED;
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < ctx->n; i++) {
+        const hoist_df_instruction *ins = lint_ins_top(ctx, i);
+        if (ins->kind == HOIST_DF_FROM && n < count) {
+            struct sid *s = &ids[n++];
+            s->ins = i;
+            s->src = argv_at(ins, 0);
+            s->name = lint_from_alias(ins) ? lint_from_alias(ins) : s->src;
+            for (size_t t = 0; t + 1 < n; t++)
+                if (ids[t].good && !strcmp(ids[t].name, s->src))
+                    s->good = true;
+        } else if (ins->kind == HOIST_DF_HEALTHCHECK && n) {
+            ids[n - 1].good = true;
+            /* Its ancestors (by stage name) become good too. */
+            const char *src = ids[n - 1].src;
+            for (size_t guard = 0; src && guard < n; guard++) {
+                const char *next = NULL;
+                for (size_t t = 0; t + 1 < n; t++)
+                    if (!ids[t].good && !strcmp(ids[t].name, src)) {
+                        ids[t].good = true;
+                        next = ids[t].src;
+                    }
+                src = next;
+            }
+        }
+    }
+    for (size_t t = 0; t < n; t++)
+        if (!ids[t].good)
+            lint_report(ctx, (int)ids[t].ins, NULL,
+                        "add HEALTHCHECK CMD <probe> (or HEALTHCHECK NONE)",
+                        "HEALTHCHECK instruction missing");
+    free(ids);
 }
 
 /* ---------------------------------------------------------------- DL3059 */
