@@ -864,9 +864,10 @@ static const lint_rule rules[] = {
       "one.",
       dl3000),
     R("DL3002", WARNING, "Last user should not be root.",
-      "The last USER of the final stage is the user the container runs as. Running as root "
-      "turns any compromise of the application into root inside the container. Fix: create an "
-      "unprivileged user and end the final stage with USER <that user>.",
+      "The last USER of a stage is the user its image, and every stage built FROM it, runs "
+      "as. Running as root turns any compromise of the application into root inside the "
+      "container. Reported for every stage whose last USER is root, as hadolint does. Fix: "
+      "create an unprivileged user and end the stage with USER <that user>.",
       dl3002),
     R("DL3006", WARNING, "Always tag the version of an image explicitly.",
       "FROM without a tag means :latest, which moves: two builds of the same Dockerfile get "
@@ -947,12 +948,15 @@ static const lint_rule rules[] = {
       dl3045),
     R("DL3057", OFF, "HEALTHCHECK instruction missing.",
       "Without HEALTHCHECK the engine cannot tell a running container from a working one. "
-      "Opt-in rule (override it to a severity to enable). Fix: add HEALTHCHECK CMD <probe>.",
+      "Reported on each stage without one, unless it is built FROM a stage that has one or "
+      "is part of a FROM chain that ends in one (as hadolint does). Opt-in rule (override it "
+      "to a severity to enable). Fix: add HEALTHCHECK CMD <probe>.",
       dl3057),
     R("DL3059", INFO, "Multiple consecutive RUN instructions. Consider consolidation.",
-      "Each RUN makes a layer; consecutive RUNs with the same options can usually be joined "
-      "with && to make fewer, smaller layers. Fix: merge them, unless the split is deliberate "
-      "for caching.",
+      "Each RUN makes a layer; consecutive single-command RUNs with the same options can "
+      "usually be joined with && to make fewer, smaller layers (a RUN that already chains "
+      "commands is taken as a deliberate split). Fix: merge them, unless the split is "
+      "deliberate for caching.",
       dl3059),
     R("DL3061", ERROR,
       "Invalid instruction order. Dockerfile must begin with FROM, ARG or comment.",

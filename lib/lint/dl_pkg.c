@@ -959,8 +959,10 @@ static const lint_rule rules[] = {
     R("DL3008", WARNING, "Pin versions in apt-get install.",
       PIN "Fix: apt-get install <package>=<version>.", dl3008),
     R("DL3009", INFO, "Delete the apt-get lists after installing something.",
-      "apt-get update leaves tens of megabytes of package lists in the layer. Fix: end the "
-      "same RUN with `rm -rf /var/lib/apt/lists/*`, or use a cache mount on /var/lib/apt.",
+      "apt-get (apt, aptitude) update leaves tens of megabytes of package lists in the "
+      "layer. Reported in stages that reach an image (the last stage, stages used by FROM, "
+      "ONBUILD triggers). Fix: end the same RUN with `rm -rf /var/lib/apt/lists/*`, or use "
+      "cache mounts on /var/lib/apt/lists (or /var/lib/apt and /var/cache/apt).",
       dl3009),
     R("DL3013", WARNING, "Pin versions in pip.",
       PIN "Fix: pip install <package>==<version>, or a requirements file with pins.", dl3013),

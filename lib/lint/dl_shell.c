@@ -238,8 +238,9 @@ static const lint_rule rules[] = {
       "wget --progress=dot:giga, or -q / -nv.",
       dl3047),
     R("DL4001", WARNING, "Either use Wget or Curl but not both",
-      "Installing both download tools makes the image bigger for nothing. Fix: use one of "
-      "them throughout the stage.",
+      "Installing both download tools makes the image bigger for nothing. Reported on each "
+      "RUN that uses one once the stage has used both. Fix: use one of them throughout the "
+      "stage.",
       dl4001),
     R("DL4005", WARNING, "Use SHELL to change the default shell",
       "Re-linking /bin/sh changes the shell under every program of the image, not just RUN. "
