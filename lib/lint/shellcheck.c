@@ -162,13 +162,25 @@ void lint_shellcheck(lint_ctx *ctx)
     }
     sb_line(&b, bash ? "#!/bin/bash" : "#!/bin/sh", strlen(bash ? "#!/bin/bash" : "#!/bin/sh"), -1);
     int stage = -2;
-    bool skip_stage_shell = false;
+    bool skip_stage_shell = false, skip_default = false, seen_from = false;
     for (size_t i = 0; i < ctx->n; i++) {
         const hoist_df_instruction *top = lint_ins_top(ctx, i);
         if (top->stage != stage) {
             stage = top->stage;
-            skip_stage_shell = false;
+            skip_stage_shell = skip_default;
         }
+        /* `# hadolint shell=NAME` sets the shell of the RUNs that follow in
+         * the stage; before the first FROM, of every stage (as hadolint). */
+        for (size_t c = 0; c < top->comment_count; c++) {
+            lint_pragma pr;
+            if (lint_pragma_parse(top->comments[c].text, &pr) != LINT_PRAGMA_SHELL)
+                continue;
+            skip_stage_shell = strcasestr(pr.value, "pwsh") || strcasestr(pr.value, "powershell") ||
+                               strcasestr(pr.value, "cmd");
+            if (!seen_from)
+                skip_default = skip_stage_shell;
+        }
+        seen_from |= top->kind == HOIST_DF_FROM;
         if (top->kind == HOIST_DF_SHELL)
             skip_stage_shell = non_posix(top);
         const hoist_df_instruction *ins = lint_ins(ctx, i);
