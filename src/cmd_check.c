@@ -42,6 +42,8 @@ static void usage(FILE *out)
             "      --failure-threshold LVL  error (default), warning, info, style, none\n"
             "      --trusted-registry REG   allowed registry for FROM (repeatable, DL3026)\n"
             "      --no-shellcheck          do not run shellcheck on RUN instructions\n"
+            "      --no-cache               do not use the cache of ShellCheck verdicts\n"
+            "                               ($XDG_CACHE_HOME/hoist; also HOIST_NO_CACHE=1)\n"
             "      --no-color               no colours in tty output (also NO_COLOR)\n"
             "      --explain ID             explain a rule and how to fix what it reports\n"
             "      --list-rules             list every rule with its default severity\n"
@@ -151,7 +153,7 @@ static bool is_dir(const char *p)
 int cmd_check(int argc, char **argv)
 {
     enum { OPT_CONTEXT = 256, OPT_NO_CONTEXT, OPT_FORMAT, OPT_CONFIG, OPT_IGNORE, OPT_THRESHOLD,
-           OPT_TRUSTED, OPT_NO_SC, OPT_NO_COLOR, OPT_EXPLAIN, OPT_LIST };
+           OPT_TRUSTED, OPT_NO_SC, OPT_NO_SC_CACHE, OPT_NO_COLOR, OPT_EXPLAIN, OPT_LIST };
     static const struct option longopts[] = {
         {"file", required_argument, NULL, 'f'},
         {"context", required_argument, NULL, OPT_CONTEXT},
@@ -162,6 +164,7 @@ int cmd_check(int argc, char **argv)
         {"failure-threshold", required_argument, NULL, OPT_THRESHOLD},
         {"trusted-registry", required_argument, NULL, OPT_TRUSTED},
         {"no-shellcheck", no_argument, NULL, OPT_NO_SC},
+        {"no-cache", no_argument, NULL, OPT_NO_SC_CACHE},
         {"no-color", no_argument, NULL, OPT_NO_COLOR},
         {"explain", required_argument, NULL, OPT_EXPLAIN},
         {"list-rules", no_argument, NULL, OPT_LIST},
@@ -170,7 +173,7 @@ int cmd_check(int argc, char **argv)
     };
     const char *file = NULL, *context = NULL, *config_path = NULL;
     const char *threshold_arg = NULL;
-    bool no_context = false, no_sc = false, no_color = false, list = false;
+    bool no_context = false, no_sc = false, no_color = false, list = false, no_cache = false;
     hoist_lint_format format = HOIST_LINT_FORMAT_TTY;
     const char **ignores = calloc((size_t)argc + 1, sizeof(char *));
     const char **trusted = calloc((size_t)argc + 1, sizeof(char *));
@@ -213,6 +216,9 @@ int cmd_check(int argc, char **argv)
             break;
         case OPT_NO_SC:
             no_sc = true;
+            break;
+        case OPT_NO_SC_CACHE:
+            no_cache = true;
             break;
         case OPT_NO_COLOR:
             no_color = true;
@@ -343,6 +349,8 @@ int cmd_check(int argc, char **argv)
         lo.config = cfg;
         if (no_sc)
             lo.flags |= HOIST_LINT_NO_SHELLCHECK;
+        if (no_cache)
+            lo.flags |= HOIST_LINT_NO_CACHE;
         hoist_lint_result *res = NULL;
         hoist_error_clear(&err);
         int lrc = hoist_lint_text(src->text, src->len, &lo, &res, &err);

@@ -132,6 +132,10 @@ typedef struct hoist_lint_engine {
 typedef enum hoist_lint_flags {
     HOIST_LINT_NO_SHELLCHECK = 1u << 0, /* do not run shellcheck */
     HOIST_LINT_NO_PRAGMAS = 1u << 1,    /* ignore inline pragmas */
+    HOIST_LINT_NO_CACHE = 1u << 2,      /* do not use (or fill) the cache of
+                                           ShellCheck verdicts in
+                                           $XDG_CACHE_HOME/hoist (also off
+                                           when HOIST_NO_CACHE=1) */
 } hoist_lint_flags;
 
 #define HOIST_LINT_OPTIONS_VERSION 1

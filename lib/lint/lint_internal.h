@@ -227,6 +227,15 @@ lint_pragma_kind lint_pragma_parse(const char *comment, lint_pragma *out);
 /* Does the ',' separated list name `code` (case-insensitive)? */
 bool lint_list_has(const char *list, const char *code);
 
+/* sc_cache.c: ShellCheck verdicts cached per (program, dialect, script).
+ * lint_sc_cache_key() fills the key and returns false when the cache is
+ * off for this run; _get returns a malloc'd copy of the stored output or
+ * NULL; _put stores one (errors are ignored: it is only a cache). */
+bool lint_sc_cache_key(const lint_ctx *ctx, const char *prog, const char *dialect,
+                       const char *script, size_t len, char key[65]);
+char *lint_sc_cache_get(const char key[65]);
+void lint_sc_cache_put(const char key[65], const char *out, size_t len);
+
 /* shellcheck.c: run shellcheck over the RUN instructions. */
 void lint_shellcheck(lint_ctx *ctx);
 

@@ -10,7 +10,8 @@
  * line map sends every reported line back to its instruction. The dialect
  * is sh, or bash when a SHELL instruction selects bash; RUNs under a
  * non-POSIX SHELL (pwsh, cmd) are skipped. When shellcheck is not
- * installed, the run gets a note instead of findings.
+ * installed, the run gets a note instead of findings. Verdicts are cached
+ * per (shellcheck, dialect, script) by sc_cache.c.
  */
 #include "lint/lint_internal.h"
 
@@ -95,16 +96,25 @@ static void run_it(lint_ctx *ctx, const char *path, const sbuf *b, bool bash)
     }
     const char *argv[] = {path, "-f", "json1", "-s", bash ? "bash" : "sh", "-e", "SC1090,SC1091",
                           "--", tmpl, NULL};
-    size_t cap = 4u << 20;
-    _cleanup_free_ char *outbuf = malloc(cap);
+    /* The same script under the same shellcheck: its cached verdict. */
+    char key[65];
+    bool cacheable = lint_sc_cache_key(ctx, path, bash ? "bash" : "sh", b->p, b->len, key);
+    _cleanup_free_ char *outbuf = cacheable ? lint_sc_cache_get(key) : NULL;
+    bool cached = outbuf != NULL;
     int status = 0;
-    hoist_error e = HOIST_ERROR_INIT;
-    if (!outbuf || hoist_run_capture(argv, outbuf, cap, 60000, &status, &e) != 0) {
-        lint_result_note(ctx->res, "shellcheck could not be run: %s", e.message);
+    if (cached) {
         unlink(tmpl);
-        return;
+    } else {
+        size_t cap = 4u << 20;
+        outbuf = malloc(cap);
+        hoist_error e = HOIST_ERROR_INIT;
+        if (!outbuf || hoist_run_capture(argv, outbuf, cap, 60000, &status, &e) != 0) {
+            lint_result_note(ctx->res, "shellcheck could not be run: %s", e.message);
+            unlink(tmpl);
+            return;
+        }
+        unlink(tmpl);
     }
-    unlink(tmpl);
     json_error_t je;
     /* stderr is merged into the output: parse from the first '{'. */
     const char *start = strchr(outbuf, '{');
@@ -114,6 +124,8 @@ static void run_it(lint_ctx *ctx, const char *path, const sbuf *b, bool bash)
         lint_result_note(ctx->res, "shellcheck gave no usable output (exit %d)", status);
         return;
     }
+    if (cacheable && !cached && (status == 0 || status == 1))
+        lint_sc_cache_put(key, start, strlen(start));
     size_t k;
     json_t *c;
     json_array_foreach(comments, k, c)
