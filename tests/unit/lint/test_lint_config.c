@@ -226,6 +226,54 @@ static void pragmas(void **state)
     hoist_lint_result_free(r);
 }
 
+/* Findings of `code` and the line of the first one (0: none). */
+static int count_code(const hoist_lint_result *r, const char *code, int *line)
+{
+    int n = 0;
+    *line = 0;
+    for (size_t i = 0; i < hoist_lint_result_count(r); i++)
+        if (!strcmp(hoist_lint_result_get(r, i)->code, code) && !n++)
+            *line = hoist_lint_result_get(r, i)->range.start.line;
+    return n;
+}
+
+/* hadolint's pragma grammar: an inline ignore covers the next line only;
+ * IDs are D, L, S, C and digits (anything else: not a pragma); a trailing
+ * comment is allowed; stage ignore before a FROM covers that stage. */
+static void hadolint_pragmas(void **state)
+{
+    lint_case c = {"x", false,
+                   "FROM debian:12\n"
+                   "# hadolint ignore=DL3059 # joined later\n"
+                   "RUN a\n"
+                   "RUN b\n"
+                   "# hadolint ignore=DL3059\n"
+                   "\n"
+                   "RUN c\n"
+                   "# hadolint ignore=DL3059,foo\n"
+                   "RUN d\n"
+                   "# hadolint stage ignore=DL3000\n"
+                   "FROM debian:12\n"
+                   "WORKDIR x\n"
+                   "FROM debian:12\n"
+                   "WORKDIR y\n"
+                   "# hadolint global ignore=DL3002 , DL3011\n"
+                   "USER root\n"
+                   "EXPOSE 99999\n",
+                   NULL, NULL, false, NULL, 0, true};
+    hoist_lint_result *r = lint_text(&c);
+    int line;
+    /* RUN b (line 4) has no pragma; RUN c (7): the pragma is not on the line
+     * before it; RUN d (9): "foo" makes it no pragma at all. */
+    assert_int_equal(count_code(r, "DL3059", &line), 3);
+    assert_int_equal(line, 4);
+    assert_int_equal(count_code(r, "DL3000", &line), 1);
+    assert_int_equal(line, 14);
+    assert_int_equal(count_code(r, "DL3002", &line), 0);
+    assert_int_equal(count_code(r, "DL3011", &line), 0);
+    hoist_lint_result_free(r);
+}
+
 static void check_directive(void **state)
 {
     lint_case c = {"x", false,
@@ -330,6 +378,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(yaml_forms),       cmocka_unit_test(yaml_errors_have_lines),
         cmocka_unit_test(config_precedence), cmocka_unit_test(pragmas),
+        cmocka_unit_test(hadolint_pragmas),
         cmocka_unit_test(config_discover),  cmocka_unit_test(shared_context),
         cmocka_unit_test(check_directive),  cmocka_unit_test(threshold),
         cmocka_unit_test(json_round_trip),  cmocka_unit_test(rule_lookup),
