@@ -4,7 +4,9 @@
  *
  * One call, hoist_lint_run(), runs every enabled rule on a parsed
  * Dockerfile (and, when a context directory is given, on the context) and
- * returns an opaque result holding the findings, sorted by position. Rules
+ * returns an opaque result holding the findings, sorted by position;
+ * hoist_lint_text() does the same from text, and lints what a file BuildKit
+ * would reject still parses into (its rejection is finding DL1000). Rules
  * come in families: hadolint's DL rules (same IDs and meanings), BuildKit's
  * build checks (same names), hoist's own context-aware HS rules and, when the
  * `shellcheck` program is installed, ShellCheck's SC codes on shell-form RUN.
@@ -13,8 +15,8 @@
  * the configuration (a hoist_lint_config, read from `.hoist.yaml` or built by
  * the caller: ignored rules, severity overrides, trusted registries); inline
  * pragmas in the Dockerfile (`# hoist ignore=ID,...` and `# hadolint
- * ignore=...` before an instruction, `# hoist global ignore=...`, BuildKit's
- * `# check=skip=...` directive). A rule whose severity ends up OFF is not run.
+ * ignore=...` before an instruction, `# hoist global ignore=...`, `# hadolint
+ * stage ignore=...` before a FROM, BuildKit's `# check=skip=...` directive). A rule whose severity ends up OFF is not run.
  *
  * The library keeps no global state; the rule table is constant. Results and
  * configs are owned by the caller and freed with their _free function.

@@ -401,9 +401,11 @@ done:
 /* ------------------------------------------------------------------------ */
 /* Linting text: what parses is linted, what BuildKit rejects is DL1000.     */
 
-/* One DL1000 finding, if DL1000 is on. */
+/* One DL1000 finding, if DL1000 is on, at (line, column) up to the end of
+ * the instruction `ins` when given. */
 static int add_dl1000(hoist_lint_result *res, const hoist_lint_options *opts, const char *file,
-                      int line, int column, const char *message, const char *hint)
+                      const hoist_df_instruction *ins, int line, int column, const char *message,
+                      const char *hint)
 {
     const lint_rule *r = lint_rule_lookup("DL1000");
     hoist_lint_severity sev =
@@ -411,6 +413,8 @@ static int add_dl1000(hoist_lint_result *res, const hoist_lint_options *opts, co
     if (sev == HOIST_LINT_OFF)
         return 0;
     hoist_df_range range = {{line, line ? (column > 0 ? column : 1) : 0}, {line, 0}};
+    if (ins && ins->range.start.line == line)
+        range.end = ins->range.end;
     return lint_result_add(res, r->info.id, sev, r->info.source, file, &range, message,
                            hint && hint[0] ? hint : NULL, -1);
 }
@@ -433,7 +437,7 @@ static int instruction_errors(const hoist_dockerfile *df, const hoist_lint_optio
         if (df_validate_instruction(df, ins, &e)) {
             int line = ins->range.start.line;
             int col = e.line == line && e.column > 0 ? e.column : ins->keyword_range.start.column;
-            if (add_dl1000(res, opts, file, line, col, e.message, e.hint) < 0)
+            if (add_dl1000(res, opts, file, ins, line, col, e.message, e.hint) < 0)
                 return -1;
         }
         if (ins->kind == HOIST_DF_FROM) {
@@ -443,7 +447,7 @@ static int instruction_errors(const hoist_dockerfile *df, const hoist_lint_optio
             char msg[256];
             snprintf(msg, sizeof(msg),
                      "%s before the first FROM: no build stage in current context", ins->keyword);
-            if (!dl3061 && add_dl1000(res, opts, file, ins->range.start.line,
+            if (!dl3061 && add_dl1000(res, opts, file, ins, ins->range.start.line,
                                       ins->keyword_range.start.column, msg,
                                       "only ARG may come before the first FROM; start the "
                                       "build stage with `FROM <image>`") < 0)
@@ -451,7 +455,7 @@ static int instruction_errors(const hoist_dockerfile *df, const hoist_lint_optio
         }
     }
     if (!seen_from && !order_reported && n &&
-        add_dl1000(res, opts, file, hoist_dockerfile_instruction(df, 0)->range.start.line, 1,
+        add_dl1000(res, opts, file, NULL, hoist_dockerfile_instruction(df, 0)->range.start.line, 1,
                    "dockerfile contains no stages to build (no FROM instruction)",
                    "add a FROM instruction, e.g. `FROM alpine:3.20`") < 0)
         return -1;
@@ -497,7 +501,8 @@ int hoist_lint_text(const char *text, size_t len, const hoist_lint_options *opts
     if (ast_only)
         rc = instruction_errors(df, opts, po.filename, res);
     else if (perr.code)
-        rc = add_dl1000(res, opts, po.filename, perr.line, perr.column, perr.message, perr.hint);
+        rc = add_dl1000(res, opts, po.filename, NULL, perr.line, perr.column, perr.message,
+                        perr.hint);
     hoist_dockerfile_free(df);
     if (rc < 0) {
         hoist_lint_result_free(res);
