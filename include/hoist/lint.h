@@ -16,7 +16,8 @@
  * the caller: ignored rules, severity overrides, trusted registries); inline
  * pragmas in the Dockerfile (`# hoist ignore=ID,...` and `# hadolint
  * ignore=...` before an instruction, `# hoist global ignore=...`, `# hadolint
- * stage ignore=...` before a FROM, BuildKit's `# check=skip=...` directive). A rule whose severity ends up OFF is not run.
+ * stage ignore=...` before a FROM, BuildKit's `# check=skip=...` directive).
+ * A rule whose severity ends up OFF is not run.
  *
  * The library keeps no global state; the rule table is constant. Results and
  * configs are owned by the caller and freed with their _free function.
