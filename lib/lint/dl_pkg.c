@@ -427,7 +427,7 @@ static bool p3013(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char *
     while (k < n && !strcmp(ops[k], "install"))
         k++;
     for (; k < n; k++)
-        if (!pip_pinned(ops[k])) {
+        if (!pip_pinned(ops[k]) && ops[k][0] != '$') {
             *what = ops[k];
             return true;
         }
@@ -596,7 +596,7 @@ static bool p3028(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char *
             continue;
         }
         if (strcmp(a, "install") && strcmp(a, "i") && !strchr(a, ':') &&
-            !lint_has_suffix(a, ".gem")) {
+            !lint_has_suffix(a, ".gem") && a[0] != '$') {
             *what = a;
             return true;
         }
