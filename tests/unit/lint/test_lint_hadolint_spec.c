@@ -10,9 +10,11 @@
  * test demands. A disagreement fails the test unless docs/rules.md lists
  * the case's source (test/...Spec.hs:LINE) in its table of deliberate
  * deviations; a listed case that now agrees fails too, so the table stays
- * true. Exits 77 (skipped) when the shared data is absent. The data is
- * looked up at $HOIST_CONFORMANCE_DIR/hadolint-spec when that is set (a
- * worktree elsewhere), else at <repo>/../shared/conformance/hadolint-spec.
+ * true. Exits 77 (skipped, with a note) when the shared data is absent.
+ * hadolint-spec/ is looked for in $HOIST_CONFORMANCE_DIR (when set, nowhere
+ * else; set it to "" to skip), then in ../shared/conformance next to the
+ * source tree, then ../../shared/conformance (a git worktree kept one folder
+ * deeper), as the BuildKit conformance test does.
  *
  *   test_lint_hadolint_spec [-v] [cases.json [rules.md]]
  */
@@ -133,21 +135,32 @@ int main(int argc, char **argv)
         argv++;
         argc--;
     }
-    char env_path[4096];
-    const char *cases_path = SRC_ROOT "/../shared/conformance/hadolint-spec/cases.json";
-    const char *env = getenv("HOIST_CONFORMANCE_DIR");
+    char found[4096];
+    const char *cases_path = NULL;
+    FILE *probe = NULL;
     if (argc > 1) {
         cases_path = argv[1];
-    } else if (env && *env) {
-        snprintf(env_path, sizeof(env_path), "%s/hadolint-spec/cases.json", env);
-        cases_path = env_path;
+        probe = fopen(cases_path, "r");
+    } else {
+        /* when set, the variable alone decides (set it to "" to skip) */
+        const char *env = getenv("HOIST_CONFORMANCE_DIR");
+        const char *cands[] = {env, env ? NULL : SRC_ROOT "/../shared/conformance",
+                               env ? NULL : SRC_ROOT "/../../shared/conformance"};
+        for (size_t i = 0; i < sizeof(cands) / sizeof(cands[0]) && !probe; i++) {
+            if (!cands[i] || !*cands[i])
+                continue;
+            snprintf(found, sizeof(found), "%s/hadolint-spec/cases.json", cands[i]);
+            cases_path = found;
+            probe = fopen(found, "r");
+        }
     }
     const char *rules_md = argc > 2 ? argv[2] : SRC_ROOT "/docs/rules.md";
-    FILE *probe = fopen(cases_path, "r");
     if (!probe) {
-        printf("SKIP: %s is absent (the shared conformance data lives beside the "
-               "repository); hadolint conformance not checked\n",
-               cases_path);
+        printf("SKIP: hadolint conformance not checked: no hadolint-spec/cases.json in "
+               "$HOIST_CONFORMANCE_DIR, %s/../shared/conformance or "
+               "%s/../../shared/conformance (the shared data lives next to the repository "
+               "and is not part of a clone)\n",
+               SRC_ROOT, SRC_ROOT);
         return 77;
     }
     fclose(probe);
