@@ -52,7 +52,7 @@ static void usage(FILE *out)
         "  -H, --host HOST          daemon to use (default: DOCKER_HOST, docker context, local socket)\n"
         "      --context NAME       docker context to use\n\n"
         "Exit status: 0 built, 1 the build failed, 2 usage, 3 engine not usable,\n"
-        "4 invalid Dockerfile or context, 130 interrupted.\n");
+        "4 invalid Dockerfile or context, 130 interrupted (129 SIGHUP, 141 SIGPIPE).\n");
 }
 
 /* "512", "64k", "64m", "1g" (also kb, mb, gb; case-insensitive) to bytes. */

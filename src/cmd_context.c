@@ -417,6 +417,20 @@ static int run_tar(hoist_context *ctx, const char *dest, bool gzip, hoist_error 
         }
         return hoist_context_write_tar_fd(ctx, &opts, STDOUT_FILENO, err);
     }
+    /* A device, fifo or socket (/dev/stdout, a named pipe) is written to
+     * directly, and never removed. */
+    struct stat st;
+    if (stat(dest, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        int fd = open(dest, O_WRONLY | O_CLOEXEC);
+        if (fd < 0) {
+            hoist_error_set(err, HOIST_EINPUT, "cannot open %s: %s", dest, strerror(errno));
+            return hoist_error_hint(err, "check that it is writable");
+        }
+        int rc = hoist_context_write_tar_fd(ctx, &opts, fd, err);
+        if (close(fd) < 0 && !rc)
+            rc = hoist_error_set(err, HOIST_EFAILED, "writing %s: %s", dest, strerror(errno));
+        return rc;
+    }
     /* Write beside the destination and rename at the end: a full disk, an
      * unreadable file or a signal never leaves a partial tar, nor destroys
      * the FILE that was there. */

@@ -34,7 +34,7 @@ static void print_help(FILE *out)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nRun 'hoist <command> --help' for a command's options.\n"
                  "Exit codes: 0 ok, 1 failed, 2 usage, 3 environment not ready,\n"
-                 "4 invalid input, 130 interrupted.\n");
+                 "4 invalid input, 130 interrupted (129 SIGHUP, 141 SIGPIPE).\n");
 }
 
 int main(int argc, char **argv)

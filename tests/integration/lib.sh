@@ -23,11 +23,11 @@ trap _run_cleanups EXIT
 # The checkout (and so $HOIST and $tmp) may sit in a directory only its
 # owner can enter: /root is mode 0700, and so is every `mktemp -d`.
 make_public_dir() {
-  local d
-  d=$(mktemp -d /tmp/hoist-pub.XXXXXX)
-  chmod 755 "$d"
-  _cleanups+=("rm -rf '$d'")
-  printf -v "$1" '%s' "$d"
+  local _mpd_dir  # not "d": a caller's variable of that name would be shadowed
+  _mpd_dir=$(mktemp -d /tmp/hoist-pub.XXXXXX)
+  chmod 755 "$_mpd_dir"
+  _cleanups+=("rm -rf '$_mpd_dir'")
+  printf -v "$1" '%s' "$_mpd_dir"
 }
 
 # as_nobody CMD...: runs CMD as the unprivileged user nobody (root only).
