@@ -23,11 +23,11 @@ trap _run_cleanups EXIT
 # The checkout (and so $HOIST and $tmp) may sit in a directory only its
 # owner can enter: /root is mode 0700, and so is every `mktemp -d`.
 make_public_dir() {
-  local _mpd_dir  # not "d": a caller's variable of that name would be shadowed
-  _mpd_dir=$(mktemp -d /tmp/hoist-pub.XXXXXX)
-  chmod 755 "$_mpd_dir"
-  _cleanups+=("rm -rf '$_mpd_dir'")
-  printf -v "$1" '%s' "$_mpd_dir"
+  local _public_dir
+  _public_dir=$(mktemp -d /tmp/hoist-pub.XXXXXX)
+  chmod 755 "$_public_dir"
+  _cleanups+=("rm -rf '$_public_dir'")
+  printf -v "$1" '%s' "$_public_dir"
 }
 
 # as_nobody CMD...: runs CMD as the unprivileged user nobody (root only).
@@ -37,11 +37,11 @@ as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 # use_public_hoist: sets HOIST_PUBLIC to a copy of $HOIST that nobody can run
 # whatever the mode of the checkout's directories.
 use_public_hoist() {
-  local d
-  make_public_dir d
-  cp "$HOIST" "$d/hoist"
-  chmod 755 "$d/hoist"
-  HOIST_PUBLIC=$d/hoist
+  local bin_dir
+  make_public_dir bin_dir
+  cp "$HOIST" "$bin_dir/hoist"
+  chmod 755 "$bin_dir/hoist"
+  HOIST_PUBLIC=$bin_dir/hoist
 }
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
