@@ -86,25 +86,30 @@ static void run_it(lint_ctx *ctx, const char *path, const sbuf *b, bool bash)
                          strerror(errno));
         return;
     }
+    /* The script reaches shellcheck as /dev/fd/N of a file already
+     * unlinked: nothing is left in TMPDIR whatever ends hoist (a signal,
+     * SIGKILL). The descriptor is inherited by the child only. */
+    unlink(tmpl);
     bool ok = write(fd, b->p, b->len) == (ssize_t)b->len;
-    close(fd);
     if (!ok) {
         lint_result_note(ctx->res, "shellcheck skipped: cannot write a temporary file");
-        unlink(tmpl);
+        close(fd);
         return;
     }
+    char script[32];
+    snprintf(script, sizeof(script), "/dev/fd/%d", fd);
     const char *argv[] = {path, "-f", "json1", "-s", bash ? "bash" : "sh", "-e", "SC1090,SC1091",
-                          "--", tmpl, NULL};
+                          "--", script, NULL};
     size_t cap = 4u << 20;
     _cleanup_free_ char *outbuf = malloc(cap);
     int status = 0;
     hoist_error e = HOIST_ERROR_INIT;
-    if (!outbuf || hoist_run_capture(argv, outbuf, cap, 60000, &status, &e) != 0) {
-        lint_result_note(ctx->res, "shellcheck could not be run: %s", e.message);
-        unlink(tmpl);
+    int rc = outbuf ? hoist_run_capture(argv, outbuf, cap, 60000, &status, &e) : -1;
+    close(fd);
+    if (rc != 0) {
+        lint_result_note(ctx->res, "shellcheck could not be run: %s", outbuf ? e.message : "out of memory");
         return;
     }
-    unlink(tmpl);
     json_error_t je;
     /* stderr is merged into the output: parse from the first '{'. */
     const char *start = strchr(outbuf, '{');

@@ -120,9 +120,11 @@ for pair in INT:130 TERM:130 HUP:129; do
   assert_eq "" "$left" "files left in the --tar directory after SIG$sig"
 done
 
-# 6. SIGTERM to hoist check while shellcheck runs, and to hoist parse: 130
+# 6. SIGTERM to hoist check while shellcheck runs: 130, shellcheck is
+#    stopped and its script is not left in TMPDIR
 if command -v shellcheck >/dev/null; then
-  "$HOIST" check "$big/Dockerfile" >/dev/null 2>&1 &
+  mkdir -p "$tmp/checktmp"
+  TMPDIR=$tmp/checktmp "$HOIST" check "$big/Dockerfile" >/dev/null 2>&1 &
   pid=$!
   sleep 0.3
   kids=$(pgrep -P "$pid" || true)
@@ -134,6 +136,7 @@ if command -v shellcheck >/dev/null; then
   # it may have finished already (0 or 1: findings); otherwise 130
   case $rc in 0|1|130) ;; *) fail "check on SIGTERM exited $rc" ;; esac
   sleep 3
+  assert_eq "" "$(ls -A "$tmp/checktmp")" "temporary files left by hoist check"
   for k in $kids; do
     ! kill -0 "$k" 2>/dev/null || fail "child $k of hoist check ($(cat /proc/$k/cmdline | tr '\0' ' ')) is still running"
   done
