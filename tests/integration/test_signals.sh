@@ -64,6 +64,9 @@ DOCKER_BIN=$(command -v docker || true)
 if [ -n "$DOCKER_BIN" ]; then
   signal_build TERM 130 --engine cli --docker "$DOCKER_BIN"
   signal_build HUP 129 --engine cli --docker "$DOCKER_BIN"
+  # SIGKILL cannot be handled: the docker CLI child is told by the kernel
+  # (PR_SET_PDEATHSIG) and cancels the build itself.
+  signal_build KILL 137 --engine cli --docker "$DOCKER_BIN"
 else
   note "no docker CLI: CLI-engine cases skipped"
 fi
