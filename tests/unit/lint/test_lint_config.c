@@ -245,7 +245,7 @@ static void rule_lookup(void **state)
 static void not_utf8(void **state)
 {
     (void)state;
-    static const char *bad[] = {"ignored:\n  - DL\xad" "300\n", "a: 1\nb: caf\xc3\n", "a: \xed\xa0\x80\n"};
+    static const char *bad[] = {"ignored:\n  - DL\255300\n", "a: 1\nb: caf\xc3\n", "a: \xed\xa0\x80\n"};
     static const int lines[] = {2, 2, 1};
     for (size_t i = 0; i < 3; i++) {
         hoist_lint_config *cfg = NULL;
