@@ -11,7 +11,7 @@ COPY . .
 ARG VERSION=dev
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build go build -trimpath -ldflags="-s -w -X main.version=${VERSION}" -o /out/greeter ./cmd/greeter
 # Runtime: only the binary.
-FROM alpine:3.20.3
+FROM alpine:3.23.0
 COPY --from=build /out/greeter /usr/local/bin/greeter
 USER 10001:10001
 EXPOSE 8080
