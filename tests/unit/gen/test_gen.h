@@ -23,6 +23,8 @@ void test_make_default_goal(void **state);
 void test_node_variants(void **state);
 void test_image_table(void **state);
 void test_image_eol(void **state);
+void test_c_shapes(void **state);
+void test_c_libs_and_configure(void **state);
 
 #define GEN_CASE_TESTS                                                                       \
     cmocka_unit_test(test_several_candidates), cmocka_unit_test(test_no_project),           \
@@ -30,6 +32,7 @@ void test_image_eol(void **state);
         cmocka_unit_test(test_substitution), cmocka_unit_test(test_dockerignore_guard),     \
         cmocka_unit_test(test_verify_missing_source), cmocka_unit_test(test_write_no_clobber), \
         cmocka_unit_test(test_make_default_goal), cmocka_unit_test(test_node_variants),     \
-        cmocka_unit_test(test_image_table), cmocka_unit_test(test_image_eol),
+        cmocka_unit_test(test_image_table), cmocka_unit_test(test_image_eol),               \
+        cmocka_unit_test(test_c_shapes), cmocka_unit_test(test_c_libs_and_configure),
 
 #endif
