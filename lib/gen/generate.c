@@ -125,6 +125,18 @@ static int choose_images(gen_ctx *ctx, hoist_error *err)
         runtime = o->runtime_image;
         ctx->runtime_overridden = true;
     }
+    /* Rust: a numeric version is the toolchain rust-toolchain pins (the
+     * detector gives rust-version as ">=X", a minimum the default meets);
+     * the official images tag every release, X.Y.Z and X.Y. */
+    const char *rv = ctx->project->version;
+    bool rust_pinned = false;
+    if (ctx->project->lang == HOIST_GEN_LANG_RUST && !o->builder_image && rv &&
+        rv[strspn(rv, "0123456789.")] == 0 && strchr(rv, '.')) {
+        builder = gen_pool_printf(ctx->pool, "rust:%s-slim-bookworm", rv);
+        if (!builder)
+            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        rust_pinned = true;
+    }
     if (!builder || !runtime)
         return hoist_error_set(err, HOIST_EFAILED, "no base image known for %s",
                                hoist_gen_lang_name(ctx->project->lang));
@@ -134,6 +146,10 @@ static int choose_images(gen_ctx *ctx, hoist_error *err)
     const char *lang = hoist_gen_lang_name(ctx->project->lang);
     if (ctx->builder_overridden)
         gen_choice(ctx, "builder image", builder, "given with --base builder=");
+    else if (rust_pinned)
+        gen_choice(ctx, "builder image", builder,
+                   "the toolchain rust-toolchain pins (%s) (override with --base builder=IMAGE)",
+                   rv);
     else if (pick.line && pick.past_eol)
         gen_choice(ctx, "builder image", builder,
                    "%s %s as the project declares (%s), but that line reached its end of life "

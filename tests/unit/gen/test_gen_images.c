@@ -3,13 +3,17 @@
  * supported line is the default as of the table's date, a declared version
  * picks its line (even past its end of life, flagged), a lower or upper
  * bound picks the newest line inside it, and gen_image_eol() answers for
- * FROM references as hoist check's HS010 sees them.
+ * FROM references as hoist check's HS010 sees them. Rust: rust-toolchain
+ * pins the toolchain image.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "gen/images.h"
@@ -116,4 +120,53 @@ void test_image_eol(void **state)
         assert_true(strcmp(info.eol, gen_images_as_of) <= 0);
         assert_non_null(info.fix_image);
     }
+}
+
+/* rust-toolchain pins the toolchain image; rust-version is only a minimum. */
+void test_rust_toolchain(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/hoist-gen-rust.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    static const struct {
+        const char *file, *text, *builder;
+    } cases[] = {
+        {"rust-toolchain.toml", "[toolchain]\nchannel = \"1.80.1\"\ncomponents = [\"clippy\"]\n",
+         "FROM rust:1.80.1-slim-bookworm AS build"},
+        {"rust-toolchain", "1.79\n", "FROM rust:1.79-slim-bookworm AS build"},
+        {"rust-toolchain", "stable\n", "FROM rust:1.81.0-slim-bookworm AS build"},
+        {NULL, NULL, "FROM rust:1.81.0-slim-bookworm AS build"}, /* rust-version alone */
+    };
+    char path[512];
+    snprintf(path, sizeof(path), "%s/Cargo.toml", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("[package]\nname = \"app\"\nversion = \"0.1.0\"\nrust-version = \"1.70\"\n", f);
+    fclose(f);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char tc[512];
+        snprintf(tc, sizeof(tc), "%s/%s", dir, cases[i].file ? cases[i].file : "none");
+        if (cases[i].file) {
+            f = fopen(tc, "w");
+            assert_non_null(f);
+            fputs(cases[i].text, f);
+            fclose(f);
+        }
+        hoist_error err = HOIST_ERROR_INIT;
+        hoist_gen_detection *d = NULL;
+        const hoist_gen_project *p = NULL;
+        assert_int_equal(hoist_gen_detect(dir, &d, &err), 0);
+        assert_int_equal(hoist_gen_detection_pick(d, HOIST_GEN_LANG_RUST, &p, &err), 0);
+        hoist_gen_options o = HOIST_GEN_OPTIONS_INIT;
+        hoist_gen_result *r = NULL;
+        assert_int_equal(hoist_gen_generate(p, &o, &r, &err), 0);
+        if (!strstr(hoist_gen_result_dockerfile(r), cases[i].builder))
+            fail_msg("case %zu: no '%s' in\n%s", i, cases[i].builder, hoist_gen_result_dockerfile(r));
+        hoist_gen_result_free(r);
+        hoist_gen_detection_free(d);
+        if (cases[i].file)
+            remove(tc);
+    }
+    remove(path);
+    rmdir(dir);
 }
