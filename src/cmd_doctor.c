@@ -124,20 +124,23 @@ static int doctor_registry(const hoist_doctor_options *dopts, const char *target
     return rc;
 }
 
+/* The flags getopt_long parses; `hoist completion` reads the same table. */
+const struct option cmd_doctor_longopts[] = {
+    {"json", no_argument, NULL, 'j'},
+    {"host", required_argument, NULL, 'H'},
+    {"context", required_argument, NULL, 'c'},
+    {"docker", required_argument, NULL, 'd'},
+    {"registry", required_argument, NULL, 'r'},
+    {"push", no_argument, NULL, 'p'},
+    {"config", required_argument, NULL, 'C'},
+    {"ca-file", required_argument, NULL, 'A'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const char cmd_doctor_shortopts[] = "+H:h";
+
 int cmd_doctor(int argc, char **argv)
 {
-    static const struct option long_opts[] = {
-        {"json", no_argument, NULL, 'j'},
-        {"host", required_argument, NULL, 'H'},
-        {"context", required_argument, NULL, 'c'},
-        {"docker", required_argument, NULL, 'd'},
-        {"registry", required_argument, NULL, 'r'},
-        {"push", no_argument, NULL, 'p'},
-        {"config", required_argument, NULL, 'C'},
-        {"ca-file", required_argument, NULL, 'A'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     bool json = false, push = false;
     const char *registry = NULL, *config = getenv("DOCKER_CONFIG"), *ca_file = NULL;
     hoist_doctor_options opts = HOIST_DOCTOR_OPTIONS_INIT;
@@ -149,7 +152,7 @@ int cmd_doctor(int argc, char **argv)
     optind = 1;
     opterr = 0;
     int ch;
-    while ((ch = getopt_long(argc, argv, "+H:h", long_opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, cmd_doctor_shortopts, cmd_doctor_longopts, NULL)) != -1) {
         switch (ch) {
         case 'j': json = true; break;
         case 'H': opts.endpoint.host_flag = optarg; break;
