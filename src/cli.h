@@ -60,6 +60,10 @@ int cli_report(const char *command, const hoist_error *err);
 int cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The request log (cli_log.c): on when HOIST_LOG=debug (or -v). */
+bool cli_log_enabled(void);
+void cli_log_install(hoist_client_options *opts);
+
 /* True when colour may be used on `stream` (a terminal and NO_COLOR unset). */
 bool cli_use_color(FILE *stream);
 

@@ -113,6 +113,7 @@ static int doctor_registry(const hoist_doctor_options *dopts, const char *target
     hoist_error ignored = HOIST_ERROR_INIT;
     if (!hoist_endpoint_resolve(&dopts->endpoint, &endpoint, &ignored)) {
         hoist_client_options copts = HOIST_CLIENT_OPTIONS_INIT;
+        cli_log_install(&copts);
         copts.endpoint = &endpoint;
         copts.api_version_pin = dopts->api_version_pin;
         if (hoist_client_new(&copts, &client, &ignored))

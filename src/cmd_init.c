@@ -270,6 +270,7 @@ static int pin_written(const char *dir, const char *name, bool quiet)
     hoist_client *client = NULL;
     if (!hoist_endpoint_resolve(&eo, &ep, &ignored)) {
         hoist_client_options co = HOIST_CLIENT_OPTIONS_INIT;
+        cli_log_install(&co);
         co.endpoint = &ep;
         if (hoist_client_new(&co, &client, &ignored))
             client = NULL;

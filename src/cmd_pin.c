@@ -88,6 +88,7 @@ int cmd_pin(int argc, char **argv)
     hoist_error ignored = HOIST_ERROR_INIT;
     if (!hoist_endpoint_resolve(&eopts, &endpoint, &ignored)) {
         hoist_client_options copts = HOIST_CLIENT_OPTIONS_INIT;
+        cli_log_install(&copts);
         copts.endpoint = &endpoint;
         copts.api_version_pin = getenv("DOCKER_API_VERSION");
         if (hoist_client_new(&copts, &client, &ignored))

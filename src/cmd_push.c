@@ -217,6 +217,7 @@ int cmd_push(int argc, char **argv)
     if ((rc = hoist_endpoint_resolve(&eopts, &endpoint, &err)))
         return fail(&ui, &err);
     hoist_client_options copts = HOIST_CLIENT_OPTIONS_INIT;
+    cli_log_install(&copts);
     copts.endpoint = &endpoint;
     copts.api_version_pin = getenv("DOCKER_API_VERSION");
     __attribute__((cleanup(client_freep))) hoist_client *client = NULL;
