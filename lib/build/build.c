@@ -189,7 +189,7 @@ static int write_iidfile(const char *path, const char *id, hoist_error *err)
     snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        hoist_error_set(err, HOIST_EFAILED, "cannot write the image ID file %s: %s", path, strerror(errno));
+        hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno), "cannot write the image ID file %s: %s", path, strerror(errno));
         return hoist_error_hint(err, "check that the directory exists and is writable");
     }
     size_t n = strlen(id);
@@ -199,7 +199,7 @@ static int write_iidfile(const char *path, const char *id, hoist_error *err)
     if (!ok || rename(tmp, path) != 0) {
         int e = errno;
         unlink(tmp);
-        return hoist_error_set(err, HOIST_EFAILED, "cannot write the image ID file %s: %s", path, strerror(e));
+        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(e), "cannot write the image ID file %s: %s", path, strerror(e));
     }
     return 0;
 }
@@ -260,7 +260,7 @@ static int run_api(struct build_run *run, const hoist_build_plan *plan, hoist_er
 
     _cleanup_(hoist_json_stream_freep) hoist_json_stream *stream = hoist_json_stream_new(on_message, run);
     if (!stream)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     run->stream = stream;
     const char *headers[] = {
         /* also for gzip: the daemon detects the compression itself */
@@ -358,7 +358,7 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     double started = hoist_monotonic_seconds();
     _cleanup_free_ struct build_run *run = calloc(1, sizeof(*run));
     if (!run)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     run->opts = opts;
 
     /* 1. context and Dockerfile */
@@ -389,7 +389,7 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
             return rc;
         _cleanup_free_ bool *needed = calloc(stage_count ? stage_count : 1, sizeof(bool));
         if (!needed)
-            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            return hoist_error_nomem(err);
         rc = hoist_dockerfile_target_stages(df, opts->target, NULL, needed, stage_count, err);
         if (rc) {
             if (!err->file[0])
@@ -400,7 +400,7 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     size_t step_count = 0;
     _cleanup_free_ hoist_step_source *steps = step_map(df, &step_count);
     if (!steps)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     hoist_build_decoder_init(&run->decoder, dockerfile_label, steps, step_count, opts->on_event, opts->user);
 
     /* The daemon must answer before anything else: one diagnosis for

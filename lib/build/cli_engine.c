@@ -209,7 +209,7 @@ int hoist_cli_build_run(const hoist_cli_build *b, hoist_error *err)
 
     char iid_dir[] = "/tmp/hoist-iid.XXXXXX";
     if (!mkdtemp(iid_dir))
-        return hoist_error_set(err, HOIST_EFAILED, "cannot create a temporary directory: %s", strerror(errno));
+        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno), "cannot create a temporary directory: %s", strerror(errno));
     char iidfile[sizeof(iid_dir) + 8];
     snprintf(iidfile, sizeof(iidfile), "%s/iid", iid_dir);
 
@@ -223,7 +223,7 @@ int hoist_cli_build_run(const hoist_cli_build *b, hoist_error *err)
         goto cleanup_dir;
     }
     if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
-        rc = hoist_error_set(err, HOIST_EFAILED, "pipe: %s", strerror(errno));
+        rc = hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno), "pipe: %s", strerror(errno));
         goto cleanup_pipes;
     }
 
@@ -238,7 +238,7 @@ int hoist_cli_build_run(const hoist_cli_build *b, hoist_error *err)
 
     pid_t pid = fork();
     if (pid < 0) {
-        rc = hoist_error_set(err, HOIST_EENV, "cannot start %s: %s", b->cli->path, strerror(errno));
+        rc = hoist_error_setr(err, HOIST_EENV, hoist_reason_from_errno(errno), "cannot start %s: %s", b->cli->path, strerror(errno));
         goto cleanup_pipes;
     }
     if (pid == 0) {

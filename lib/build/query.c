@@ -8,6 +8,7 @@
  */
 #include "build/query.h"
 #include "hoist/version.h"
+#include "common/buf.h"
 #include "common/cleanup.h"
 #include "engine/client_internal.h"
 
@@ -18,31 +19,11 @@
 
 struct qbuf {
     hoist_client *client; /* escapes with the transport's libcurl */
-    char *data;
-    size_t len, cap;
-    int oom;
+    hbuf b;
+    int oom;              /* escaping or JSON encoding failed */
 };
 
-static void qb_append(struct qbuf *q, const char *s)
-{
-    size_t n = strlen(s);
-    if (q->oom)
-        return;
-    if (q->len + n + 1 > q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 256;
-        while (cap < q->len + n + 1)
-            cap *= 2;
-        char *grown = realloc(q->data, cap);
-        if (!grown) {
-            q->oom = 1;
-            return;
-        }
-        q->data = grown;
-        q->cap = cap;
-    }
-    memcpy(q->data + q->len, s, n + 1);
-    q->len += n;
-}
+static void qb_append(struct qbuf *q, const char *s) { hbuf_puts(&q->b, s); }
 
 static void qb_param(struct qbuf *q, const char *key, const char *value)
 {
@@ -51,7 +32,7 @@ static void qb_param(struct qbuf *q, const char *key, const char *value)
         q->oom = 1;
         return;
     }
-    qb_append(q, q->data && strchr(q->data, '?') ? "&" : "?");
+    qb_append(q, q->b.data && strchr(q->b.data, '?') ? "&" : "?");
     qb_append(q, key);
     qb_append(q, "=");
     qb_append(q, escaped);
@@ -184,12 +165,16 @@ int hoist_build_query(hoist_client *client, const hoist_build_options *opts, con
         qb_param(&q, "memory", number);
     }
     if (q.oom) {
-        rc = hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        rc = hoist_error_nomem(err);
         goto fail;
     }
-    *out = q.data;
-    return 0;
+    if (q.b.failed) {
+        rc = hbuf_error(&q.b, err, "building the /build query");
+        goto fail;
+    }
+    *out = hbuf_take(&q.b, NULL);
+    return *out ? 0 : hoist_error_nomem(err);
 fail:
-    free(q.data);
+    hbuf_free(&q.b);
     return rc;
 }

@@ -124,16 +124,16 @@ int hoist_registry_config_header(const char *config_dir, const char *home, char 
     }
     char *text = json_dumps(map, JSON_COMPACT | JSON_SORT_KEYS);
     if (!text)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     char *b64 = hoist_base64url_encode((const unsigned char *)text, strlen(text));
     OPENSSL_cleanse(text, strlen(text));
     free(text);
     if (!b64)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     size_t size = strlen(b64) + 32;
     *header = malloc(size);
     if (*header)
         snprintf(*header, size, "X-Registry-Config: %s", b64);
     hoist_registry_header_free(b64);
-    return *header ? 0 : hoist_error_set(err, HOIST_EFAILED, "out of memory");
+    return *header ? 0 : hoist_error_nomem(err);
 }

@@ -216,21 +216,21 @@ int hoist_image_ref_parse(const char *text, hoist_image_ref **out, hoist_error *
 
     struct image_ref_alloc *r = calloc(1, sizeof(*r));
     if (!r)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
-    df_buf repo = {0};
+        return hoist_error_nomem(err);
+    hbuf repo = {0};
     bool library = domain_n == 9 && !memcmp(domain, "docker.io", 9) && !memchr(text + path_start, '/', repo_end - path_start);
     if (library)
-        df_buf_puts(&repo, "library/");
-    df_buf_append(&repo, text + path_start, repo_end - path_start);
+        hbuf_puts(&repo, "library/");
+    hbuf_append(&repo, text + path_start, repo_end - path_start);
     r->ref.text = df_arena_strdup(&r->arena, text);
     r->ref.registry = df_arena_strndup(&r->arena, domain, domain_n);
     r->ref.repository = df_arena_strndup(&r->arena, repo.data, repo.len);
     r->ref.tag = tag ? df_arena_strndup(&r->arena, tag, tag_n) : NULL;
     r->ref.digest = digest ? df_arena_strdup(&r->arena, digest) : NULL;
-    df_buf_free(&repo);
+    hbuf_free(&repo);
     if (!r->ref.text || !r->ref.registry || !r->ref.repository) {
         hoist_image_ref_free(&r->ref);
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     }
     *out = &r->ref;
     return 0;

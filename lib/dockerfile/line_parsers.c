@@ -46,7 +46,7 @@ static int node_error(df_node_ctx *c, df_text t, size_t at, const char *hint, co
 
 static int oom(df_node_ctx *c)
 {
-    return hoist_error_set(c->err, HOIST_EFAILED, "out of memory while parsing the Dockerfile");
+    return hoist_error_setr(c->err, HOIST_EFAILED, HOIST_REASON_NOMEM, "out of memory while parsing the Dockerfile");
 }
 
 /* ---- words ---- */
@@ -57,7 +57,7 @@ bool df_parse_words(df_arena *a, const char *s, size_t n, char escape, df_word *
     enum { IN_SPACES, IN_WORD, IN_QUOTE } phase = IN_SPACES;
     df_word *v = NULL;
     size_t cnt = 0, cap = 0;
-    df_buf w = {0};
+    hbuf w = {0};
     int32_t quote = 0;
     bool blank_ok = false;
     int32_t ch = 0;
@@ -76,13 +76,13 @@ bool df_parse_words(df_arena *a, const char *s, size_t n, char escape, df_word *
 
     for (size_t pos = 0; pos <= n; pos += chw) {
         if (pos != n)
-            ch = df_decode_rune(s + pos, n - pos, &chw);
+            ch = utf8_decode(s + pos, n - pos, &chw);
         else
             chw = 1; /* loop ends after this iteration */
         if (phase == IN_SPACES) {
             if (pos == n)
                 break;
-            if (df_is_space_rune(ch))
+            if (utf8_is_space(ch))
                 continue;
             phase = IN_WORD;
             wstart = pos;
@@ -93,11 +93,11 @@ bool df_parse_words(df_arena *a, const char *s, size_t n, char escape, df_word *
             break;
         }
         if (phase == IN_WORD) {
-            if (df_is_space_rune(ch)) {
+            if (utf8_is_space(ch)) {
                 phase = IN_SPACES;
                 if (blank_ok || w.len > 0)
                     PUSH_WORD(pos);
-                df_buf_reset(&w);
+                hbuf_reset(&w);
                 blank_ok = false;
                 continue;
             }
@@ -109,11 +109,11 @@ bool df_parse_words(df_arena *a, const char *s, size_t n, char escape, df_word *
             if (ch == esc) {
                 if (pos + chw == n)
                     continue; /* an escape at the very end is dropped */
-                df_buf_put_rune(&w, ch);
+                hbuf_put_rune(&w, ch);
                 pos += chw;
-                ch = df_decode_rune(s + pos, n - pos, &chw);
+                ch = utf8_decode(s + pos, n - pos, &chw);
             }
-            df_buf_put_rune(&w, ch);
+            hbuf_put_rune(&w, ch);
             continue;
         }
         if (phase == IN_QUOTE) {
@@ -125,15 +125,15 @@ bool df_parse_words(df_arena *a, const char *s, size_t n, char escape, df_word *
                     continue;
                 }
                 pos += chw;
-                df_buf_put_rune(&w, ch);
-                ch = df_decode_rune(s + pos, n - pos, &chw);
+                hbuf_put_rune(&w, ch);
+                ch = utf8_decode(s + pos, n - pos, &chw);
             }
-            df_buf_put_rune(&w, ch);
+            hbuf_put_rune(&w, ch);
         }
     }
 #undef PUSH_WORD
 out:
-    df_buf_free(&w);
+    hbuf_free(&w);
     if (!ok) {
         free(v);
         return false;
@@ -333,7 +333,7 @@ typedef struct flag_vec {
     size_t n, cap;
 } flag_vec;
 
-static bool push_flag(df_node_ctx *c, flag_vec *fv, df_text t, df_buf *w, size_t a, size_t b)
+static bool push_flag(df_node_ctx *c, flag_vec *fv, df_text t, hbuf *w, size_t a, size_t b)
 {
     hoist_df_flag f = {0};
     f.text = df_arena_strndup(&c->df->arena, w->data ? w->data : "", w->len);
@@ -352,7 +352,7 @@ static bool push_flag(df_node_ctx *c, flag_vec *fv, df_text t, df_buf *w, size_t
 static bool extract_flags(df_node_ctx *c, df_text t, size_t a, size_t b, flag_vec *fv, size_t *rest)
 {
     enum { IN_SPACES, IN_WORD, IN_QUOTE } phase = IN_SPACES;
-    df_buf w = {0};
+    hbuf w = {0};
     char quote = 0;
     bool blank_ok = false;
     unsigned char ch = 0;
@@ -392,7 +392,7 @@ static bool extract_flags(df_node_ctx *c, df_text t, size_t a, size_t b, flag_ve
                         ok = false;
                         goto out;
                     }
-                df_buf_reset(&w);
+                hbuf_reset(&w);
                 blank_ok = false;
                 continue;
             }
@@ -408,7 +408,7 @@ static bool extract_flags(df_node_ctx *c, df_text t, size_t a, size_t b, flag_ve
                 pos++;
                 ch = (unsigned char)t.s[pos];
             }
-            df_buf_putc(&w, (char)ch);
+            hbuf_putc(&w, (char)ch);
             continue;
         }
         if (phase == IN_QUOTE) {
@@ -424,11 +424,11 @@ static bool extract_flags(df_node_ctx *c, df_text t, size_t a, size_t b, flag_ve
                 pos++;
                 ch = (unsigned char)t.s[pos];
             }
-            df_buf_putc(&w, (char)ch);
+            hbuf_putc(&w, (char)ch);
         }
     }
 out:
-    df_buf_free(&w);
+    hbuf_free(&w);
     return ok;
 }
 

@@ -33,7 +33,7 @@ typedef struct df_parser {
     char escape;
     hoist_df_comment *comments;
     size_t comment_count, comment_cap;
-    df_buf text;
+    hbuf text;
     uint32_t *map;
     size_t map_cap;
     const char *filename;
@@ -118,6 +118,7 @@ static int perr(df_parser *p, int line, int col, const char *hint, const char *f
     va_start(ap, fmt);
     hoist_error_vset(p->err, HOIST_EINPUT, fmt, ap);
     va_end(ap);
+    hoist_error_reason(p->err, HOIST_REASON_SYNTAX);
     hoist_error_at(p->err, p->filename, line, col);
     if (hint)
         hoist_error_hint(p->err, "%s", hint);
@@ -126,7 +127,7 @@ static int perr(df_parser *p, int line, int col, const char *hint, const char *f
 
 static int poom(df_parser *p)
 {
-    return hoist_error_set(p->err, HOIST_EFAILED, "out of memory while parsing the Dockerfile");
+    return hoist_error_setr(p->err, HOIST_EFAILED, HOIST_REASON_NOMEM, "out of memory while parsing the Dockerfile");
 }
 
 /* ---- directives ---- */
@@ -248,7 +249,7 @@ static bool text_append(df_parser *p, size_t src_off, size_t len)
     }
     for (size_t i = 0; i < len; i++)
         p->map[p->text.len + i] = (uint32_t)(src_off + i);
-    return df_buf_append(&p->text, p->src + src_off, len);
+    return hbuf_append(&p->text, p->src + src_off, len);
 }
 
 /* ---- heredocs ---- */
@@ -386,7 +387,7 @@ static int read_heredocs(df_parser *p, hoist_df_instruction *ins, int start_line
         }
         if (rc || !found)
             continue;
-        df_buf body = {0};
+        hbuf body = {0};
         bool terminated = false;
         size_t first_line = p->idx;
         while (p->idx < p->nlines) {
@@ -402,10 +403,10 @@ static int read_heredocs(df_parser *p, hoist_df_instruction *ins, int start_line
                 terminated = true;
                 break;
             }
-            df_buf_append(&body, s, le - ls);
+            hbuf_append(&body, s, le - ls);
         }
         if (!terminated) {
-            df_buf_free(&body);
+            hbuf_free(&body);
             rc = perr(p, start_line, 1,
                       "add a line containing only the delimiter to end the heredoc",
                       "unterminated heredoc %s (no line \"%s\" after line %d)", h.name, h.name,
@@ -413,7 +414,7 @@ static int read_heredocs(df_parser *p, hoist_df_instruction *ins, int start_line
             break;
         }
         h.content = df_arena_strndup(&p->df->arena, body.data ? body.data : "", body.len);
-        df_buf_free(&body);
+        hbuf_free(&body);
         h.range.start = (hoist_df_pos){(int)first_line + 1, 1};
         h.range.end = (hoist_df_pos){(int)p->idx, (int)(line_end(p, p->idx - 1) - line_start(p, p->idx - 1)) + 1};
         if (!h.content || !df_vec_push((void **)&hv.v, &hv.n, &hv.cap, sizeof(h), &h))
@@ -488,7 +489,7 @@ static int parse_lines(df_parser *p)
         size_t keep = trim_continuation(p, s + a, tn - a, &eol);
         if (eol && keep == 0)
             continue;
-        df_buf_reset(&p->text);
+        hbuf_reset(&p->text);
         if (!text_append(p, ls + a, keep))
             return poom(p);
         bool empty_cont = false;
@@ -596,10 +597,10 @@ int hoist_dockerfile_parse(const char *data, size_t len, const hoist_df_parse_op
     *out = NULL;
     hoist_error_clear(err);
     if (len > UINT32_MAX - 1)
-        return hoist_error_set(err, HOIST_EINPUT, "Dockerfile is too large (%zu bytes)", len);
+        return hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_LIMIT, "Dockerfile is too large (%zu bytes)", len);
     hoist_dockerfile *df = hoist_dockerfile_new();
     if (!df)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     df_parser p;
     memset(&p, 0, sizeof(p));
     p.df = df;
@@ -655,7 +656,7 @@ int hoist_dockerfile_parse(const char *data, size_t len, const hoist_df_parse_op
 done:
     free(p.comments);
     free(p.map);
-    df_buf_free(&p.text);
+    hbuf_free(&p.text);
     free(p.lm.starts);
     if (rc) {
         hoist_dockerfile_free(df);

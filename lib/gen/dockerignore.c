@@ -89,7 +89,7 @@ int gen_dockerignore_text(const gen_ctx *ctx, const gen_lang_template *tmpl, cha
     }
     if (b.failed) {
         free(b.data);
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     }
 
     /* The guard: the Dockerfile copies these by name; they must be sent. */
@@ -108,7 +108,7 @@ int gen_dockerignore_text(const gen_ctx *ctx, const gen_lang_template *tmpl, cha
     }
     if (rc || b.failed) {
         free(b.data);
-        return rc ? rc : hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return rc ? rc : hoist_error_nomem(err);
     }
     *out = b.data;
     return 0;

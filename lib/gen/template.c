@@ -126,17 +126,17 @@ int gen_substitute(const gen_ctx *ctx, const char *text, gen_place place, char *
     _cleanup_free_ char *buf = NULL;
     size_t len = 0;
     if (!append_text(&buf, &len, "", 0))
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     const char *p = text;
     while (*p) {
         const char *open = strstr(p, "{{");
         if (!open) {
             if (!append_text(&buf, &len, p, strlen(p)))
-                return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+                return hoist_error_nomem(err);
             break;
         }
         if (!append_text(&buf, &len, p, (size_t)(open - p)))
-            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            return hoist_error_nomem(err);
         const char *close = strstr(open + 2, "}}");
         if (!close)
             return hoist_error_set(err, HOIST_EFAILED, "template: unterminated {{ in '%s'", text);
@@ -161,7 +161,7 @@ int gen_substitute(const gen_ctx *ctx, const char *text, gen_place place, char *
             ok = append_text(&buf, &len, v, strlen(v));
         }
         if (!ok)
-            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            return hoist_error_nomem(err);
         p = close + 2;
     }
     *out = TAKE_PTR(buf);

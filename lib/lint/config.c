@@ -71,7 +71,7 @@ int hoist_lint_config_new(hoist_lint_config **out, hoist_error *err)
 {
     *out = calloc(1, sizeof(**out));
     if (!*out)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     (*out)->threshold = HOIST_LINT_ERROR;
     return 0;
 }
@@ -130,11 +130,11 @@ int hoist_lint_config_override(hoist_lint_config *cfg, const char *id, hoist_lin
         sev = HOIST_LINT_OFF;
     override *v = realloc(cfg->ov, (cfg->ov_count + 1) * sizeof(*v));
     if (!v)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     cfg->ov = v;
     char *s = strdup(canonical(id));
     if (!s)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     cfg->ov[cfg->ov_count].id = s;
     cfg->ov[cfg->ov_count++].sev = sev;
     return 0;
@@ -153,10 +153,10 @@ int hoist_lint_config_add_trusted_registry(hoist_lint_config *cfg, const char *r
         err = &local;
     char **v = realloc(cfg->trusted, (cfg->trusted_count + 1) * sizeof(*v));
     if (!v)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     cfg->trusted = v;
     if (!(cfg->trusted[cfg->trusted_count] = strdup(registry)))
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     cfg->trusted_count++;
     return 0;
 }
@@ -342,7 +342,7 @@ static int apply(hoist_lint_config *cfg, const parse_in *in, json_t *obj)
                                        "hash, spdx or email", ln);
                 label_spec *nv = realloc(cfg->labels, (cfg->label_count + 1) * sizeof(*nv));
                 if (!nv)
-                    return hoist_error_set(in->err, HOIST_EFAILED, "out of memory");
+                    return hoist_error_nomem(in->err);
                 cfg->labels = nv;
                 cfg->labels[cfg->label_count].name = strdup(ln);
                 cfg->labels[cfg->label_count].type = strdup(t);
@@ -398,7 +398,7 @@ int hoist_lint_config_load(const char *path, hoist_lint_config **out, hoist_erro
     *out = NULL;
     _cleanup_fclose_ FILE *f = fopen(path, "rb");
     if (!f) {
-        hoist_error_set(err, HOIST_EINPUT, "cannot read config %s: %s", path, strerror(errno));
+        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno), "cannot read config %s: %s", path, strerror(errno));
         return hoist_error_hint(err, "check the path given with --config");
     }
     _cleanup_free_ char *buf = NULL;
@@ -410,7 +410,7 @@ int hoist_lint_config_load(const char *path, hoist_lint_config **out, hoist_erro
             cap = (len + n + 1) * 2;
             char *nb = realloc(buf, cap);
             if (!nb)
-                return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+                return hoist_error_nomem(err);
             buf = nb;
         }
         memcpy(buf + len, chunk, n);

@@ -57,14 +57,14 @@ int lint_context_load(lint_ctx *ctx, hoist_error *err)
             cap = cap ? cap * 2 : 256;
             lint_ctx_entry *v = realloc(ctx->entries, cap * sizeof(*v));
             if (!v) {
-                rc = hoist_error_set(err, HOIST_EFAILED, "out of memory");
+                rc = hoist_error_nomem(err);
                 break;
             }
             ctx->entries = v;
         }
         lint_ctx_entry *le = &ctx->entries[ctx->entry_count];
         if (!(le->path = strdup(e->name))) {
-            rc = hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            rc = hoist_error_nomem(err);
             break;
         }
         le->dir = e->type == HOIST_ENTRY_DIR;

@@ -194,7 +194,7 @@ static int map_entry(yparser *p, json_t *map, const char *text, int indent, int 
             total += strlen(p->lines[p->pos++].text) + 1;
         char *buf = malloc(total);
         if (!buf)
-            return hoist_error_set(p->err, HOIST_EFAILED, "out of memory");
+            return hoist_error_nomem(p->err);
         size_t w = 0;
         for (size_t li = first; li < p->pos; li++) {
             size_t n = strlen(p->lines[li].text);
@@ -315,7 +315,7 @@ int lint_yaml_parse(const char *text, size_t len, const char *file, json_t **out
     yparser p = {.file = file ? file : "<config>", .err = err};
     _cleanup_free_ char *copy = strndup(text, len);
     if (!copy)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     int no = 0;
     int rc = 0;
     char *save = NULL;
@@ -345,7 +345,7 @@ int lint_yaml_parse(const char *text, size_t len, const char *file, json_t **out
         if (t[0]) {
             yline *v = realloc(p.lines, (p.count + 1) * sizeof(*v));
             if (!v) {
-                rc = hoist_error_set(err, HOIST_EFAILED, "out of memory");
+                rc = hoist_error_nomem(err);
                 break;
             }
             p.lines = v;
