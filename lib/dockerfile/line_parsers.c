@@ -28,6 +28,7 @@ static int node_error(df_node_ctx *c, df_text t, size_t at, const char *hint, co
     va_start(ap, fmt);
     hoist_error_vset(c->err, HOIST_EINPUT, fmt, ap);
     va_end(ap);
+    hoist_error_reason(c->err, HOIST_REASON_SYNTAX);
     /* BuildKit reports the instruction's first line; point at the column
      * when the offending text is on that line. */
     int line = c->start_line, col = 1;

@@ -499,7 +499,7 @@ int hoist_expand(const char *word, size_t len, const hoist_expand_options *opts,
     *out = NULL;
     df_lex_result r;
     if (!df_lex_process(word, len, opts, &r)) {
-        int rc = hoist_error_set(err, HOIST_EINPUT, "failed to process \"%.*s\": %s",
+        int rc = hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX, "failed to process \"%.*s\": %s",
                                  (int)(len > 200 ? 200 : len), word, r.message);
         hoist_error_at(err, NULL, 0, (int)r.error_offset + 1);
         hoist_error_hint(err, "check the ${...} syntax; write a literal $ as \\$");
@@ -521,7 +521,7 @@ int hoist_expand_words(const char *word, size_t len, const hoist_expand_options 
     *out_count = 0;
     df_lex_result r;
     if (!df_lex_process(word, len, opts, &r)) {
-        int rc = hoist_error_set(err, HOIST_EINPUT, "failed to process \"%.*s\": %s",
+        int rc = hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX, "failed to process \"%.*s\": %s",
                                  (int)(len > 200 ? 200 : len), word, r.message);
         hoist_error_at(err, NULL, 0, (int)r.error_offset + 1);
         df_lex_result_free(&r);

@@ -45,6 +45,7 @@ static int fail(hoist_error *err, const char *hint, const char *fmt, ...)
     va_start(ap, fmt);
     hoist_error_vset(err, HOIST_EINPUT, fmt, ap);
     va_end(ap);
+    hoist_error_reason(err, HOIST_REASON_SYNTAX);
     if (hint)
         hoist_error_hint(err, "%s", hint);
     return HOIST_EINPUT;
