@@ -214,62 +214,53 @@ bool lint_config_strict_labels(const hoist_lint_config *cfg)
 
 /* ------------------------------------------------------------------------ */
 
-/* Line of the first occurrence of `needle` in text (for error positions). */
-static int line_of(const char *text, size_t len, const char *needle)
-{
-    size_t nl = strlen(needle);
-    int line = 1;
-    for (size_t i = 0; i + nl <= len; i++) {
-        if (!strncmp(text + i, needle, nl))
-            return line;
-        if (text[i] == '\n')
-            line++;
-    }
-    return 0;
-}
-
 typedef struct parse_in {
-    const char *text;
-    size_t len;
+    const lint_yaml *yaml;
     const char *file;
     hoist_error *err;
 } parse_in;
 
-static int bad(const parse_in *in, const char *token, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int bad(const parse_in *in, const char *token, const char *fmt, ...)
+/* A bad value: the error points at key `key` of map `parent`, or (key
+ * NULL) at the value `node` itself. */
+static int bad(const parse_in *in, const json_t *parent, const char *key, const json_t *node,
+               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int bad(const parse_in *in, const json_t *parent, const char *key, const json_t *node,
+               const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     hoist_error_vset(in->err, HOIST_EINPUT, fmt, ap);
     va_end(ap);
+    hoist_error_reason(in->err, HOIST_REASON_CONFIG);
     hoist_error_hint(in->err, "run 'hoist check --list-rules' for rule IDs; severities are "
                               "error, warning, info, style, ignore");
-    return hoist_error_at(in->err, in->file, token ? line_of(in->text, in->len, token) : 0, 0);
+    int line, col;
+    lint_yaml_where(in->yaml, parent, key, node, &line, &col);
+    return hoist_error_at(in->err, in->file, line, col);
 }
 
 static int apply_list(hoist_lint_config *cfg, const parse_in *in, json_t *list,
-                      hoist_lint_severity sev, const char *key)
+                      hoist_lint_severity sev, const json_t *parent, const char *key)
 {
     if (json_is_null(list))
         return 0;
     if (json_is_string(list)) {
         const char *id = json_string_value(list);
         if (!valid_id(id))
-            return bad(in, id, "unknown rule '%s'", id);
+            return bad(in, NULL, NULL, list, "unknown rule '%s'", id);
         return hoist_lint_config_override(cfg, id, sev, in->err);
     }
     if (!json_is_array(list))
-        return bad(in, key, "'%s' must be a list of rule IDs", key);
+        return bad(in, parent, key, NULL, "'%s' must be a list of rule IDs", key);
     size_t i;
     json_t *v;
     json_array_foreach(list, i, v)
     {
         if (!json_is_string(v))
-            return bad(in, key, "'%s' must be a list of rule IDs", key);
+            return bad(in, NULL, NULL, v, "'%s' must be a list of rule IDs", key);
         const char *id = json_string_value(v);
         if (!valid_id(id))
-            return bad(in, id, "unknown rule '%s'", id);
+            return bad(in, NULL, NULL, v, "unknown rule '%s'", id);
         int rc = hoist_lint_config_override(cfg, id, sev, in->err);
         if (rc)
             return rc;
@@ -285,27 +276,27 @@ static int apply(hoist_lint_config *cfg, const parse_in *in, json_t *obj)
     {
         int rc = 0;
         if (!strcmp(key, "ignored") || !strcmp(key, "ignore")) {
-            rc = apply_list(cfg, in, v, HOIST_LINT_OFF, key);
+            rc = apply_list(cfg, in, v, HOIST_LINT_OFF, obj, key);
         } else if (!strcmp(key, "override") || !strcmp(key, "overrides")) {
             if (json_is_null(v))
                 continue;
             if (!json_is_object(v))
-                return bad(in, key, "'%s' must map a severity to a list of rule IDs", key);
+                return bad(in, obj, key, NULL, "'%s' must map a severity to a list of rule IDs", key);
             const char *sk;
             json_t *list;
             json_object_foreach(v, sk, list)
             {
                 hoist_lint_severity sev;
                 if (hoist_lint_severity_parse(sk, &sev) < 0 || sev == HOIST_LINT_NEVER)
-                    return bad(in, sk, "unknown severity '%s'", sk);
-                if ((rc = apply_list(cfg, in, list, sev, sk)))
+                    return bad(in, v, sk, NULL, "unknown severity '%s'", sk);
+                if ((rc = apply_list(cfg, in, list, sev, v, sk)))
                     return rc;
             }
         } else if (!strcmp(key, "failure-threshold") || !strcmp(key, "failure_threshold") ||
                    !strcmp(key, "failureThreshold")) {
             hoist_lint_severity sev;
             if (!json_is_string(v) || hoist_lint_severity_parse(json_string_value(v), &sev) < 0)
-                return bad(in, key, "'%s' must be error, warning, info, style or none", key);
+                return bad(in, obj, key, NULL, "'%s' must be error, warning, info, style or none", key);
             /* hadolint's "ignore" threshold fails on anything reported. */
             cfg->threshold = sev == HOIST_LINT_OFF ? HOIST_LINT_STYLE : sev;
         } else if (!strcmp(key, "trusted-registries") || !strcmp(key, "trustedRegistries") ||
@@ -313,20 +304,20 @@ static int apply(hoist_lint_config *cfg, const parse_in *in, json_t *obj)
             if (json_is_null(v))
                 continue;
             if (!json_is_array(v))
-                return bad(in, key, "'%s' must be a list of registries", key);
+                return bad(in, obj, key, NULL, "'%s' must be a list of registries", key);
             size_t i;
             json_t *r;
             json_array_foreach(v, i, r)
             {
                 if (!json_is_string(r))
-                    return bad(in, key, "'%s' must be a list of registries", key);
+                    return bad(in, NULL, NULL, r, "'%s' must be a list of registries", key);
                 if ((rc = hoist_lint_config_add_trusted_registry(cfg, json_string_value(r),
                                                                  in->err)))
                     return rc;
             }
         } else if (!strcmp(key, "label-schema") || !strcmp(key, "labelSchema")) {
             if (!json_is_object(v))
-                return bad(in, key, "'%s' must map label names to types", key);
+                return bad(in, obj, key, NULL, "'%s' must map label names to types", key);
             const char *ln;
             json_t *lt;
             json_object_foreach(v, ln, lt)
@@ -338,7 +329,7 @@ static int apply(hoist_lint_config *cfg, const parse_in *in, json_t *obj)
                 for (size_t k = 0; types[k]; k++)
                     ok |= !strcmp(types[k], t);
                 if (!ok)
-                    return bad(in, ln, "label '%s' needs a type: text, url, rfc3339, semver, "
+                    return bad(in, v, ln, NULL, "label '%s' needs a type: text, url, rfc3339, semver, "
                                        "hash, spdx or email", ln);
                 label_spec *nv = realloc(cfg->labels, (cfg->label_count + 1) * sizeof(*nv));
                 if (!nv)
@@ -365,27 +356,28 @@ int hoist_lint_config_parse(const char *text, size_t len, const char *filename,
         err = &local;
     *out = NULL;
     const char *file = filename ? filename : ".hoist.yaml";
-    _cleanup_json_ json_t *root = NULL;
-    int rc = lint_yaml_parse(text, len, file, &root, err);
+    _cleanup_(lint_yaml_free) lint_yaml yaml = {0};
+    int rc = lint_yaml_parse(text, len, file, &yaml, err);
     if (rc)
         return rc;
-    if (json_is_null(root)) {
-        json_decref(root);
-        root = json_object();
-    }
-    if (!json_is_object(root)) {
-        hoist_error_set(err, HOIST_EINPUT, "the configuration must be a map of keys");
-        return hoist_error_at(err, file, 1, 0);
+    json_t *root = yaml.root;
+    if (root && !json_is_null(root) && !json_is_object(root)) {
+        int line, col;
+        lint_yaml_where(&yaml, NULL, NULL, root, &line, &col);
+        hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_CONFIG, "the configuration must be a map of keys");
+        return hoist_error_at(err, file, line ? line : 1, col);
     }
     _cleanup_(hoist_lint_config_freep) hoist_lint_config *cfg = NULL;
     if ((rc = hoist_lint_config_new(&cfg, err)))
         return rc;
-    parse_in in = {text, len, file, err};
-    if ((rc = apply(cfg, &in, root)))
-        return rc;
-    json_t *check = json_object_get(root, "check");
-    if (json_is_object(check) && (rc = apply(cfg, &in, check)))
-        return rc;
+    parse_in in = {&yaml, file, err};
+    if (json_is_object(root)) {
+        if ((rc = apply(cfg, &in, root)))
+            return rc;
+        json_t *check = json_object_get(root, "check");
+        if (json_is_object(check) && (rc = apply(cfg, &in, check)))
+            return rc;
+    }
     *out = TAKE_PTR(cfg);
     return 0;
 }
