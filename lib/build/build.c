@@ -159,7 +159,7 @@ static size_t on_body(char *buf, size_t len, void *user)
 static int on_cancel_poll(void *user)
 {
     struct build_run *run = user;
-    return run->decoder.stop || (run->opts->cancel && *run->opts->cancel);
+    return run->decoder.stop || (run->opts->output.cancel && *run->opts->output.cancel);
 }
 
 static void note(struct build_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -252,7 +252,7 @@ static int run_api(struct build_run *run, const hoist_build_plan *plan, hoist_er
     if (rc)
         return rc;
     _cleanup_(hoist_registry_header_freep) char *auth_header = NULL;
-    rc = hoist_registry_config_header(opts->docker_config, opts->home, &auth_header, err);
+    rc = hoist_registry_config_header(opts->registry.docker_config, opts->registry.home, &auth_header, err);
     if (rc)
         return rc;
     if (hoist_context_ignore_file(plan->ctx))
@@ -269,12 +269,12 @@ static int run_api(struct build_run *run, const hoist_build_plan *plan, hoist_er
         NULL,
     };
     run->upload_estimate = -1;
-    if (opts->measure_upload && !opts->gzip) {
+    if (opts->output.measure_upload && !opts->engine.gzip) {
         hoist_error ignored = HOIST_ERROR_INIT; /* the upload itself reports real errors */
         run->upload_estimate = estimate_tar_size(plan->ctx, &ignored);
     }
     hoist_tar_options topts = HOIST_TAR_OPTIONS_INIT;
-    topts.gzip = opts->gzip;
+    topts.gzip = opts->engine.gzip;
     _cleanup_(hoist_context_tar_freep) hoist_context_tar *tar = NULL;
     rc = hoist_context_tar_new(&tar, plan->ctx, &topts, err);
     if (rc)
@@ -300,7 +300,7 @@ static int run_api(struct build_run *run, const hoist_build_plan *plan, hoist_er
     result->context_entries = hoist_context_tar_entries(tar);
 
     /* most specific cause first */
-    if (req_rc == HOIST_EINTERRUPTED || (opts->cancel && *opts->cancel) || run->decoder.stop) {
+    if (req_rc == HOIST_EINTERRUPTED || (opts->output.cancel && *opts->output.cancel) || run->decoder.stop) {
         hoist_error_set(err, HOIST_EINTERRUPTED, "build cancelled%s%s", run->decoder.step ? " during " : "",
                         run->decoder.step ? run->decoder.step_text : "");
         return hoist_error_hint(err, "the connection was closed, which stops the build on the daemon");
@@ -336,6 +336,7 @@ static int run_cli(struct build_run *run, const hoist_build_plan *plan, const ho
 {
     hoist_cli_build b = {
         .opts = plan->opts,
+        .endpoint = hoist_client_endpoint(plan->client),
         .cli = cli,
         .builder = builder,
         .context_dir = hoist_context_dir(plan->ctx),
@@ -380,7 +381,7 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     rc = hoist_dockerfile_parse_file(hoist_context_dockerfile_path(ctx), &popts, &df, err);
     if (rc)
         return rc;
-    if (opts->target && *opts->target) {
+    if (opts->params.target && *opts->params.target) {
         /* The daemon would only say "failed to reach build target" after the upload. */
         const hoist_df_stage *stages;
         size_t stage_count;
@@ -390,7 +391,7 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
         _cleanup_free_ bool *needed = calloc(stage_count ? stage_count : 1, sizeof(bool));
         if (!needed)
             return hoist_error_nomem(err);
-        rc = hoist_dockerfile_target_stages(df, opts->target, NULL, needed, stage_count, err);
+        rc = hoist_dockerfile_target_stages(df, opts->params.target, NULL, needed, stage_count, err);
         if (rc) {
             if (!err->file[0])
                 hoist_error_at(err, dockerfile_label, 0, 0);
@@ -401,7 +402,7 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     _cleanup_free_ hoist_step_source *steps = step_map(df, &step_count);
     if (!steps)
         return hoist_error_nomem(err);
-    hoist_build_decoder_init(&run->decoder, dockerfile_label, steps, step_count, opts->on_event, opts->user);
+    hoist_build_decoder_init(&run->decoder, dockerfile_label, steps, step_count, opts->output.on_event, opts->output.user);
 
     /* The daemon must answer before anything else: one diagnosis for
      * every engine (missing socket, permissions, API version). */
@@ -418,7 +419,7 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     if (rc)
         return rc;
     note(run, "%s", result->engine_reason);
-    if (!opts->no_check) {
+    if (!opts->check.skip) {
         rc = hoist_build_check_gate(&plan, builder, &run->decoder, err);
         if (rc)
             return rc;
@@ -450,8 +451,8 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     for (size_t i = 0; i < run->decoder.tag_count; i++)
         snprintf(result->tags[i], sizeof(result->tags[i]), "%s", run->decoder.tags[i]);
     result->tag_count = run->decoder.tag_count;
-    if (opts->iidfile && *opts->iidfile) {
-        rc = write_iidfile(opts->iidfile, result->image_id, err);
+    if (opts->output.iidfile && *opts->output.iidfile) {
+        rc = write_iidfile(opts->output.iidfile, result->image_id, err);
         if (rc)
             return rc;
     }

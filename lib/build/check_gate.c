@@ -25,7 +25,7 @@ int hoist_build_check_gate(const hoist_build_plan *plan, hoist_build_builder bui
     _cleanup_(hoist_lint_config_freep) hoist_lint_config *config = NULL;
     char default_config[PATH_MAX + 16];
     snprintf(default_config, sizeof(default_config), "%s/.hoist.yaml", hoist_context_dir(plan->ctx));
-    const char *config_path = opts->check_config && *opts->check_config ? opts->check_config
+    const char *config_path = opts->check.config && *opts->check.config ? opts->check.config
                               : access(default_config, F_OK) == 0 ? default_config : NULL;
     int rc = config_path ? hoist_lint_config_load(config_path, &config, err) : hoist_lint_config_new(&config, err);
     if (rc)

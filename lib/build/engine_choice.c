@@ -23,7 +23,7 @@ static void suggest_buildkit_cli(const hoist_build_options *opts, const char *cu
 {
     out[0] = '\0';
     char path[8192];
-    snprintf(path, sizeof(path), "%s:/usr/bin:/usr/local/bin", opts->path_env ? opts->path_env : "");
+    snprintf(path, sizeof(path), "%s:/usr/bin:/usr/local/bin", opts->engine.path_env ? opts->engine.path_env : "");
     char *save = NULL;
     for (char *dir = strtok_r(path, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
         char candidate[4200];
@@ -51,7 +51,7 @@ int hoist_build_choose_engine(const hoist_build_plan *plan, hoist_docker_cli *cl
     const hoist_build_options *opts = plan->opts;
     hoist_build_result *result = plan->result;
     hoist_feature_use uses[16];
-    size_t use_count = hoist_dockerfile_buildkit_features(plan->df, opts->platform, uses, 16);
+    size_t use_count = hoist_dockerfile_buildkit_features(plan->df, opts->params.platform, uses, 16);
     size_t shown = use_count < 16 ? use_count : 16;
     char needs[600] = "";
     size_t used = 0;
@@ -59,7 +59,7 @@ int hoist_build_choose_engine(const hoist_build_plan *plan, hoist_docker_cli *cl
         used += (size_t)snprintf(needs + used, sizeof(needs) - used, "%s%s (line %d)", i ? ", " : "",
                                  uses[i].feature, uses[i].line);
 
-    if (opts->engine == HOIST_BUILD_ENGINE_API) {
+    if (opts->engine.kind == HOIST_BUILD_ENGINE_API) {
         if (use_count) {
             hoist_error_set(err, HOIST_EENV, "the API engine builds with the classic builder, which cannot run %s",
                             needs);
@@ -70,7 +70,7 @@ int hoist_build_choose_engine(const hoist_build_plan *plan, hoist_docker_cli *cl
         snprintf(result->engine_reason, sizeof(result->engine_reason), "engine api: chosen with --engine api");
         return 0;
     }
-    if (opts->engine == HOIST_BUILD_ENGINE_AUTO && !use_count) {
+    if (opts->engine.kind == HOIST_BUILD_ENGINE_AUTO && !use_count) {
         result->engine = HOIST_BUILD_ENGINE_API;
         snprintf(result->engine_reason, sizeof(result->engine_reason),
                  "engine api (auto): the Dockerfile needs no BuildKit-only feature");
@@ -78,7 +78,7 @@ int hoist_build_choose_engine(const hoist_build_plan *plan, hoist_docker_cli *cl
     }
 
     /* The CLI: chosen explicitly, or needed for BuildKit. */
-    int rc = hoist_docker_cli_find(opts->docker_cli, opts->path_env, cli, err);
+    int rc = hoist_docker_cli_find(opts->engine.docker_cli, opts->engine.path_env, cli, err);
     if (!rc)
         rc = hoist_docker_cli_probe(cli, err);
     if (rc) {
@@ -127,7 +127,7 @@ int hoist_build_choose_engine(const hoist_build_plan *plan, hoist_docker_cli *cl
             }
         }
     }
-    if (opts->engine == HOIST_BUILD_ENGINE_CLI)
+    if (opts->engine.kind == HOIST_BUILD_ENGINE_CLI)
         snprintf(result->engine_reason, sizeof(result->engine_reason), "engine cli (%s, %s): chosen with --engine cli",
                  cli->path, hoist_build_builder_name(*builder));
     else
