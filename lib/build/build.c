@@ -189,7 +189,8 @@ static int write_iidfile(const char *path, const char *id, hoist_error *err)
     snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno), "cannot write the image ID file %s: %s", path, strerror(errno));
+        hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno),
+                         "cannot write the image ID file %s: %s", path, strerror(errno));
         return hoist_error_hint(err, "check that the directory exists and is writable");
     }
     size_t n = strlen(id);
@@ -199,7 +200,8 @@ static int write_iidfile(const char *path, const char *id, hoist_error *err)
     if (!ok || rename(tmp, path) != 0) {
         int e = errno;
         unlink(tmp);
-        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(e), "cannot write the image ID file %s: %s", path, strerror(e));
+        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(e),
+                                "cannot write the image ID file %s: %s", path, strerror(e));
     }
     return 0;
 }
@@ -402,7 +404,8 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     _cleanup_free_ hoist_step_source *steps = step_map(df, &step_count);
     if (!steps)
         return hoist_error_nomem(err);
-    hoist_build_decoder_init(&run->decoder, dockerfile_label, steps, step_count, opts->output.on_event, opts->output.user);
+    hoist_build_decoder_init(&run->decoder, dockerfile_label, steps, step_count, opts->output.on_event,
+                             opts->output.user);
 
     /* The daemon must answer before anything else: one diagnosis for
      * every engine (missing socket, permissions, API version). */

@@ -264,7 +264,8 @@ int hoist_cli_build_run(const hoist_cli_build *b, hoist_error *err)
 
     char iid_dir[] = "/tmp/hoist-iid.XXXXXX";
     if (!mkdtemp(iid_dir))
-        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno), "cannot create a temporary directory: %s", strerror(errno));
+        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno),
+                                "cannot create a temporary directory: %s", strerror(errno));
     char iidfile[sizeof(iid_dir) + 8];
     snprintf(iidfile, sizeof(iidfile), "%s/iid", iid_dir);
 
@@ -304,7 +305,8 @@ int hoist_cli_build_run(const hoist_cli_build *b, hoist_error *err)
 
     pid_t pid = fork();
     if (pid < 0) {
-        rc = hoist_error_setr(err, HOIST_EENV, hoist_reason_from_errno(errno), "cannot start %s: %s", b->cli->path, strerror(errno));
+        rc = hoist_error_setr(err, HOIST_EENV, hoist_reason_from_errno(errno),
+                              "cannot start %s: %s", b->cli->path, strerror(errno));
         goto cleanup_pipes;
     }
     if (pid == 0) {

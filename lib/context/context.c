@@ -127,7 +127,8 @@ static int read_small_file(const char *path, char **data, size_t *len, hoist_err
     _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) < 0) {
-        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno), "cannot read Dockerfile: %s", strerror(errno));
+        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno),
+                         "cannot read Dockerfile: %s", strerror(errno));
         hoist_error_at(err, path, 0, 0);
         return hoist_error_hint(err, "check the -f path and its permissions");
     }
@@ -145,7 +146,8 @@ static int read_small_file(const char *path, char **data, size_t *len, hoist_err
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno), "cannot read Dockerfile: %s", strerror(errno));
+            hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno),
+                             "cannot read Dockerfile: %s", strerror(errno));
             hoist_error_at(err, path, 0, 0);
             return hoist_error_hint(err, "check the file's permissions");
         }
@@ -168,12 +170,14 @@ static int resolve_dir(hoist_context *ctx, const char *dir, hoist_error *err)
 {
     _cleanup_free_ char *abs = absolute(dir);
     if (!abs)
-        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno), "cannot resolve %s: %s", dir, strerror(errno));
+        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno),
+                                "cannot resolve %s: %s", dir, strerror(errno));
     ctx->dir = realpath(abs, NULL);
     if (!ctx->dir) {
         int e = errno;
-        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(e), "unable to prepare context: path \"%s\" %s", dir,
-                        e == ENOENT ? "not found" : strerror(e));
+        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(e),
+                         "unable to prepare context: path \"%s\" %s", dir,
+                         e == ENOENT ? "not found" : strerror(e));
         hoist_error_at(err, dir, 0, 0);
         return hoist_error_hint(err, "give the directory to build from (usually the one holding "
                                      "the Dockerfile)");
@@ -214,7 +218,8 @@ static int resolve_dockerfile(hoist_context *ctx, const hoist_context_options *o
             *given_abs = TAKE_PTR(abs);
             return 0;
         }
-        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno), "cannot locate Dockerfile: %s", strerror(errno));
+        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno),
+                         "cannot locate Dockerfile: %s", strerror(errno));
         hoist_error_at(err, o->dockerfile ? o->dockerfile : abs, 0, 0);
         return hoist_error_hint(err, o->dockerfile
                                          ? "-f is relative to the current directory, not to the "
@@ -237,7 +242,8 @@ static int resolve_dockerfile(hoist_context *ctx, const hoist_context_options *o
             return rc;
         unsigned char rnd[10];
         if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-            return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno), "getrandom: %s", strerror(errno));
+            return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno),
+                                    "getrandom: %s", strerror(errno));
         char name[64];
         int n = snprintf(name, sizeof(name), ".dockerfile.");
         for (size_t i = 0; i < sizeof(rnd); i++)

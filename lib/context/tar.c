@@ -234,8 +234,9 @@ static int tar_step(hoist_context_tar *t, hoist_error *err)
                 if (r < 0 && errno == EINTR)
                     continue;
                 if (r < 0) {
-                    hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno), "cannot read %s: %s", t->current,
-                                    strerror(errno));
+                    hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno),
+                                     "cannot read %s: %s", t->current,
+                                     strerror(errno));
                     return hoist_error_hint(err, "make the file readable or exclude it");
                 }
                 if (r == 0)
@@ -344,7 +345,7 @@ static int write_fd(const void *buf, size_t len, void *user)
         if (w < 0) {
             int e = errno;
             hoist_error_setr(s->err, e == EPIPE ? HOIST_EINTERRUPTED : HOIST_EFAILED, hoist_reason_from_errno(e),
-                            "writing the context tar: %s", strerror(e));
+                             "writing the context tar: %s", strerror(e));
             hoist_error_hint(s->err, "check the output file or pipe");
             return s->err ? s->err->code : HOIST_EFAILED;
         }

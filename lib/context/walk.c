@@ -140,7 +140,7 @@ static int push_frame(hoist_context_iter *it, size_t rel_len, uint8_t *matched, 
             return -1;
         }
         hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(e), "cannot read directory %s: %s",
-                        rel_len ? rel(it) : ".", strerror(e));
+                         rel_len ? rel(it) : ".", strerror(e));
         hoist_error_at(err, it->abs, 0, 0);
         return hoist_error_hint(err, "make it readable (chmod a+rx) or exclude it in "
                                      ".dockerignore; docker build would fail the same way");
@@ -179,7 +179,7 @@ static int push_frame(hoist_context_iter *it, size_t rel_len, uint8_t *matched, 
         int e = errno;
         frame_clear(&f);
         hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(e), "cannot list directory %s: %s",
-                        rel_len ? rel(it) : ".", strerror(e));
+                         rel_len ? rel(it) : ".", strerror(e));
         hoist_error_at(err, it->abs, 0, 0);
         return hoist_error_hint(err, "check the file system and permissions");
     }
@@ -288,7 +288,8 @@ static int read_link(hoist_context_iter *it, size_t size_hint, hoist_error *err)
         }
         ssize_t n = readlink(it->abs, it->link, it->link_cap);
         if (n < 0) {
-            hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno), "cannot read symlink %s: %s", rel(it), strerror(errno));
+            hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno),
+                             "cannot read symlink %s: %s", rel(it), strerror(errno));
             hoist_error_at(err, it->abs, 0, 0);
             return hoist_error_hint(err, "check the link and its directory's permissions");
         }

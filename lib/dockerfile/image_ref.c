@@ -148,7 +148,8 @@ int hoist_image_ref_parse(const char *text, hoist_image_ref **out, hoist_error *
     size_t name_end = at ? (size_t)(at - text) : n;
     const char *digest = at ? at + 1 : NULL;
     if (digest && !valid_digest(digest, n - name_end - 1)) {
-        hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX, "invalid reference format: bad digest in \"%s\"", text);
+        hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX,
+                         "invalid reference format: bad digest in \"%s\"", text);
         return hoist_error_hint(err, "a digest looks like sha256:<64 hex digits>");
     }
     /* tag: after the last ':' that follows the last '/' */
@@ -184,7 +185,8 @@ int hoist_image_ref_parse(const char *text, hoist_image_ref **out, hoist_error *
                          (fl == 9 && !memcmp(text, "localhost", 9)) || has_upper;
         if (is_domain) {
             if (!valid_domain(text, fl)) {
-                hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX, "invalid reference format: bad registry in \"%s\"", text);
+                hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX,
+                                 "invalid reference format: bad registry in \"%s\"", text);
                 return hoist_error_hint(err, "a registry is host[:port], e.g. ghcr.io or localhost:5000");
             }
             domain = text;
@@ -206,13 +208,14 @@ int hoist_image_ref_parse(const char *text, hoist_image_ref **out, hoist_error *
             for (size_t k = path_start; k < repo_end; k++)
                 upper |= text[k] >= 'A' && text[k] <= 'Z';
             hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX, "invalid reference format%s: \"%s\"",
-                            upper ? ": repository name must be lowercase" : "", text);
+                             upper ? ": repository name must be lowercase" : "", text);
             return hoist_error_hint(err, "repository names use lower-case letters, digits and . _ - separators");
         }
         i = j + 1;
     }
     if (repo_end - path_start + domain_n + 1 > 255)
-        return hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX, "invalid reference format: repository name must not be more than 255 characters");
+        return hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX,
+                                "invalid reference format: repository name must not be more than 255 characters");
 
     struct image_ref_alloc *r = calloc(1, sizeof(*r));
     if (!r)

@@ -500,7 +500,7 @@ int hoist_expand(const char *word, size_t len, const hoist_expand_options *opts,
     df_lex_result r;
     if (!df_lex_process(word, len, opts, &r)) {
         int rc = hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX, "failed to process \"%.*s\": %s",
-                                 (int)(len > 200 ? 200 : len), word, r.message);
+                                  (int)(len > 200 ? 200 : len), word, r.message);
         hoist_error_at(err, NULL, 0, (int)r.error_offset + 1);
         hoist_error_hint(err, "check the ${...} syntax; write a literal $ as \\$");
         df_lex_result_free(&r);
@@ -522,7 +522,7 @@ int hoist_expand_words(const char *word, size_t len, const hoist_expand_options 
     df_lex_result r;
     if (!df_lex_process(word, len, opts, &r)) {
         int rc = hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX, "failed to process \"%.*s\": %s",
-                                 (int)(len > 200 ? 200 : len), word, r.message);
+                                  (int)(len > 200 ? 200 : len), word, r.message);
         hoist_error_at(err, NULL, 0, (int)r.error_offset + 1);
         df_lex_result_free(&r);
         return rc;

@@ -84,7 +84,7 @@ int hoist_http_error_from_response(const hoist_http_response *resp, const char *
     /* "client version 1.99 is too new. Maximum supported API version is 1.41" */
     if (resp->status == 400 && strstr(message, "client version")) {
         hoist_error_setr(err, HOIST_EENV, HOIST_REASON_UNSUPPORTED, "%s: the daemon refused API version %s: %s", what,
-                        client ? client->api_version : "?", message);
+                         client ? client->api_version : "?", message);
         return hoist_error_hint(err, "unset DOCKER_API_VERSION to negotiate, or pin a version the daemon supports");
     }
     if (resp->status == 400 && strstr(message, "HTTP request to an HTTPS server")) {

@@ -35,7 +35,7 @@ static int write_one(const char *path, const char *text, bool force, hoist_error
     _cleanup_close_ int fd = mkstemp(tmp);
     if (fd < 0) {
         hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno), "cannot create a file next to %s: %s", path,
-                        strerror(errno));
+                         strerror(errno));
         return hoist_error_hint(err, "check that the directory is writable");
     }
     size_t len = strlen(text);
@@ -47,7 +47,8 @@ static int write_one(const char *path, const char *text, bool force, hoist_error
         if (n <= 0) {
             int e = errno;
             unlink(tmp);
-            return hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(e), "cannot write %s: %s", tmp, strerror(e));
+            return hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(e),
+                                    "cannot write %s: %s", tmp, strerror(e));
         }
         p += n;
         len -= (size_t)n;
@@ -72,7 +73,8 @@ static int write_one(const char *path, const char *text, bool force, hoist_error
             unlink(tmp);
         if (e == EEXIST)
             return exists_error(path, err);
-        return hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(e), "cannot write %s: %s", path, strerror(e));
+        return hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(e),
+                                "cannot write %s: %s", path, strerror(e));
     }
     return 0;
 }

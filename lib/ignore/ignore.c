@@ -211,7 +211,8 @@ int hoist_ignore_parse(hoist_ignore **out, const char *text, size_t len, const c
         lineno++;
         if (n > IGNORE_MAX_LINE) {
             hoist_ignore_free(ig);
-            hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_LIMIT, "line is longer than 64 KiB (docker cannot read it)");
+            hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_LIMIT,
+                             "line is longer than 64 KiB (docker cannot read it)");
             hoist_error_at(err, filename, lineno, 0);
             return hoist_error_hint(err, "shorten or split the line");
         }
@@ -230,7 +231,8 @@ int hoist_ignore_load(hoist_ignore **out, const char *path, hoist_error *err)
 {
     _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno), "cannot open ignore file: %s", strerror(errno));
+        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno),
+                         "cannot open ignore file: %s", strerror(errno));
         hoist_error_at(err, path, 0, 0);
         return hoist_error_hint(err, "check that the file exists and is readable");
     }
@@ -256,7 +258,8 @@ int hoist_ignore_load(hoist_ignore **out, const char *path, hoist_error *err)
         if (r < 0) {
             if (errno == EINTR)
                 continue;
-            hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno), "cannot read ignore file: %s", strerror(errno));
+            hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno),
+                             "cannot read ignore file: %s", strerror(errno));
             hoist_error_at(err, path, 0, 0);
             return hoist_error_hint(err, "check the file's permissions");
         }

@@ -2,7 +2,7 @@
  * config.c - lint configuration: ignored rules, severity overrides, the
  * failure threshold, trusted registries and hadolint's label schema.
  *
- * The file form is `.hoist.yaml` (see yaml.c for the subset): keys are read
+ * The file form is `.hoist.yaml` (YAML, read by yaml.c with libyaml): keys are read
  * at the top level or under `check:`, with hadolint's spellings accepted so
  * a `.hadolint.yaml` can be passed with --config. Overrides are kept as an
  * ordered list; the last entry naming a rule wins, which is what gives the
@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/buf.h"
 #include "common/cleanup.h"
 #include "common/json_util.h"
 #include "lint/yaml.h"
@@ -390,25 +391,17 @@ int hoist_lint_config_load(const char *path, hoist_lint_config **out, hoist_erro
     *out = NULL;
     _cleanup_fclose_ FILE *f = fopen(path, "rb");
     if (!f) {
-        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno), "cannot read config %s: %s", path, strerror(errno));
+        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno),
+                         "cannot read config %s: %s", path, strerror(errno));
         return hoist_error_hint(err, "check the path given with --config");
     }
-    _cleanup_free_ char *buf = NULL;
-    size_t len = 0, cap = 0;
+    _cleanup_(hbuf_free) hbuf buf = {.max = 16u << 20};
     char chunk[8192];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        if (len + n + 1 > cap) {
-            cap = (len + n + 1) * 2;
-            char *nb = realloc(buf, cap);
-            if (!nb)
-                return hoist_error_nomem(err);
-            buf = nb;
-        }
-        memcpy(buf + len, chunk, n);
-        len += n;
-    }
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        if (!hbuf_append(&buf, chunk, n))
+            return hbuf_error(&buf, err, "reading the config");
     if (ferror(f))
-        return hoist_error_set(err, HOIST_EINPUT, "cannot read config %s", path);
-    return hoist_lint_config_parse(buf ? buf : "", len, path, out, err);
+        return hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_IO, "cannot read config %s", path);
+    return hoist_lint_config_parse(buf.data ? buf.data : "", buf.len, path, out, err);
 }
