@@ -80,6 +80,62 @@ bool utf8_is_space(int32_t r)
     }
 }
 
+int32_t utf8_decode_last(const char *s, size_t n, size_t *width)
+{
+    /* back to the start of the last rune: at most 3 continuation bytes */
+    size_t start = n - 1;
+    size_t lim = n >= 4 ? n - 4 : 0;
+    while (start > lim && ((unsigned char)s[start] & 0xC0) == 0x80)
+        start--;
+    size_t w;
+    int32_t r = utf8_decode(s + start, n - start, &w);
+    if (start + w != n) {
+        *width = 1;
+        return UTF8_RUNE_ERROR;
+    }
+    *width = w;
+    return r;
+}
+
+static bool ascii_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+size_t utf8_trim_left_space(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) { /* ASCII fast path */
+            if (!ascii_space(c))
+                break;
+            i++;
+            continue;
+        }
+        size_t w;
+        if (!utf8_is_space(utf8_decode(s + i, n - i, &w)))
+            break;
+        i += w;
+    }
+    return i;
+}
+
+size_t utf8_trim_right_space(const char *s, size_t n)
+{
+    while (n > 0) {
+        unsigned char c = (unsigned char)s[n - 1];
+        if (c < 0x80) {
+            if (!ascii_space(c))
+                break;
+            n--;
+            continue;
+        }
+        size_t w;
+        if (!utf8_is_space(utf8_decode_last(s, n, &w)))
+            break;
+        n -= w;
+    }
+    return n;
+}
+
 int32_t utf8_peek(const utf8_scanner *sc)
 {
     if (sc->pos >= sc->len)

@@ -30,8 +30,18 @@ int32_t utf8_decode(const char *s, size_t n, size_t *width);
  * A negative rune, a surrogate or one above U+10FFFF becomes U+FFFD. */
 size_t utf8_encode(int32_t r, char out[4]);
 
+/* Go's utf8.DecodeLastRune on s[0..n): the last rune and its width;
+ * (UTF8_RUNE_ERROR, 1) when the tail is not one valid rune. n must be > 0. */
+int32_t utf8_decode_last(const char *s, size_t n, size_t *width);
+
 /* Go's unicode.IsSpace. */
 bool utf8_is_space(int32_t r);
+
+/* strings.TrimLeftFunc / TrimRightFunc with unicode.IsSpace (and so
+ * strings.TrimSpace): the offset of the first byte kept, and the end of the
+ * last. An invalid byte is U+FFFD, which is not a space. */
+size_t utf8_trim_left_space(const char *s, size_t n);
+size_t utf8_trim_right_space(const char *s, size_t n);
 
 /* A rune-at-a-time reader over a byte string (what the pattern compiler and
  * the shell lexer step through). peek/next return UTF8_EOF at the end. */

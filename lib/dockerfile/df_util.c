@@ -136,64 +136,6 @@ bool df_is_letter_rune(int32_t r)
            (r >= 0xFF41 && r <= 0xFF5A);
 }
 
-size_t df_trim_left_space(const char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x80) { /* ASCII fast path */
-            if (c == ' ' || (c >= '\t' && c <= '\r')) {
-                i++;
-                continue;
-            }
-            break;
-        }
-        size_t w;
-        int32_t r = utf8_decode(s + i, n - i, &w);
-        if (!utf8_is_space(r) || (r == UTF8_RUNE_ERROR && w == 1))
-            break;
-        i += w;
-    }
-    return i;
-}
-
-/* Decode the last rune of s[0..n) as Go's utf8.DecodeLastRune does. */
-static int32_t decode_last_rune(const char *s, size_t n, size_t *width)
-{
-    size_t start = n - 1;
-    size_t lim = n >= 4 ? n - 4 : 0;
-    while (start > lim && ((unsigned char)s[start] & 0xC0) == 0x80)
-        start--;
-    size_t w;
-    int32_t r = utf8_decode(s + start, n - start, &w);
-    if (start + w != n) {
-        *width = 1;
-        return UTF8_RUNE_ERROR;
-    }
-    *width = w;
-    return r;
-}
-
-size_t df_trim_right_space(const char *s, size_t n)
-{
-    while (n > 0) {
-        unsigned char c = (unsigned char)s[n - 1];
-        if (c < 0x80) {
-            if (c == ' ' || (c >= '\t' && c <= '\r')) {
-                n--;
-                continue;
-            }
-            break;
-        }
-        size_t w;
-        int32_t r = decode_last_rune(s, n, &w);
-        if (!utf8_is_space(r) || (r == UTF8_RUNE_ERROR && w == 1))
-            break;
-        n -= w;
-    }
-    return n;
-}
-
 bool df_strcaseeq_n(const char *a, size_t an, const char *b)
 {
     size_t bn = strlen(b);

@@ -47,10 +47,8 @@ bool df_is_space_byte(unsigned char c);
 bool df_is_letter_rune(int32_t r);
 bool df_is_digit_rune(int32_t r);
 
-/* strings.TrimLeftFunc / TrimRightFunc with unicode.IsSpace: return the new
- * start offset / end offset within s[0..n). */
-size_t df_trim_left_space(const char *s, size_t n);
-size_t df_trim_right_space(const char *s, size_t n);
+/* TrimLeftFunc / TrimRightFunc with unicode.IsSpace: utf8_trim_left_space /
+ * utf8_trim_right_space (common/utf8.h). */
 
 static inline bool df_is_ascii_ws(unsigned char c) /* regexp [\t\v\f\r ] */
 {

@@ -273,7 +273,7 @@ df_json_status df_json_string_array(const char *s, size_t n, df_arena *arena, df
 {
     *elems = NULL;
     *count = 0;
-    size_t i = df_trim_left_space(s, n);
+    size_t i = utf8_trim_left_space(s, n);
     if (i >= n || s[i] != '[')
         return DF_JSON_NOT_JSON;
     if (!json_valid(s + i, n - i))

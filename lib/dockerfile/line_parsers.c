@@ -438,8 +438,8 @@ out:
 int df_build_node(df_node_ctx *c, df_text t, hoist_df_instruction *ins)
 {
     df_arena *ar = &c->df->arena;
-    size_t a = df_trim_left_space(t.s, t.n);
-    size_t b = df_trim_right_space(t.s, t.n);
+    size_t a = utf8_trim_left_space(t.s, t.n);
+    size_t b = utf8_trim_right_space(t.s, t.n);
     if (b < a)
         b = a;
     size_t k = a;
@@ -469,8 +469,8 @@ int df_build_node(df_node_ctx *c, df_text t, hoist_df_instruction *ins)
             free(fv.v);
             return oom(c);
         }
-        args_a = rest + df_trim_left_space(t.s + rest, b - rest);
-        args_b = args_a + df_trim_right_space(t.s + args_a, b - args_a);
+        args_a = rest + utf8_trim_left_space(t.s + rest, b - rest);
+        args_b = args_a + utf8_trim_right_space(t.s + args_a, b - args_a);
     }
     ins->flag_count = fv.n;
     ins->flags = fv.n ? df_arena_memdup(ar, fv.v, fv.n * sizeof(*fv.v)) : NULL;

@@ -106,7 +106,7 @@ static size_t trim_newline(const char *s, size_t n)
 static bool is_comment_line(const char *s, size_t n)
 {
     n = trim_newline(s, n);
-    size_t a = df_trim_left_space(s, n);
+    size_t a = utf8_trim_left_space(s, n);
     return a < n && s[a] == '#';
 }
 
@@ -147,7 +147,7 @@ static int check_directive(df_parser *p, const char *s, size_t n, size_t off, in
         p->dir_done = true;
         return 0;
     }
-    size_t i = 1 + df_trim_left_space(s + 1, n - 1);
+    size_t i = 1 + utf8_trim_left_space(s + 1, n - 1);
     if (i >= n || !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'))) {
         p->dir_done = true;
         return 0;
@@ -442,8 +442,8 @@ static int add_comment(df_parser *p, size_t ls, size_t le, int line)
     const char *s = p->src + ls;
     size_t n = le - ls;
     /* BuildKit: strings.TrimSpace(string(bytesRead[1:])) */
-    size_t a = 1 + df_trim_left_space(s + 1, n - 1);
-    size_t b = df_trim_right_space(s, n);
+    size_t a = 1 + utf8_trim_left_space(s + 1, n - 1);
+    size_t b = utf8_trim_right_space(s, n);
     if (b < a)
         b = a;
     if (a == b) {
@@ -475,7 +475,7 @@ static int parse_lines(df_parser *p)
                 return rc;
         }
         size_t tn = trim_newline(s, ln);
-        size_t a = df_trim_left_space(s, tn);
+        size_t a = utf8_trim_left_space(s, tn);
         int rc = check_directive(p, s + a, tn - a, ls + a, line);
         if (rc)
             return rc;
@@ -500,7 +500,7 @@ static int parse_lines(df_parser *p)
             p->idx++;
             if (is_comment_line(s2, le2 - ls2))
                 continue;
-            if (df_trim_left_space(s2, tn2) == tn2) {
+            if (utf8_trim_left_space(s2, tn2) == tn2) {
                 empty_cont = true;
                 continue;
             }

@@ -102,7 +102,7 @@ static void put_instruction_line(hbuf *b, const hoist_df_instruction *ins, bool 
      * back the same keyword and no arguments. */
     const char *kw = canonical && ins->kind != HOIST_DF_UNKNOWN ? ins->keyword : ins->keyword_original;
     size_t kwl = strlen(kw);
-    if (!ins->flag_count && !ins->trigger && !*ins->raw_args && df_trim_right_space(kw, kwl) != kwl)
+    if (!ins->flag_count && !ins->trigger && !*ins->raw_args && utf8_trim_right_space(kw, kwl) != kwl)
         hbuf_puts(b, " \xa0");
     guard_continuation(b, line_start, escape);
 }
@@ -169,7 +169,7 @@ int hoist_dockerfile_print(const hoist_dockerfile *df, const hoist_df_print_opti
                 if (next_directive < df->directive_count) {
                     const char *v = df->directives[next_directive].value;
                     size_t vl = strlen(v), tl = strlen(cm->text);
-                    size_t vt = df_trim_right_space(v, vl);
+                    size_t vt = utf8_trim_right_space(v, vl);
                     if (vt < vl && tl >= vt && !memcmp(cm->text + tl - vt, v, vt))
                         hbuf_append(&b, v + vt, vl - vt);
                 }

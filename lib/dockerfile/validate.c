@@ -514,7 +514,7 @@ int df_validate_instruction(const hoist_dockerfile *df, const hoist_df_instructi
             return rc;
         for (size_t i = 0; i < n; i++) {
             const char *v = ins->args[i].value;
-            size_t a = df_trim_left_space(v, strlen(v));
+            size_t a = utf8_trim_left_space(v, strlen(v));
             if (a == strlen(v)) {
                 point_at(err, ins->args[i].range);
                 return fail(err, "name a path, e.g. VOLUME /data",

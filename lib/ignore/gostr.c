@@ -2,7 +2,8 @@
  * gostr.c - the few Go string functions Docker's ignore handling relies on.
  *
  * Docker reads .dockerignore with strings.TrimSpace and filepath.Clean and
- * matches runes decoded with utf8.DecodeRune (common/utf8.c). Reproducing them byte for byte
+ * matches runes decoded with utf8.DecodeRune (those live in common/utf8.c,
+ * shared with the Dockerfile parser). Reproducing them byte for byte
  * (including how invalid UTF-8 and Unicode spaces are treated) keeps hoist's
  * answer identical to the docker CLI's on odd input.
  */
@@ -13,32 +14,9 @@
 
 void go_trim_space(const char *s, size_t len, size_t *start, size_t *out_len)
 {
-    size_t b = 0, e = len;
-    while (b < e) {
-        size_t w;
-        int32_t r = utf8_decode(s + b, e - b, &w);
-        /* an invalid byte decodes as U+FFFD, which is not a space */
-        if (!utf8_is_space(r) || (r == UTF8_RUNE_ERROR && w == 1))
-            break;
-        b += w;
-    }
-    while (e > b) {
-        /* find the start of the last rune */
-        size_t p = e - 1;
-        while (p > b && ((unsigned char)s[p] & 0xC0) == 0x80 && e - p < 4)
-            p--;
-        size_t w;
-        int32_t r = utf8_decode(s + p, e - p, &w);
-        if (p + w != e) {
-            /* the tail is not one valid rune: Go sees an invalid last byte */
-            break;
-        }
-        if (!utf8_is_space(r))
-            break;
-        e = p;
-    }
+    size_t b = utf8_trim_left_space(s, len);
     *start = b;
-    *out_len = e - b;
+    *out_len = utf8_trim_right_space(s + b, len - b);
 }
 
 /* filepath.Clean, Unix flavour: the Plan 9 lexical rules. */

@@ -89,6 +89,32 @@ static void is_space_like_unicode(void **state)
         assert_false(utf8_is_space(others[i]));
 }
 
+/* strings.TrimSpace and utf8.DecodeLastRune. */
+static void trim_and_decode_last(void **state)
+{
+    (void)state;
+    const char s[] = "\xE3\x80\x80 \t a\xC2\xA0" "b \xC2\x85\n\xE2\x80\xA8"; /* U+3000, U+00A0, U+0085, U+2028 */
+    size_t n = sizeof(s) - 1;
+    size_t l = utf8_trim_left_space(s, n);
+    size_t r = utf8_trim_right_space(s, n);
+    assert_int_equal(l, 6);
+    assert_memory_equal(s + l, "a\xC2\xA0" "b", r - l);
+    /* an invalid byte is U+FFFD, not a space: trimming stops there */
+    const char bad[] = " \xC2x \xA0";
+    assert_int_equal(utf8_trim_left_space(bad, sizeof(bad) - 1), 1);
+    assert_int_equal(utf8_trim_right_space(bad, sizeof(bad) - 1), sizeof(bad) - 1); /* lone 0xA0 */
+    assert_int_equal(utf8_trim_right_space("   ", 3), 0);
+    size_t w;
+    assert_int_equal(utf8_decode_last("a\xE2\x82\xAC", 4, &w), 0x20AC);
+    assert_int_equal(w, 3);
+    assert_int_equal(utf8_decode_last("a\xE2\x82", 3, &w), UTF8_RUNE_ERROR); /* truncated */
+    assert_int_equal(w, 1);
+    assert_int_equal(utf8_decode_last("\x80\x80\x80\x80\x80", 5, &w), UTF8_RUNE_ERROR);
+    assert_int_equal(w, 1);
+    assert_int_equal(utf8_decode_last("z", 1, &w), 'z');
+    assert_int_equal(w, 1);
+}
+
 static void scanner_steps_by_rune(void **state)
 {
     (void)state;
@@ -113,6 +139,7 @@ int main(void)
         cmocka_unit_test(decode_matches_go),
         cmocka_unit_test(encode_round_trips),
         cmocka_unit_test(is_space_like_unicode),
+        cmocka_unit_test(trim_and_decode_last),
         cmocka_unit_test(scanner_steps_by_rune),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
