@@ -438,7 +438,7 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
 
     /* 5. outcome */
     if (rc == HOIST_EFAILED && run->decoder.failed) {
-        hoist_error_set(err, HOIST_EFAILED, "%s", run->decoder.error_message);
+        hoist_error_setr(err, HOIST_EFAILED, HOIST_REASON_BUILD, "%s", run->decoder.error_message);
         if (run->decoder.error_line)
             hoist_error_at(err, dockerfile_label, run->decoder.error_line, 0);
         hoist_build_failure_hint(opts, &run->decoder, err);
