@@ -19,6 +19,10 @@ void build_renderer_init(build_renderer *r, render_mode mode)
     r->mode = mode;
     r->out = mode == RENDER_JSON ? stdout : stderr;
     r->color = mode == RENDER_TTY && cli_use_color(stderr);
+    if (mode == RENDER_TTY) {
+        build_live_init(&r->live, r->out, r->color);
+        build_live_start(&r->live);
+    }
 }
 
 static void human_size(double bytes, char *buf, size_t size)
@@ -46,7 +50,7 @@ static void json_event(build_renderer *r, const hoist_build_event *ev)
         json_object_set_new(o, "steps", json_integer(ev->step_total));
     }
     if (ev->keyword && (ev->kind == HOIST_EVENT_STEP || ev->kind == HOIST_EVENT_STEP_CACHED ||
-                        ev->kind == HOIST_EVENT_ERROR))
+                        ev->kind == HOIST_EVENT_STEP_DONE || ev->kind == HOIST_EVENT_ERROR))
         json_object_set_new(o, "keyword", json_string(ev->keyword));
     if (ev->kind == HOIST_EVENT_FINDING && ev->keyword)
         json_object_set_new(o, "severity", json_string(ev->keyword));
@@ -61,6 +65,15 @@ static void json_event(build_renderer *r, const hoist_build_event *ev)
         json_object_set_new(o, "total", json_integer(ev->total));
     if (ev->kind == HOIST_EVENT_UPLOAD)
         json_object_set_new(o, "done", json_boolean(ev->done));
+    if (ev->kind == HOIST_EVENT_STEP_DONE ||
+        (ev->vertex && (ev->kind == HOIST_EVENT_STEP_CACHED || ev->kind == HOIST_EVENT_ERROR)))
+        json_object_set_new(o, "duration", json_real(ev->duration));
+    if (ev->kind == HOIST_EVENT_LOG && ev->stream > 0)
+        json_object_set_new(o, "stream", json_integer(ev->stream));
+    if (ev->vertex)
+        json_object_set_new(o, "vertex", json_string(ev->vertex));
+    if (ev->detail)
+        json_object_set_new(o, "detail", json_string(ev->detail));
     json_dumpf(o, r->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
     fputc('\n', r->out);
     fflush(r->out);
@@ -75,20 +88,23 @@ static void end_upload_line(build_renderer *r)
     }
 }
 
-int build_render_event(const hoist_build_event *ev, void *user)
+/* PLAIN: BuildKit runs steps in parallel, so output, cache hits and
+ * completions name their step when it is not the one shown last. */
+static void plain_step_ref(build_renderer *r, const hoist_build_event *ev, char *buf, size_t size)
 {
-    build_renderer *r = user;
-    if (r->mode == RENDER_QUIET)
-        return 0;
-    if (r->mode == RENDER_JSON) {
-        json_event(r, ev);
-        return 0;
-    }
+    buf[0] = '\0';
+    if (ev->step > 0 && ev->step != r->last_step)
+        snprintf(buf, size, " (step %d/%d)", ev->step, ev->step_total);
+}
+
+static void text_event(build_renderer *r, const hoist_build_event *ev)
+{
     const char *bold = r->color ? "\033[1m" : "";
     const char *dim = r->color ? "\033[2m" : "";
     const char *yellow = r->color ? "\033[33m" : "";
     const char *reset = r->color ? "\033[0m" : "";
     char size[32];
+    char ref[48];
     switch (ev->kind) {
     case HOIST_EVENT_NOTE:
         end_upload_line(r);
@@ -129,11 +145,20 @@ int build_render_event(const hoist_build_event *ev, void *user)
         if (ev->file && ev->line > 0)
             fprintf(r->out, "  %s(%s:%d)%s", dim, ev->file, ev->line, reset);
         fputc('\n', r->out);
+        r->last_step = ev->step;
         break;
     case HOIST_EVENT_STEP_CACHED:
-        fprintf(r->out, " %s---> cached%s\n", dim, reset);
+        plain_step_ref(r, ev, ref, sizeof(ref));
+        fprintf(r->out, " %s---> cached%s%s\n", dim, ref, reset);
+        break;
+    case HOIST_EVENT_STEP_DONE:
+        plain_step_ref(r, ev, ref, sizeof(ref));
+        fprintf(r->out, " %s---> done in %.1fs%s%s\n", dim, ev->duration, ref, reset);
         break;
     case HOIST_EVENT_LOG:
+        if (ev->step > 0 && ev->step != r->last_step && ev->vertex) {
+            fprintf(r->out, "%s[step %d/%d]%s ", dim, ev->step, ev->step_total, reset);
+        }
         fprintf(r->out, "%s\n", ev->text);
         break;
     case HOIST_EVENT_PULL:
@@ -163,6 +188,26 @@ int build_render_event(const hoist_build_event *ev, void *user)
         break;
     }
     fflush(r->out);
+}
+
+int build_render_event(const hoist_build_event *ev, void *user)
+{
+    build_renderer *r = user;
+    if (r->mode == RENDER_QUIET)
+        return 0;
+    if (r->mode == RENDER_JSON) {
+        json_event(r, ev);
+        return 0;
+    }
+    if (r->mode == RENDER_TTY) {
+        if (build_live_event(&r->live, ev))
+            return 0;
+        build_live_above(&r->live);
+        text_event(r, ev);
+        build_live_below(&r->live);
+        return 0;
+    }
+    text_event(r, ev);
     return 0;
 }
 
@@ -170,6 +215,8 @@ void build_render_result(build_renderer *r, const hoist_build_result *res)
 {
     char size[32];
     human_size((double)res->context_bytes, size, sizeof(size));
+    if (r->mode == RENDER_TTY)
+        build_live_finish(&r->live, true);
     if (r->mode == RENDER_QUIET) {
         printf("%s\n", res->image_id);
         return;
@@ -211,6 +258,8 @@ void build_render_result(build_renderer *r, const hoist_build_result *res)
 
 void build_render_failure(build_renderer *r, const hoist_error *err, const hoist_build_result *res)
 {
+    if (r->mode == RENDER_TTY)
+        build_live_finish(&r->live, false);
     if (r->mode == RENDER_JSON) {
         json_t *o = json_object();
         json_object_set_new(o, "type", json_string("failed"));

@@ -1,11 +1,13 @@
 /*
  * build_render.h - how `hoist build` shows build events: plain lines, an
- * interactive terminal view, one JSON object per line, or nothing.
+ * interactive terminal view (build_live.h), one JSON object per line, or
+ * nothing. build_render_result or build_render_failure ends the output.
  */
 #ifndef HOIST_BUILD_RENDER_H
 #define HOIST_BUILD_RENDER_H
 
 #include <stdio.h>
+#include "build_live.h"
 #include "hoist/hoist.h"
 
 typedef enum render_mode {
@@ -21,6 +23,8 @@ typedef struct build_renderer {
     bool color;
     bool upload_line;   /* TTY: an upload progress line is showing */
     double upload_started;
+    int last_step;      /* PLAIN: the step whose header was printed last */
+    build_live live;    /* TTY: running steps drawn in place */
 } build_renderer;
 
 void build_renderer_init(build_renderer *r, render_mode mode);

@@ -49,7 +49,7 @@ static void usage(FILE *out)
         "      --iidfile FILE       write the image ID to FILE\n"
         "  -q, --quiet              print only the image ID\n"
         "      --gzip               compress the context upload\n"
-        "      --progress MODE      auto, plain, json or quiet (default auto)\n"
+        "      --progress MODE      auto, plain, tty, json or quiet (default auto: tty on a terminal)\n"
         "      --engine ENGINE      auto (default): the CLI with BuildKit when the Dockerfile needs it,\n"
         "                           else the Engine API; api; or cli (docker buildx build, else\n"
         "                           DOCKER_BUILDKIT=1 docker build, else the classic builder)\n"
@@ -214,10 +214,11 @@ int cmd_build(int argc, char **argv)
         mode = RENDER_JSON;
     else if (!strcmp(progress, "quiet"))
         mode = RENDER_QUIET;
-    else if (!strcmp(progress, "auto"))
-        mode = cli_use_color(stderr) || isatty(STDERR_FILENO) ? RENDER_TTY : RENDER_PLAIN;
+    else if (!strcmp(progress, "auto") || !strcmp(progress, "tty"))
+        /* the live view redraws stderr in place: only on a terminal */
+        mode = isatty(STDERR_FILENO) ? RENDER_TTY : RENDER_PLAIN;
     else
-        return cli_usage_error("build", "--progress '%s': use auto, plain, json or quiet", progress);
+        return cli_usage_error("build", "--progress '%s': use auto, plain, tty, json or quiet", progress);
 
     opts.params.tags = tags.items;
     opts.params.tag_count = tags.count;

@@ -7,8 +7,11 @@
  * PATH is a context directory (its Dockerfile, or -f, is checked together
  * with the context), a Dockerfile (checked alone, or with --context DIR), or
  * `-` for a Dockerfile on standard input; the default is the current
- * directory. The configuration is --config FILE, else .hoist.yaml in the
- * context directory (or the current directory); --ignore, --failure-threshold
+ * directory; a directory's Dockerfile is found as docker does
+ * (hoist_context_default_dockerfile: Dockerfile, else dockerfile). The
+ * configuration is --config FILE, else .hoist.yaml in the context directory
+ * (or the current directory), found by hoist_lint_config_discover as the
+ * check of `hoist build` does; --ignore, --failure-threshold
  * and --trusted-registry are applied on top of it. Findings of every PATH go
  * into one report. Exit: 0 below the threshold, 1 at or above it, 2 usage,
  * 4 when a Dockerfile (or config, or context) is invalid.
@@ -261,14 +264,7 @@ int cmd_check(int argc, char **argv)
     hoist_error err = HOIST_ERROR_INIT;
     hoist_lint_config *cfg = NULL;
     const char *first_ctx = context ? context : (is_dir(paths[0]) ? paths[0] : ".");
-    char auto_cfg[4096];
-    snprintf(auto_cfg, sizeof(auto_cfg), "%s/.hoist.yaml", first_ctx);
-    if (config_path)
-        rc = hoist_lint_config_load(config_path, &cfg, &err);
-    else if (access(auto_cfg, R_OK) == 0)
-        rc = hoist_lint_config_load(auto_cfg, &cfg, &err);
-    else
-        rc = hoist_lint_config_new(&cfg, &err);
+    rc = hoist_lint_config_discover(config_path, first_ctx, &cfg, &err);
     for (size_t i = 0; !rc && i < n_ignores; i++) {
         /* Accept comma-separated lists too. */
         char *dup = strdup(ignores[i]), *save = NULL;
@@ -307,13 +303,9 @@ int cmd_check(int argc, char **argv)
             if (file) {
                 dockerfile = file;
             } else {
-                snprintf(dfbuf, sizeof(dfbuf), "%s/Dockerfile", path);
-                if (access(dfbuf, F_OK) != 0) {
-                    char lower[4096];
-                    snprintf(lower, sizeof(lower), "%s/dockerfile", path);
-                    if (access(lower, F_OK) == 0)
-                        snprintf(dfbuf, sizeof(dfbuf), "%s", lower);
-                }
+                char *found = hoist_context_default_dockerfile(path);
+                snprintf(dfbuf, sizeof(dfbuf), "%s", found ? found : path);
+                free(found);
                 dockerfile = dfbuf;
             }
         } else {

@@ -2,7 +2,7 @@
  * main.c - the hoist command-line tool: global flags and command dispatch.
  *
  * `hoist [--version] [--help] <command> [args]`. Each command parses its
- * own flags (cmd_*.c) and returns the exit code documented in DESIGN.md:
+ * own flags (cmd_*.c) and returns the exit code documented in docs/design.md:
  * 0 ok, 1 failed, 2 usage, 3 environment, 4 invalid input, 130 interrupted.
  */
 #include <stdio.h>

@@ -38,6 +38,7 @@ typedef enum hoist_build_event_kind {
     HOIST_EVENT_IMAGE_ID,      /* the built image: id */
     HOIST_EVENT_TAGGED,        /* a tag was applied: text is the tag */
     HOIST_EVENT_FINDING,       /* a `hoist check` finding: id (rule), text, file:line, keyword = severity */
+    HOIST_EVENT_STEP_DONE,     /* a step finished (not from the cache): duration; BuildKit only */
 } hoist_build_event_kind;
 
 typedef struct hoist_build_event {
@@ -54,6 +55,14 @@ typedef struct hoist_build_event {
     long long total;           /* -1 when unknown */
     double elapsed;            /* seconds since the build started */
     bool done;                 /* UPLOAD: the last one (current is then the exact total sent) */
+    /* Added with the BuildKit trace decoder (fields are only ever appended). */
+    double duration;           /* STEP_DONE (and STEP_CACHED, ERROR with a vertex): seconds the
+                                  step ran, as BuildKit timed it; 0 when not timed */
+    int stream;                /* LOG: 1 stdout, 2 stderr; 0 when unknown (classic builder) */
+    const char *vertex;        /* BuildKit: digest of the vertex the event belongs to; NULL otherwise.
+                                  Steps may run in parallel: this tells their events apart */
+    const char *detail;        /* ERROR: the failing step's last output lines; WARNING: details;
+                                  newline-separated; NULL when none */
 } hoist_build_event;
 
 /* Return 0 to go on, non-zero to cancel the build. */
@@ -167,14 +176,14 @@ typedef struct hoist_build_result {
     char engine_reason[512];          /* why this engine (auto) */
 } hoist_build_result;
 
-int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_build_result *result,
+HOIST_EXTERN int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_build_result *result,
                 hoist_error *err);
 
-const char *hoist_build_engine_name(hoist_build_engine engine);   /* "auto", "api", "cli" */
-const char *hoist_build_builder_name(hoist_build_builder builder); /* "classic", "buildkit", "buildx" */
+HOIST_EXTERN const char *hoist_build_engine_name(hoist_build_engine engine);   /* "auto", "api", "cli" */
+HOIST_EXTERN const char *hoist_build_builder_name(hoist_build_builder builder); /* "classic", "buildkit", "buildx" */
 
 /* Stable lower-case name of an event kind, as used in --progress json. */
-const char *hoist_build_event_kind_name(hoist_build_event_kind kind);
+HOIST_EXTERN const char *hoist_build_event_kind_name(hoist_build_event_kind kind);
 
 #ifdef __cplusplus
 }

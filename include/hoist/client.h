@@ -64,26 +64,26 @@ typedef struct hoist_server_info {
     long long images;
 } hoist_server_info;
 
-int hoist_client_new(const hoist_client_options *opts, hoist_client **out, hoist_error *err);
-void hoist_client_free(hoist_client *client);
+HOIST_EXTERN int hoist_client_new(const hoist_client_options *opts, hoist_client **out, hoist_error *err);
+HOIST_EXTERN void hoist_client_free(hoist_client *client);
 
 /* Ping and choose the API version. Idempotent: later calls reuse it. */
-int hoist_client_negotiate(hoist_client *client, hoist_error *err);
+HOIST_EXTERN int hoist_client_negotiate(hoist_client *client, hoist_error *err);
 
 /* The version in use ("" before negotiation), and whether it was pinned. */
-const char *hoist_client_api_version(const hoist_client *client);
-bool hoist_client_api_version_pinned(const hoist_client *client);
+HOIST_EXTERN const char *hoist_client_api_version(const hoist_client *client);
+HOIST_EXTERN bool hoist_client_api_version_pinned(const hoist_client *client);
 
 /* The last ping's result (valid after negotiate). */
-const hoist_ping *hoist_client_last_ping(const hoist_client *client);
+HOIST_EXTERN const hoist_ping *hoist_client_last_ping(const hoist_client *client);
 
-const hoist_endpoint *hoist_client_endpoint(const hoist_client *client);
+HOIST_EXTERN const hoist_endpoint *hoist_client_endpoint(const hoist_client *client);
 
 /* GET /_ping (unversioned). */
-int hoist_client_ping(hoist_client *client, hoist_ping *out, hoist_error *err);
+HOIST_EXTERN int hoist_client_ping(hoist_client *client, hoist_ping *out, hoist_error *err);
 /* GET /vX.Y/version and /vX.Y/info; negotiate first if needed. */
-int hoist_client_version(hoist_client *client, hoist_server_version *out, hoist_error *err);
-int hoist_client_info(hoist_client *client, hoist_server_info *out, hoist_error *err);
+HOIST_EXTERN int hoist_client_version(hoist_client *client, hoist_server_version *out, hoist_error *err);
+HOIST_EXTERN int hoist_client_info(hoist_client *client, hoist_server_info *out, hoist_error *err);
 
 #ifdef __cplusplus
 }

@@ -8,7 +8,8 @@
  * reads the ignore file (<Dockerfile>.dockerignore beside the Dockerfile
  * wins over <context>/.dockerignore, as with BuildKit).
  *
- * Two ways to consume it:
+ * Three ways to consume it:
+ *  - hoist_context_entries: one walk, kept, shared by whoever asks;
  *  - the entry iterator yields tar entries in tar order (Go filepath.Walk
  *    order: names sorted bytewise, depth first), one at a time, in constant
  *    memory apart from one sorted directory listing per open level;
@@ -61,24 +62,30 @@ typedef struct hoist_context_options {
 
 #define HOIST_CONTEXT_OPTIONS_INIT {HOIST_CONTEXT_OPTIONS_VERSION, NULL, false, NULL, NULL, NULL}
 
-int hoist_context_open(hoist_context **out, const char *dir, const hoist_context_options *opts,
+HOIST_EXTERN int hoist_context_open(hoist_context **out, const char *dir, const hoist_context_options *opts,
                        hoist_error *err);
-void hoist_context_free(hoist_context *ctx);
+HOIST_EXTERN void hoist_context_free(hoist_context *ctx);
+
+/* The Dockerfile docker uses in `dir` when none is named: dir/Dockerfile,
+ * else dir/dockerfile when only that one exists (as the docker CLI does).
+ * A malloc'd path (dir/Dockerfile when neither exists); NULL when out of
+ * memory. */
+HOIST_EXTERN char *hoist_context_default_dockerfile(const char *dir);
 
 /* Absolute context directory with symlinks resolved. */
-const char *hoist_context_dir(const hoist_context *ctx);
+HOIST_EXTERN const char *hoist_context_dir(const hoist_context *ctx);
 /* The Dockerfile's name inside the tar (the `dockerfile` query parameter of
  * POST /build): e.g. "Dockerfile", "sub/app.Dockerfile", ".dockerfile.<hex>".
  * NULL when there is no Dockerfile (dockerfile_optional). */
-const char *hoist_context_dockerfile(const hoist_context *ctx);
+HOIST_EXTERN const char *hoist_context_dockerfile(const hoist_context *ctx);
 /* Absolute path of the Dockerfile on disk, or NULL. */
-const char *hoist_context_dockerfile_path(const hoist_context *ctx);
+HOIST_EXTERN const char *hoist_context_dockerfile_path(const hoist_context *ctx);
 /* Absolute path of the ignore file in use, or NULL when there is none. */
-const char *hoist_context_ignore_file(const hoist_context *ctx);
+HOIST_EXTERN const char *hoist_context_ignore_file(const hoist_context *ctx);
 /* The patterns in force: the ignore file's lines, plus the exceptions the
  * docker CLI adds so that the Dockerfile and .dockerignore are always sent
  * (their file is "<always sent>", line 0). Never NULL. */
-const hoist_ignore *hoist_context_ignore(const hoist_context *ctx);
+HOIST_EXTERN const hoist_ignore *hoist_context_ignore(const hoist_context *ctx);
 
 typedef enum hoist_entry_type {
     HOIST_ENTRY_FILE = 0,
@@ -112,14 +119,24 @@ enum {
     HOIST_ITER_EXCLUDED = 1u << 0,
 };
 
-int hoist_context_iter_new(hoist_context_iter **out, hoist_context *ctx, unsigned int flags,
+HOIST_EXTERN int hoist_context_iter_new(hoist_context_iter **out, hoist_context *ctx, unsigned int flags,
                            hoist_error *err);
 /* Next entry in tar order. Returns 0 with *entry == NULL at the end. The
  * entry stays valid until the next call. Errors (unreadable directory or
  * file) are HOIST_EINPUT and name the path. */
-int hoist_context_iter_next(hoist_context_iter *it, const hoist_context_entry **entry,
+HOIST_EXTERN int hoist_context_iter_next(hoist_context_iter *it, const hoist_context_entry **entry,
                             hoist_error *err);
-void hoist_context_iter_free(hoist_context_iter *it);
+HOIST_EXTERN void hoist_context_iter_free(hoist_context_iter *it);
+
+/* Every entry, excluded ones included (as with HOIST_ITER_EXCLUDED; look
+ * at `sent`), from one walk that the context keeps: the first call walks,
+ * later calls return the same list, valid until hoist_context_free. What
+ * needs the list before the upload (the checks hoist build runs, its upload
+ * estimate) shares it instead of walking again. The walk reports no notes
+ * (the tar stream's walk does). Not safe to call from two threads at once
+ * on the same context. */
+HOIST_EXTERN int hoist_context_entries(hoist_context *ctx, const hoist_context_entry **entries, size_t *count,
+                          hoist_error *err);
 
 /* Why a path is or is not sent. */
 typedef struct hoist_context_explanation {
@@ -138,7 +155,7 @@ typedef struct hoist_context_explanation {
 
 /* Explain `path` (relative to the context root, '/'-separated; an
  * absolute path inside the context is accepted too). */
-int hoist_context_explain(hoist_context *ctx, const char *path, hoist_context_explanation *out,
+HOIST_EXTERN int hoist_context_explain(hoist_context *ctx, const char *path, hoist_context_explanation *out,
                           hoist_error *err);
 
 #define HOIST_TAR_OPTIONS_VERSION 1
@@ -153,24 +170,24 @@ typedef struct hoist_tar_options {
 
 /* Pull interface: each read returns up to `cap` bytes of the stream;
  * *n == 0 means the stream is complete. */
-int hoist_context_tar_new(hoist_context_tar **out, hoist_context *ctx,
+HOIST_EXTERN int hoist_context_tar_new(hoist_context_tar **out, hoist_context *ctx,
                           const hoist_tar_options *opts, hoist_error *err);
-int hoist_context_tar_read(hoist_context_tar *tar, void *buf, size_t cap, size_t *n,
+HOIST_EXTERN int hoist_context_tar_read(hoist_context_tar *tar, void *buf, size_t cap, size_t *n,
                            hoist_error *err);
 /* Entries written and stream bytes handed out so far (compressed bytes
  * when gzip is on). */
-uint64_t hoist_context_tar_entries(const hoist_context_tar *tar);
-uint64_t hoist_context_tar_bytes(const hoist_context_tar *tar);
-void hoist_context_tar_free(hoist_context_tar *tar);
+HOIST_EXTERN uint64_t hoist_context_tar_entries(const hoist_context_tar *tar);
+HOIST_EXTERN uint64_t hoist_context_tar_bytes(const hoist_context_tar *tar);
+HOIST_EXTERN void hoist_context_tar_free(hoist_context_tar *tar);
 
 /* Push interface: `write` receives the stream in order; a non-zero return
  * stops the stream and is returned (HOIST_EINTERRUPTED if it is not a
  * hoist_code). */
 typedef int (*hoist_write_fn)(const void *buf, size_t len, void *user);
-int hoist_context_write_tar(hoist_context *ctx, const hoist_tar_options *opts,
+HOIST_EXTERN int hoist_context_write_tar(hoist_context *ctx, const hoist_tar_options *opts,
                             hoist_write_fn write, void *user, hoist_error *err);
 /* Convenience: write the stream to a file descriptor. */
-int hoist_context_write_tar_fd(hoist_context *ctx, const hoist_tar_options *opts, int fd,
+HOIST_EXTERN int hoist_context_write_tar_fd(hoist_context *ctx, const hoist_tar_options *opts, int fd,
                                hoist_error *err);
 
 #ifdef __cplusplus

@@ -31,13 +31,13 @@ typedef struct hoist_docker_cli {
 /* Locate and probe the docker CLI. `choice` is --docker or $HOIST_DOCKER
  * (NULL for PATH lookup); `path_env` is $PATH. Errors are HOIST_EENV with
  * a hint on installing or choosing the CLI. */
-int hoist_docker_cli_find(const char *choice, const char *path_env, hoist_docker_cli *out,
+HOIST_EXTERN int hoist_docker_cli_find(const char *choice, const char *path_env, hoist_docker_cli *out,
                           hoist_error *err);
 
 /* Find out which builders the CLI found by hoist_docker_cli_find() can
  * drive: the buildx plugin, built-in BuildKit, or only the classic builder.
  * Runs `docker buildx version`; needs no daemon. */
-int hoist_docker_cli_probe(hoist_docker_cli *cli, hoist_error *err);
+HOIST_EXTERN int hoist_docker_cli_probe(hoist_docker_cli *cli, hoist_error *err);
 
 #ifdef __cplusplus
 }

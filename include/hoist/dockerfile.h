@@ -5,8 +5,15 @@
  *
  * Parse a buffer or a file into a `hoist_dockerfile` handle. The handle owns
  * every string and array reachable from it; the structs below are plain,
- * read-only views that stay valid until hoist_dockerfile_free(). Nothing in
- * here keeps global state, so handles may be used from different threads.
+ * read-only views that stay valid until hoist_dockerfile_free().
+ *
+ * Threads: a parsed handle is immutable. Every function taking a
+ * `const hoist_dockerfile *` only reads it (stage lists and scopes are new
+ * caller-owned objects), so one handle may be queried, printed and linted
+ * from any number of threads at once. Only hoist_dockerfile_append() (while
+ * a generator builds a document) and hoist_dockerfile_free() write; they
+ * must not run concurrently with anything else on the same handle. The
+ * library keeps no global state, so different handles are independent.
  *
  * Positions: lines are 1-based; columns are 1-based byte offsets into the
  * source line (a UTF-8 BOM on line 1 is not counted). A range's end is
@@ -72,9 +79,9 @@ typedef enum hoist_df_kind {
 } hoist_df_kind;
 
 /* Upper-case keyword of a kind ("RUN"); "" for HOIST_DF_UNKNOWN. */
-const char *hoist_df_kind_name(hoist_df_kind kind);
+HOIST_EXTERN const char *hoist_df_kind_name(hoist_df_kind kind);
 /* Kind of a keyword, case-insensitive; HOIST_DF_UNKNOWN when not one. */
-hoist_df_kind hoist_df_kind_from_name(const char *keyword);
+HOIST_EXTERN hoist_df_kind hoist_df_kind_from_name(const char *keyword);
 
 typedef enum hoist_df_form {
     HOIST_DF_FORM_SHELL = 0, /* arguments are text (also for instructions
@@ -220,31 +227,31 @@ typedef struct hoist_df_parse_options {
 /* Parse `len` bytes (need not be NUL-terminated). opts may be NULL. On
  * success *out is a new handle; on failure *out is NULL and err is set
  * (code HOIST_EINPUT, location filled). */
-int hoist_dockerfile_parse(const char *data, size_t len, const hoist_df_parse_options *opts,
+HOIST_EXTERN int hoist_dockerfile_parse(const char *data, size_t len, const hoist_df_parse_options *opts,
                            hoist_dockerfile **out, hoist_error *err);
 
 /* Read and parse a file. opts->filename defaults to `path`. A file that
  * cannot be read is HOIST_EINPUT too. */
-int hoist_dockerfile_parse_file(const char *path, const hoist_df_parse_options *opts,
+HOIST_EXTERN int hoist_dockerfile_parse_file(const char *path, const hoist_df_parse_options *opts,
                                 hoist_dockerfile **out, hoist_error *err);
 
 /* An empty document to build with hoist_dockerfile_append() (generators). */
-hoist_dockerfile *hoist_dockerfile_new(void);
+HOIST_EXTERN hoist_dockerfile *hoist_dockerfile_new(void);
 
-void hoist_dockerfile_free(hoist_dockerfile *df);
+HOIST_EXTERN void hoist_dockerfile_free(hoist_dockerfile *df);
 
 /* Directives found at the top of the file. */
-size_t hoist_dockerfile_directive_count(const hoist_dockerfile *df);
-const hoist_df_directive *hoist_dockerfile_directive(const hoist_dockerfile *df, size_t i);
+HOIST_EXTERN size_t hoist_dockerfile_directive_count(const hoist_dockerfile *df);
+HOIST_EXTERN const hoist_df_directive *hoist_dockerfile_directive(const hoist_dockerfile *df, size_t i);
 /* The directive named `name` (lower case), or NULL. */
-const hoist_df_directive *hoist_dockerfile_find_directive(const hoist_dockerfile *df,
+HOIST_EXTERN const hoist_df_directive *hoist_dockerfile_find_directive(const hoist_dockerfile *df,
                                                           const char *name);
 /* The escape character in effect: '\\' or '`'. */
-char hoist_dockerfile_escape(const hoist_dockerfile *df);
+HOIST_EXTERN char hoist_dockerfile_escape(const hoist_dockerfile *df);
 
 /* Top-level instructions in file order (ONBUILD triggers are nested). */
-size_t hoist_dockerfile_instruction_count(const hoist_dockerfile *df);
-const hoist_df_instruction *hoist_dockerfile_instruction(const hoist_dockerfile *df, size_t i);
+HOIST_EXTERN size_t hoist_dockerfile_instruction_count(const hoist_dockerfile *df);
+HOIST_EXTERN const hoist_df_instruction *hoist_dockerfile_instruction(const hoist_dockerfile *df, size_t i);
 
 /* Non-fatal findings of the parser, as BuildKit reports them (e.g. "Empty
  * continuation line"). */
@@ -252,11 +259,11 @@ typedef struct hoist_df_warning {
     const char *message;
     hoist_df_range range;
 } hoist_df_warning;
-size_t hoist_dockerfile_warning_count(const hoist_dockerfile *df);
-const hoist_df_warning *hoist_dockerfile_warning(const hoist_dockerfile *df, size_t i);
+HOIST_EXTERN size_t hoist_dockerfile_warning_count(const hoist_dockerfile *df);
+HOIST_EXTERN const hoist_df_warning *hoist_dockerfile_warning(const hoist_dockerfile *df, size_t i);
 
 /* Flag lookup on an instruction: the last flag named `name`, or NULL. */
-const hoist_df_flag *hoist_df_instruction_flag(const hoist_df_instruction *ins, const char *name);
+HOIST_EXTERN const hoist_df_flag *hoist_df_instruction_flag(const hoist_df_instruction *ins, const char *name);
 
 /* ------------------------------------------------------------------------ */
 /* Building (for generators): append an instruction from structured data.   */
@@ -279,7 +286,7 @@ typedef struct hoist_df_instruction_spec {
 } hoist_df_instruction_spec;
 #define HOIST_DF_INSTRUCTION_SPEC_INIT {HOIST_DF_SPEC_VERSION, NULL, NULL, 0, HOIST_DF_FORM_SHELL, NULL, 0, NULL, 0}
 
-int hoist_dockerfile_append(hoist_dockerfile *df, const hoist_df_instruction_spec *spec,
+HOIST_EXTERN int hoist_dockerfile_append(hoist_dockerfile *df, const hoist_df_instruction_spec *spec,
                             hoist_error *err);
 
 /* ------------------------------------------------------------------------ */
@@ -301,7 +308,7 @@ typedef struct hoist_df_print_options {
  * instruction, heredoc bodies. Parsing the output gives the same AST (up to
  * source positions). *out is malloc'd and NUL-terminated; *out_len may be
  * NULL. */
-int hoist_dockerfile_print(const hoist_dockerfile *df, const hoist_df_print_options *opts,
+HOIST_EXTERN int hoist_dockerfile_print(const hoist_dockerfile *df, const hoist_df_print_options *opts,
                            char **out, size_t *out_len, hoist_error *err);
 
 /* ------------------------------------------------------------------------ */
@@ -338,21 +345,21 @@ typedef struct hoist_expand_options {
  * shell.Lex.ProcessWord does. *out is malloc'd and NUL-terminated. A syntax
  * error ("bad substitution", "missing '}'") or a `${v?msg}` failure is
  * HOIST_EINPUT with the column (1-based offset into `word`) in err->column. */
-int hoist_expand(const char *word, size_t len, const hoist_expand_options *opts, char **out,
+HOIST_EXTERN int hoist_expand(const char *word, size_t len, const hoist_expand_options *opts, char **out,
                  hoist_error *err);
 
 /* Like hoist_expand, then split into words on unquoted whitespace (BuildKit
  * ProcessWords). *out_words is a malloc'd array of malloc'd strings; free
  * with hoist_strv_free(). */
-int hoist_expand_words(const char *word, size_t len, const hoist_expand_options *opts,
+HOIST_EXTERN int hoist_expand_words(const char *word, size_t len, const hoist_expand_options *opts,
                        char ***out_words, size_t *out_count, hoist_error *err);
 
-void hoist_strv_free(char **v, size_t n);
+HOIST_EXTERN void hoist_strv_free(char **v, size_t n);
 
 /* True when instructions of this kind expand variables in their arguments
  * (ADD, ARG, COPY, ENV, EXPOSE, FROM, LABEL, STOPSIGNAL, USER, VOLUME,
  * WORKDIR; ONBUILD triggers expand when they run). */
-bool hoist_df_kind_expands(hoist_df_kind kind);
+HOIST_EXTERN bool hoist_df_kind_expands(hoist_df_kind kind);
 
 /* ------------------------------------------------------------------------ */
 /* Stages, ARG/ENV scoping, image references                                 */
@@ -368,8 +375,8 @@ typedef struct hoist_image_ref {
 } hoist_image_ref;
 
 /* Parse and normalise a reference. Fails (HOIST_EINPUT) on an invalid one. */
-int hoist_image_ref_parse(const char *text, hoist_image_ref **out, hoist_error *err);
-void hoist_image_ref_free(hoist_image_ref *ref);
+HOIST_EXTERN int hoist_image_ref_parse(const char *text, hoist_image_ref **out, hoist_error *err);
+HOIST_EXTERN void hoist_image_ref_free(hoist_image_ref *ref);
 
 /* A build argument given on the command line (`--build-arg KEY=VALUE`); value
  * NULL means `--build-arg KEY` (taken from the environment by the caller). */
@@ -409,11 +416,14 @@ typedef struct hoist_df_stage {
     size_t instruction_count; /* FROM through the last instruction of the stage */
 } hoist_df_stage;
 
-/* Stages of a parsed file, computed with `opts` (NULL for defaults). The
- * view is owned by the handle and stays valid until the next call of this
- * function (or hoist_dockerfile_target_stages) on the same handle. */
-int hoist_dockerfile_stages(hoist_dockerfile *df, const hoist_df_eval_options *opts,
-                            const hoist_df_stage **stages, size_t *count, hoist_error *err);
+/* Stages of a parsed file, computed with `opts` (NULL for defaults), as a
+ * new caller-owned list of *count entries: free it with
+ * hoist_df_stages_free(). Its strings live with the list, except `base` and
+ * `platform`, which point into the handle. The handle is not modified. */
+HOIST_EXTERN int hoist_dockerfile_stages(const hoist_dockerfile *df, const hoist_df_eval_options *opts,
+                            hoist_df_stage **stages, size_t *count, hoist_error *err);
+/* Free a list from hoist_dockerfile_stages (NULL is fine). */
+HOIST_EXTERN void hoist_df_stages_free(hoist_df_stage *stages);
 
 typedef enum hoist_df_from_kind {
     HOIST_DF_FROM_STAGE = 0, /* an earlier stage (by name or index) */
@@ -423,21 +433,22 @@ typedef enum hoist_df_from_kind {
 typedef struct hoist_df_copy_from {
     hoist_df_from_kind kind;
     int stage;           /* HOIST_DF_FROM_STAGE: stage index; else -1 */
-    const char *text;    /* the --from value after expansion (handle-owned) */
+    const char *text;    /* the `from` passed to the resolve call (points
+                            into it: valid as long as that string is) */
 } hoist_df_copy_from;
 
 /* Resolve `COPY --from` (or `RUN --mount=from=`) value `from` used in stage
  * `stage` the way BuildKit does: a stage name (case-insensitive) or a number
  * below `stage` names a stage; anything else is an image reference. A stage
  * referring to itself or a later stage by name is an error. */
-int hoist_dockerfile_resolve_from(hoist_dockerfile *df, int stage, const char *from,
+HOIST_EXTERN int hoist_dockerfile_resolve_from(const hoist_dockerfile *df, int stage, const char *from,
                                   hoist_df_copy_from *out, hoist_error *err);
 
 /* Which stages a build of `target` (NULL or "": the last stage) needs:
  * needed[i] is set for every stage reachable through FROM <stage>,
  * COPY --from and RUN --mount from=. `needed` has one entry per stage.
  * An unknown target is HOIST_EUSAGE with a hint listing the stage names. */
-int hoist_dockerfile_target_stages(hoist_dockerfile *df, const char *target,
+HOIST_EXTERN int hoist_dockerfile_target_stages(const hoist_dockerfile *df, const char *target,
                                    const hoist_df_eval_options *opts, bool *needed,
                                    size_t needed_count, hoist_error *err);
 
@@ -445,14 +456,14 @@ int hoist_dockerfile_target_stages(hoist_dockerfile *df, const char *target,
  * for a FROM, the stage's ARG/ENV otherwise), for use with hoist_expand:
  * pass hoist_df_scope_lookup as the lookup and the scope as its ctx. */
 typedef struct hoist_df_scope hoist_df_scope;
-int hoist_dockerfile_scope_at(hoist_dockerfile *df, size_t index,
+HOIST_EXTERN int hoist_dockerfile_scope_at(const hoist_dockerfile *df, size_t index,
                               const hoist_df_eval_options *opts, hoist_df_scope **out,
                               hoist_error *err);
-bool hoist_df_scope_lookup(void *scope, const char *name, size_t name_len, const char **value,
+HOIST_EXTERN bool hoist_df_scope_lookup(void *scope, const char *name, size_t name_len, const char **value,
                            size_t *value_len);
 /* The value of `name` in scope, or NULL when unset. */
-const char *hoist_df_scope_get(const hoist_df_scope *scope, const char *name);
-void hoist_df_scope_free(hoist_df_scope *scope);
+HOIST_EXTERN const char *hoist_df_scope_get(const hoist_df_scope *scope, const char *name);
+HOIST_EXTERN void hoist_df_scope_free(hoist_df_scope *scope);
 
 /* ------------------------------------------------------------------------ */
 /* Syntax features (for engine feature detection)                             */
@@ -476,17 +487,17 @@ typedef enum hoist_df_feature {
 } hoist_df_feature;
 
 /* Bit set of the features the document uses (ONBUILD triggers included). */
-unsigned hoist_dockerfile_features(const hoist_dockerfile *df);
+HOIST_EXTERN unsigned hoist_dockerfile_features(const hoist_dockerfile *df);
 /* First line using `feature` (one bit), 0 when unused. */
-int hoist_dockerfile_feature_line(const hoist_dockerfile *df, hoist_df_feature feature);
+HOIST_EXTERN int hoist_dockerfile_feature_line(const hoist_dockerfile *df, hoist_df_feature feature);
 /* "heredoc", "RUN --mount", ... for messages. */
-const char *hoist_df_feature_name(hoist_df_feature feature);
+HOIST_EXTERN const char *hoist_df_feature_name(hoist_df_feature feature);
 
 /* ------------------------------------------------------------------------ */
 /* JSON                                                                        */
 
 /* Write the documented AST JSON (docs/ast-json.md) to `out`. */
-int hoist_dockerfile_write_json(const hoist_dockerfile *df, FILE *out, bool pretty,
+HOIST_EXTERN int hoist_dockerfile_write_json(const hoist_dockerfile *df, FILE *out, bool pretty,
                                 hoist_error *err);
 
 #ifdef __cplusplus

@@ -65,10 +65,10 @@ typedef struct hoist_doctor_options {
 /* Run every check. Returns 0 when the engine is usable; HOIST_EENV when
  * not, with err holding the first failure's message and hint. The report
  * is complete either way. */
-int hoist_doctor_run(const hoist_doctor_options *opts, hoist_doctor_report *report, hoist_error *err);
+HOIST_EXTERN int hoist_doctor_run(const hoist_doctor_options *opts, hoist_doctor_report *report, hoist_error *err);
 
 /* "pass", "warn", "fail", "skip". */
-const char *hoist_check_status_name(hoist_check_status status);
+HOIST_EXTERN const char *hoist_check_status_name(hoist_check_status status);
 
 #ifdef __cplusplus
 }

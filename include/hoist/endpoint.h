@@ -70,20 +70,20 @@ typedef struct hoist_endpoint {
 } hoist_endpoint;
 
 /* Fill options from the process environment (getenv). */
-void hoist_endpoint_options_from_env(hoist_endpoint_options *opts);
+HOIST_EXTERN void hoist_endpoint_options_from_env(hoist_endpoint_options *opts);
 
 /* Resolve which daemon to use. Errors: HOIST_EUSAGE for a malformed host
  * flag, HOIST_EENV for a bad DOCKER_HOST, unknown context or unreadable
  * context metadata. */
-int hoist_endpoint_resolve(const hoist_endpoint_options *opts, hoist_endpoint *out,
+HOIST_EXTERN int hoist_endpoint_resolve(const hoist_endpoint_options *opts, hoist_endpoint *out,
                            hoist_error *err);
 
 /* Parse one host URL (unix://, tcp://, ssh://, or a bare host:port which
  * means tcp) into `out` (source left unchanged). */
-int hoist_endpoint_parse_host(const char *host, hoist_endpoint *out, hoist_error *err);
+HOIST_EXTERN int hoist_endpoint_parse_host(const char *host, hoist_endpoint *out, hoist_error *err);
 
 /* Human description of how the endpoint was chosen, e.g. "from DOCKER_HOST". */
-const char *hoist_endpoint_source_describe(hoist_endpoint_source source);
+HOIST_EXTERN const char *hoist_endpoint_source_describe(hoist_endpoint_source source);
 
 #ifdef __cplusplus
 }

@@ -13,11 +13,13 @@
 
 #include <stdarg.h>
 
+#include "hoist/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Error codes double as the CLI exit codes (see DESIGN.md). */
+/* Error codes double as the CLI exit codes (see docs/design.md). */
 typedef enum hoist_code {
     HOIST_OK = 0,
     HOIST_EFAILED = 1,     /* the operation ran and failed (build error, findings) */
@@ -67,51 +69,51 @@ typedef struct hoist_error {
 #define HOIST_ERROR_INIT {0, {0}, {0}, {0}, 0, 0, HOIST_REASON_NONE}
 
 /* Reset to "no error". Safe on NULL. */
-void hoist_error_clear(hoist_error *err);
+HOIST_EXTERN void hoist_error_clear(hoist_error *err);
 
 /* Set code and message (printf-style); clears hint, location and reason
  * (HOIST_EINTERRUPTED implies HOIST_REASON_CANCELLED).
  * Returns `code` so callers can `return hoist_error_set(...)`. Safe on NULL. */
-int hoist_error_set(hoist_error *err, int code, const char *fmt, ...)
+HOIST_EXTERN int hoist_error_set(hoist_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int hoist_error_vset(hoist_error *err, int code, const char *fmt, va_list ap)
+HOIST_EXTERN int hoist_error_vset(hoist_error *err, int code, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 
 /* Same, with a reason. */
-int hoist_error_setr(hoist_error *err, int code, hoist_reason reason, const char *fmt, ...)
+HOIST_EXTERN int hoist_error_setr(hoist_error *err, int code, hoist_reason reason, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* "out of memory": HOIST_EFAILED with HOIST_REASON_NOMEM. Returns the code. */
-int hoist_error_nomem(hoist_error *err);
+HOIST_EXTERN int hoist_error_nomem(hoist_error *err);
 
 /* Set the reason of an error already set. Returns err->code. Safe on NULL. */
-int hoist_error_reason(hoist_error *err, hoist_reason reason);
+HOIST_EXTERN int hoist_error_reason(hoist_error *err, hoist_reason reason);
 
 /* The reason an errno value stands for: ENOENT/ENOTDIR -> NOT_FOUND,
  * EACCES/EPERM/EROFS -> PERMISSION, ENOMEM -> NOMEM, ETIMEDOUT -> TIMEOUT,
  * ECONNREFUSED -> CONNECT, EFBIG/E2BIG/ENAMETOOLONG -> LIMIT, others -> IO. */
-hoist_reason hoist_reason_from_errno(int errnum);
+HOIST_EXTERN hoist_reason hoist_reason_from_errno(int errnum);
 
 /* Set the hint (printf-style). Returns err->code. Safe on NULL. */
-int hoist_error_hint(hoist_error *err, const char *fmt, ...)
+HOIST_EXTERN int hoist_error_hint(hoist_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Set the location. `file` may be NULL. Returns err->code. Safe on NULL. */
-int hoist_error_at(hoist_error *err, const char *file, int line, int column);
+HOIST_EXTERN int hoist_error_at(hoist_error *err, const char *file, int line, int column);
 
 /* Prefix the message with more context ("reading X: <old message>"). */
-int hoist_error_prefix(hoist_error *err, const char *fmt, ...)
+HOIST_EXTERN int hoist_error_prefix(hoist_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* A short stable name for a code: "ok", "failed", "usage", "environment",
  * "input", "interrupted". */
-const char *hoist_code_name(int code);
+HOIST_EXTERN const char *hoist_code_name(int code);
 
 /* A short stable name for a reason: "none", "nomem", "not-found",
  * "permission", "io", "parse", "syntax", "protocol", "daemon", "connect",
  * "timeout", "cancelled", "unsupported", "limit", "invalid", "config",
  * "build". */
-const char *hoist_reason_name(hoist_reason reason);
+HOIST_EXTERN const char *hoist_reason_name(hoist_reason reason);
 
 #ifdef __cplusplus
 }

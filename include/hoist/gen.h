@@ -47,10 +47,10 @@ typedef enum hoist_gen_lang {
 } hoist_gen_lang;
 
 /* "go", "node", "python", "rust", "c", "java"; "" for NONE. */
-const char *hoist_gen_lang_name(hoist_gen_lang lang);
+HOIST_EXTERN const char *hoist_gen_lang_name(hoist_gen_lang lang);
 /* Parse a language name, case-insensitive; aliases: golang, js, javascript,
  * typescript, py, c++, cpp, cxx. Returns 0, or -1 when unknown. */
-int hoist_gen_lang_parse(const char *name, hoist_gen_lang *out);
+HOIST_EXTERN int hoist_gen_lang_parse(const char *name, hoist_gen_lang *out);
 
 /* ------------------------------------------------------------------------ */
 /* Detection                                                                  */
@@ -98,17 +98,17 @@ typedef struct hoist_gen_detection hoist_gen_detection;
  * the projects found, in a fixed language order. Finding nothing is not an
  * error here (count 0). An unreadable directory is HOIST_EINPUT; a manifest
  * that cannot be parsed (package.json) is HOIST_EINPUT with its location. */
-int hoist_gen_detect(const char *dir, hoist_gen_detection **out, hoist_error *err);
-void hoist_gen_detection_free(hoist_gen_detection *d);
+HOIST_EXTERN int hoist_gen_detect(const char *dir, hoist_gen_detection **out, hoist_error *err);
+HOIST_EXTERN void hoist_gen_detection_free(hoist_gen_detection *d);
 
-size_t hoist_gen_detection_count(const hoist_gen_detection *d);
-const hoist_gen_project *hoist_gen_detection_get(const hoist_gen_detection *d, size_t index);
+HOIST_EXTERN size_t hoist_gen_detection_count(const hoist_gen_detection *d);
+HOIST_EXTERN const hoist_gen_project *hoist_gen_detection_get(const hoist_gen_detection *d, size_t index);
 
 /* Choose the project to generate for. `lang` NONE: the only candidate; with
  * several, HOIST_EUSAGE naming them and hinting `--lang`. A language that
  * was not detected, or no project at all, is HOIST_EINPUT saying what was
  * looked for. */
-int hoist_gen_detection_pick(const hoist_gen_detection *d, hoist_gen_lang lang,
+HOIST_EXTERN int hoist_gen_detection_pick(const hoist_gen_detection *d, hoist_gen_lang lang,
                              const hoist_gen_project **out, hoist_error *err);
 
 /* ------------------------------------------------------------------------ */
@@ -117,7 +117,7 @@ int hoist_gen_detection_pick(const hoist_gen_detection *d, hoist_gen_lang lang,
 /* The pinned default images for a project: builder (toolchain) and runtime.
  * They depend on the language, the tool and the version the project asks
  * for (e.g. engines.node 18 picks the pinned node 18 image). */
-void hoist_gen_default_images(const hoist_gen_project *p, const char **builder,
+HOIST_EXTERN void hoist_gen_default_images(const hoist_gen_project *p, const char **builder,
                               const char **runtime);
 
 /* ------------------------------------------------------------------------ */
@@ -129,8 +129,8 @@ typedef enum hoist_gen_profile {
 } hoist_gen_profile;
 
 /* "prod" or "dev"; 0 or -1. */
-int hoist_gen_profile_parse(const char *name, hoist_gen_profile *out);
-const char *hoist_gen_profile_name(hoist_gen_profile profile);
+HOIST_EXTERN int hoist_gen_profile_parse(const char *name, hoist_gen_profile *out);
+HOIST_EXTERN const char *hoist_gen_profile_name(hoist_gen_profile profile);
 
 #define HOIST_GEN_OPTIONS_VERSION 1
 typedef struct hoist_gen_options {
@@ -153,29 +153,29 @@ typedef struct hoist_gen_result hoist_gen_result;
 
 /* Generate for `project`. An image override that is not a valid reference,
  * or that names `latest` or no tag, is HOIST_EUSAGE. */
-int hoist_gen_generate(const hoist_gen_project *project, const hoist_gen_options *opts,
+HOIST_EXTERN int hoist_gen_generate(const hoist_gen_project *project, const hoist_gen_options *opts,
                        hoist_gen_result **out, hoist_error *err);
-void hoist_gen_result_free(hoist_gen_result *r);
+HOIST_EXTERN void hoist_gen_result_free(hoist_gen_result *r);
 
-/* The generated Dockerfile as an AST (owned by the result; lint it with
+/* The generated Dockerfile as an AST (owned by the result, read-only; lint it with
  * hoist_lint_run) and as printed text. */
-hoist_dockerfile *hoist_gen_result_ast(hoist_gen_result *r);
-const char *hoist_gen_result_dockerfile(const hoist_gen_result *r);
-const char *hoist_gen_result_dockerignore(const hoist_gen_result *r);
-size_t hoist_gen_result_choice_count(const hoist_gen_result *r);
-const hoist_gen_choice *hoist_gen_result_choice(const hoist_gen_result *r, size_t index);
+HOIST_EXTERN const hoist_dockerfile *hoist_gen_result_ast(const hoist_gen_result *r);
+HOIST_EXTERN const char *hoist_gen_result_dockerfile(const hoist_gen_result *r);
+HOIST_EXTERN const char *hoist_gen_result_dockerignore(const hoist_gen_result *r);
+HOIST_EXTERN size_t hoist_gen_result_choice_count(const hoist_gen_result *r);
+HOIST_EXTERN const hoist_gen_choice *hoist_gen_result_choice(const hoist_gen_result *r, size_t index);
 
 /* Check with the context engine that, with the generated .dockerignore,
  * every source the generated Dockerfile COPYs from the context (no --from)
  * exists under `dir` and is sent. A source that would be missing is
  * HOIST_EFAILED naming it and the ignore line that drops it. */
-int hoist_gen_verify_context(hoist_gen_result *r, const char *dir, hoist_error *err);
+HOIST_EXTERN int hoist_gen_verify_context(const hoist_gen_result *r, const char *dir, hoist_error *err);
 
 /* Write <dir>/<dockerfile_name> (NULL: "Dockerfile") and <dir>/.dockerignore.
  * Without `force`, an existing file is left alone and the call fails with
  * HOIST_EFAILED before writing anything. Each file is written to a temporary
  * name and renamed into place. */
-int hoist_gen_write(const hoist_gen_result *r, const char *dir, const char *dockerfile_name,
+HOIST_EXTERN int hoist_gen_write(const hoist_gen_result *r, const char *dir, const char *dockerfile_name,
                     bool force, hoist_error *err);
 
 #ifdef __cplusplus

@@ -8,6 +8,7 @@
 #ifndef HOIST_HOIST_H
 #define HOIST_HOIST_H
 
+#include "hoist/export.h"
 #include "hoist/error.h"
 #include "hoist/version.h"
 #include "hoist/endpoint.h"

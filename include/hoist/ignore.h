@@ -37,44 +37,44 @@ typedef struct hoist_ignore_pattern_info {
 } hoist_ignore_pattern_info;
 
 /* Create an empty pattern list (matches nothing). */
-int hoist_ignore_new(hoist_ignore **out, hoist_error *err);
+HOIST_EXTERN int hoist_ignore_new(hoist_ignore **out, hoist_error *err);
 
 /* Parse ignore-file text. `filename` is used in error messages and reports.
  * An invalid pattern (for example an unclosed '[', or a lone '!') fails with
  * HOIST_EINPUT and err->file/err->line set to the offending line. */
-int hoist_ignore_parse(hoist_ignore **out, const char *text, size_t len,
+HOIST_EXTERN int hoist_ignore_parse(hoist_ignore **out, const char *text, size_t len,
                        const char *filename, hoist_error *err);
 
 /* Read and parse an ignore file. A missing file is HOIST_EINPUT; callers
  * that treat "no file" as "no patterns" should check first. */
-int hoist_ignore_load(hoist_ignore **out, const char *path, hoist_error *err);
+HOIST_EXTERN int hoist_ignore_load(hoist_ignore **out, const char *path, hoist_error *err);
 
 /* Append one line, normalised exactly like a line of the file. Blank lines
  * and comments are accepted and ignored. */
-int hoist_ignore_add_line(hoist_ignore *ig, const char *line, const char *file,
+HOIST_EXTERN int hoist_ignore_add_line(hoist_ignore *ig, const char *line, const char *file,
                           int lineno, hoist_error *err);
 
-void hoist_ignore_free(hoist_ignore *ig);
+HOIST_EXTERN void hoist_ignore_free(hoist_ignore *ig);
 
-size_t hoist_ignore_count(const hoist_ignore *ig);
-int hoist_ignore_get(const hoist_ignore *ig, size_t index,
+HOIST_EXTERN size_t hoist_ignore_count(const hoist_ignore *ig);
+HOIST_EXTERN int hoist_ignore_get(const hoist_ignore *ig, size_t index,
                      hoist_ignore_pattern_info *info);
 
 /* True when at least one '!' pattern exists. */
-bool hoist_ignore_has_exceptions(const hoist_ignore *ig);
+HOIST_EXTERN bool hoist_ignore_has_exceptions(const hoist_ignore *ig);
 
 /* Does the ignore list exclude `path` (relative to the context root, '/'
  * separators)? This is patternmatcher's MatchesOrParentMatches: a pattern
  * that matches any parent directory of `path` counts as matching `path`.
  * `*decider` (may be NULL) receives the index of the pattern that decided
  * (the last one that matched), or -1 when no pattern matched. */
-int hoist_ignore_match(const hoist_ignore *ig, const char *path, bool *excluded,
+HOIST_EXTERN int hoist_ignore_match(const hoist_ignore *ig, const char *path, bool *excluded,
                        int *decider, hoist_error *err);
 
 /* Docker's rule for an excluded directory: it is still walked when some
  * exception pattern, read as text, starts with "<dir>/". Returns true when
  * the walk must descend into excluded directory `dir`. */
-bool hoist_ignore_must_walk_excluded_dir(const hoist_ignore *ig, const char *dir);
+HOIST_EXTERN bool hoist_ignore_must_walk_excluded_dir(const hoist_ignore *ig, const char *dir);
 
 #ifdef __cplusplus
 }

@@ -18,6 +18,13 @@
  *
  * The library keeps no global state; the rule table is constant. Results and
  * configs are owned by the caller and freed with their _free function.
+ *
+ * Threads: hoist_lint_run() only reads the Dockerfile handle and the config,
+ * so one parsed Dockerfile and one config may be linted from several threads
+ * at once (each run gets its own result). An open hoist_context passed in
+ * the options is walked (and its walk cached) by the run: give each thread
+ * its own, or do not share it while another thread uses it. A result or a
+ * config being edited belongs to one thread at a time.
  */
 #ifndef HOIST_LINT_H
 #define HOIST_LINT_H
@@ -27,6 +34,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "hoist/context.h"
 #include "hoist/dockerfile.h"
 #include "hoist/error.h"
 
@@ -46,10 +54,10 @@ typedef enum hoist_lint_severity {
 } hoist_lint_severity;
 
 /* "off", "style", "info", "warning", "error", "none". */
-const char *hoist_lint_severity_name(hoist_lint_severity sev);
+HOIST_EXTERN const char *hoist_lint_severity_name(hoist_lint_severity sev);
 /* Parse a severity or threshold name, case-insensitive: error, warning,
  * info, style, ignore/off, none. Returns 0, or -1 when unknown. */
-int hoist_lint_severity_parse(const char *name, hoist_lint_severity *out);
+HOIST_EXTERN int hoist_lint_severity_parse(const char *name, hoist_lint_severity *out);
 
 /* ------------------------------------------------------------------------ */
 /* Rules                                                                      */
@@ -63,10 +71,10 @@ typedef struct hoist_lint_rule_info {
     const char *explanation; /* why it matters and how to fix it */
 } hoist_lint_rule_info;
 
-size_t hoist_lint_rule_count(void);
-const hoist_lint_rule_info *hoist_lint_rule_at(size_t index);
+HOIST_EXTERN size_t hoist_lint_rule_count(void);
+HOIST_EXTERN const hoist_lint_rule_info *hoist_lint_rule_at(size_t index);
 /* Look a rule up by ID, case-insensitive; NULL when unknown. */
-const hoist_lint_rule_info *hoist_lint_rule_find(const char *id);
+HOIST_EXTERN const hoist_lint_rule_info *hoist_lint_rule_find(const char *id);
 
 /* ------------------------------------------------------------------------ */
 /* Configuration                                                              */
@@ -74,27 +82,32 @@ const hoist_lint_rule_info *hoist_lint_rule_find(const char *id);
 typedef struct hoist_lint_config hoist_lint_config;
 
 /* An empty configuration: defaults everywhere, threshold error. */
-int hoist_lint_config_new(hoist_lint_config **out, hoist_error *err);
+HOIST_EXTERN int hoist_lint_config_new(hoist_lint_config **out, hoist_error *err);
 /* Parse `.hoist.yaml` text (a YAML subset: block and flow maps and lists,
  * plain and quoted scalars, comments). Keys read, at the top level or under
  * a `check:` key: `ignored` (list of rule IDs), `override` (map severity ->
  * list of IDs), `failure-threshold`, `trusted-registries` (also hadolint's
  * `trustedRegistries`). Other keys are left for other commands. An unknown
  * rule ID or severity is HOIST_EINPUT with the line. */
-int hoist_lint_config_parse(const char *text, size_t len, const char *filename,
+HOIST_EXTERN int hoist_lint_config_parse(const char *text, size_t len, const char *filename,
                             hoist_lint_config **out, hoist_error *err);
-int hoist_lint_config_load(const char *path, hoist_lint_config **out, hoist_error *err);
-void hoist_lint_config_free(hoist_lint_config *cfg);
+HOIST_EXTERN int hoist_lint_config_load(const char *path, hoist_lint_config **out, hoist_error *err);
+/* The configuration of a check: the file `path` when given (--config,
+ * --check-config), else `.hoist.yaml` in `context_dir` (NULL: ".") when it
+ * exists (an unreadable one is an error), else the defaults. */
+HOIST_EXTERN int hoist_lint_config_discover(const char *path, const char *context_dir, hoist_lint_config **out,
+                               hoist_error *err);
+HOIST_EXTERN void hoist_lint_config_free(hoist_lint_config *cfg);
 
 /* Edits (the CLI's --ignore, --failure-threshold, --trusted-registry); they
  * take precedence over what the file said. */
-int hoist_lint_config_ignore(hoist_lint_config *cfg, const char *id, hoist_error *err);
-int hoist_lint_config_override(hoist_lint_config *cfg, const char *id, hoist_lint_severity sev,
+HOIST_EXTERN int hoist_lint_config_ignore(hoist_lint_config *cfg, const char *id, hoist_error *err);
+HOIST_EXTERN int hoist_lint_config_override(hoist_lint_config *cfg, const char *id, hoist_lint_severity sev,
                                hoist_error *err);
-int hoist_lint_config_add_trusted_registry(hoist_lint_config *cfg, const char *registry,
+HOIST_EXTERN int hoist_lint_config_add_trusted_registry(hoist_lint_config *cfg, const char *registry,
                                            hoist_error *err);
-void hoist_lint_config_set_threshold(hoist_lint_config *cfg, hoist_lint_severity threshold);
-hoist_lint_severity hoist_lint_config_threshold(const hoist_lint_config *cfg);
+HOIST_EXTERN void hoist_lint_config_set_threshold(hoist_lint_config *cfg, hoist_lint_severity threshold);
+HOIST_EXTERN hoist_lint_severity hoist_lint_config_threshold(const hoist_lint_config *cfg);
 
 /* ------------------------------------------------------------------------ */
 /* Engine capabilities (for the "feature the target engine cannot run" rule) */
@@ -102,13 +115,16 @@ hoist_lint_severity hoist_lint_config_threshold(const hoist_lint_config *cfg);
 #define HOIST_LINT_ENGINE_VERSION 1
 typedef struct hoist_lint_engine {
     unsigned int version;    /* HOIST_LINT_ENGINE_VERSION */
-    bool known;              /* false: the engine is unknown, rule HS008 is
+    bool known;              /* false: the engine is unknown, rule HS009 is
                                 not run (offline `hoist check`) */
     bool buildkit;           /* builds go through BuildKit (not the classic
                                 builder) */
     const char *api_version; /* negotiated Engine API version, "1.43" */
+    const char *engine_version; /* Docker release ("20.10.24"); NULL:
+                                   unknown, the built-in frontend is
+                                   guessed from api_version (features.h) */
 } hoist_lint_engine;
-#define HOIST_LINT_ENGINE_INIT {HOIST_LINT_ENGINE_VERSION, false, true, NULL}
+#define HOIST_LINT_ENGINE_INIT {HOIST_LINT_ENGINE_VERSION, false, true, NULL, NULL}
 
 /* ------------------------------------------------------------------------ */
 /* Running                                                                    */
@@ -123,15 +139,22 @@ typedef struct hoist_lint_options {
     unsigned int version;       /* HOIST_LINT_OPTIONS_VERSION */
     unsigned int flags;         /* hoist_lint_flags */
     const char *dockerfile;     /* name used in findings; "Dockerfile" */
-    const char *context_dir;    /* build context root; NULL: the HS context
-                                   rules are not run */
+    const char *context_dir;    /* build context root; NULL (and no
+                                   `context`): the HS context rules are not
+                                   run */
     const hoist_lint_config *config;  /* NULL: defaults */
     const hoist_lint_engine *engine;  /* NULL: unknown engine */
     const char *shellcheck;     /* shellcheck program; NULL: "shellcheck"
                                    on PATH */
-    uint64_t context_size_limit; /* HS006 threshold in bytes; 0: 500 MiB */
+    uint64_t context_size_limit; /* HS007 threshold in bytes; 0: 500 MiB */
+    hoist_context *context;     /* an already open build context (hoist
+                                   build's): used instead of opening
+                                   context_dir, and walked through
+                                   hoist_context_entries, so the walk is
+                                   shared with the caller; NULL: open
+                                   context_dir */
 } hoist_lint_options;
-#define HOIST_LINT_OPTIONS_INIT {HOIST_LINT_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, 0}
+#define HOIST_LINT_OPTIONS_INIT {HOIST_LINT_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL}
 
 typedef struct hoist_lint_finding {
     const char *code;             /* rule ID or "SC2086" */
@@ -148,25 +171,27 @@ typedef struct hoist_lint_result hoist_lint_result;
 
 /* Lint a parsed Dockerfile. On success *out holds the findings (possibly
  * none); failure (HOIST_EINPUT for an unreadable context, ...) leaves *out
- * NULL. The Dockerfile handle is only read (the stage view is recomputed). */
-int hoist_lint_run(hoist_dockerfile *df, const hoist_lint_options *opts,
+ * NULL. The Dockerfile handle, the options and the config are only read, so
+ * several threads may lint the same handle with the same config at once
+ * (see the thread note at the top). */
+HOIST_EXTERN int hoist_lint_run(const hoist_dockerfile *df, const hoist_lint_options *opts,
                    hoist_lint_result **out, hoist_error *err);
 
 /* An empty result, to merge several runs into with hoist_lint_result_merge. */
-int hoist_lint_result_new(hoist_lint_result **out, hoist_error *err);
+HOIST_EXTERN int hoist_lint_result_new(hoist_lint_result **out, hoist_error *err);
 /* Move every finding and note of `from` into `into`; `from` is left empty. */
-int hoist_lint_result_merge(hoist_lint_result *into, hoist_lint_result *from, hoist_error *err);
-void hoist_lint_result_free(hoist_lint_result *r);
+HOIST_EXTERN int hoist_lint_result_merge(hoist_lint_result *into, hoist_lint_result *from, hoist_error *err);
+HOIST_EXTERN void hoist_lint_result_free(hoist_lint_result *r);
 
-size_t hoist_lint_result_count(const hoist_lint_result *r);
-const hoist_lint_finding *hoist_lint_result_get(const hoist_lint_result *r, size_t index);
+HOIST_EXTERN size_t hoist_lint_result_count(const hoist_lint_result *r);
+HOIST_EXTERN const hoist_lint_finding *hoist_lint_result_get(const hoist_lint_result *r, size_t index);
 /* Highest severity reported, OFF when there is no finding. */
-hoist_lint_severity hoist_lint_result_max(const hoist_lint_result *r);
+HOIST_EXTERN hoist_lint_severity hoist_lint_result_max(const hoist_lint_result *r);
 /* True when some finding is at or above `threshold`. */
-bool hoist_lint_result_fails(const hoist_lint_result *r, hoist_lint_severity threshold);
+HOIST_EXTERN bool hoist_lint_result_fails(const hoist_lint_result *r, hoist_lint_severity threshold);
 /* Notes about the run itself ("shellcheck is not installed: ..."). */
-size_t hoist_lint_result_note_count(const hoist_lint_result *r);
-const char *hoist_lint_result_note(const hoist_lint_result *r, size_t index);
+HOIST_EXTERN size_t hoist_lint_result_note_count(const hoist_lint_result *r);
+HOIST_EXTERN const char *hoist_lint_result_note(const hoist_lint_result *r, size_t index);
 
 /* ------------------------------------------------------------------------ */
 /* Output                                                                     */
@@ -180,7 +205,7 @@ typedef enum hoist_lint_format {
 } hoist_lint_format;
 
 /* "tty", "json", "sarif", "checkstyle", "gnu". Returns 0 or -1. */
-int hoist_lint_format_parse(const char *name, hoist_lint_format *out);
+HOIST_EXTERN int hoist_lint_format_parse(const char *name, hoist_lint_format *out);
 
 /* The source text of a file named in the findings, so that the tty format
  * can show the line with a caret. */
@@ -199,7 +224,7 @@ typedef struct hoist_lint_write_options {
 } hoist_lint_write_options;
 #define HOIST_LINT_WRITE_OPTIONS_INIT {HOIST_LINT_WRITE_OPTIONS_VERSION, false, NULL, 0}
 
-int hoist_lint_write(const hoist_lint_result *r, hoist_lint_format format, FILE *out,
+HOIST_EXTERN int hoist_lint_write(const hoist_lint_result *r, hoist_lint_format format, FILE *out,
                      const hoist_lint_write_options *opts, hoist_error *err);
 
 #ifdef __cplusplus

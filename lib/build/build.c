@@ -9,7 +9,8 @@
  *      build the step map used to put file:line on events and errors;
  *   3. negotiate the API version (the daemon must answer first: one
  *      diagnosis for every engine), choose the engine (engine_choice.c) and
- *      run the `hoist check` gate (check_gate.c);
+ *      run the `hoist check` gate (check_gate.c) on the open context, whose
+ *      one kept walk (hoist_context_entries) also gives the upload estimate;
  *   4. build: over the API, the query (options newer than the API version
  *      fail here), the registry credentials header, and the context tar
  *      streamed into POST /build while the reply is decoded (libcurl pulls
@@ -77,6 +78,7 @@ const char *hoist_build_event_kind_name(hoist_build_event_kind kind)
     case HOIST_EVENT_IMAGE_ID: return "image-id";
     case HOIST_EVENT_TAGGED: return "tagged";
     case HOIST_EVENT_FINDING: return "finding";
+    case HOIST_EVENT_STEP_DONE: return "step-done";
     }
     return "unknown";
 }
@@ -229,17 +231,18 @@ static hoist_step_source *step_map(const hoist_dockerfile *df, size_t *count)
 
 /* Estimated tar size of the context: a header block per entry (two when a
  * long name needs a PAX record), data rounded up to 512-byte blocks, and
- * the two-block trailer. Walks names and sizes only; reads no data. */
+ * the two-block trailer. Reads the context's kept walk (the one the check
+ * gate already made, when it ran); reads no data. */
 static long long estimate_tar_size(hoist_context *ctx, hoist_error *err)
 {
-    hoist_context_iter *it = NULL;
-    if (hoist_context_iter_new(&it, ctx, 0, err))
+    const hoist_context_entry *entries;
+    size_t count;
+    if (hoist_context_entries(ctx, &entries, &count, err))
         return -1;
     long long total = 1024;
-    const hoist_context_entry *entry;
-    while (hoist_context_iter_next(it, &entry, err) == 0 && entry)
-        total += (strlen(entry->name) > 99 ? 1024 : 512) + (long long)((entry->size + 511) / 512 * 512);
-    hoist_context_iter_free(it);
+    for (size_t i = 0; i < count; i++)
+        if (entries[i].sent)
+            total += (strlen(entries[i].name) > 99 ? 1024 : 512) + (long long)((entries[i].size + 511) / 512 * 512);
     return total;
 }
 
@@ -385,11 +388,12 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
         return rc;
     if (opts->params.target && *opts->params.target) {
         /* The daemon would only say "failed to reach build target" after the upload. */
-        const hoist_df_stage *stages;
+        hoist_df_stage *stages = NULL;
         size_t stage_count;
         rc = hoist_dockerfile_stages(df, NULL, &stages, &stage_count, err);
         if (rc)
             return rc;
+        hoist_df_stages_free(stages);
         _cleanup_free_ bool *needed = calloc(stage_count ? stage_count : 1, sizeof(bool));
         if (!needed)
             return hoist_error_nomem(err);
@@ -415,7 +419,7 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     snprintf(result->api_version, sizeof(result->api_version), "%s", hoist_client_api_version(client));
 
     /* 3. engine */
-    hoist_build_plan plan = {client, opts, ctx, df, dockerfile_label, result};
+    hoist_build_plan plan = {client, opts, ctx, df, dockerfile_label, result, ""};
     hoist_docker_cli cli;
     hoist_build_builder builder = HOIST_BUILDER_CLASSIC;
     rc = hoist_build_choose_engine(&plan, &cli, &builder, err);

@@ -16,15 +16,17 @@ typedef struct hoist_build_plan {
     hoist_client *client;
     const hoist_build_options *opts;
     hoist_context *ctx;
-    hoist_dockerfile *df;
+    const hoist_dockerfile *df;
     const char *dockerfile_label;
     hoist_build_result *result;
+    char engine_version[64];   /* Docker release, when engine choice asked the
+                                  daemon (BuildKit-only features used); "" otherwise */
 } hoist_build_plan;
 
 /* Which engine runs the build, and why (result->engine, ->engine_reason).
  * Fills *cli and *builder when it is the CLI. Refuses, before anything
  * runs, what no available engine can build. */
-int hoist_build_choose_engine(const hoist_build_plan *plan, hoist_docker_cli *cli, hoist_build_builder *builder,
+int hoist_build_choose_engine(hoist_build_plan *plan, hoist_docker_cli *cli, hoist_build_builder *builder,
                               hoist_error *err);
 
 /* Lint the Dockerfile and its context: findings become FINDING events;

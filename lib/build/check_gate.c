@@ -2,8 +2,10 @@
  * check_gate.c - `hoist check` before every build.
  *
  * The Dockerfile and its context are linted with the configuration of
- * `hoist check` (--check-config, else <context>/.hoist.yaml) and the engine
- * that will run the build; every finding is shown as an event, and those at
+ * `hoist check` (--check-config, else <context>/.hoist.yaml, found by
+ * hoist_lint_config_discover as `hoist check` does) and the engine that will
+ * run the build, on the build's own open context (its walk is kept and
+ * shared with the upload estimate, so the context is walked once); every finding is shown as an event, and those at
  * or above the failure threshold stop the build before anything is sent.
  * ShellCheck is left to `hoist check` itself: it costs a process per RUN.
  */
@@ -11,9 +13,7 @@
 #include "common/cleanup.h"
 #include "hoist/lint.h"
 
-#include <limits.h>
 #include <stdio.h>
-#include <unistd.h>
 
 HOIST_DEFINE_FREEP(hoist_lint_config, hoist_lint_config_free)
 HOIST_DEFINE_FREEP(hoist_lint_result, hoist_lint_result_free)
@@ -23,17 +23,16 @@ int hoist_build_check_gate(const hoist_build_plan *plan, hoist_build_builder bui
 {
     const hoist_build_options *opts = plan->opts;
     _cleanup_(hoist_lint_config_freep) hoist_lint_config *config = NULL;
-    char default_config[PATH_MAX + 16];
-    snprintf(default_config, sizeof(default_config), "%s/.hoist.yaml", hoist_context_dir(plan->ctx));
-    const char *config_path = opts->check.config && *opts->check.config ? opts->check.config
-                              : access(default_config, F_OK) == 0 ? default_config : NULL;
-    int rc = config_path ? hoist_lint_config_load(config_path, &config, err) : hoist_lint_config_new(&config, err);
+    int rc = hoist_lint_config_discover(opts->check.config, hoist_context_dir(plan->ctx), &config, err);
     if (rc)
         return rc;
     hoist_lint_engine engine = HOIST_LINT_ENGINE_INIT;
     engine.known = true;
     engine.buildkit = plan->result->engine == HOIST_BUILD_ENGINE_CLI && builder != HOIST_BUILDER_CLASSIC;
     engine.api_version = plan->result->api_version;
+    /* The release, when engine choice asked for it: then HS009 judges the
+     * built-in frontend exactly as engine choice did. */
+    engine.engine_version = plan->engine_version[0] ? plan->engine_version : NULL;
     hoist_lint_options lopts = HOIST_LINT_OPTIONS_INIT;
     /* shellcheck runs once per RUN; `hoist check` is the place for it. */
     lopts.flags = HOIST_LINT_NO_SHELLCHECK;
@@ -41,6 +40,9 @@ int hoist_build_check_gate(const hoist_build_plan *plan, hoist_build_builder bui
      * beside it, which a label relative to some other directory would miss. */
     lopts.dockerfile = hoist_context_dockerfile_path(plan->ctx);
     lopts.context_dir = hoist_context_dir(plan->ctx);
+    /* The build's open context: its one walk serves the rules and, later,
+     * the upload estimate. */
+    lopts.context = plan->ctx;
     lopts.config = config;
     lopts.engine = &engine;
     _cleanup_(hoist_lint_result_freep) hoist_lint_result *findings = NULL;

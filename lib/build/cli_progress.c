@@ -10,42 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-static void lower_copy(char *dst, size_t size, const char *src)
-{
-    size_t i = 0;
-    for (; src[i] && i + 1 < size; i++)
-        dst[i] = (char)tolower((unsigned char)src[i]);
-    dst[i] = '\0';
-}
-
-/* Stages as BuildKit names them: "name" or "stage-<index>". */
-static void compute_stages(hoist_cli_progress *p)
-{
-    size_t n = hoist_dockerfile_instruction_count(p->df);
-    for (size_t i = 0; i < n; i++) {
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(p->df, i);
-        if (ins->kind != HOIST_DF_FROM)
-            continue;
-        if (p->stage_count && p->stages[p->stage_count - 1].end == 0)
-            p->stages[p->stage_count - 1].end = i;
-        if (p->stage_count >= HOIST_CLI_MAX_STAGES)
-            break;
-        hoist_cli_stage *st = &p->stages[p->stage_count++];
-        memset(st, 0, sizeof(*st));
-        st->first = i;
-        if (ins->arg_count >= 3 && !strcasecmp(ins->args[1].value, "as"))
-            lower_copy(st->name, sizeof(st->name), ins->args[2].value);
-        const char *base = ins->arg_count ? ins->args[0].value : "";
-        bool from_stage = false;
-        for (size_t s = 0; s + 1 < p->stage_count; s++)
-            if (p->stages[s].name[0] && !strcasecmp(p->stages[s].name, base))
-                from_stage = true;
-        st->from_is_step = !from_stage && strcasecmp(base, "scratch") != 0;
-    }
-    if (p->stage_count && p->stages[p->stage_count - 1].end == 0)
-        p->stages[p->stage_count - 1].end = n;
-}
-
 void hoist_cli_progress_init(hoist_cli_progress *p, hoist_build_decoder *decoder, const hoist_dockerfile *df,
                              bool buildkit)
 {
@@ -53,8 +17,7 @@ void hoist_cli_progress_init(hoist_cli_progress *p, hoist_build_decoder *decoder
     p->decoder = decoder;
     p->df = df;
     p->buildkit = buildkit;
-    if (df)
-        compute_stages(p);
+    hoist_bk_stages_init(&p->stages, df);
 }
 
 static hoist_cli_vertex *vertex(hoist_cli_progress *p, int number, bool create)
@@ -69,55 +32,6 @@ static hoist_cli_vertex *vertex(hoist_cli_progress *p, int number, bool create)
     v->number = number;
     v->instruction = -1;
     return v;
-}
-
-/* "[name 2/4] RUN x", "[stage-1 1/1] RUN x" or "[2/3] RUN x": the
- * instruction it runs, or -1. */
-static long locate_vertex(const hoist_cli_progress *p, const char *name, const char **text_out)
-{
-    if (name[0] != '[')
-        return -1;
-    const char *close = strchr(name, ']');
-    if (!close)
-        return -1;
-    char inside[256];
-    snprintf(inside, sizeof(inside), "%.*s", (int)(close - name - 1), name + 1);
-    *text_out = close[1] == ' ' ? close + 2 : close + 1;
-    char stage_name[200] = "";
-    int index = 0, total = 0;
-    if (sscanf(inside, "%d/%d", &index, &total) != 2 &&
-        sscanf(inside, "%199s %d/%d", stage_name, &index, &total) != 3)
-        return -1;
-    const hoist_cli_stage *st = NULL;
-    if (!stage_name[0]) {
-        st = p->stage_count ? &p->stages[p->stage_count - 1] : NULL;
-    } else {
-        char lowered[200];
-        lower_copy(lowered, sizeof(lowered), stage_name);
-        for (size_t s = 0; s < p->stage_count && !st; s++)
-            if (!strcmp(p->stages[s].name, lowered))
-                st = &p->stages[s];
-        int number;
-        if (!st && sscanf(lowered, "stage-%d", &number) == 1 && number >= 0 && (size_t)number < p->stage_count)
-            st = &p->stages[number];
-    }
-    if (!st || index <= 0)
-        return -1;
-    size_t first = st->from_is_step ? st->first : st->first + 1;
-    size_t at = first + (size_t)(index - 1);
-    if (at >= st->end)
-        return -1;
-    /* Trust the keyword: search the stage when the count disagrees. */
-    const hoist_df_instruction *ins = hoist_dockerfile_instruction(p->df, at);
-    size_t klen = strcspn(*text_out, " ");
-    if (strncasecmp(ins->keyword, *text_out, klen) || strlen(ins->keyword) != klen) {
-        for (size_t i = first; i < st->end; i++) {
-            const hoist_df_instruction *other = hoist_dockerfile_instruction(p->df, i);
-            if (!strncasecmp(other->keyword, *text_out, klen) && strlen(other->keyword) == klen)
-                return (long)i;
-        }
-    }
-    return (long)at;
 }
 
 static void emit_at(hoist_cli_progress *p, hoist_build_event_kind kind, const hoist_cli_vertex *v, const char *text)
@@ -177,7 +91,7 @@ static void buildkit_line(hoist_cli_progress *p, const char *line)
         return;
     if (rest[0] == '[' && !v->counted) {
         const char *text = rest;
-        v->instruction = locate_vertex(p, rest, &text);
+        v->instruction = hoist_bk_stages_locate(&p->stages, rest, &text);
         v->counted = true;
         if (v->instruction >= 0) {
             p->steps_seen++;

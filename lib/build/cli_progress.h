@@ -7,18 +7,18 @@
  * plain progress ("#N [stage i/n] RUN ...", "#N 0.23 output", "#N CACHED",
  * "#N ERROR: ..."). BuildKit numbers steps per stage and may interleave
  * them; each vertex is mapped back to its instruction (and line) through
- * the stage it names, so events carry the same step numbers and locations
- * as the API engine's.
+ * the stage it names (bk_stages.h), so events carry the same step numbers
+ * and locations as the API engine's.
  */
 #ifndef HOIST_BUILD_CLI_PROGRESS_H
 #define HOIST_BUILD_CLI_PROGRESS_H
 
 #include <stdbool.h>
+#include "build/bk_stages.h"
 #include "build/decoder.h"
 #include "hoist/dockerfile.h"
 
 #define HOIST_CLI_MAX_VERTICES 512
-#define HOIST_CLI_MAX_STAGES 128
 
 typedef struct hoist_cli_vertex {
     int number;            /* BuildKit's #N */
@@ -27,19 +27,11 @@ typedef struct hoist_cli_vertex {
     bool counted;
 } hoist_cli_vertex;
 
-typedef struct hoist_cli_stage {
-    char name[128];        /* lower case AS name, or "" */
-    size_t first;          /* index of its FROM */
-    size_t end;            /* one past its last instruction */
-    bool from_is_step;     /* FROM an image (not scratch, not another stage) */
-} hoist_cli_stage;
-
 typedef struct hoist_cli_progress {
     hoist_build_decoder *decoder;
     const hoist_dockerfile *df;
     bool buildkit;
-    hoist_cli_stage stages[HOIST_CLI_MAX_STAGES];
-    size_t stage_count;
+    hoist_bk_stages stages;   /* vertex names to instructions */
     hoist_cli_vertex vertices[HOIST_CLI_MAX_VERTICES];
     size_t vertex_count;
     int steps_seen;

@@ -7,7 +7,9 @@
  * anywhere available is refused here, naming the line and what is needed:
  * BuildKit through a CLI without it (suggesting another docker on PATH that
  * has it), or a feature newer than the engine's built-in Dockerfile
- * frontend (a `# syntax=` line would have to pull a newer one).
+ * frontend (a `# syntax=` line would have to pull a newer one). Which
+ * feature each engine can run is asked of hoist_dockerfile_unsupported()
+ * (lib/dockerfile/features.c), the same answer the HS009 lint rule uses.
  */
 #include "build/build_internal.h"
 #include "hoist/features.h"
@@ -45,13 +47,15 @@ static void suggest_buildkit_cli(const hoist_build_options *opts, const char *cu
     }
 }
 
-int hoist_build_choose_engine(const hoist_build_plan *plan, hoist_docker_cli *cli, hoist_build_builder *builder,
+int hoist_build_choose_engine(hoist_build_plan *plan, hoist_docker_cli *cli, hoist_build_builder *builder,
                          hoist_error *err)
 {
     const hoist_build_options *opts = plan->opts;
     hoist_build_result *result = plan->result;
     hoist_feature_use uses[16];
-    size_t use_count = hoist_dockerfile_buildkit_features(plan->df, opts->params.platform, uses, 16);
+    /* What the classic builder (the API engine) cannot run. */
+    hoist_engine_caps classic = HOIST_ENGINE_CAPS_INIT;
+    size_t use_count = hoist_dockerfile_unsupported(plan->df, &classic, opts->params.platform, 0, uses, 16);
     size_t shown = use_count < 16 ? use_count : 16;
     char needs[600] = "";
     size_t used = 0;
@@ -111,20 +115,24 @@ int hoist_build_choose_engine(const hoist_build_plan *plan, hoist_docker_cli *cl
         hoist_server_version version;
         if (hoist_client_version(plan->client, &version, err))
             return err->code;
-        int major, minor;
-        hoist_engine_builtin_frontend(version.version, &major, &minor);
-        for (size_t i = 0; i < shown; i++) {
-            if (!hoist_frontend_supports(major, minor, &uses[i])) {
-                hoist_error_set(err, HOIST_EENV,
-                                "%s needs Dockerfile frontend %d.%d, but the engine (Docker %s) has the built-in "
-                                "frontend %d.%d", uses[i].feature, uses[i].min_frontend_major,
-                                uses[i].min_frontend_minor, version.version, major, minor);
-                hoist_error_at(err, plan->dockerfile_label, uses[i].line, uses[i].column);
-                return hoist_error_hint(err, "upgrade the engine, or rewrite this instruction without %s "
-                                             "(a '# syntax=docker/dockerfile:%d.%d' line would work only where "
-                                             "that frontend image can be pulled)",
-                                        uses[i].feature, uses[i].min_frontend_major, uses[i].min_frontend_minor);
-            }
+        snprintf(plan->engine_version, sizeof(plan->engine_version), "%s", version.version);
+        hoist_engine_caps caps = HOIST_ENGINE_CAPS_INIT;
+        caps.kind = HOIST_ENGINE_BUILDKIT;
+        caps.engine_version = version.version;
+        caps.api_version = result->api_version;
+        hoist_feature_use bad;
+        if (hoist_dockerfile_unsupported(plan->df, &caps, opts->params.platform, 0, &bad, 1)) {
+            int major, minor;
+            hoist_engine_frontend(&caps, &major, &minor);
+            hoist_error_set(err, HOIST_EENV,
+                            "%s needs Dockerfile frontend %d.%d, but the engine (Docker %s) has the built-in "
+                            "frontend %d.%d", bad.feature, bad.min_frontend_major, bad.min_frontend_minor,
+                            version.version, major, minor);
+            hoist_error_at(err, plan->dockerfile_label, bad.line, bad.column);
+            return hoist_error_hint(err, "upgrade the engine, or rewrite this instruction without %s "
+                                         "(a '# syntax=docker/dockerfile:%d.%d' line would work only where "
+                                         "that frontend image can be pulled)",
+                                    bad.feature, bad.min_frontend_major, bad.min_frontend_minor);
         }
     }
     if (opts->engine.kind == HOIST_BUILD_ENGINE_CLI)

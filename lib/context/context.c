@@ -4,7 +4,8 @@
  *
  * The context directory is made absolute and its symlinks resolved; it must
  * be a directory. The Dockerfile is -f (relative to the working directory)
- * or <context>/Dockerfile, falling back to <context>/dockerfile; its path is
+ * or <context>/Dockerfile, falling back to <context>/dockerfile
+ * (hoist_context_default_dockerfile, also used by `hoist check`); its path is
  * also resolved, and if it then lies outside the context it is sent under a
  * random ".dockerfile.<20 hex>" name. The ignore file is
  * <Dockerfile>.dockerignore when that exists (BuildKit's rule), else
@@ -55,6 +56,7 @@ void hoist_context_free(hoist_context *ctx)
     free(ctx->dockerfile_path);
     free(ctx->ignore_path);
     free(ctx->dockerfile_data);
+    context_listing_free(ctx);
     hoist_ignore_free(ctx->ignore);
     free(ctx);
 }
@@ -192,6 +194,23 @@ static int resolve_dir(hoist_context *ctx, const char *dir, hoist_error *err)
     return 0;
 }
 
+char *hoist_context_default_dockerfile(const char *dir)
+{
+    char *path = NULL;
+    if (asprintf(&path, "%s/Dockerfile", dir) < 0)
+        return NULL;
+    struct stat st;
+    if (lstat(path, &st) < 0 && errno == ENOENT) {
+        char *alt = NULL;
+        if (asprintf(&alt, "%s/dockerfile", dir) >= 0 && lstat(alt, &st) == 0) {
+            free(path);
+            return alt;
+        }
+        free(alt);
+    }
+    return path;
+}
+
 static int resolve_dockerfile(hoist_context *ctx, const hoist_context_options *o, hoist_error *err,
                               char **given_abs)
 {
@@ -199,16 +218,7 @@ static int resolve_dockerfile(hoist_context *ctx, const hoist_context_options *o
     if (o->dockerfile) {
         abs = absolute(o->dockerfile);
     } else {
-        if (asprintf(&abs, "%s/Dockerfile", ctx->dir) < 0)
-            abs = NULL;
-        struct stat st;
-        if (abs && lstat(abs, &st) < 0 && errno == ENOENT) {
-            _cleanup_free_ char *alt = NULL;
-            if (asprintf(&alt, "%s/dockerfile", ctx->dir) >= 0 && lstat(alt, &st) == 0) {
-                free(abs);
-                abs = TAKE_PTR(alt);
-            }
-        }
+        abs = hoist_context_default_dockerfile(ctx->dir);
     }
     if (!abs)
         return hoist_error_nomem(err);

@@ -2,7 +2,8 @@
  * context_internal.h - private state shared by the context files.
  *
  * context.c resolves the directory, the Dockerfile and the ignore file;
- * walk.c turns that into tar entries in Docker's order; tar.c serialises
+ * walk.c turns that into tar entries in Docker's order; listing.c keeps one
+ * walk for everyone who needs the list before the upload; tar.c serialises
  * the entries with libarchive. The walk hands tar.c an open descriptor for
  * each regular file (opened while walking, so that an unreadable file is
  * reported before its header is written) or in-memory content for the
@@ -31,7 +32,13 @@ struct hoist_context {
     int64_t generated_mtime;
     hoist_context_note_fn on_note;
     void *note_user;
+    /* hoist_context_entries(): the walk, made once (listing.c) */
+    bool listed;
+    hoist_context_entry *listing;
+    size_t listing_count;
 };
+
+void context_listing_free(hoist_context *ctx);
 
 void context_note(const hoist_context *ctx, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -1,6 +1,9 @@
 /*
  * df_internal.h - the parsed document behind the opaque hoist_dockerfile
  * handle, and the internal entry points the parser's files share.
+ *
+ * The document is written only while it is built (the parser,
+ * hoist_dockerfile_append); every query after that only reads it.
  */
 #ifndef HOIST_DF_INTERNAL_H
 #define HOIST_DF_INTERNAL_H
@@ -21,10 +24,6 @@ struct hoist_dockerfile {
 
     hoist_df_warning *warnings;
     size_t warning_count, warning_cap;
-
-    /* stage view, recomputed by hoist_dockerfile_stages() */
-    hoist_df_stage *stages;
-    size_t stage_count;
 };
 
 /* A logical line: continuation lines joined, with the source offset of every

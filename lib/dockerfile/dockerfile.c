@@ -68,7 +68,6 @@ void hoist_dockerfile_free(hoist_dockerfile *df)
     free(df->directives);
     free(df->instructions);
     free(df->warnings);
-    free(df->stages);
     df_arena_free(&df->arena);
     free(df);
 }

@@ -11,7 +11,12 @@
  * when the stage redeclares it (`ARG NAME`), and an automatic platform ARG
  * only when declared too. ENV wins over ARG of the same name. All pairs of
  * one instruction are expanded with the scope before that instruction.
+ *
+ * Everything here only reads the document: stage lists and scopes are new
+ * caller-owned objects with their own arenas, so one parsed document can be
+ * queried from several threads at once.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <strings.h>
 #include <sys/utsname.h>
@@ -231,11 +236,27 @@ static int global_scope(const hoist_dockerfile *df, const hoist_df_eval_options 
     return 0;
 }
 
-/* Compute the stage list into a new malloc'd array (strings live in the
- * document's arena). The public call keeps it in the handle; internal users
- * (scopes, targets) use a private copy so that a view the caller holds is
- * not invalidated behind its back. */
-static int compute_stages(hoist_dockerfile *df, const hoist_df_eval_options *o, hoist_df_stage **out,
+/* A stage list handed to the caller: the array and, behind it, the arena
+ * holding its strings, so that computing stages never writes into the
+ * (immutable, shareable) document. The caller sees `items`. */
+typedef struct stage_list {
+    df_arena arena;
+    size_t count;
+    hoist_df_stage items[];
+} stage_list;
+
+void hoist_df_stages_free(hoist_df_stage *stages)
+{
+    if (!stages)
+        return;
+    stage_list *l = (stage_list *)(void *)((char *)stages - offsetof(stage_list, items));
+    df_arena_free(&l->arena);
+    free(l);
+}
+
+/* Compute the stage list of a document into a new caller-owned list. Only
+ * reads `df`. */
+static int compute_stages(const hoist_dockerfile *df, const hoist_df_eval_options *o, hoist_df_stage **out,
                           size_t *out_count, hoist_error *err)
 {
     *out = NULL;
@@ -247,12 +268,14 @@ static int compute_stages(hoist_dockerfile *df, const hoist_df_eval_options *o, 
     size_t n = 0;
     for (size_t i = 0; i < df->instruction_count; i++)
         n += df->instructions[i].kind == HOIST_DF_FROM;
-    hoist_df_stage *stages = calloc(n + 1, sizeof(hoist_df_stage));
-    size_t stage_count = 0;
-    if (!stages) {
+    stage_list *list = calloc(1, sizeof(stage_list) + (n + 1) * sizeof(hoist_df_stage));
+    if (!list) {
         hoist_df_scope_free(g);
         return hoist_error_nomem(err);
     }
+    df_arena *arena = &list->arena;
+    hoist_df_stage *stages = list->items;
+    size_t stage_count = 0;
     for (size_t i = 0; i < df->instruction_count; i++) {
         const hoist_df_instruction *ins = &df->instructions[i];
         if (ins->kind != HOIST_DF_FROM) {
@@ -267,7 +290,7 @@ static int compute_stages(hoist_dockerfile *df, const hoist_df_eval_options *o, 
         st->base_stage = -1;
         st->base = ins->arg_count ? ins->args[0].value : "";
         if (ins->arg_count == 3) {
-            char *nm = df_arena_strdup(&df->arena, ins->args[2].value);
+            char *nm = df_arena_strdup(arena, ins->args[2].value);
             for (char *p = nm; p && *p; p++)
                 *p = df_ascii_lower(*p);
             st->name = nm;
@@ -278,17 +301,19 @@ static int compute_stages(hoist_dockerfile *df, const hoist_df_eval_options *o, 
             *err = e2;
             hoist_error_at(err, df->filename, ins->range.start.line, ins->args ? ins->args[0].range.start.column : 1);
             hoist_df_scope_free(g);
-            free(stages);
+            hoist_df_stages_free(stages);
             return HOIST_EINPUT;
         }
-        st->base_expanded = df_arena_strdup(&df->arena, exp);
+        st->base_expanded = df_arena_strdup(arena, exp);
         const hoist_df_flag *pf = hoist_df_instruction_flag(ins, "platform");
         if (pf && pf->value) {
             st->platform = pf->value;
             char *pe = expand_in(g, pf->value, df->escape, &e2);
-            st->platform_expanded = pe ? df_arena_strdup(&df->arena, pe) : NULL;
+            st->platform_expanded = pe ? df_arena_strdup(arena, pe) : NULL;
         }
-        if (!strcmp(st->base_expanded, "scratch")) {
+        if (!st->base_expanded) {
+            /* out of memory: treated as an image that does not parse */
+        } else if (!strcmp(st->base_expanded, "scratch")) {
             st->base_kind = HOIST_DF_BASE_SCRATCH;
         } else {
             for (size_t k = 0; k < stage_count; k++)
@@ -300,13 +325,13 @@ static int compute_stages(hoist_dockerfile *df, const hoist_df_eval_options *o, 
                 hoist_image_ref *ref = NULL;
                 hoist_error e3 = HOIST_ERROR_INIT;
                 if (hoist_image_ref_parse(st->base_expanded, &ref, &e3) == 0) {
-                    hoist_image_ref *copy = df_arena_alloc(&df->arena, sizeof(*copy));
+                    hoist_image_ref *copy = df_arena_alloc(arena, sizeof(*copy));
                     if (copy) {
-                        copy->text = df_arena_strdup(&df->arena, ref->text);
-                        copy->registry = df_arena_strdup(&df->arena, ref->registry);
-                        copy->repository = df_arena_strdup(&df->arena, ref->repository);
-                        copy->tag = ref->tag ? df_arena_strdup(&df->arena, ref->tag) : NULL;
-                        copy->digest = ref->digest ? df_arena_strdup(&df->arena, ref->digest) : NULL;
+                        copy->text = df_arena_strdup(arena, ref->text);
+                        copy->registry = df_arena_strdup(arena, ref->registry);
+                        copy->repository = df_arena_strdup(arena, ref->repository);
+                        copy->tag = ref->tag ? df_arena_strdup(arena, ref->tag) : NULL;
+                        copy->digest = ref->digest ? df_arena_strdup(arena, ref->digest) : NULL;
                     }
                     st->image = copy;
                     hoist_image_ref_free(ref);
@@ -316,30 +341,23 @@ static int compute_stages(hoist_dockerfile *df, const hoist_df_eval_options *o, 
         stage_count++;
     }
     hoist_df_scope_free(g);
+    list->count = stage_count;
     *out = stages;
     *out_count = stage_count;
     return 0;
 }
 
-int hoist_dockerfile_stages(hoist_dockerfile *df, const hoist_df_eval_options *o,
-                            const hoist_df_stage **stages, size_t *count, hoist_error *err)
+int hoist_dockerfile_stages(const hoist_dockerfile *df, const hoist_df_eval_options *o, hoist_df_stage **stages,
+                            size_t *count, hoist_error *err)
 {
     *stages = NULL;
     *count = 0;
-    hoist_df_stage *st;
-    size_t n;
-    int rc = compute_stages(df, o, &st, &n, err);
-    if (rc)
-        return rc;
-    free(df->stages);
-    df->stages = st;
-    df->stage_count = n;
-    *stages = st;
-    *count = n;
-    return 0;
+    if (!df)
+        return hoist_error_set(err, HOIST_EUSAGE, "no Dockerfile");
+    return compute_stages(df, o, stages, count, err);
 }
 
-int hoist_dockerfile_scope_at(hoist_dockerfile *df, size_t index, const hoist_df_eval_options *o,
+int hoist_dockerfile_scope_at(const hoist_dockerfile *df, size_t index, const hoist_df_eval_options *o,
                               hoist_df_scope **out, hoist_error *err)
 {
     *out = NULL;
@@ -370,7 +388,7 @@ int hoist_dockerfile_scope_at(hoist_dockerfile *df, size_t index, const hoist_df
     hoist_df_scope *sc = scope_new();
     if (!sc) {
         hoist_df_scope_free(g);
-        free(stages);
+        hoist_df_stages_free(stages);
         return hoist_error_nomem(err);
     }
     for (size_t d = depth; d-- > 0 && rc == 0;) {
@@ -399,7 +417,7 @@ int hoist_dockerfile_scope_at(hoist_dockerfile *df, size_t index, const hoist_df
         }
     }
     hoist_df_scope_free(g);
-    free(stages);
+    hoist_df_stages_free(stages);
     if (rc) {
         hoist_df_scope_free(sc);
         return rc;
@@ -410,27 +428,28 @@ int hoist_dockerfile_scope_at(hoist_dockerfile *df, size_t index, const hoist_df
 
 /* ---- stage references ---- */
 
-int hoist_dockerfile_resolve_from(hoist_dockerfile *df, int stage, const char *from, hoist_df_copy_from *out,
-                                  hoist_error *err)
+int hoist_dockerfile_resolve_from(const hoist_dockerfile *df, int stage, const char *from,
+                                  hoist_df_copy_from *out, hoist_error *err)
 {
-    const hoist_df_stage *stages = df->stages;
-    size_t n = df->stage_count;
-    if (!stages) {
-        int rc = hoist_dockerfile_stages(df, NULL, &stages, &n, err);
-        if (rc)
-            return rc;
-    }
+    /* Stage names and numbers come from the FROM lines as written (names
+     * are not expanded), so no stage evaluation is needed. */
     out->kind = HOIST_DF_FROM_IMAGE;
     out->stage = -1;
-    out->text = df_arena_strdup(&df->arena, from);
-    for (size_t i = 0; i < n; i++)
-        if (stages[i].name && !strcasecmp(stages[i].name, from)) {
-            if ((int)i == stage)
+    out->text = from;
+    size_t n = 0;
+    for (size_t i = 0; i < df->instruction_count; i++) {
+        const hoist_df_instruction *ins = &df->instructions[i];
+        if (ins->kind != HOIST_DF_FROM)
+            continue;
+        if (ins->arg_count == 3 && !strcasecmp(ins->args[2].value, from)) {
+            if ((int)n == stage)
                 return hoist_error_set(err, HOIST_EINPUT, "circular dependency detected on stage: %s", from);
             out->kind = HOIST_DF_FROM_STAGE;
-            out->stage = (int)i;
+            out->stage = (int)n;
             return 0;
         }
+        n++;
+    }
     char *end;
     long idx = strtol(from, &end, 10);
     if (*from && !*end && from[0] != '+' && from[0] != ' ') {
@@ -447,7 +466,7 @@ int hoist_dockerfile_resolve_from(hoist_dockerfile *df, int stage, const char *f
 }
 
 /* Stage references of one instruction: COPY --from and RUN --mount from=. */
-static void collect_refs(hoist_dockerfile *df, const hoist_df_instruction *ins, int stage, bool *needed,
+static void collect_refs(const hoist_dockerfile *df, const hoist_df_instruction *ins, int stage, bool *needed,
                          int *todo, size_t *ntodo, hoist_df_scope *scope)
 {
     for (size_t f = 0; f < ins->flag_count; f++) {
@@ -483,14 +502,24 @@ static void collect_refs(hoist_dockerfile *df, const hoist_df_instruction *ins, 
     }
 }
 
-int hoist_dockerfile_target_stages(hoist_dockerfile *df, const char *target, const hoist_df_eval_options *o,
+static int stage_graph(const hoist_dockerfile *df, const hoist_df_stage *stages, size_t n, const char *target,
+                       const hoist_df_eval_options *o, bool *needed, size_t needed_count, hoist_error *err);
+
+int hoist_dockerfile_target_stages(const hoist_dockerfile *df, const char *target, const hoist_df_eval_options *o,
                                    bool *needed, size_t needed_count, hoist_error *err)
 {
-    const hoist_df_stage *stages;
+    hoist_df_stage *stages = NULL;
     size_t n;
-    int rc = hoist_dockerfile_stages(df, o, &stages, &n, err);
-    if (rc)
-        return rc;
+    int rc = compute_stages(df, o, &stages, &n, err);
+    if (!rc)
+        rc = stage_graph(df, stages, n, target, o, needed, needed_count, err);
+    hoist_df_stages_free(stages);
+    return rc;
+}
+
+static int stage_graph(const hoist_dockerfile *df, const hoist_df_stage *stages, size_t n, const char *target,
+                       const hoist_df_eval_options *o, bool *needed, size_t needed_count, hoist_error *err)
+{
     if (needed_count < n)
         return hoist_error_set(err, HOIST_EUSAGE, "needed[] has %zu entries, the file has %zu stages", needed_count, n);
     memset(needed, 0, needed_count * sizeof(bool));

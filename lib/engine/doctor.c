@@ -124,6 +124,45 @@ static void check_disk(const hoist_endpoint *ep, const hoist_server_info *info, 
     }
 }
 
+/* BuildKit over the Engine API: POST /build?version=2 with a session that
+ * the client serves on a hijacked POST /session (non-experimental from
+ * API 1.39; deprecated from 1.53 in favour of gRPC on the API socket).
+ * The session is not opened here: the API version and the ping's
+ * Builder-Version header say whether it can be. The daemon's BuildKit
+ * runs its built-in Dockerfile frontend (dockerfile.v0) unless a
+ * Dockerfile names another with "# syntax=", which needs a pull. */
+static void check_buildkit(const hoist_ping *ping, hoist_doctor_report *r)
+{
+    hoist_doctor_check *c = add_check(r, "buildkit", "BuildKit");
+    add_field(c, "builder_version", ping->builder_version);
+    bool windows = ping->os_type[0] && !strcmp(ping->os_type, "windows");
+    bool session = hoist_api_version_compare(ping->api_version, "1.39") >= 0 && !windows;
+    bool deprecated = session && hoist_api_version_compare(ping->api_version, "1.53") >= 0;
+    char session_text[160];
+    if (session)
+        snprintf(session_text, sizeof(session_text), "session: POST /session%s",
+                 deprecated ? " (deprecated from API 1.53)" : "");
+    else
+        snprintf(session_text, sizeof(session_text), "no session: POST /session needs API 1.39%s",
+                 windows ? " and a Linux daemon" : "");
+    add_field(c, "session", session ? "yes" : "no");
+    add_field(c, "frontend", "built-in (dockerfile.v0)");
+    if (!strcmp(ping->builder_version, "2")) {
+        set_result(c, HOIST_CHECK_PASS, "available (%s; built-in frontend (dockerfile.v0)); the daemon's default "
+                   "builder is BuildKit (Builder-Version 2)", session_text);
+    } else if (session) {
+        set_result(c, HOIST_CHECK_PASS, "available (API %s >= 1.39; %s; built-in frontend (dockerfile.v0)); "
+                   "the daemon's default builder is the classic builder (Builder-Version %s)", ping->api_version,
+                   session_text, ping->builder_version[0] ? ping->builder_version : "absent");
+        snprintf(c->hint, sizeof(c->hint), "BuildKit-only Dockerfile features (RUN --mount, heredocs) are "
+                 "built through the docker CLI with DOCKER_BUILDKIT=1");
+    } else {
+        set_result(c, HOIST_CHECK_WARN, "not available (Builder-Version '%s', API %s); %s", ping->builder_version,
+                   ping->api_version, session_text);
+        snprintf(c->hint, sizeof(c->hint), "Dockerfiles with RUN --mount or heredocs will not build on this engine");
+    }
+}
+
 static void client_freep(hoist_client **c)
 {
     hoist_client_free(*c);
@@ -218,23 +257,7 @@ int hoist_doctor_run(const hoist_doctor_options *opts, hoist_doctor_report *r, h
         add_field(c, "data_root", info.docker_root_dir);
     }
 
-    c = add_check(r, "buildkit", "BuildKit");
-    add_field(c, "builder_version", ping.builder_version);
-    /* BuildKit builds over the API (version=2 with a session) need 1.39+. */
-    int api_ok = hoist_api_version_compare(ping.api_version, "1.39") >= 0;
-    if (!strcmp(ping.builder_version, "2")) {
-        set_result(c, HOIST_CHECK_PASS, "available; the daemon's default builder is BuildKit (Builder-Version 2)");
-    } else if (api_ok && ping.os_type[0] && strcmp(ping.os_type, "windows")) {
-        set_result(c, HOIST_CHECK_PASS, "available (API %s >= 1.39); the daemon's default builder is the "
-                   "classic builder (Builder-Version %s)", ping.api_version,
-                   ping.builder_version[0] ? ping.builder_version : "absent");
-        snprintf(c->hint, sizeof(c->hint), "BuildKit-only Dockerfile features (RUN --mount, heredocs) are "
-                 "built through the docker CLI with DOCKER_BUILDKIT=1");
-    } else {
-        set_result(c, HOIST_CHECK_WARN, "not available (Builder-Version '%s', API %s)", ping.builder_version,
-                   ping.api_version);
-        snprintf(c->hint, sizeof(c->hint), "Dockerfiles with RUN --mount or heredocs will not build on this engine");
-    }
+    check_buildkit(&ping, r);
 
     check_disk(&ep, &info, r);
 

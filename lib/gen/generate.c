@@ -70,7 +70,7 @@ void hoist_gen_result_free(hoist_gen_result *r)
 HOIST_DEFINE_FREEP(hoist_gen_result, hoist_gen_result_free)
 HOIST_DEFINE_FREEP(hoist_image_ref, hoist_image_ref_free)
 
-hoist_dockerfile *hoist_gen_result_ast(hoist_gen_result *r) { return r ? r->df : NULL; }
+const hoist_dockerfile *hoist_gen_result_ast(const hoist_gen_result *r) { return r ? r->df : NULL; }
 const char *hoist_gen_result_dockerfile(const hoist_gen_result *r) { return r ? r->dockerfile : NULL; }
 const char *hoist_gen_result_dockerignore(const hoist_gen_result *r) { return r ? r->dockerignore : NULL; }
 size_t hoist_gen_result_choice_count(const hoist_gen_result *r) { return r ? r->choice_count : 0; }

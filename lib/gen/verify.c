@@ -77,10 +77,10 @@ static int check_source(hoist_context *ctx, const char *keyword, const char *src
     return hoist_error_hint(err, "this is a bug in hoist init's .dockerignore; please report it");
 }
 
-int hoist_gen_verify_context(hoist_gen_result *r, const char *dir, hoist_error *err)
+int hoist_gen_verify_context(const hoist_gen_result *r, const char *dir, hoist_error *err)
 {
     const char *text = hoist_gen_result_dockerignore(r);
-    hoist_dockerfile *df = hoist_gen_result_ast(r);
+    const hoist_dockerfile *df = hoist_gen_result_ast(r);
     if (!text || !df)
         return hoist_error_set(err, HOIST_EUSAGE, "hoist_gen_verify_context: no result");
     _cleanup_(temp_file_remove) temp_file tmp = {.path = "", .fd = -1};

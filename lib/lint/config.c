@@ -7,6 +7,9 @@
  * a `.hadolint.yaml` can be passed with --config. Overrides are kept as an
  * ordered list; the last entry naming a rule wins, which is what gives the
  * command line (applied after the file) precedence over the file.
+ * hoist_lint_config_discover() is the one place that knows where the file
+ * is when none is named (<context>/.hoist.yaml), for `hoist check` and for
+ * the check `hoist build` runs.
  */
 #include "lint/lint_internal.h"
 
@@ -17,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "common/buf.h"
 #include "common/cleanup.h"
@@ -404,4 +408,17 @@ int hoist_lint_config_load(const char *path, hoist_lint_config **out, hoist_erro
     if (ferror(f))
         return hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_IO, "cannot read config %s", path);
     return hoist_lint_config_parse(buf.data ? buf.data : "", buf.len, path, out, err);
+}
+
+int hoist_lint_config_discover(const char *path, const char *context_dir, hoist_lint_config **out,
+                               hoist_error *err)
+{
+    if (path && *path)
+        return hoist_lint_config_load(path, out, err);
+    char found[8192];
+    int n = snprintf(found, sizeof(found), "%s/.hoist.yaml", context_dir && *context_dir ? context_dir : ".");
+    /* A file that exists but cannot be read is an error, not the defaults. */
+    if (n > 0 && (size_t)n < sizeof(found) && access(found, F_OK) == 0)
+        return hoist_lint_config_load(found, out, err);
+    return hoist_lint_config_new(out, err);
 }

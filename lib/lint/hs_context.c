@@ -2,17 +2,20 @@
  * hs_context.c - hoist's own rules (HS IDs), which look at the Dockerfile
  * together with the build context, plus BuildKit's CopyIgnoredFile.
  *
- * The context is opened with libhoist's context API (the same resolution,
- * ignore file and walk `hoist build` uses) and walked once, excluded
- * entries included, into a flat list of names with their size and whether
- * they are sent. The rules then answer: does each COPY/ADD source exist and
- * get sent (and if not, which ignore-file line excluded it); is there an
+ * The context is the caller's open one (hoist build passes its own) or is
+ * opened here with libhoist's context API (the same resolution, ignore file
+ * and walk `hoist build` uses); its one kept walk (hoist_context_entries,
+ * excluded entries included, shared with the build's upload estimate) is
+ * read as a flat list of names with their size and whether they are sent.
+ * The rules then answer: does each COPY/ADD source exist and get sent (and
+ * if not, which ignore-file line excluded it); is there an
  * ignore file when bulky directories sit in the context; is a lockfile
  * excluded while its manifest is copied; are secrets or too many bytes sent.
  * Two rules need no context: a Go binary built with cgo copied into a
  * musl/scratch/distroless stage, and `COPY .` before a dependency install.
- * HS009 compares the features used with the target engine's capabilities,
- * given by the caller (hoist build passes what the daemon reported).
+ * HS009 reports the uses the target engine cannot run (given by the caller:
+ * hoist build passes what the daemon reported), as answered by the feature
+ * table of lib/dockerfile/features.c (hoist_dockerfile_unsupported).
  */
 #include "lint/lint_internal.h"
 
@@ -24,70 +27,63 @@
 #include <strings.h>
 
 #include "common/cleanup.h"
-#include "hoist/version.h"
+#include "hoist/features.h"
 
 /* ------------------------------------------------------------------ load */
+/* The caller's open context (hoist build's) or one opened here; either way
+ * its one kept walk (hoist_context_entries) is what the rules read. */
 int lint_context_load(lint_ctx *ctx, hoist_error *err)
 {
-    hoist_context_options o = HOIST_CONTEXT_OPTIONS_INIT;
-    o.dockerfile_optional = true;
-    /* Use the Dockerfile's path when it names a file on disk, so that a
-     * <Dockerfile>.dockerignore beside it is found as docker does. */
-    if (ctx->opts->dockerfile && strcmp(ctx->opts->dockerfile, "-") &&
-        access(ctx->opts->dockerfile, R_OK) == 0)
-        o.dockerfile = ctx->opts->dockerfile;
-    int rc = hoist_context_open(&ctx->hctx, ctx->context_dir, &o, err);
-    if (rc)
-        return rc;
+    int rc;
+    if (ctx->opts->context) {
+        ctx->hctx = ctx->opts->context;
+    } else {
+        hoist_context_options o = HOIST_CONTEXT_OPTIONS_INIT;
+        o.dockerfile_optional = true;
+        /* Use the Dockerfile's path when it names a file on disk, so that a
+         * <Dockerfile>.dockerignore beside it is found as docker does. */
+        if (ctx->opts->dockerfile && strcmp(ctx->opts->dockerfile, "-") &&
+            access(ctx->opts->dockerfile, R_OK) == 0)
+            o.dockerfile = ctx->opts->dockerfile;
+        if ((rc = hoist_context_open(&ctx->owned_hctx, ctx->context_dir, &o, err)))
+            return rc;
+        ctx->hctx = ctx->owned_hctx;
+    }
+    if (!ctx->context_dir)
+        ctx->context_dir = hoist_context_dir(ctx->hctx);
     ctx->ignore = hoist_context_ignore(ctx->hctx);
     ctx->ignore_file = hoist_context_ignore_file(ctx->hctx);
-    hoist_context_iter *it = NULL;
-    if ((rc = hoist_context_iter_new(&it, ctx->hctx, HOIST_ITER_EXCLUDED, err)))
+    const hoist_context_entry *all = NULL;
+    size_t count = 0;
+    if ((rc = hoist_context_entries(ctx->hctx, &all, &count, err)))
         return rc;
-    size_t cap = 0;
-    for (;;) {
-        const hoist_context_entry *e = NULL;
-        if ((rc = hoist_context_iter_next(it, &e, err)))
-            break;
-        if (!e)
-            break;
+    ctx->entries = calloc(count ? count : 1, sizeof(*ctx->entries));
+    if (!ctx->entries)
+        return hoist_error_nomem(err);
+    for (size_t i = 0; i < count; i++) {
+        const hoist_context_entry *e = &all[i];
         if (e->generated)
             continue;
-        if (ctx->entry_count == cap) {
-            cap = cap ? cap * 2 : 256;
-            lint_ctx_entry *v = realloc(ctx->entries, cap * sizeof(*v));
-            if (!v) {
-                rc = hoist_error_nomem(err);
-                break;
-            }
-            ctx->entries = v;
-        }
-        lint_ctx_entry *le = &ctx->entries[ctx->entry_count];
-        if (!(le->path = strdup(e->name))) {
-            rc = hoist_error_nomem(err);
-            break;
-        }
+        lint_ctx_entry *le = &ctx->entries[ctx->entry_count++];
+        le->path = e->name; /* owned by the context */
         le->dir = e->type == HOIST_ENTRY_DIR;
         le->excluded = !e->sent;
         le->decider = e->pattern;
         le->size = e->size;
         if (e->sent)
             ctx->context_bytes += e->size;
-        ctx->entry_count++;
     }
-    hoist_context_iter_free(it);
-    ctx->context_walked = rc == 0;
-    return rc;
+    ctx->context_walked = true;
+    return 0;
 }
 
 void lint_context_free(lint_ctx *ctx)
 {
-    for (size_t i = 0; i < ctx->entry_count; i++)
-        free(ctx->entries[i].path);
     free(ctx->entries);
     ctx->entries = NULL;
     ctx->entry_count = 0;
-    hoist_context_free(ctx->hctx);
+    hoist_context_free(ctx->owned_hctx);
+    ctx->owned_hctx = NULL;
     ctx->hctx = NULL;
 }
 
@@ -647,65 +643,43 @@ static void hs008(lint_ctx *ctx)
 }
 
 /* ------------------------------------------------------------------ HS009 */
-typedef struct feature {
-    const char *what;
-    const char *needs;
-} feature;
-
-static int api_cmp(const char *v, int major, int minor)
-{
-    int a = 0, b = 0;
-    if (!v || hoist_api_version_parse(v, &a, &b) != 0)
-        return 1; /* unknown: assume new enough */
-    if (a != major)
-        return a < major ? -1 : 1;
-    return b < minor ? -1 : (b > minor ? 1 : 0);
-}
-
+/* What the target engine cannot run is asked of the feature table
+ * (hoist_dockerfile_unsupported), the same answer engine choice uses. */
 static void hs009(lint_ctx *ctx)
 {
     const hoist_lint_engine *e = ctx->opts->engine;
     if (!e || !e->known)
         return;
-    const hoist_df_directive *syntax = hoist_dockerfile_find_directive(ctx->df, "syntax");
-    /* With BuildKit and a syntax directive, the frontend image decides. */
-    bool frontend = e->buildkit && syntax;
-    /* Docker 23.0 (API 1.42) ships BuildKit with dockerfile frontend 1.4+. */
-    bool new_builtin = e->buildkit && api_cmp(e->api_version, 1, 42) >= 0;
-    for (size_t i = 0; i < ctx->n; i++) {
-        const hoist_df_instruction *ins = lint_ins(ctx, i);
-        const char *what = NULL, *needs = NULL;
-        if (!e->buildkit) {
-            if (ins->heredoc_count)
-                what = "heredocs", needs = "BuildKit";
-            for (size_t f = 0; f < ins->flag_count && !what; f++) {
-                const char *n = ins->flags[f].name;
-                if (!strcmp(n, "mount") || !strcmp(n, "network") || !strcmp(n, "security") ||
-                    !strcmp(n, "link") || !strcmp(n, "chmod") || !strcmp(n, "checksum") ||
-                    !strcmp(n, "keep-git-dir") || !strcmp(n, "exclude") || !strcmp(n, "parents"))
-                    what = ins->flags[f].text, needs = "BuildKit";
-            }
-        } else if (!frontend && !new_builtin) {
-            if (ins->heredoc_count)
-                what = "heredocs", needs = "Dockerfile frontend 1.4 (Docker 23.0, API 1.42)";
-            for (size_t f = 0; f < ins->flag_count && !what; f++) {
-                const char *n = ins->flags[f].name;
-                if (!strcmp(n, "link") || !strcmp(n, "checksum") || !strcmp(n, "keep-git-dir") ||
-                    !strcmp(n, "exclude") || !strcmp(n, "parents"))
-                    what = ins->flags[f].text,
-                    needs = "a newer Dockerfile frontend (Docker 23.0, API 1.42)";
-            }
+    hoist_engine_caps caps = HOIST_ENGINE_CAPS_INIT;
+    caps.kind = e->buildkit ? HOIST_ENGINE_BUILDKIT : HOIST_ENGINE_CLASSIC;
+    caps.api_version = e->api_version;
+    caps.engine_version = e->engine_version;
+    hoist_feature_use uses[64];
+    size_t n = hoist_dockerfile_unsupported(ctx->df, &caps, NULL, HOIST_FEATURES_EVERY_USE, uses, 64);
+    if (n > 64)
+        n = 64;
+    int fe_major = 0, fe_minor = 0;
+    hoist_engine_frontend(&caps, &fe_major, &fe_minor);
+    for (size_t i = 0; i < n; i++) {
+        const hoist_feature_use *u = &uses[i];
+        char needs[128], engine[128];
+        if (e->buildkit) {
+            snprintf(needs, sizeof(needs), "Dockerfile frontend %d.%d", u->min_frontend_major,
+                     u->min_frontend_minor);
+            int w = e->engine_version ? snprintf(engine, sizeof(engine), "Docker %s, ", e->engine_version) : 0;
+            if (w < 0 || (size_t)w >= sizeof(engine))
+                w = 0;
+            snprintf(engine + w, sizeof(engine) - (size_t)w, "API %s, BuildKit with frontend %d.%d",
+                     e->api_version ? e->api_version : "unknown", fe_major, fe_minor);
+        } else {
+            snprintf(needs, sizeof(needs), "BuildKit");
+            snprintf(engine, sizeof(engine), "API %s, classic builder",
+                     e->api_version ? e->api_version : "unknown");
         }
-        if (what) {
-            char hint[256];
-            snprintf(hint, sizeof(hint), "%s", e->buildkit
-                                                   ? "add '# syntax=docker/dockerfile:1' at the top, or upgrade the engine"
-                                                   : "enable BuildKit (DOCKER_BUILDKIT=1) or upgrade the engine");
-            lint_report(ctx, (int)i, NULL, hint,
-                        "%s needs %s, which the target engine (API %s%s) does not provide", what,
-                        needs, e->api_version ? e->api_version : "unknown",
-                        e->buildkit ? ", BuildKit" : ", classic builder");
-        }
+        lint_report(ctx, u->instruction, NULL,
+                    e->buildkit ? "add '# syntax=docker/dockerfile:1' at the top, or upgrade the engine"
+                                : "enable BuildKit (DOCKER_BUILDKIT=1) or upgrade the engine",
+                    "%s needs %s, which the target engine (%s) does not provide", u->feature, needs, engine);
     }
 }
 

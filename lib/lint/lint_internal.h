@@ -120,7 +120,7 @@ bool lint_config_strict_labels(const hoist_lint_config *cfg);
 
 /* One file of the build context, as the walk saw it. */
 typedef struct lint_ctx_entry {
-    char *path;     /* relative, '/'-separated */
+    const char *path; /* relative, '/'-separated (owned by the context) */
     bool dir;
     bool excluded;  /* by the ignore file */
     int decider;    /* ignore pattern index that decided, -1 */
@@ -128,7 +128,7 @@ typedef struct lint_ctx_entry {
 } lint_ctx_entry;
 
 struct lint_ctx {
-    hoist_dockerfile *df;
+    const hoist_dockerfile *df;
     const hoist_lint_options *opts;
     const hoist_lint_config *cfg;
     const char *file;                /* Dockerfile name in findings */
@@ -143,7 +143,8 @@ struct lint_ctx {
 
     /* Build context (HS rules); context_dir NULL when not given. */
     const char *context_dir;
-    hoist_context *hctx;             /* the opened context */
+    hoist_context *hctx;             /* the context: the caller's or owned_hctx */
+    hoist_context *owned_hctx;       /* opened by this run, NULL when given */
     const hoist_ignore *ignore;      /* patterns in force (never NULL when
                                         hctx is set) */
     const char *ignore_file;         /* NULL when there is no ignore file */
@@ -196,7 +197,7 @@ bool lint_is_root_user(const char *user);
 /* shellcheck.c: run shellcheck over the RUN instructions. */
 void lint_shellcheck(lint_ctx *ctx);
 
-/* hs_context.c: load the ignore file and walk the context. */
+/* hs_context.c: open (or take the caller's) context and read its walk. */
 int lint_context_load(lint_ctx *ctx, hoist_error *err);
 void lint_context_free(lint_ctx *ctx);
 

@@ -334,7 +334,7 @@ static void parse_scripts(lint_ctx *ctx)
     }
 }
 
-int hoist_lint_run(hoist_dockerfile *df, const hoist_lint_options *opts, hoist_lint_result **out,
+int hoist_lint_run(const hoist_dockerfile *df, const hoist_lint_options *opts, hoist_lint_result **out,
                    hoist_error *err)
 {
     hoist_error local = HOIST_ERROR_INIT;
@@ -358,7 +358,9 @@ int hoist_lint_run(hoist_dockerfile *df, const hoist_lint_options *opts, hoist_l
     ctx.n = hoist_dockerfile_instruction_count(df);
     ctx.context_dir = opts->context_dir;
 
-    int rc = hoist_dockerfile_stages(df, NULL, &ctx.stages, &ctx.stage_count, err);
+    hoist_df_stage *stages = NULL;
+    int rc = hoist_dockerfile_stages(df, NULL, &stages, &ctx.stage_count, err);
+    ctx.stages = stages;
     if (rc) {
         /* Stage evaluation failed (e.g. a bad ARG in FROM): lint without. */
         hoist_error_clear(err);
@@ -366,16 +368,19 @@ int hoist_lint_run(hoist_dockerfile *df, const hoist_lint_options *opts, hoist_l
         ctx.stage_count = 0;
     }
     rc = hoist_lint_result_new(&ctx.res, err);
-    if (rc)
+    if (rc) {
+        hoist_df_stages_free(stages);
         return rc;
+    }
     ctx.scripts = calloc(ctx.n ? ctx.n : 1, sizeof(lint_script));
     if (!ctx.scripts) {
+        hoist_df_stages_free(stages);
         hoist_lint_result_free(ctx.res);
         return hoist_error_nomem(err);
     }
     parse_scripts(&ctx);
 
-    if (ctx.context_dir) {
+    if (ctx.context_dir || opts->context) {
         rc = lint_context_load(&ctx, err);
         if (rc)
             goto done;
@@ -412,6 +417,7 @@ done:
     for (size_t i = 0; i < ctx.n; i++)
         lint_script_free(&ctx.scripts[i]);
     free(ctx.scripts);
+    hoist_df_stages_free(stages);
     lint_context_free(&ctx);
     if (rc) {
         hoist_lint_result_free(ctx.res);

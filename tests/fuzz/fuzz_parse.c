@@ -77,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fclose(null);
     }
     if (!(flags & HOIST_DF_PARSE_AST_ONLY)) {
-        const hoist_df_stage *stages;
+        hoist_df_stage *stages = NULL;
         size_t n;
         hoist_df_eval_options eo = HOIST_DF_EVAL_OPTIONS_INIT;
         eo.build_platform = "linux/amd64";
@@ -85,6 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             bool need[64];
             hoist_dockerfile_target_stages(df, NULL, &eo, need, 64, &err);
         }
+        hoist_df_stages_free(stages);
     }
     hoist_dockerfile_free(df);
     return 0;

@@ -29,6 +29,11 @@ for c in report["checks"]:
 assert all(c["status"] != "fail" for c in report["checks"])
 api = next(c for c in report["checks"] if c["id"] == "api-version")
 assert api["details"]["negotiated"] == sys.argv[2], api
+# the private engine (API >= 1.39) offers the BuildKit session; not opened by doctor
+bk = next(c for c in report["checks"] if c["id"] == "buildkit")
+assert bk["details"]["session"] == "yes", bk
+assert bk["details"]["frontend"] == "built-in (dockerfile.v0)", bk
+assert "session: POST /session" in bk["message"], bk
 PY
 
 # 3. a socket path that does not exist: exit 3, "not running".

@@ -127,6 +127,31 @@ static void buildkit_single_stage_and_tags(void **state)
     hoist_dockerfile_free(df);
 }
 
+/* BuildKit counts only the instructions that make a vertex (FROM an image,
+ * ADD, COPY, RUN, WORKDIR): after an ENV, [3/3] is the second RUN, not
+ * the third instruction. */
+static void buildkit_counts_vertices_only(void **state)
+{
+    const char *text = "FROM hoist-test/busybox:1\nENV A=1\nRUN echo a\nLABEL x=y\nRUN echo b\n";
+    hoist_dockerfile *df = NULL;
+    assert_int_equal(hoist_dockerfile_parse(text, strlen(text), NULL, &df, NULL), 0);
+    hoist_step_source st[5] = {{"FROM", 1, 1}, {"ENV", 2, 2}, {"RUN", 3, 3}, {"LABEL", 4, 4}, {"RUN", 5, 5}};
+    struct seen s = {0};
+    hoist_build_decoder d;
+    hoist_build_decoder_init(&d, "Dockerfile", st, 5, record, &s);
+    hoist_cli_progress p;
+    hoist_cli_progress_init(&p, &d, df, true);
+    hoist_cli_progress_line(&p, "#4 [1/3] FROM docker.io/hoist-test/busybox:1", true);
+    hoist_cli_progress_line(&p, "#5 [2/3] RUN echo a", true);
+    hoist_cli_progress_line(&p, "#6 [3/3] RUN echo b", true);
+    hoist_cli_progress_finish(&p, 0);
+    assert_int_equal(s.count, 3);
+    assert_int_equal(s.lines[0], 1);
+    assert_int_equal(s.lines[1], 3);
+    assert_int_equal(s.lines[2], 5);
+    hoist_dockerfile_free(df);
+}
+
 static void classic_error_on_stderr(void **state)
 {
     hoist_dockerfile *df = parse();
@@ -151,6 +176,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(buildkit_stream),
         cmocka_unit_test(buildkit_single_stage_and_tags),
+        cmocka_unit_test(buildkit_counts_vertices_only),
         cmocka_unit_test(classic_error_on_stderr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

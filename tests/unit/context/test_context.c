@@ -212,6 +212,68 @@ static void test_fifo_skipped_with_note(void **state)
     hoist_context_free(ctx);
 }
 
+/* hoist_context_entries: one walk, kept, excluded entries included, no
+ * notes (the tar walk says them); the same list on every call. */
+static void test_entries_walked_once(void **state)
+{
+    (void)state;
+    put("keep.txt", "12345");
+    put("drop/x", "1");
+    put(".dockerignore", "drop\n");
+    char p[512];
+    snprintf(p, sizeof(p), "%s/pipe", root);
+    assert_int_equal(mkfifo(p, 0644), 0);
+    hoist_context_options o = HOIST_CONTEXT_OPTIONS_INIT;
+    o.dockerfile_optional = true;
+    o.on_note = count_note;
+    hoist_context *ctx = NULL;
+    hoist_error err = HOIST_ERROR_INIT;
+    assert_int_equal(hoist_context_open(&ctx, root, &o, &err), 0);
+    notes = 0;
+    const hoist_context_entry *e1 = NULL, *e2 = NULL;
+    size_t n1 = 0, n2 = 0;
+    assert_int_equal(hoist_context_entries(ctx, &e1, &n1, &err), 0);
+    assert_int_equal(notes, 0);
+    char seen[512] = "";
+    for (size_t i = 0; i < n1; i++) {
+        strcat(seen, e1[i].sent ? "" : "-");
+        strcat(seen, e1[i].name);
+        strcat(seen, " ");
+    }
+    assert_string_equal(seen, ".dockerignore -drop -drop/x keep.txt -pipe ");
+    assert_int_equal(e1[n1 - 2].size, 5);
+    /* a file added after the walk is not seen: the list is kept */
+    put("later.txt", "x");
+    assert_int_equal(hoist_context_entries(ctx, &e2, &n2, &err), 0);
+    assert_ptr_equal(e1, e2);
+    assert_int_equal(n1, n2);
+    /* the tar stream's walk is separate and says its notes */
+    assert_string_equal(listing(ctx, 0), ".dockerignore keep.txt later.txt");
+    assert_int_equal(notes, 1);
+    hoist_context_free(ctx);
+}
+
+/* The Dockerfile docker takes from a directory: Dockerfile, else dockerfile. */
+static void test_default_dockerfile(void **state)
+{
+    (void)state;
+    char *path = hoist_context_default_dockerfile(root);
+    char want[512];
+    snprintf(want, sizeof(want), "%s/Dockerfile", root);
+    assert_string_equal(path, want); /* neither exists */
+    free(path);
+    put("dockerfile", "FROM a\n");
+    path = hoist_context_default_dockerfile(root);
+    snprintf(want, sizeof(want), "%s/dockerfile", root);
+    assert_string_equal(path, want);
+    free(path);
+    put("Dockerfile", "FROM a\n");
+    path = hoist_context_default_dockerfile(root);
+    snprintf(want, sizeof(want), "%s/Dockerfile", root);
+    assert_string_equal(path, want);
+    free(path);
+}
+
 static void test_bad_context(void **state)
 {
     (void)state;
@@ -441,6 +503,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_always_sent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_symlinks_not_followed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fifo_skipped_with_note, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_entries_walked_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_default_dockerfile, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_context, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outside_dockerfile, setup, teardown),
         cmocka_unit_test_setup_teardown(test_per_dockerfile_ignore, setup, teardown),

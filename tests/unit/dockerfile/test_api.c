@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "hoist/dockerfile.h"
+#include "hoist/features.h"
 
 static hoist_dockerfile *parse_ok(const char *src)
 {
@@ -160,7 +161,7 @@ static void test_stages(void **state)
 {
     (void)state;
     hoist_dockerfile *df = parse_ok(multi);
-    const hoist_df_stage *st;
+    hoist_df_stage *st;
     size_t n;
     hoist_error err = HOIST_ERROR_INIT;
     hoist_df_eval_options eo = HOIST_DF_EVAL_OPTIONS_INIT;
@@ -187,9 +188,17 @@ static void test_stages(void **state)
     hoist_df_build_arg ba[] = {{"GO", "1.23"}};
     eo.build_args = ba;
     eo.build_arg_count = 1;
-    assert_int_equal(hoist_dockerfile_stages(df, &eo, &st, &n, &err), 0);
-    assert_string_equal(st[0].base_expanded, "golang:1.23-alpine");
+    hoist_df_stage *st2;
+    assert_int_equal(hoist_dockerfile_stages(df, &eo, &st2, &n, &err), 0);
+    assert_string_equal(st2[0].base_expanded, "golang:1.23-alpine");
+    /* each call is a list of its own: the first is still as it was */
+    assert_string_equal(st[0].base_expanded, "golang:1.22-alpine");
+    hoist_df_stages_free(st2);
     hoist_dockerfile_free(df);
+    /* the list outlives the handle for its own strings */
+    assert_string_equal(st[0].name, "build");
+    assert_string_equal(st[0].image->repository, "library/golang");
+    hoist_df_stages_free(st);
 }
 
 static void test_scope(void **state)
@@ -361,6 +370,77 @@ static void test_features(void **state)
     hoist_dockerfile_free(df);
 }
 
+/* The feature table answers "what can this engine not run" for every
+ * engine kind; engine choice and HS009 both ask it. */
+static void test_unsupported(void **state)
+{
+    (void)state;
+    hoist_dockerfile *df = parse_ok("FROM a\nRUN --mount=type=cache,target=/c --device=/dev/fuse true\n"
+                                    "RUN <<EOF\nx\nEOF\nADD --unpack=true a.tgz /x\n"
+                                    "HEALTHCHECK --start-interval=1s CMD true\nRUN --mount=type=tmpfs,target=/t true\n");
+    hoist_feature_use u[32];
+    /* classic: everything, one entry per feature at its first line, table order */
+    hoist_engine_caps caps = HOIST_ENGINE_CAPS_INIT;
+    size_t n = hoist_dockerfile_unsupported(df, &caps, "linux/amd64,linux/arm64", 0, u, 32);
+    assert_int_equal(n, 6);
+    assert_string_equal(u[0].feature, "RUN --mount");
+    assert_int_equal(u[0].line, 2);
+    assert_string_equal(u[1].feature, "heredoc");
+    assert_string_equal(u[2].feature, "HEALTHCHECK --start-interval");
+    assert_string_equal(u[3].feature, "RUN --device");
+    assert_string_equal(u[4].feature, "ADD --unpack");
+    assert_int_equal(u[4].line, 6);
+    assert_int_equal(u[5].line, 0); /* the multi-platform build */
+    assert_int_equal(hoist_dockerfile_buildkit_features(df, NULL, u, 32), 5);
+    /* every use: RUN --mount counts twice */
+    assert_int_equal(hoist_dockerfile_unsupported(df, &caps, NULL, HOIST_FEATURES_EVERY_USE, u, 32), 6);
+    assert_int_equal(u[5].instruction, 5);
+    assert_string_equal(u[5].feature, "RUN --mount");
+
+    /* Docker 20.10: BuildKit with frontend 1.2 runs RUN --mount only */
+    caps.kind = HOIST_ENGINE_BUILDKIT;
+    caps.engine_version = "20.10.24+dfsg1";
+    int major, minor;
+    assert_true(hoist_engine_frontend(&caps, &major, &minor));
+    assert_int_equal(major * 100 + minor, 102);
+    n = hoist_dockerfile_unsupported(df, &caps, "linux/amd64,linux/arm64", 0, u, 32);
+    assert_int_equal(n, 4);
+    assert_string_equal(u[0].feature, "heredoc");
+    assert_int_equal(u[0].min_frontend_minor, 4);
+    /* by API version alone: 1.45 is Docker 26.0, frontend 1.7 */
+    caps.engine_version = NULL;
+    caps.api_version = "1.45";
+    n = hoist_dockerfile_unsupported(df, &caps, NULL, 0, u, 32);
+    assert_int_equal(n, 2);
+    assert_string_equal(u[0].feature, "RUN --device");
+    assert_string_equal(u[1].feature, "ADD --unpack");
+    /* Docker 28: frontend 1.14 lacks only ADD --unpack (1.17) */
+    caps.engine_version = "28.1.1";
+    n = hoist_dockerfile_unsupported(df, &caps, NULL, 0, u, 32);
+    assert_int_equal(n, 1);
+    assert_string_equal(u[0].feature, "ADD --unpack");
+    /* unknown versions: assume new enough */
+    caps.engine_version = "weird";
+    caps.api_version = NULL;
+    assert_false(hoist_engine_frontend(&caps, &major, &minor));
+    assert_int_equal(hoist_dockerfile_unsupported(df, &caps, NULL, 0, u, 32), 0);
+    /* a native BuildKit with Docker 20.10's frontend */
+    caps.kind = HOIST_ENGINE_BUILDKIT_NATIVE;
+    assert_int_equal(hoist_dockerfile_unsupported(df, &caps, NULL, 0, u, 32), 0); /* frontend not given */
+    caps.frontend_major = 1;
+    caps.frontend_minor = 2;
+    assert_int_equal(hoist_dockerfile_unsupported(df, &caps, NULL, 0, u, 32), 4);
+    assert_string_equal(hoist_engine_kind_name(caps.kind), "buildkit-native");
+    hoist_dockerfile_free(df);
+
+    /* with # syntax=, the frontend image decides on BuildKit, not on classic */
+    df = parse_ok("# syntax=docker/dockerfile:1\nFROM a\nRUN <<EOF\nx\nEOF\n");
+    assert_int_equal(hoist_dockerfile_unsupported(df, &caps, NULL, 0, u, 32), 0);
+    hoist_engine_caps classic = HOIST_ENGINE_CAPS_INIT;
+    assert_int_equal(hoist_dockerfile_unsupported(df, &classic, NULL, 0, u, 32), 1);
+    hoist_dockerfile_free(df);
+}
+
 static void test_parse_file(void **state)
 {
     (void)state;
@@ -381,7 +461,7 @@ int main(void)
         cmocka_unit_test(test_stages),           cmocka_unit_test(test_scope),
         cmocka_unit_test(test_env_same_instruction), cmocka_unit_test(test_resolve_and_target),
         cmocka_unit_test(test_append),           cmocka_unit_test(test_warnings_and_ast_only),
-        cmocka_unit_test(test_parse_file),       cmocka_unit_test(test_features),
+        cmocka_unit_test(test_parse_file),       cmocka_unit_test(test_features), cmocka_unit_test(test_unsupported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

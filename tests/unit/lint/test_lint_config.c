@@ -15,6 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hoist/context.h"
 #include "lint_harness.h"
 #include "lint/lint_internal.h"
 #include "lint/yaml.h"
@@ -225,6 +229,87 @@ static void config_precedence(void **state)
     hoist_lint_config_free(cfg);
 }
 
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* One discovery for `hoist check` and the build: the named file, else
+ * <context>/.hoist.yaml, else the defaults; a bad file is an error. */
+static void config_discover(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/hoist-lint-discover.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    hoist_error err = HOIST_ERROR_INIT;
+    hoist_lint_config *cfg = NULL;
+    assert_int_equal(hoist_lint_config_discover(NULL, dir, &cfg, &err), 0);
+    assert_int_equal(hoist_lint_config_threshold(cfg), HOIST_LINT_ERROR);
+    hoist_lint_config_free(cfg);
+    write_text(dir, ".hoist.yaml", "failure-threshold: warning\n");
+    assert_int_equal(hoist_lint_config_discover(NULL, dir, &cfg, &err), 0);
+    assert_int_equal(hoist_lint_config_threshold(cfg), HOIST_LINT_WARNING);
+    hoist_lint_config_free(cfg);
+    write_text(dir, "other.yaml", "failure-threshold: info\n");
+    char other[256];
+    snprintf(other, sizeof(other), "%s/other.yaml", dir);
+    assert_int_equal(hoist_lint_config_discover(other, dir, &cfg, &err), 0);
+    assert_int_equal(hoist_lint_config_threshold(cfg), HOIST_LINT_INFO);
+    hoist_lint_config_free(cfg);
+    write_text(dir, ".hoist.yaml", "ignored: [NOPE1]\n");
+    assert_int_equal(hoist_lint_config_discover("", dir, &cfg, &err), HOIST_EINPUT);
+    assert_null(cfg);
+    lint_rmrf(dir);
+}
+
+/* Given the caller's open context, the lint reads its kept walk instead of
+ * opening and walking the directory again. */
+static void shared_context(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/hoist-lint-shared.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    write_text(dir, "app.py", "print(1)\n");
+    write_text(dir, ".dockerignore", "*.py\n");
+    hoist_error err = HOIST_ERROR_INIT;
+    hoist_context *ctx = NULL;
+    hoist_context_options co = HOIST_CONTEXT_OPTIONS_INIT;
+    co.dockerfile_optional = true;
+    assert_int_equal(hoist_context_open(&ctx, dir, &co, &err), 0);
+    const char *text = "FROM alpine:3.19\nCOPY app.py /app/\n";
+    hoist_dockerfile *d = NULL;
+    assert_int_equal(hoist_dockerfile_parse(text, strlen(text), NULL, &d, &err), 0);
+    hoist_lint_options o = HOIST_LINT_OPTIONS_INIT;
+    o.flags = HOIST_LINT_NO_SHELLCHECK;
+    o.context = ctx;
+    hoist_lint_result *r = NULL;
+    assert_int_equal(hoist_lint_run(d, &o, &r, &err), 0);
+    const hoist_lint_finding *f = find(r, "HS002");
+    assert_non_null(f);
+    assert_non_null(strstr(f->message, ".dockerignore:1"));
+    hoist_lint_result_free(r);
+    /* the lint walked through the context's kept walk: a file added after
+     * the run is not in the list the context hands out next */
+    write_text(dir, "new.py", "x\n");
+    const hoist_context_entry *e = NULL;
+    size_t n = 0;
+    assert_int_equal(hoist_context_entries(ctx, &e, &n, &err), 0);
+    assert_int_equal(n, 2); /* .dockerignore, app.py */
+    for (size_t i = 0; i < n; i++)
+        assert_string_not_equal(e[i].name, "new.py");
+    /* the context is still the caller's after the run */
+    assert_string_equal(hoist_context_ignore_file(ctx) + strlen(hoist_context_ignore_file(ctx)) - 13,
+                        ".dockerignore");
+    hoist_context_free(ctx);
+    hoist_dockerfile_free(d);
+    lint_rmrf(dir);
+}
+
 static void pragmas(void **state)
 {
     lint_case c = {"x", false,
@@ -357,6 +442,7 @@ int main(void)
         cmocka_unit_test(yaml_forms),       cmocka_unit_test(yaml_errors_have_lines),
         cmocka_unit_test(yaml_full),
         cmocka_unit_test(config_precedence), cmocka_unit_test(pragmas),
+        cmocka_unit_test(config_discover),  cmocka_unit_test(shared_context),
         cmocka_unit_test(check_directive),  cmocka_unit_test(threshold),
         cmocka_unit_test(json_round_trip),  cmocka_unit_test(rule_lookup),
     };

@@ -24,9 +24,9 @@
 #define TX(rule, df, ...) {rule, true, df, NULL, (const char *const[]){__VA_ARGS__, NULL}, false, NULL, 0}
 #define FX(rule, df, ...) {rule, false, df, NULL, (const char *const[]){__VA_ARGS__, NULL}, false, NULL, 0}
 
-static const hoist_lint_engine classic = {HOIST_LINT_ENGINE_VERSION, true, false, "1.41"};
-static const hoist_lint_engine modern = {HOIST_LINT_ENGINE_VERSION, true, true, "1.45"};
-static const hoist_lint_engine old_bk = {HOIST_LINT_ENGINE_VERSION, true, true, "1.41"};
+static const hoist_lint_engine classic = {HOIST_LINT_ENGINE_VERSION, true, false, "1.41", NULL};
+static const hoist_lint_engine modern = {HOIST_LINT_ENGINE_VERSION, true, true, "1.45", NULL};
+static const hoist_lint_engine old_bk = {HOIST_LINT_ENGINE_VERSION, true, true, "1.41", NULL};
 
 #define LABELS "label-schema:\n  maintainer: email\n  url: url\n  created: rfc3339\n" \
                "  license: spdx\n  rev: hash\n  version: semver\n  title: text\n"
@@ -254,6 +254,13 @@ static const lint_case cases[] = {
     {"HS009", false, "FROM alpine:3.19\nRUN <<EOF\nmake\nEOF\n", NULL, NULL, false, &modern, 0},
     {"HS009", false, "# syntax=docker/dockerfile:1\nFROM alpine:3.19\nRUN <<EOF\nmake\nEOF\n", NULL,
      NULL, false, &old_bk, 0},
+    /* the same table as engine choice: device, unpack, start-interval too */
+    {"HS009", true, "FROM alpine:3.19\nRUN --device=/dev/fuse true\n", NULL, NULL, false, &classic, 0},
+    {"HS009", true, "FROM alpine:3.19\nADD --unpack=true a.tgz /x\n", NULL, NULL, false, &modern, 0},
+    {"HS009", true, "FROM alpine:3.19\nHEALTHCHECK --start-interval=1s CMD true\n", NULL, NULL, false,
+     &old_bk, 0},
+    {"HS009", false, "FROM alpine:3.19\nHEALTHCHECK --start-interval=1s CMD true\n", NULL, NULL, false,
+     &modern, 0},
 };
 
 static void each_case(void **state)
