@@ -18,6 +18,8 @@ int cmd_parse(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+int cmd_push(int argc, char **argv);
+int cmd_pin(int argc, char **argv);
 
 /* Print an error the standard way on stderr:
  *   hoist: <file:line:col: >message

@@ -47,6 +47,7 @@ static void usage(FILE *out)
         "      --shm-size SIZE      size of /dev/shm (e.g. 64m)\n"
         "  -m, --memory SIZE        memory limit for RUN (e.g. 512m)\n"
         "      --iidfile FILE       write the image ID to FILE\n"
+        "      --push               push every -t tag after the build (like hoist push)\n"
         "  -q, --quiet              print only the image ID\n"
         "      --gzip               compress the context upload\n"
         "      --progress MODE      auto, plain, tty, json or quiet (default auto: tty on a terminal)\n"
@@ -108,7 +109,7 @@ static void client_freep(hoist_client **c)
 int cmd_build(int argc, char **argv)
 {
     enum { O_BUILD_ARG = 256, O_LABEL, O_TARGET, O_PLATFORM, O_NETWORK, O_NO_CACHE, O_PULL, O_CACHE_FROM,
-           O_ADD_HOST, O_SHM, O_IIDFILE, O_GZIP, O_PROGRESS, O_ENGINE, O_CONTEXT, O_DOCKER, O_NO_CHECK, O_CHECK_CONFIG };
+           O_ADD_HOST, O_SHM, O_IIDFILE, O_GZIP, O_PROGRESS, O_ENGINE, O_CONTEXT, O_DOCKER, O_NO_CHECK, O_CHECK_CONFIG, O_PUSH };
     static const struct option long_opts[] = {
         {"file", required_argument, NULL, 'f'},
         {"tag", required_argument, NULL, 't'},
@@ -131,6 +132,7 @@ int cmd_build(int argc, char **argv)
         {"docker", required_argument, NULL, O_DOCKER},
         {"no-check", no_argument, NULL, O_NO_CHECK},
         {"check-config", required_argument, NULL, O_CHECK_CONFIG},
+        {"push", no_argument, NULL, O_PUSH},
         {"host", required_argument, NULL, 'H'},
         {"context", required_argument, NULL, O_CONTEXT},
         {"help", no_argument, NULL, 'h'},
@@ -192,6 +194,7 @@ int cmd_build(int argc, char **argv)
         case O_DOCKER: opts.engine.docker_cli = optarg; break;
         case O_NO_CHECK: opts.check.skip = true; break;
         case O_CHECK_CONFIG: opts.check.config = optarg; break;
+        case O_PUSH: opts.registry.push = true; break;
         case 'H': eopts.host_flag = optarg; break;
         case O_CONTEXT: eopts.context_flag = optarg; break;
         case 'h': usage(stdout); return 0;

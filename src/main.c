@@ -22,6 +22,8 @@ static const struct command commands[] = {
     {"parse", cmd_parse, "parse a Dockerfile and print its AST as JSON or text"},
     {"build", cmd_build, "build an image on a Docker engine, streamed, with errors at the Dockerfile line"},
     {"init", cmd_init, "detect the project and write a compliant multi-stage Dockerfile and .dockerignore"},
+    {"push", cmd_push, "push an image to its registry, with the docker CLI's credentials and a diagnosis on failure"},
+    {"pin", cmd_pin, "pin every FROM image:tag of a Dockerfile to its current digest (or --check the pins)"},
     {"check", cmd_check, "lint a Dockerfile together with its build context"},
 };
 

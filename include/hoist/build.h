@@ -137,6 +137,8 @@ typedef struct hoist_build_output_options {
 typedef struct hoist_build_registry_options {
     const char *docker_config;     /* $DOCKER_CONFIG; NULL: ~/.docker */
     const char *home;              /* $HOME, used when docker_config is NULL */
+    bool push;                     /* after a successful build, push every tag (hoist_push, registry.h);
+                                      credentials from docker_config/home and engine.path_env */
 } hoist_build_registry_options;
 
 /* Grouped the way libgit2 nests its checkout and fetch options: start from

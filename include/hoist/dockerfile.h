@@ -102,7 +102,8 @@ typedef struct hoist_df_directive {
 typedef struct hoist_df_comment {
     const char *text;     /* as BuildKit keeps it: the line after its first
                              byte, trimmed ("# foo" -> "foo") */
-    bool is_directive;    /* this comment line was also a parser directive */
+    bool is_directive;    /* always false now: directive lines are not kept
+                             as comments (BuildKit v0.32); kept for the ABI */
     hoist_df_range range;
 } hoist_df_comment;
 
@@ -119,8 +120,10 @@ typedef struct hoist_df_flag {
  * word or the whole argument text, depending on the instruction (see
  * hoist_df_instruction.args). */
 typedef struct hoist_df_arg {
-    const char *value;
+    const char *value;    /* NUL-terminated */
     hoist_df_range range; /* for exec form, the JSON string token */
+    size_t len;           /* bytes in value: more than strlen(value) only when
+                             a JSON string held `\u0000`, which BuildKit keeps */
 } hoist_df_arg;
 
 /* A key/value pair of ENV, LABEL or ARG. Values are as written: quotes and

@@ -28,7 +28,8 @@
 #include "build/decoder.h"
 #include "build/json_stream.h"
 #include "build/query.h"
-#include "build/registry_auth.h"
+#include "registry/auth_header.h"
+#include "hoist/registry.h"
 #include "common/cleanup.h"
 #include "common/json_util.h"
 #include "engine/client_internal.h"
@@ -191,8 +192,7 @@ static int write_iidfile(const char *path, const char *id, hoist_error *err)
     snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno),
-                         "cannot write the image ID file %s: %s", path, strerror(errno));
+        hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno), "cannot write the image ID file %s: %s", path, strerror(errno));
         return hoist_error_hint(err, "check that the directory exists and is writable");
     }
     size_t n = strlen(id);
@@ -202,8 +202,7 @@ static int write_iidfile(const char *path, const char *id, hoist_error *err)
     if (!ok || rename(tmp, path) != 0) {
         int e = errno;
         unlink(tmp);
-        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(e),
-                                "cannot write the image ID file %s: %s", path, strerror(e));
+        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(e), "cannot write the image ID file %s: %s", path, strerror(e));
     }
     return 0;
 }
@@ -257,9 +256,14 @@ static int run_api(struct build_run *run, const hoist_build_plan *plan, hoist_er
     if (rc)
         return rc;
     _cleanup_(hoist_registry_header_freep) char *auth_header = NULL;
-    rc = hoist_registry_config_header(opts->registry.docker_config, opts->registry.home, &auth_header, err);
+    hoist_credentials_options cred_opts = {.config_dir = opts->registry.docker_config, .home = opts->registry.home,
+                                           .path_env = opts->engine.path_env};
+    hoist_error skipped;
+    rc = hoist_registry_config_header(&cred_opts, &auth_header, &skipped, err);
     if (rc)
         return rc;
+    if (skipped.code) /* docker build goes on without them too; say so */
+        on_context_note("credentials", skipped.message, run);
     if (hoist_context_ignore_file(plan->ctx))
         note(run, "ignore rules from %s", hoist_context_ignore_file(plan->ctx));
 
@@ -360,6 +364,10 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
         return hoist_error_set(err, HOIST_EUSAGE, "hoist_build: options version mismatch");
     if (!client)
         return hoist_error_set(err, HOIST_EUSAGE, "hoist_build: a client is required (it checks the daemon first)");
+    if (opts->registry.push && opts->params.tag_count == 0) {
+        hoist_error_set(err, HOIST_EUSAGE, "--push needs a tag to push");
+        return hoist_error_hint(err, "add -t NAME:TAG");
+    }
 
     double started = hoist_monotonic_seconds();
     _cleanup_free_ struct build_run *run = calloc(1, sizeof(*run));
@@ -408,8 +416,7 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     _cleanup_free_ hoist_step_source *steps = step_map(df, &step_count);
     if (!steps)
         return hoist_error_nomem(err);
-    hoist_build_decoder_init(&run->decoder, dockerfile_label, steps, step_count, opts->output.on_event,
-                             opts->output.user);
+    hoist_build_decoder_init(&run->decoder, dockerfile_label, steps, step_count, opts->output.on_event, opts->output.user);
 
     /* The daemon must answer before anything else: one diagnosis for
      * every engine (missing socket, permissions, API version). */
@@ -462,6 +469,18 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
         rc = write_iidfile(opts->output.iidfile, result->image_id, err);
         if (rc)
             return rc;
+    }
+    for (size_t i = 0; opts->registry.push && i < opts->params.tag_count; i++) {
+        hoist_push_options push_opts = HOIST_PUSH_OPTIONS_INIT;
+        push_opts.image = opts->params.tags[i];
+        push_opts.auth = (hoist_registry_auth_options){opts->registry.docker_config, opts->registry.home, opts->engine.path_env, 0};
+        push_opts.on_event = opts->output.on_event;
+        push_opts.user = opts->output.user;
+        push_opts.cancel = opts->output.cancel;
+        hoist_push_result pushed;
+        if ((rc = hoist_push(&pushed, client, &push_opts, err)))
+            return rc;
+        note(run, "pushed %s:%s@%s", pushed.name, pushed.tag, pushed.digest);
     }
     return 0;
 }

@@ -349,3 +349,23 @@ int hoist_context_open(hoist_context **out, const char *dir, const hoist_context
     *out = TAKE_PTR(ctx);
     return 0;
 }
+
+int context_open_plain(hoist_context **out, const char *dir, hoist_ignore *ignore, hoist_error *err)
+{
+    *out = NULL;
+    hoist_context *ctx = calloc(1, sizeof(*ctx));
+    if (!ctx) {
+        hoist_ignore_free(ignore);
+        return hoist_error_nomem(err);
+    }
+    ctx->ignore = ignore;
+    int rc = resolve_dir(ctx, dir, err);
+    if (!rc && !ctx->ignore)
+        rc = hoist_ignore_new(&ctx->ignore, err);
+    if (rc) {
+        hoist_context_free(ctx);
+        return rc;
+    }
+    *out = ctx;
+    return 0;
+}

@@ -14,6 +14,7 @@
 
 #include <sys/types.h>
 
+#include <sys/stat.h>
 #include "hoist/context.h"
 
 #define HOIST_ALWAYS_SENT "<always sent>"
@@ -50,5 +51,17 @@ hoist_entry_type context_type_of_mode(mode_t m);
  * read entry->size bytes from, or a memory block. */
 int context_iter_fd(const hoist_context_iter *it);
 const void *context_iter_data(const hoist_context_iter *it, size_t *len);
+
+/* For the BuildKit session's FileSync (lib/session/fs_walk.c): a context
+ * on `dir` judged by `ignore` alone (taken, even on failure), without the
+ * Dockerfile and "always sent" rules of hoist_context_open. */
+int context_open_plain(hoist_context **out, const char *dir, hoist_ignore *ignore, hoist_error *err);
+/* Iterator flag: do not open regular files (FileSync reads only what the
+ * daemon asks for, later). */
+#define CONTEXT_ITER_NO_OPEN (1u << 30)
+/* Do not descend into the directory entry just returned. */
+void context_iter_skip_dir(hoist_context_iter *it);
+/* The lstat of the entry just returned. */
+const struct stat *context_iter_stat(const hoist_context_iter *it);
 
 #endif

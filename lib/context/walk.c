@@ -69,9 +69,12 @@ struct hoist_context_iter {
     size_t nlinks, links_cap;
     enum walk_phase phase;
     bool sent_dockerignore;
+    struct stat st;       /* lstat of the current entry */
 };
 
 int context_iter_fd(const hoist_context_iter *it) { return it->fd; }
+
+const struct stat *context_iter_stat(const hoist_context_iter *it) { return &it->st; }
 
 const void *context_iter_data(const hoist_context_iter *it, size_t *len)
 {
@@ -315,6 +318,7 @@ hoist_entry_type context_type_of_mode(mode_t m)
 static void fill_entry(hoist_context_iter *it, const struct stat *st)
 {
     hoist_context_entry *e = &it->entry;
+    it->st = *st;
     memset(e, 0, sizeof(*e));
     e->name = rel(it);
     e->type = context_type_of_mode(st->st_mode);
@@ -403,6 +407,17 @@ static int finish(hoist_context_iter *it, const hoist_context_entry **out, hoist
     }
     *out = NULL;
     return 0;
+}
+
+void context_iter_skip_dir(hoist_context_iter *it)
+{
+    if (it->entry.type != HOIST_ENTRY_DIR || !it->depth)
+        return;
+    walk_frame *f = &it->frames[it->depth - 1];
+    if (f->idx == 0 && f->rel_len == strlen(it->entry.name)) {
+        frame_clear(f);
+        it->depth--;
+    }
 }
 
 int hoist_context_iter_next(hoist_context_iter *it, const hoist_context_entry **out,
@@ -524,7 +539,7 @@ int hoist_context_iter_next(hoist_context_iter *it, const hoist_context_entry **
             if (rc)
                 return rc;
             e->link = it->link;
-        } else if (e->type == HOIST_ENTRY_FILE) {
+        } else if (e->type == HOIST_ENTRY_FILE && !(it->flags & CONTEXT_ITER_NO_OPEN)) {
             it->fd = open(it->abs, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
             if (it->fd < 0) {
                 int en = errno;

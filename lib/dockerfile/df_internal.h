@@ -56,6 +56,7 @@ typedef enum df_json_status {
 
 typedef struct df_json_elem {
     char *value; /* arena-owned, NUL-terminated, decoded */
+    size_t len;  /* bytes in value (a decoded \u0000 is kept inside) */
     size_t tok_start, tok_end; /* offsets of the string token within the input */
 } df_json_elem;
 

@@ -214,7 +214,7 @@ static int getu4(const char *s, size_t n, size_t i)
 }
 
 /* Decode a validated string token s[a..b) (quotes included). */
-static char *decode_string(const char *s, size_t a, size_t b, df_arena *arena)
+static char *decode_string(const char *s, size_t a, size_t b, df_arena *arena, size_t *len)
 {
     hbuf out = {0};
     size_t i = a + 1, end = b - 1;
@@ -263,7 +263,14 @@ static char *decode_string(const char *s, size_t a, size_t b, df_arena *arena)
             hbuf_append(&out, s + i, w);
         i += w;
     }
-    char *res = df_arena_strndup(arena, out.data ? out.data : "", out.len);
+    /* not strndup: a decoded \u0000 stays, as in Go */
+    char *res = df_arena_alloc(arena, out.len + 1);
+    if (res) {
+        if (out.len)
+            memcpy(res, out.data, out.len);
+        res[out.len] = 0;
+    }
+    *len = out.len;
     hbuf_free(&out);
     return res;
 }
@@ -296,7 +303,8 @@ df_json_status df_json_string_array(const char *s, size_t n, df_arena *arena, df
             return DF_JSON_NOT_STRINGS;
         }
         size_t e = skip_string(s, n, p);
-        df_json_elem el = {decode_string(s, p, e, arena), p, e};
+        df_json_elem el = {NULL, 0, p, e};
+        el.value = decode_string(s, p, e, arena, &el.len);
         if (!el.value || !df_vec_push((void **)&v, &cnt, &cap, sizeof(el), &el)) {
             free(v);
             return DF_JSON_NOMEM;

@@ -10,15 +10,18 @@
 
 #include "dockerfile/df_internal.h"
 
-static json_t *jstr(const char *s)
+/* s[0..n) may hold NUL bytes (a JSON `\u0000` in an exec-form array). */
+static json_t *jstrn(const char *s, size_t n)
 {
     /* jansson refuses invalid UTF-8; BuildKit's Go strings may hold it, so
      * fall back to a lossy copy (U+FFFD per bad byte) rather than dropping. */
-    json_t *j = json_string(s ? s : "");
+    if (!s)
+        s = "", n = 0;
+    json_t *j = json_stringn(s, n);
     if (j)
         return j;
     hbuf b = {0};
-    size_t n = strlen(s), i = 0;
+    size_t i = 0;
     while (i < n) {
         size_t w;
         int32_t r = utf8_decode(s + i, n - i, &w);
@@ -28,6 +31,11 @@ static json_t *jstr(const char *s)
     j = json_stringn(b.data ? b.data : "", b.len);
     hbuf_free(&b);
     return j;
+}
+
+static json_t *jstr(const char *s)
+{
+    return jstrn(s, s ? strlen(s) : 0);
 }
 
 static json_t *instruction_json(const hoist_df_instruction *ins)
@@ -49,14 +57,14 @@ static json_t *instruction_json(const hoist_df_instruction *ins)
     if (ins->form == HOIST_DF_FORM_EXEC) {
         json_t *a = json_array();
         for (size_t i = 0; i < ins->arg_count; i++)
-            json_array_append_new(a, jstr(ins->args[i].value));
+            json_array_append_new(a, jstrn(ins->args[i].value, ins->args[i].len));
         json_object_set_new(o, "args", a);
     } else {
         json_object_set_new(o, "args", jstr(ins->raw_args));
     }
     json_t *words = json_array();
     for (size_t i = 0; i < ins->arg_count; i++)
-        json_array_append_new(words, jstr(ins->args[i].value));
+        json_array_append_new(words, jstrn(ins->args[i].value, ins->args[i].len));
     json_object_set_new(o, "words", words);
     json_t *hd = json_array();
     for (size_t i = 0; i < ins->heredoc_count; i++) {

@@ -13,8 +13,9 @@
  *   USER WORKDIR STOPSIGNAL MAINTAINER   the whole text
  *   HEALTHCHECK                   type word, then like CMD
  *   ONBUILD                       a nested instruction
- * Unknown keywords keep no arguments (BuildKit's parseIgnore); the
- * instruction layer rejects them later.
+ * Unknown keywords keep one empty argument, whatever follows them (BuildKit's
+ * parseIgnore returns one empty node); the instruction layer rejects them
+ * later.
  */
 #include "dockerfile/line_parsers.h"
 
@@ -152,9 +153,16 @@ typedef struct arg_vec {
     size_t n, cap;
 } arg_vec;
 
+static bool push_arg_n(df_node_ctx *c, arg_vec *av, df_text t, const char *value, size_t len, size_t a,
+                       size_t b)
+{
+    hoist_df_arg arg = {value, df_text_range(c->lm, t, a, b), len};
+    return df_vec_push((void **)&av->v, &av->n, &av->cap, sizeof(arg), &arg);
+}
+
 static bool push_arg(df_node_ctx *c, arg_vec *av, df_text t, const char *value, size_t a, size_t b)
 {
-    hoist_df_arg arg = {value, df_text_range(c->lm, t, a, b)};
+    hoist_df_arg arg = {value, df_text_range(c->lm, t, a, b), strlen(value)};
     return df_vec_push((void **)&av->v, &av->n, &av->cap, sizeof(arg), &arg);
 }
 
@@ -204,7 +212,7 @@ static df_json_status try_json(df_node_ctx *c, arg_vec *av, df_text t, size_t a,
     if (st != DF_JSON_STRINGS)
         return st;
     for (size_t i = 0; i < n; i++)
-        if (!push_arg(c, av, t, el[i].value, a + el[i].tok_start, a + el[i].tok_end))
+        if (!push_arg_n(c, av, t, el[i].value, el[i].len, a + el[i].tok_start, a + el[i].tok_end))
             return DF_JSON_NOMEM;
     return DF_JSON_STRINGS;
 }
@@ -552,6 +560,8 @@ int df_build_node(df_node_ctx *c, df_text t, hoist_df_instruction *ins)
         break;
     }
     case HOIST_DF_UNKNOWN:
+        /* parseIgnore: one empty node, whatever the arguments */
+        rc = push_arg(c, &av, t, "", args_a, args_a) ? 0 : oom(c);
         break;
     }
     if (rc == 0 && !finish_args(c, &av, ins))

@@ -5,7 +5,10 @@
  * For each physical line (a UTF-8 BOM is dropped from the first): a line
  * whose first non-space byte is '#' is a comment (kept for the next
  * instruction; a bare '#' forgets the comments gathered so far) and, while
- * only directives have been seen, possibly a parser directive. Otherwise it
+ * only directives have been seen, possibly a parser directive (then it is
+ * not kept as a comment, as in BuildKit v0.32). A line over 65,535 bytes
+ * ends the reading there, as BuildKit's line scanner does, and is an error
+ * once the lines before it are parsed. Otherwise it
  * starts an instruction: leading whitespace goes, and while the line ends in
  * the escape character (optionally followed by spaces/tabs, and not itself
  * escaped) the following lines are appended; comment lines and blank lines
@@ -26,7 +29,8 @@ typedef struct df_parser {
     const char *src;
     size_t n;
     df_linemap lm;
-    size_t nlines;
+    size_t nlines;      /* lines BuildKit reads: up to a too long one */
+    size_t long_line;   /* 1-based line over DF_MAX_LINE bytes, 0 if none */
     size_t idx; /* lines consumed (BuildKit's currentLine) */
     bool dir_done;
     bool seen[3];
@@ -39,6 +43,11 @@ typedef struct df_parser {
     const char *filename;
     hoist_error *err;
 } df_parser;
+
+/* bufio.Scanner's limit in BuildKit: a line of more bytes (its '\n' not
+ * counted) ends the reading with "dockerfile line greater than max allowed
+ * size of 65535". */
+#define DF_MAX_LINE 65535
 
 static const char *const directive_names[3] = {"syntax", "escape", "check"};
 
@@ -92,7 +101,7 @@ static size_t line_start(const df_parser *p, size_t i)
 
 static size_t line_end(const df_parser *p, size_t i) /* exclusive, includes '\n' */
 {
-    return i + 1 < p->nlines ? p->lm.starts[i + 1] : p->n;
+    return i + 1 < p->lm.count ? p->lm.starts[i + 1] : p->n;
 }
 
 /* bytes.TrimRight(line, "\r\n") */
@@ -259,7 +268,7 @@ typedef struct heredoc_vec {
     size_t n, cap;
 } heredoc_vec;
 
-/* ParseHeredoc on one word: `^(\d*)<<(-?)([^<]*)$`, then the delimiter is
+/* ParseHeredoc on one word: `^(\d*)<<(-?)\s*([^<]*)$`, then the delimiter is
  * lexed with and without raw quotes to learn whether any part was quoted. */
 static int parse_heredoc_word(df_parser *p, const char *word, hoist_df_heredoc *out, bool *found,
                               char *msg, size_t msgsz)
@@ -283,6 +292,8 @@ static int parse_heredoc_word(df_parser *p, const char *word, hoist_df_heredoc *
         chomp = true;
         i++;
     }
+    while (re_space(word[i])) /* `<< EOF`: the lexer kept the blanks */
+        i++;
     const char *rest = word + i;
     if (strchr(rest, '<') || *rest == 0)
         return 0;
@@ -341,6 +352,8 @@ bool df_word_is_heredoc(const char *word)
         return false;
     i += 2;
     if (word[i] == '-')
+        i++;
+    while (re_space(word[i]))
         i++;
     const char *rest = word + i;
     if (strchr(rest, '<') || *rest == 0)
@@ -407,10 +420,15 @@ static int read_heredocs(df_parser *p, hoist_df_instruction *ins, int start_line
         }
         if (!terminated) {
             hbuf_free(&body);
-            rc = perr(p, start_line, 1,
-                      "add a line containing only the delimiter to end the heredoc",
-                      "unterminated heredoc %s (no line \"%s\" after line %d)", h.name, h.name,
-                      start_line);
+            char hint[160];
+            if (p->long_line)
+                snprintf(hint, sizeof(hint),
+                         "line %zu is longer than %d bytes, where BuildKit stops reading; shorten it",
+                         p->long_line, DF_MAX_LINE);
+            else
+                snprintf(hint, sizeof(hint), "add a line containing only the delimiter to end the heredoc");
+            rc = perr(p, start_line, 1, hint, "unterminated heredoc %s (no line \"%s\" after line %d)", h.name,
+                      h.name, start_line);
             break;
         }
         h.content = df_arena_strndup(&p->df->arena, body.data ? body.data : "", body.len);
@@ -479,8 +497,9 @@ static int parse_lines(df_parser *p)
         int rc = check_directive(p, s + a, tn - a, ls + a, line);
         if (rc)
             return rc;
+        /* BuildKit v0.32 keeps a directive line out of the comments */
         if (comment && p->df->directive_count > before_dirs && p->comment_count)
-            p->comments[p->comment_count - 1].is_directive = true;
+            p->comment_count--;
         p->idx++;
         if (comment)
             continue;
@@ -517,9 +536,13 @@ static int parse_lines(df_parser *p)
         if (rc)
             return rc;
         if (empty_cont) {
+            /* as BuildKit: names the joined line, at the last line read */
             hoist_df_warning w;
-            w.message = df_arena_strdup(&p->df->arena, "Empty continuation line found in: ");
-            w.range.start = (hoist_df_pos){start_line, 1};
+            hbuf msg = {0};
+            bool ok = hbuf_puts(&msg, "Empty continuation line found in: ") && hbuf_append(&msg, t.s, t.n);
+            w.message = ok ? df_arena_strndup(&p->df->arena, msg.data, msg.len) : NULL;
+            hbuf_free(&msg);
+            w.range.start = (hoist_df_pos){(int)p->idx, 1};
             w.range.end = (hoist_df_pos){(int)p->idx, 1};
             if (!w.message || !df_vec_push((void **)&p->df->warnings, &p->df->warning_count,
                                            &p->df->warning_cap, sizeof(w), &w))
@@ -551,6 +574,11 @@ static int parse_lines(df_parser *p)
                          &p->df->instruction_cap, sizeof(ins), &ins))
             return poom(p);
     }
+    if (p->long_line)
+        return perr(p, (int)p->long_line, DF_MAX_LINE + 1,
+                    "split the line with the escape character at the end of each part, or move the data "
+                    "into a file and COPY it",
+                    "dockerfile line greater than max allowed size of %d", DF_MAX_LINE);
     if (p->df->instruction_count == 0)
         return perr(p, (int)(p->nlines ? p->nlines : 1), 1,
                     "a Dockerfile needs at least a FROM instruction, e.g. `FROM alpine:3.20`",
@@ -647,6 +675,17 @@ int hoist_dockerfile_parse(const char *data, size_t len, const hoist_df_parse_op
         }
     }
     p.nlines = p.n > 0 ? p.lm.count : 0;
+    for (size_t i = 0; i < p.nlines; i++) {
+        /* raw bytes, a BOM included, as bufio.Scanner counts them */
+        size_t ls = i ? p.lm.starts[i] : 0, le = i + 1 < p.lm.count ? p.lm.starts[i + 1] : p.n;
+        if (le > ls && p.src[le - 1] == '\n')
+            le--;
+        if (le - ls > DF_MAX_LINE) {
+            p.long_line = i + 1;
+            p.nlines = i; /* BuildKit parses what came before, then fails */
+            break;
+        }
+    }
 
     rc = parse_lines(&p);
     if (rc == 0) {

@@ -4,7 +4,9 @@
  *
  * One line per instruction: keyword, flags, then the argument text exactly
  * as BuildKit received it (continuations are already joined, so it fits on
- * one line), then heredoc bodies and their terminators. Comments are printed
+ * one line, unless that line would be longer than the 65,535 bytes BuildKit
+ * reads: then it is cut with continuations), then heredoc bodies and their
+ * terminators. Comments are printed
  * so that BuildKit reads back the same comment text, and so that directive
  * lines stay directives and nothing else becomes one: a comment that would
  * look like a directive at the top is pushed out of the directive block by
@@ -54,6 +56,47 @@ static void guard_continuation(hbuf *b, size_t line_start, char escape)
         hbuf_puts(b, "\xc2\xa0");
 }
 
+/* BuildKit reads lines of at most 65,535 bytes. A joined instruction line
+ * can be longer than any of the lines it came from: cut it with
+ * escape+newline where the parser joins it back byte for byte, i.e. where
+ * neither side ends or starts specially: the byte before the cut is not the
+ * escape character (an escaped escape is no continuation), the byte after
+ * it is printable ASCII other than '#' and the escape character (the next
+ * line must not read as a comment, a blank line or start with an escape). */
+#define PRINT_MAX_LINE 65535
+
+static bool cut_ok(const char *s, size_t i, char escape)
+{
+    unsigned char c = (unsigned char)s[i];
+    return c > 0x20 && c < 0x7f && c != '#' && c != (unsigned char)escape && s[i - 1] != escape;
+}
+
+static void split_long_line(hbuf *b, size_t line_start, char escape)
+{
+    size_t n = b->len - line_start;
+    if (n <= PRINT_MAX_LINE)
+        return;
+    char *copy = malloc(n);
+    if (!copy)
+        return;
+    memcpy(copy, b->data + line_start, n);
+    b->len = line_start;
+    size_t pos = 0;
+    while (n - pos > PRINT_MAX_LINE) {
+        size_t cut = pos + PRINT_MAX_LINE - 1; /* room for the escape */
+        while (cut > pos + 1 && !cut_ok(copy, cut, escape))
+            cut--;
+        if (cut <= pos + 1)
+            break; /* nowhere to cut (65,535 blanks): leave it long */
+        hbuf_append(b, copy + pos, cut - pos);
+        hbuf_putc(b, escape);
+        hbuf_putc(b, '\n');
+        pos = cut;
+    }
+    hbuf_append(b, copy + pos, n - pos);
+    free(copy);
+}
+
 static void put_instruction_line(hbuf *b, const hoist_df_instruction *ins, bool canonical, char escape)
 {
     size_t line_start = b->len;
@@ -63,6 +106,7 @@ static void put_instruction_line(hbuf *b, const hoist_df_instruction *ins, bool 
          * whole line, bytes the flag scanner skips included). */
         hbuf_puts(b, ins->original);
         guard_continuation(b, line_start, escape);
+        split_long_line(b, line_start, escape);
         return;
     }
     if (!*ins->keyword_original) {
@@ -105,6 +149,7 @@ static void put_instruction_line(hbuf *b, const hoist_df_instruction *ins, bool 
     if (!ins->flag_count && !ins->trigger && !*ins->raw_args && utf8_trim_right_space(kw, kwl) != kwl)
         hbuf_puts(b, " \xa0");
     guard_continuation(b, line_start, escape);
+    split_long_line(b, line_start, escape);
 }
 
 /* Would "# <text>" be read as a parser directive? */
@@ -180,7 +225,9 @@ int hoist_dockerfile_print(const hoist_dockerfile *df, const hoist_df_print_opti
             if (zone_open && looks_like_directive(cm->text))
                 hbuf_putc(&b, '\n');
             zone_open = false;
-            hbuf_puts(&b, "# ");
+            /* "#" alone when "# " would make the line longer than the
+             * 65,535 bytes the parser reads (the source line was not) */
+            hbuf_puts(&b, strlen(cm->text) + 2 > PRINT_MAX_LINE ? "#" : "# ");
             hbuf_puts(&b, cm->text);
             hbuf_putc(&b, '\n');
         }
@@ -270,7 +317,14 @@ static bool copy_instruction(df_arena *a, hoist_df_instruction *dst, const hoist
         if (!dst->args)
             return false;
         for (size_t i = 0; i < src->arg_count; i++) {
-            dst->args[i].value = copy_str(a, src->args[i].value);
+            /* len may exceed strlen: a JSON `\u0000` is kept */
+            char *v = src->args[i].value ? df_arena_alloc(a, src->args[i].len + 1) : NULL;
+            if (v) {
+                memcpy(v, src->args[i].value, src->args[i].len);
+                v[src->args[i].len] = 0;
+            }
+            dst->args[i].value = v;
+            dst->args[i].len = src->args[i].len;
             dst->args[i].range = none;
         }
     }

@@ -8,7 +8,8 @@
  * and for the words inside `${...}`, single quotes that take everything
  * literally, double quotes where only `"`, `$` and the escape character can
  * be escaped, and `${name<op>word}` operators. Words are split only on
- * whitespace that did not come from quotes or escapes.
+ * whitespace that did not come from quotes or escapes, nor from the blanks
+ * right after `<<` (kept in the word, for `<< EOF` heredocs).
  */
 #include "dockerfile/shell_lex.h"
 
@@ -417,6 +418,22 @@ static bool process_stop_on(shell_word *sw, int32_t stop, bool raw_escapes, hbuf
                 else
                     words_add_raw_string(words, tmp.data ? tmp.data : "", tmp.len);
             }
+            hbuf_free(&tmp);
+            continue;
+        }
+        if (ch == '<') {
+            /* processPossibleHeredoc: `<<` takes the blanks after it into
+             * the word, so `<< EOF` stays one word ("<< EOF") */
+            hbuf tmp = {0};
+            hbuf_putc(&tmp, (char)sw_next(sw));
+            if (sw_peek(sw) == '<') {
+                hbuf_putc(&tmp, (char)sw_next(sw));
+                for (int32_t c = sw_peek(sw); c == ' ' || c == '\t' || c == '\r'; c = sw_peek(sw))
+                    hbuf_putc(&tmp, (char)sw_next(sw));
+            }
+            hbuf_append(result, tmp.data, tmp.len);
+            if (words)
+                words_add_raw_string(words, tmp.data, tmp.len);
             hbuf_free(&tmp);
             continue;
         }

@@ -92,14 +92,14 @@ static int parse_flags(const hoist_df_instruction *ins, const flag_spec *specs, 
                 for (size_t k = 0; k < n && o < sizeof(hint); k++)
                     o += (size_t)snprintf(hint + o, sizeof(hint) - o, " --%s", cands[k]);
             }
-            int rc = fail(err, hint, "unknown flag: %s", f->name);
+            int rc = fail(err, hint, "unknown flag: --%s", f->name);
             point_at(err, f->range);
             return rc;
         }
         size_t idx = (size_t)(s - specs);
         if (used[idx] && s->type != FLAG_STRINGS) {
             point_at(err, f->range);
-            return fail(err, "give the flag once", "duplicate flag specified: %s", f->name);
+            return fail(err, "give the flag once", "duplicate flag specified: --%s", f->name);
         }
         used[idx] = true;
         switch (s->type) {
@@ -107,19 +107,19 @@ static int parse_flags(const hoist_df_instruction *ins, const flag_spec *specs, 
             if (f->value && !*f->value) {
                 point_at(err, f->range);
                 return fail(err, "write --flag, --flag=true or --flag=false",
-                            "missing a value on flag: %s", f->name);
+                            "missing a value on flag: --%s", f->name);
             }
             if (f->value && strcasecmp(f->value, "true") && strcasecmp(f->value, "false")) {
                 point_at(err, f->range);
                 return fail(err, "write --flag, --flag=true or --flag=false",
-                            "expecting boolean value for flag %s, not: %s", f->name, f->value);
+                            "expecting boolean value for flag --%s, not: %s", f->name, f->value);
             }
             break;
         case FLAG_STRING:
         case FLAG_STRINGS:
             if (!f->value) {
                 point_at(err, f->range);
-                return fail(err, "write it as --name=value", "missing a value on flag: %s", f->name);
+                return fail(err, "write it as --name=value", "missing a value on flag: --%s", f->name);
             }
             break;
         }

@@ -23,6 +23,8 @@ int hoist_curl_api_load(hoist_curl_api *api, hoist_error *err)
         SYM(free, "curl_free"),
         SYM(slist_append, "curl_slist_append"),
         SYM(slist_free_all, "curl_slist_free_all"),
+        SYM(easy_send, "curl_easy_send"),
+        SYM(easy_recv, "curl_easy_recv"),
     };
     static const char *const sonames[] = {"libcurl.so.4", "libcurl-gnutls.so.4", NULL};
     memset(api, 0, sizeof(*api));

@@ -21,6 +21,9 @@ typedef struct hoist_curl_api {
     void (*free)(void *p);
     struct curl_slist *(*slist_append)(struct curl_slist *list, const char *text);
     void (*slist_free_all)(struct curl_slist *list);
+    /* raw connections (raw_conn.c): CURLOPT_CONNECT_ONLY, then these */
+    CURLcode (*easy_send)(CURL *curl, const void *buffer, size_t buflen, size_t *n);
+    CURLcode (*easy_recv)(CURL *curl, void *buffer, size_t buflen, size_t *n);
 } hoist_curl_api;
 
 int hoist_curl_api_load(hoist_curl_api *api, hoist_error *err);

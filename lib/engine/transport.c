@@ -11,6 +11,7 @@
 #include "engine/transport.h"
 #include "common/cleanup.h"
 #include "engine/curl_api.h"
+#include "engine/raw_conn.h"
 #include "engine/ssh_tunnel.h"
 
 #include <stdlib.h>
@@ -371,4 +372,51 @@ char *hoist_transport_escape(hoist_transport *t, const char *text)
     char *copy = strdup(escaped);
     t->api.free(escaped);
     return copy;
+}
+
+int hoist_transport_raw_open(hoist_transport *t, hoist_raw_conn **out, hoist_error *err)
+{
+    *out = NULL;
+    hoist_raw_conn *c = calloc(1, sizeof(*c));
+    if (!c)
+        return hoist_error_nomem(err);
+    c->fd = -1;
+    snprintf(c->host, sizeof(c->host), "%s", t->endpoint.host);
+    int rc = hoist_curl_api_load(&c->api, err);
+    if (rc) {
+        free(c);
+        return rc;
+    }
+    if (!(c->curl = c->api.easy_init())) {
+        hoist_raw_conn_free(c);
+        return hoist_error_set(err, HOIST_EFAILED, "cannot initialise libcurl");
+    }
+    /* configure_endpoint uses the transport's table; both are libcurl */
+    c->api.easy_setopt(c->curl, CURLOPT_URL, t->base_url);
+    c->api.easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
+    c->api.easy_setopt(c->curl, CURLOPT_PROXY, "");
+    c->api.easy_setopt(c->curl, CURLOPT_NOPROXY, "*");
+    c->api.easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    c->api.easy_setopt(c->curl, CURLOPT_CONNECT_ONLY, 1L);
+    configure_endpoint(c->curl, t);
+    CURLcode cc = c->api.easy_perform(c->curl);
+    if (cc != CURLE_OK) {
+        long os_errno = 0;
+        c->api.easy_getinfo(c->curl, CURLINFO_OS_ERRNO, &os_errno);
+        char detail[256];
+        snprintf(detail, sizeof(detail), "%s", c->api.easy_strerror(cc));
+        hoist_raw_conn_free(c);
+        if (t->endpoint.kind == HOIST_ENDPOINT_SSH)
+            return diagnose_ssh(t, detail, err);
+        return hoist_diagnose_connect(&t->endpoint, (int)os_errno, detail, err);
+    }
+    curl_socket_t sock = CURL_SOCKET_BAD;
+    if (c->api.easy_getinfo(c->curl, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK || sock == CURL_SOCKET_BAD) {
+        hoist_raw_conn_free(c);
+        return hoist_error_set(err, HOIST_EENV, "libcurl gave no socket for the connection to %s",
+                               t->endpoint.host);
+    }
+    c->fd = (int)sock;
+    *out = c;
+    return 0;
 }

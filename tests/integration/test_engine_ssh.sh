@@ -56,6 +56,15 @@ tag=hoist-it-ssh-$$
 on_exit "docker_cli rmi -f $tag >/dev/null 2>&1"
 expect_exit 0 env DOCKER_HOST="$ssh_host" "$HOIST" build app -t "$tag" --network none --progress plain
 assert_eq "over-ssh" "$(docker_cli run --rm --network none "$tag" cat /s)" "image built over ssh"
+# The BuildKit session (lib/session) hijacks a connection through the tunnel.
+bk=$(dirname "$HOIST")/tests/session/bkbuild
+if [ -x "$bk" ]; then
+  on_exit "docker_cli rmi -f $tag-bk >/dev/null 2>&1"
+  echo over-ssh-session > app/s.txt
+  printf 'FROM hoist-test/busybox:1\nCOPY s.txt /s.txt\nRUN sleep 2\n' > app/Session.Dockerfile
+  expect_exit 0 env DOCKER_HOST="$ssh_host" "$bk" -t "$tag-bk" -f app/Session.Dockerfile app
+  assert_eq "over-ssh-session" "$(docker_cli run --rm --network none "$tag-bk" cat /s.txt)" "BuildKit session over ssh"
+fi
 [ -z "$(ls -d /tmp/hoist-ssh.* 2>/dev/null)" ] || fail "tunnel directories left behind: $(ls -d /tmp/hoist-ssh.*)"
 pgrep -f -- "-L /tmp/hoist-ssh" >/dev/null && fail "ssh tunnel process left behind"
 

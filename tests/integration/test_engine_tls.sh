@@ -40,6 +40,15 @@ assert_contains "$out" "engine usable: yes"
 mkdir -p app && printf 'FROM hoist-test/busybox:1\nRUN echo over-tls > /t\n' > app/Dockerfile
 expect_exit 0 "${tls_env[@]}" "$HOIST" build app -t hoist-tls-$$ --network none --progress plain
 assert_contains "$err" "hoist: built sha256:"
+# The BuildKit session (lib/session) hijacks its own TLS connection.
+bk=$(dirname "$HOIST")/tests/session/bkbuild
+if [ -x "$bk" ]; then
+  echo over-tls-session > app/s.txt
+  printf 'FROM hoist-test/busybox:1\nCOPY s.txt /s.txt\nRUN sleep 2\n' > app/Session.Dockerfile
+  expect_exit 0 "${tls_env[@]}" "$bk" -t hoist-tls-bk-$$ -f app/Session.Dockerfile app
+  assert_contains "$out" "image sha256:"
+  assert_eq "over-tls-session" "$(DOCKER_HOST=unix://$HOIST_ENGINE_RUN/docker.sock docker_cli run --rm --network none hoist-tls-bk-$$ cat /s.txt)" "BuildKit session over TLS"
+fi
 
 # No client certificate: the daemon refuses the handshake.
 mkdir -p nocert && cp "$pki/ca.pem" nocert/

@@ -1,0 +1,559 @@
+/*
+ * grpc.c - gRPC calls on an nghttp2 server session (see grpc.h).
+ *
+ * nghttp2 does the HTTP/2 framing, HPACK and flow control; this file maps
+ * streams to calls. Each call keeps its request metadata, a buffer that
+ * reassembles incoming messages across DATA frames, and a queue of framed
+ * outgoing messages that nghttp2's data provider drains as the windows
+ * allow (deferring when empty). Finishing a call submits the trailers from
+ * the data provider once the queue is empty.
+ */
+#include "session/grpc.h"
+
+#include <nghttp2/nghttp2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct out_chunk {
+    struct out_chunk *next;
+    size_t len, off;
+    uint8_t data[];
+} out_chunk;
+
+typedef struct md_entry {
+    char *name, *value;
+} md_entry;
+
+struct grpc_call {
+    grpc_server *srv;
+    grpc_call *next;          /* server's list */
+    int32_t stream_id;
+    const grpc_method *method;
+    char *path;
+    md_entry *md;
+    size_t n_md, md_cap;
+    void *state;
+    uint8_t *in;              /* partial incoming message */
+    size_t in_len, in_cap;
+    bool discard_input;
+    out_chunk *out_head, *out_tail;
+    size_t queued;
+    bool deferred;            /* the data provider is waiting for data */
+    bool responded;           /* response headers submitted */
+    bool finished;
+    bool trailers_sent;
+    bool half_closed;
+    bool want_pump;
+    bool md_overflow;         /* more metadata entries than GRPC_MAX_METADATA */
+    int watch_fd;             /* pump when readable; 0 until set (see on_begin_headers) */
+    int status;
+    char message[512];
+};
+
+struct grpc_server {
+    nghttp2_session *h2;
+    const grpc_method *methods;
+    size_t n_methods;
+    void *user;
+    grpc_call *calls;
+    char error[256];
+    unsigned long n_calls, n_unimplemented;
+};
+
+void *grpc_call_user(const grpc_call *c) { return c->srv->user; }
+const char *grpc_call_path(const grpc_call *c) { return c->path ? c->path : ""; }
+void *grpc_call_state(const grpc_call *c) { return c->state; }
+void grpc_call_set_state(grpc_call *c, void *state) { c->state = state; }
+size_t grpc_call_queued(const grpc_call *c) { return c->queued; }
+bool grpc_call_finished(const grpc_call *c) { return c->finished; }
+void grpc_call_want_pump(grpc_call *c, bool want) { c->want_pump = want && !c->finished; }
+void grpc_call_watch_fd(grpc_call *c, int fd) { c->watch_fd = fd; }
+
+size_t grpc_server_watch_fds(const grpc_server *srv, int *fds, size_t max)
+{
+    size_t n = 0;
+    for (const grpc_call *c = srv->calls; c && n < max; c = c->next)
+        if (c->want_pump && !c->finished && c->watch_fd >= 0 && c->queued < GRPC_PUMP_WATERMARK)
+            fds[n++] = c->watch_fd;
+    return n;
+}
+const char *grpc_server_error(const grpc_server *s) { return s->error; }
+unsigned long grpc_server_calls(const grpc_server *s) { return s->n_calls; }
+unsigned long grpc_server_unimplemented(const grpc_server *s) { return s->n_unimplemented; }
+
+size_t grpc_call_metadata(const grpc_call *c, const char *key, const char **values, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_md; i++) {
+        if (strcmp(c->md[i].name, key))
+            continue;
+        if (n < max)
+            values[n] = c->md[i].value;
+        n++;
+    }
+    return n;
+}
+
+void grpc_percent_encode(const char *in, char *out, size_t size)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = 0;
+    if (!size)
+        return;
+    for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
+        if (*p >= 0x20 && *p <= 0x7e && *p != '%') {
+            if (o + 1 >= size)
+                break;
+            out[o++] = (char)*p;
+        } else {
+            if (o + 3 >= size)
+                break;
+            out[o++] = '%';
+            out[o++] = hex[*p >> 4];
+            out[o++] = hex[*p & 15];
+        }
+    }
+    out[o] = '\0';
+}
+
+static void call_free(grpc_call *c)
+{
+    if (c->method && c->method->on_free)
+        c->method->on_free(c);
+    for (size_t i = 0; i < c->n_md; i++) {
+        free(c->md[i].name);
+        free(c->md[i].value);
+    }
+    free(c->md);
+    free(c->path);
+    free(c->in);
+    for (out_chunk *o = c->out_head, *n; o; o = n) {
+        n = o->next;
+        free(o);
+    }
+    free(c);
+}
+
+static void resume(grpc_call *c)
+{
+    if (c->deferred && c->responded) {
+        c->deferred = false;
+        nghttp2_session_resume_data(c->srv->h2, c->stream_id);
+    }
+}
+
+int grpc_call_send_bytes(grpc_call *c, const uint8_t *payload, size_t len)
+{
+    if (c->finished || len > GRPC_MAX_MESSAGE)
+        return -1;
+    out_chunk *o = malloc(sizeof(*o) + 5 + len);
+    if (!o)
+        return -1;
+    o->next = NULL;
+    o->off = 0;
+    o->len = 5 + len;
+    o->data[0] = 0;
+    o->data[1] = (uint8_t)(len >> 24);
+    o->data[2] = (uint8_t)(len >> 16);
+    o->data[3] = (uint8_t)(len >> 8);
+    o->data[4] = (uint8_t)len;
+    if (len)
+        memcpy(o->data + 5, payload, len);
+    if (c->out_tail)
+        c->out_tail->next = o;
+    else
+        c->out_head = o;
+    c->out_tail = o;
+    c->queued += o->len;
+    resume(c);
+    return 0;
+}
+
+int grpc_call_send(grpc_call *c, const ProtobufCMessage *msg)
+{
+    size_t len = protobuf_c_message_get_packed_size(msg);
+    if (c->finished || len > GRPC_MAX_MESSAGE)
+        return -1;
+    out_chunk *o = malloc(sizeof(*o) + 5 + len);
+    if (!o)
+        return -1;
+    protobuf_c_message_pack(msg, o->data + 5);
+    /* reuse the framing of send_bytes without a second copy */
+    o->next = NULL;
+    o->off = 0;
+    o->len = 5 + len;
+    o->data[0] = 0;
+    o->data[1] = (uint8_t)(len >> 24);
+    o->data[2] = (uint8_t)(len >> 16);
+    o->data[3] = (uint8_t)(len >> 8);
+    o->data[4] = (uint8_t)len;
+    if (c->out_tail)
+        c->out_tail->next = o;
+    else
+        c->out_head = o;
+    c->out_tail = o;
+    c->queued += o->len;
+    resume(c);
+    return 0;
+}
+
+void grpc_call_finish(grpc_call *c, int status, const char *message)
+{
+    if (c->finished)
+        return;
+    c->finished = true;
+    c->want_pump = false;
+    c->status = status;
+    snprintf(c->message, sizeof(c->message), "%s", message ? message : "");
+    resume(c);
+}
+
+static ssize_t read_out(nghttp2_session *h2, int32_t stream_id, uint8_t *buf, size_t length,
+                        uint32_t *flags, nghttp2_data_source *source, void *user)
+{
+    grpc_call *c = nghttp2_session_get_stream_user_data(h2, stream_id);
+    if (!c)
+        return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+    size_t n = 0;
+    while (n < length && c->out_head) {
+        out_chunk *o = c->out_head;
+        size_t take = o->len - o->off;
+        if (take > length - n)
+            take = length - n;
+        memcpy(buf + n, o->data + o->off, take);
+        o->off += take;
+        n += take;
+        c->queued -= take;
+        if (o->off == o->len) {
+            c->out_head = o->next;
+            if (!c->out_head)
+                c->out_tail = NULL;
+            free(o);
+        }
+    }
+    if (n)
+        return (ssize_t)n;
+    if (!c->finished) {
+        c->deferred = true;
+        return NGHTTP2_ERR_DEFERRED;
+    }
+    *flags |= NGHTTP2_DATA_FLAG_EOF | NGHTTP2_DATA_FLAG_NO_END_STREAM;
+    char status[16], message[1600];
+    snprintf(status, sizeof(status), "%d", c->status);
+    grpc_percent_encode(c->message, message, sizeof(message));
+    nghttp2_nv trailers[2] = {
+        {(uint8_t *)"grpc-status", (uint8_t *)status, 11, strlen(status), NGHTTP2_NV_FLAG_NONE},
+        {(uint8_t *)"grpc-message", (uint8_t *)message, 12, strlen(message), NGHTTP2_NV_FLAG_NONE},
+    };
+    c->trailers_sent = true;
+    if (nghttp2_submit_trailer(h2, stream_id, trailers, message[0] ? 2 : 1))
+        return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+    return 0;
+}
+
+static int on_begin_headers(nghttp2_session *h2, const nghttp2_frame *frame, void *user)
+{
+    grpc_server *srv = user;
+    if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST)
+        return 0;
+    grpc_call *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NGHTTP2_ERR_CALLBACK_FAILURE;
+    c->srv = srv;
+    c->stream_id = frame->hd.stream_id;
+    c->watch_fd = -1;
+    c->next = srv->calls;
+    srv->calls = c;
+    nghttp2_session_set_stream_user_data(h2, frame->hd.stream_id, c);
+    return 0;
+}
+
+static int on_header(nghttp2_session *h2, const nghttp2_frame *frame, const uint8_t *name, size_t namelen,
+                     const uint8_t *value, size_t valuelen, uint8_t flags, void *user)
+{
+    if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST)
+        return 0;
+    grpc_call *c = nghttp2_session_get_stream_user_data(h2, frame->hd.stream_id);
+    if (!c)
+        return 0;
+    if (namelen == 5 && !memcmp(name, ":path", 5)) {
+        free(c->path);
+        if (!(c->path = strndup((const char *)value, valuelen)))
+            return NGHTTP2_ERR_CALLBACK_FAILURE;
+        return 0;
+    }
+    if (namelen && name[0] == ':')
+        return 0;
+    if (c->n_md == GRPC_MAX_METADATA) {
+        c->md_overflow = true; /* refused when the call starts: never drop a pattern silently */
+        return 0;
+    }
+    if (c->n_md == c->md_cap) {
+        size_t cap = c->md_cap ? c->md_cap * 2 : 8;
+        md_entry *nm = realloc(c->md, cap * sizeof(*nm));
+        if (!nm)
+            return NGHTTP2_ERR_CALLBACK_FAILURE;
+        c->md = nm;
+        c->md_cap = cap;
+    }
+    md_entry *e = &c->md[c->n_md];
+    e->name = strndup((const char *)name, namelen);
+    e->value = strndup((const char *)value, valuelen);
+    if (!e->name || !e->value) {
+        free(e->name);
+        free(e->value);
+        return NGHTTP2_ERR_CALLBACK_FAILURE;
+    }
+    c->n_md++;
+    return 0;
+}
+
+static const grpc_method *find_method(grpc_server *srv, const char *path)
+{
+    for (size_t i = 0; path && i < srv->n_methods; i++)
+        if (!strcmp(srv->methods[i].path, path))
+            return &srv->methods[i];
+    return NULL;
+}
+
+static void half_close(grpc_call *c)
+{
+    if (c->half_closed)
+        return;
+    c->half_closed = true;
+    if (c->finished)
+        return;
+    if (c->in_len && !c->discard_input) {
+        grpc_call_finish(c, GRPC_INTERNAL, "the request ended inside a message");
+        return;
+    }
+    if (c->method && c->method->on_half_close)
+        c->method->on_half_close(c);
+}
+
+static int start_call(grpc_server *srv, grpc_call *c)
+{
+    nghttp2_nv hdrs[2] = {
+        {(uint8_t *)":status", (uint8_t *)"200", 7, 3, NGHTTP2_NV_FLAG_NONE},
+        {(uint8_t *)"content-type", (uint8_t *)"application/grpc", 12, 16, NGHTTP2_NV_FLAG_NONE},
+    };
+    nghttp2_data_provider prd = {.source.ptr = c, .read_callback = read_out};
+    if (nghttp2_submit_response(srv->h2, c->stream_id, hdrs, 2, &prd))
+        return NGHTTP2_ERR_CALLBACK_FAILURE;
+    c->responded = true;
+    srv->n_calls++;
+    c->method = find_method(srv, c->path);
+    if (c->md_overflow) {
+        char msg[128];
+        snprintf(msg, sizeof(msg), "more than %u metadata entries", GRPC_MAX_METADATA);
+        grpc_call_finish(c, GRPC_RESOURCE_EXHAUSTED, msg);
+        c->discard_input = true;
+        return 0;
+    }
+    if (!c->method) {
+        srv->n_unimplemented++;
+        char msg[300];
+        snprintf(msg, sizeof(msg), "unknown method %s", c->path ? c->path : "(none)");
+        grpc_call_finish(c, GRPC_UNIMPLEMENTED, msg);
+        c->discard_input = true;
+        return 0;
+    }
+    if (c->method->on_start)
+        c->method->on_start(c);
+    return 0;
+}
+
+static int on_frame_recv(nghttp2_session *h2, const nghttp2_frame *frame, void *user)
+{
+    grpc_server *srv = user;
+    if (frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA)
+        return 0;
+    grpc_call *c = nghttp2_session_get_stream_user_data(h2, frame->hd.stream_id);
+    if (!c)
+        return 0;
+    if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST && !c->responded) {
+        int rc = start_call(srv, c);
+        if (rc)
+            return rc;
+    }
+    if (frame->hd.flags & NGHTTP2_FLAG_END_STREAM)
+        half_close(c);
+    return 0;
+}
+
+static void deliver(grpc_call *c)
+{
+    size_t pos = 0;
+    while (!c->finished && c->in_len - pos >= 5) {
+        const uint8_t *h = c->in + pos;
+        uint32_t len = (uint32_t)h[1] << 24 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 8 | h[4];
+        if (h[0] != 0) {
+            grpc_call_finish(c, GRPC_UNIMPLEMENTED, "compressed messages are not supported");
+            c->discard_input = true;
+            break;
+        }
+        if (len > GRPC_MAX_MESSAGE) {
+            char msg[200];
+            snprintf(msg, sizeof(msg), "message of %u bytes is larger than the limit of %u bytes", len,
+                     GRPC_MAX_MESSAGE);
+            grpc_call_finish(c, GRPC_RESOURCE_EXHAUSTED, msg);
+            c->discard_input = true;
+            break;
+        }
+        if (c->in_len - pos - 5 < len)
+            break;
+        if (c->method->on_message)
+            c->method->on_message(c, h + 5, len);
+        pos += 5 + (size_t)len;
+    }
+    if (c->discard_input) {
+        c->in_len = 0;
+        return;
+    }
+    if (pos) {
+        memmove(c->in, c->in + pos, c->in_len - pos);
+        c->in_len -= pos;
+    }
+}
+
+static int on_data_chunk(nghttp2_session *h2, uint8_t flags, int32_t stream_id, const uint8_t *data,
+                         size_t len, void *user)
+{
+    grpc_call *c = nghttp2_session_get_stream_user_data(h2, stream_id);
+    if (!c || c->discard_input || c->finished || !c->method)
+        return 0;
+    if (c->in_len + len > c->in_cap) {
+        size_t cap = c->in_cap ? c->in_cap : 16384;
+        while (cap < c->in_len + len)
+            cap *= 2;
+        if (cap > GRPC_MAX_MESSAGE + 5 + 16384)
+            cap = GRPC_MAX_MESSAGE + 5 + 16384;
+        if (c->in_len + len > cap) {
+            /* cannot happen: deliver() rejects a header above the limit */
+            grpc_call_finish(c, GRPC_RESOURCE_EXHAUSTED, "message too large");
+            c->discard_input = true;
+            return 0;
+        }
+        uint8_t *ni = realloc(c->in, cap);
+        if (!ni) {
+            grpc_call_finish(c, GRPC_RESOURCE_EXHAUSTED, "out of memory for a message");
+            c->discard_input = true;
+            return 0;
+        }
+        c->in = ni;
+        c->in_cap = cap;
+    }
+    memcpy(c->in + c->in_len, data, len);
+    c->in_len += len;
+    deliver(c);
+    return 0;
+}
+
+static int on_stream_close(nghttp2_session *h2, int32_t stream_id, uint32_t error_code, void *user)
+{
+    grpc_server *srv = user;
+    grpc_call *c = nghttp2_session_get_stream_user_data(h2, stream_id);
+    if (!c)
+        return 0;
+    nghttp2_session_set_stream_user_data(h2, stream_id, NULL);
+    for (grpc_call **pp = &srv->calls; *pp; pp = &(*pp)->next) {
+        if (*pp == c) {
+            *pp = c->next;
+            break;
+        }
+    }
+    call_free(c);
+    return 0;
+}
+
+grpc_server *grpc_server_new(const grpc_method *methods, size_t n_methods, void *user)
+{
+    grpc_server *srv = calloc(1, sizeof(*srv));
+    if (!srv)
+        return NULL;
+    srv->methods = methods;
+    srv->n_methods = n_methods;
+    srv->user = user;
+    nghttp2_session_callbacks *cbs;
+    if (nghttp2_session_callbacks_new(&cbs)) {
+        free(srv);
+        return NULL;
+    }
+    nghttp2_session_callbacks_set_on_begin_headers_callback(cbs, on_begin_headers);
+    nghttp2_session_callbacks_set_on_header_callback(cbs, on_header);
+    nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, on_frame_recv);
+    nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, on_data_chunk);
+    nghttp2_session_callbacks_set_on_stream_close_callback(cbs, on_stream_close);
+    int rc = nghttp2_session_server_new(&srv->h2, cbs, srv);
+    nghttp2_session_callbacks_del(cbs);
+    if (rc) {
+        free(srv);
+        return NULL;
+    }
+    nghttp2_settings_entry settings[] = {
+        {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 128},
+        {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, 1 << 20},
+    };
+    if (nghttp2_submit_settings(srv->h2, NGHTTP2_FLAG_NONE, settings, 2) ||
+        nghttp2_session_set_local_window_size(srv->h2, NGHTTP2_FLAG_NONE, 0, 16 << 20)) {
+        nghttp2_session_del(srv->h2);
+        free(srv);
+        return NULL;
+    }
+    return srv;
+}
+
+void grpc_server_free(grpc_server *srv)
+{
+    if (!srv)
+        return;
+    /* nghttp2_session_del does not close streams through the callback */
+    for (grpc_call *c = srv->calls, *n; c; c = n) {
+        n = c->next;
+        nghttp2_session_set_stream_user_data(srv->h2, c->stream_id, NULL);
+        call_free(c);
+    }
+    nghttp2_session_del(srv->h2);
+    free(srv);
+}
+
+int grpc_server_feed(grpc_server *srv, const uint8_t *data, size_t len)
+{
+    ssize_t n = nghttp2_session_mem_recv(srv->h2, data, len);
+    if (n < 0) {
+        snprintf(srv->error, sizeof(srv->error), "HTTP/2 error from the daemon's side: %s",
+                 nghttp2_strerror((int)n));
+        return -1;
+    }
+    return 0;
+}
+
+ssize_t grpc_server_output(grpc_server *srv, const uint8_t **data)
+{
+    ssize_t n = nghttp2_session_mem_send(srv->h2, data);
+    if (n < 0) {
+        snprintf(srv->error, sizeof(srv->error), "HTTP/2 error: %s", nghttp2_strerror((int)n));
+        return -1;
+    }
+    return n;
+}
+
+bool grpc_server_pump(grpc_server *srv)
+{
+    bool more = false;
+    for (grpc_call *c = srv->calls; c; c = c->next) {
+        if (!c->want_pump || c->finished || !c->method || !c->method->on_pump)
+            continue;
+        if (c->queued < GRPC_PUMP_WATERMARK)
+            c->method->on_pump(c);
+        if (c->want_pump && c->watch_fd < 0 && c->queued < GRPC_PUMP_WATERMARK)
+            more = true;
+    }
+    return more;
+}
+
+bool grpc_server_alive(const grpc_server *srv)
+{
+    return nghttp2_session_want_read(srv->h2) || nghttp2_session_want_write(srv->h2);
+}

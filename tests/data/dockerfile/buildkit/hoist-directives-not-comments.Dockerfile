@@ -1,0 +1,7 @@
+# syntax=docker/dockerfile:1
+# escape=\
+# a comment
+FROM a
+RUN echo \
+
+  hi

@@ -1,0 +1,3 @@
+# syntax=x
+# escape=a
+FROM a

@@ -1,0 +1,2 @@
+FROM a
+CMD ["a\u0000b", "c"]

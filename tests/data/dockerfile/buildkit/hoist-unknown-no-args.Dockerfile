@@ -1,0 +1,3 @@
+FOO
+ONBUILD BAR
+BAZ qux
