@@ -20,7 +20,7 @@ const cli_command cli_commands[] = {
     CMD(doctor, "check that a Docker engine is usable and explain what is not"),
     CMD(context, "show, explain and stream the build context docker build would send"),
     CMD(parse, "parse a Dockerfile and print its AST as JSON or text"),
-    {"build", cmd_build, "build an image on a Docker engine, streamed, with errors at the Dockerfile line", NULL, NULL}, /* TEMP until merge */
+    CMD(build, "build an image on a Docker engine, streamed, with errors at the Dockerfile line"),
     CMD(init, "detect the project and write a compliant multi-stage Dockerfile and .dockerignore"),
     CMD(push, "push an image to its registry, with the docker CLI's credentials and a diagnosis on failure"),
     CMD(pin, "pin every FROM image:tag of a Dockerfile to its current digest (or --check the pins)"),

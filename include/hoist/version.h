@@ -32,7 +32,7 @@ HOIST_EXTERN int hoist_api_version_compare(const char *a, const char *b);
  * unknown. */
 typedef struct hoist_component {
     char name[32];        /* "libhoist", "jansson", "openssl", "nghttp2", "protobuf-c",
-                             "libcurl", "libarchive" */
+                             "libyaml", "libcurl", "libarchive" */
     char version[64];     /* running version; empty when not loaded */
     char built_with[64];  /* version of the headers libhoist was compiled with */
     char soname[64];      /* lazy: the soname found ("libcurl.so.4") */

@@ -3,7 +3,7 @@
  * it uses (with the version each was built against and the one running),
  * and the capabilities compiled in. `hoist version` prints it.
  *
- * jansson, OpenSSL's libcrypto, nghttp2 and protobuf-c are linked: their
+ * jansson, OpenSSL's libcrypto, nghttp2, protobuf-c and libyaml are linked: their
  * running versions come from their own version functions. libcurl and
  * libarchive are loaded with dlopen when a client or a tar writer is made
  * (dynlib.h). Asking must not load forty libraries into a process that did
@@ -23,6 +23,7 @@
 #include <openssl/crypto.h>
 #include <openssl/opensslv.h>
 #include <protobuf-c/protobuf-c.h>
+#include <yaml.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -114,6 +115,8 @@ size_t hoist_components(hoist_component *out, size_t max, unsigned int flags)
         set(c->version, sizeof(c->version), nghttp2_version(0)->version_str);
     if ((c = add(out, max, &n, "protobuf-c", PROTOBUF_C_VERSION, false)))
         set(c->version, sizeof(c->version), protobuf_c_version());
+    if ((c = add(out, max, &n, "libyaml", HOIST_YAML_BUILT_WITH, false)))
+        set(c->version, sizeof(c->version), yaml_get_version_string());
 
     static const char *const curl_sonames[] = {"libcurl.so.4", "libcurl-gnutls.so.4", NULL};
     probe_lazy(add(out, max, &n, "libcurl", LIBCURL_VERSION, true), curl_sonames, load,
