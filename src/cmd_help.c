@@ -5,7 +5,8 @@
  * executable first, so that build/hoist shows the in-tree page of the
  * checkout it was built from (../docs/ from build/) and an installed
  * PREFIX/bin/hoist the page installed with it (../share/man/man1/); the
- * page found is shown with `man -l PAGE`. Without a page there, `man
+ * page found (PAGE.1, or PAGE.1.gz as packages install it) is shown with
+ * `man -l PAGE`. Without a page there, `man
  * hoist-COMMAND` searches MANPATH. When man is not installed (or shows
  * nothing), the command's --help is printed instead, so the answer is never
  * empty.
@@ -68,11 +69,14 @@ static int find_page(const char *name, char *out, size_t size)
         return -1;
     *slash = '\0';
     static const char *const rel[] = {"../docs", "../share/man/man1", "docs"};
-    for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-        snprintf(out, size, "%s/%s/hoist-%s.1", exe, rel[i], name);
-        if (access(out, R_OK) == 0)
-            return 0;
-    }
+    /* Packages compress pages (dh_installman); man -l reads both. */
+    static const char *const ext[] = {".1", ".1.gz"};
+    for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++)
+        for (size_t j = 0; j < sizeof(ext) / sizeof(ext[0]); j++) {
+            snprintf(out, size, "%s/%s/hoist-%s%s", exe, rel[i], name, ext[j]);
+            if (access(out, R_OK) == 0)
+                return 0;
+        }
     return -1;
 }
 

@@ -26,7 +26,7 @@ cat >"$DOCKER_CONFIG/config.json" <<JSON
            "registry.example.com": {"auth": "$auth", "identitytoken": "idtok-5ecret"}}}
 JSON
 
-"$HOIST" -v build "$tmp/ctx" --engine api -t "$tag" --network none --progress plain \
+"$HOIST" -v build "$tmp/ctx" --engine api -t "$tag" --network none --no-cache --progress plain \
   --build-arg TOKEN=build-arg-5ecret >"$tmp/out" 2>"$tmp/err" || { cat "$tmp/err"; fail "build failed"; }
 cat "$tmp/err"
 for secret in hunter2-pass "$auth" idtok-5ecret build-arg-5ecret; do
