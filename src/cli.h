@@ -63,6 +63,9 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 /* The request log (cli_log.c): on when HOIST_LOG=debug (or -v). */
 bool cli_log_enabled(void);
 void cli_log_install(hoist_client_options *opts);
+/* The callback to pass where a library call makes its own client
+ * (hoist_doctor_options.log); NULL when the log is off. */
+hoist_log_fn cli_log_callback(void);
 
 /* True when colour may be used on `stream` (a terminal and NO_COLOR unset). */
 bool cli_use_color(FILE *stream);

@@ -43,10 +43,13 @@ bool cli_log_enabled(void)
     return v && (!strcasecmp(v, "debug") || !strcasecmp(v, "trace"));
 }
 
+hoist_log_fn cli_log_callback(void)
+{
+    return cli_log_enabled() ? log_record : NULL;
+}
+
 void cli_log_install(hoist_client_options *opts)
 {
-    if (cli_log_enabled()) {
-        opts->log = log_record;
-        opts->log_user = NULL;
-    }
+    opts->log = cli_log_callback();
+    opts->log_user = NULL;
 }

@@ -145,6 +145,7 @@ int cmd_doctor(int argc, char **argv)
     bool json = false, push = false;
     const char *registry = NULL, *config = getenv("DOCKER_CONFIG"), *ca_file = NULL;
     hoist_doctor_options opts = HOIST_DOCTOR_OPTIONS_INIT;
+    opts.log = cli_log_callback();
     hoist_endpoint_options_from_env(&opts.endpoint);
     opts.api_version_pin = getenv("DOCKER_API_VERSION");
     opts.docker_cli = getenv("HOIST_DOCKER");

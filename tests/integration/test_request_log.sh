@@ -63,6 +63,10 @@ for secret in hunter2-pass "$auth"; do
   ! grep -qF -- "$secret" "$tmp/perr" "$tmp/pout" || fail "push: secret printed"
 done
 
+# doctor's own client logs too (hoist_doctor_options.log)
+"$HOIST" -v doctor >/dev/null 2>"$tmp/derr" || true
+grep -qE '^hoist: <- 200 GET /v1\.[0-9]+/info ' "$tmp/derr" || { cat "$tmp/derr"; fail "doctor -v"; }
+
 # hoist version: components, lazy ones not loaded unless --load
 "$HOIST" version --json >"$tmp/v.json"
 python3 - "$tmp/v.json" <<'PY'
