@@ -95,7 +95,9 @@ LD_LIBRARY_PATH=$libdir ldd "$tmp/build_image" | grep "libhoist.so.1 => $libdir/
 # ... and it builds an image on the private engine
 tag=hoist-test/debpkg-$$:1
 mkdir -p "$tmp/ctx"
-printf 'FROM hoist-test/busybox:1\nRUN echo packaged > /msg\n' >"$tmp/ctx/Dockerfile"
+# a RUN no earlier build cached: other clients of the engine may prune
+# dangling cache images meanwhile
+printf 'FROM hoist-test/busybox:1\nRUN echo packaged-%s-%s > /msg\n' "$$" "$(date +%s%N)" >"$tmp/ctx/Dockerfile"
 on_exit "docker_cli rmi -f '$tag' >/dev/null 2>&1"
 LD_LIBRARY_PATH=$libdir "$tmp/build_image" "$tmp/ctx" "$tag" | tee "$tmp/example.out"
 grep -q '^step 2/2' "$tmp/example.out" || fail "the example did not report its steps"
