@@ -277,7 +277,7 @@ static void zsh_script(FILE *out)
             hoist_version_string());
     fputs("_hoist_list() {\n"
           "  local -a vals\n"
-          "  vals=(${(f)\"$(${words[1]:-hoist} completion --$1 2>/dev/null)\"})\n"
+          "  vals=(${(f)\"$(hoist completion --$1 2>/dev/null)\"})\n"
           "  compadd -a vals\n"
           "}\n"
           "_hoist_stages() {\n"
@@ -293,7 +293,7 @@ static void zsh_script(FILE *out)
     for (size_t i = 0; i < cli_command_count; i++) {
         fprintf(out, "    '%s:", cli_commands[i].name);
         for (const char *p = cli_commands[i].summary; *p; p++)
-            fputs(*p == '\'' ? "'\\''" : *p == ':' ? "\\:" : (char[]){*p, 0}, out);
+            fputs(*p == '\'' ? "'\\''" : (char[]){*p, 0}, out);
         fputs("'\n", out);
     }
     fprintf(out, "  )\n  _describe command cmds\n}\n\n");
