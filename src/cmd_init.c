@@ -265,10 +265,10 @@ static int pin_written(const char *dir, const char *name, bool quiet)
     hoist_endpoint ep;
     hoist_error err = HOIST_ERROR_INIT, ignored = HOIST_ERROR_INIT;
     hoist_client *client = NULL;
-    if (!hoist_endpoint_resolve(&eo, &ep, &ignored)) {
+    if (!hoist_endpoint_resolve(&ep, &eo, &ignored)) {
         hoist_client_options co = HOIST_CLIENT_OPTIONS_INIT;
         co.endpoint = &ep;
-        if (hoist_client_new(&co, &client, &ignored))
+        if (hoist_client_new(&client, &co, &ignored))
             client = NULL;
     }
     po.client = client;

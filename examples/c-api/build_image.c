@@ -40,9 +40,9 @@ int main(int argc, char **argv)
     opts.output.on_event = on_event;
     hoist_build_result result;
 
-    int rc = hoist_endpoint_resolve(&eopts, &endpoint, &err);
+    int rc = hoist_endpoint_resolve(&endpoint, &eopts, &err);
     if (!rc)
-        rc = hoist_client_new(&copts, &client, &err);
+        rc = hoist_client_new(&client, &copts, &err);
     if (!rc)
         rc = hoist_build(client, &opts, &result, &err);
     hoist_client_free(client);

@@ -46,7 +46,7 @@ static hoist_doctor_check *add(hoist_doctor_report *r, const char *id, const cha
     return c;
 }
 
-__attribute__((format(printf, 3, 4))) static void set(hoist_doctor_check *c, hoist_check_status st, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void set(hoist_doctor_check *c, hoist_doctor_status st, const char *fmt, ...)
 {
     c->status = st;
     va_list ap;
@@ -74,7 +74,7 @@ static void field(hoist_doctor_check *c, const char *key, const char *value)
 
 static void skip(hoist_doctor_report *r, const char *id, const char *title, const char *why)
 {
-    set(add(r, id, title), HOIST_CHECK_SKIP, "%s", why);
+    set(add(r, id, title), HOIST_DOCTOR_SKIP, "%s", why);
 }
 
 /* host without port; [v6] brackets dropped */
@@ -135,13 +135,13 @@ static void check_daemon(hoist_doctor_report *r, hoist_client *client, const cha
 {
     hoist_doctor_check *c = add(r, "daemon", "daemon view");
     if (!client) {
-        set(c, HOIST_CHECK_SKIP, "no daemon to ask");
+        set(c, HOIST_DOCTOR_SKIP, "no daemon to ask");
         return;
     }
     hoist_error e = HOIST_ERROR_INIT;
     _cleanup_json_ json_t *info = NULL;
     if (hoist_client_get_json(client, "/info", &info, &e)) {
-        set(c, HOIST_CHECK_SKIP, "the daemon could not be asked: %s", e.message);
+        set(c, HOIST_DOCTOR_SKIP, "the daemon could not be asked: %s", e.message);
         hint(c, "'hoist doctor' (without --registry) diagnoses the engine");
         return;
     }
@@ -189,7 +189,7 @@ static void check_daemon(hoist_doctor_report *r, hoist_client *client, const cha
         snprintf(proxy_text, sizeof(proxy_text), "through the proxy %s", proxy);
     else
         snprintf(proxy_text, sizeof(proxy_text), "directly (NO_PROXY covers it; proxy %s)", proxy);
-    set(c, proxied ? HOIST_CHECK_WARN : HOIST_CHECK_PASS, "the daemon treats %s as %s%s%s%s; it connects %s%s%s", host,
+    set(c, proxied ? HOIST_DOCTOR_WARN : HOIST_DOCTOR_PASS, "the daemon treats %s as %s%s%s%s; it connects %s%s%s", host,
         dv->insecure ? "insecure (" : "secure (TLS verified)", why, dv->insecure ? ")" : "",
         "", proxy_text, mirrors[0] ? "; mirrors: " : "", mirrors);
     if (proxied)
@@ -267,7 +267,7 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
     hoist_error e = HOIST_ERROR_INIT;
     bool creds_ok = true;
     if (hoist_credentials_source(&copts, host, &source, helper, sizeof(helper), &e)) {
-        set(c, HOIST_CHECK_FAIL, "%s%s%s", e.message, e.file[0] ? " at " : "", e.file);
+        set(c, HOIST_DOCTOR_FAIL, "%s%s%s", e.message, e.file[0] ? " at " : "", e.file);
         if (e.line) {
             size_t n = strlen(c->message);
             snprintf(c->message + n, sizeof(c->message) - n, ":%d:%d", e.line, e.column);
@@ -279,11 +279,11 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
         if (helper[0])
             field(c, "helper", helper);
         if (source == HOIST_CRED_NONE)
-            set(c, HOIST_CHECK_PASS, "no credentials for %s in %s: access is anonymous", host, config_path);
+            set(c, HOIST_DOCTOR_PASS, "no credentials for %s in %s: access is anonymous", host, config_path);
         else if (source == HOIST_CRED_FILE)
-            set(c, HOIST_CHECK_PASS, "from %s (%s)", cred_title(source), config_path);
+            set(c, HOIST_DOCTOR_PASS, "from %s (%s)", cred_title(source), config_path);
         else
-            set(c, HOIST_CHECK_PASS, "from %s docker-credential-%s (%s)", cred_title(source), helper, config_path);
+            set(c, HOIST_DOCTOR_PASS, "from %s docker-credential-%s (%s)", cred_title(source), helper, config_path);
     }
 
     /* 2. the helper answers */
@@ -300,7 +300,7 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
         if (source == HOIST_CRED_NONE || source == HOIST_CRED_FILE) {
             skip(report, "helper", "helper", "no credential helper is configured for this registry");
             if (grc) { /* a bad auths entry */
-                set(c, HOIST_CHECK_FAIL, "%s", e.message);
+                set(c, HOIST_DOCTOR_FAIL, "%s", e.message);
                 hint(c, "%s", e.hint);
                 creds_ok = false;
             }
@@ -308,7 +308,7 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
             hoist_doctor_check *h = add(report, "helper", "helper");
             field(h, "helper", helper);
             if (grc) {
-                set(h, HOIST_CHECK_FAIL, "%s", e.message);
+                set(h, HOIST_DOCTOR_FAIL, "%s", e.message);
                 hint(h, "%s", e.hint);
                 creds_ok = false;
             } else {
@@ -316,10 +316,10 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
                 snprintf(secs, sizeof(secs), "%.2f", dt);
                 field(h, "seconds", secs);
                 if (cred->source == HOIST_CRED_NONE)
-                    set(h, HOIST_CHECK_WARN, "docker-credential-%s answered in %.2f s: no credentials for %s", helper,
+                    set(h, HOIST_DOCTOR_WARN, "docker-credential-%s answered in %.2f s: no credentials for %s", helper,
                         dt, host);
                 else
-                    set(h, HOIST_CHECK_PASS, "docker-credential-%s answered in %.2f s with %s for %s", helper, dt,
+                    set(h, HOIST_DOCTOR_PASS, "docker-credential-%s answered in %.2f s with %s for %s", helper, dt,
                         cred->identity_token[0] ? "an identity token" : "a username and password", host);
                 if (cred->source == HOIST_CRED_NONE)
                     hint(h, "log in with 'docker login %s' to store credentials in the helper", host);
@@ -357,11 +357,11 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
     bool go_on = true;
     if (reg_http_do(&http, "GET", url, NULL, NULL, &resp) < 0) {
         if (reg_http_tls_untrusted(resp.curl_code)) {
-            set(reach, HOIST_CHECK_PASS, "%s answers on HTTPS", api_host);
+            set(reach, HOIST_DOCTOR_PASS, "%s answers on HTTPS", api_host);
             char why[600];
             snprintf(why, sizeof(why), "%s", resp.error);
             reg_response_clear(&resp);
-            set(tls, dv.insecure ? HOIST_CHECK_WARN : HOIST_CHECK_FAIL,
+            set(tls, dv.insecure ? HOIST_DOCTOR_WARN : HOIST_DOCTOR_FAIL,
                 "the certificate of %s is not trusted here (%s)%s", api_host, why,
                 dv.insecure ? "; the daemon does not verify it (insecure registry)" : "");
             hint(tls, "if the registry uses its own CA, put it in /etc/docker/certs.d/%s/ca.crt (the daemon reads it "
@@ -377,27 +377,27 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
             if (reg_http_do(&http, "GET", url, NULL, NULL, &resp) < 0) {
                 go_on = false;
             } else {
-                set(reach, HOIST_CHECK_PASS, "%s answers on plain HTTP (no TLS)", api_host);
+                set(reach, HOIST_DOCTOR_PASS, "%s answers on plain HTTP (no TLS)", api_host);
                 if (dv.known && !dv.insecure) {
-                    set(tls, HOIST_CHECK_FAIL, "%s serves plain HTTP but the daemon requires TLS for it", host);
+                    set(tls, HOIST_DOCTOR_FAIL, "%s serves plain HTTP but the daemon requires TLS for it", host);
                     hint(tls, "add \"%s\" to \"insecure-registries\" in the daemon's daemon.json and restart it, or "
                               "serve the registry over TLS", host);
                 } else {
-                    set(tls, HOIST_CHECK_PASS, "plain HTTP%s", dv.known ? "; the daemon treats it as insecure" : "");
+                    set(tls, HOIST_DOCTOR_PASS, "plain HTTP%s", dv.known ? "; the daemon treats it as insecure" : "");
                 }
             }
         } else {
             go_on = false;
         }
         if (!go_on) {
-            set(reach, HOIST_CHECK_FAIL, "%s cannot be reached from here: %s", url, resp.error);
+            set(reach, HOIST_DOCTOR_FAIL, "%s cannot be reached from here: %s", url, resp.error);
             hint(reach, "check that the registry is up and that this machine may connect to it (firewall, DNS, "
                         "http_proxy/https_proxy/no_proxy in this environment)");
-            set(tls, HOIST_CHECK_SKIP, "the registry was not reached");
+            set(tls, HOIST_DOCTOR_SKIP, "the registry was not reached");
         }
     } else {
-        set(reach, HOIST_CHECK_PASS, "%s answers on HTTPS", api_host);
-        set(tls, HOIST_CHECK_PASS, "certificate trusted%s%s", ca[0] ? " with " : "", ca);
+        set(reach, HOIST_DOCTOR_PASS, "%s answers on HTTPS", api_host);
+        set(tls, HOIST_DOCTOR_PASS, "certificate trusted%s%s", ca[0] ? " with " : "", ca);
     }
     field(reach, "url", url);
     if (go_on) {
@@ -405,7 +405,7 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
         snprintf(status, sizeof(status), "%ld", resp.status);
         field(reach, "status", status);
         if (resp.status != 200 && resp.status != 401) {
-            set(reach, HOIST_CHECK_FAIL, "%s answered HTTP %ld: not a registry API (v2)", url, resp.status);
+            set(reach, HOIST_DOCTOR_FAIL, "%s answered HTTP %ld: not a registry API (v2)", url, resp.status);
             hint(reach, "check the host and port: the registry's API is served at /v2/");
             go_on = false;
         }
@@ -416,19 +416,19 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
     memset(&ch, 0, sizeof(ch));
     hoist_doctor_check *chk = add(report, "challenge", "challenge");
     if (!go_on) {
-        set(chk, HOIST_CHECK_SKIP, "the registry was not reached");
+        set(chk, HOIST_DOCTOR_SKIP, "the registry was not reached");
     } else if (resp.status == 200 || reg_parse_challenge(resp.www_authenticate, &ch) < 0) {
-        set(chk, HOIST_CHECK_PASS, "none: the registry needs no authentication");
+        set(chk, HOIST_DOCTOR_PASS, "none: the registry needs no authentication");
     } else {
         field(chk, "scheme", ch.scheme);
         field(chk, "realm", ch.realm);
         field(chk, "service", ch.service);
         if (!strcmp(ch.scheme, "bearer"))
-            set(chk, HOIST_CHECK_PASS, "Bearer, token realm %s (service %s)", ch.realm, ch.service[0] ? ch.service : "-");
+            set(chk, HOIST_DOCTOR_PASS, "Bearer, token realm %s (service %s)", ch.realm, ch.service[0] ? ch.service : "-");
         else if (!strcmp(ch.scheme, "basic"))
-            set(chk, HOIST_CHECK_PASS, "Basic%s%s", ch.realm[0] ? ", realm " : "", ch.realm);
+            set(chk, HOIST_DOCTOR_PASS, "Basic%s%s", ch.realm[0] ? ", realm " : "", ch.realm);
         else {
-            set(chk, HOIST_CHECK_FAIL, "an authentication scheme neither docker nor hoist supports: %s", ch.scheme);
+            set(chk, HOIST_DOCTOR_FAIL, "an authentication scheme neither docker nor hoist supports: %s", ch.scheme);
             hint(chk, "docker registries use Basic or Bearer token authentication");
             go_on = false;
         }
@@ -440,14 +440,14 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
     const char *login = anonymous ? "anonymously" : "with the credentials";
     hoist_doctor_check *pull = add(report, "pull", repo[0] ? "pull" : "login");
     if (!go_on || !creds_ok) {
-        set(pull, HOIST_CHECK_SKIP, !creds_ok ? "no usable credentials" : "the registry was not reached");
+        set(pull, HOIST_DOCTOR_SKIP, !creds_ok ? "no usable credentials" : "the registry was not reached");
     } else {
         char scope[700] = "", why[900] = "";
         if (repo[0])
             snprintf(scope, sizeof(scope), "repository:%s:pull", repo);
         _cleanup_(hoist_registry_header_freep) char *auth = NULL;
         if (ch.scheme[0] && reg_authorize(&http, &ch, scope, cred, &auth, &resp, why, sizeof(why)) < 0) {
-            set(pull, HOIST_CHECK_FAIL, "no token %s: %s", login, why);
+            set(pull, HOIST_DOCTOR_FAIL, "no token %s: %s", login, why);
             if (resp.status == 401 || resp.status == 403)
                 hint(pull, anonymous ? "the registry needs credentials: 'docker login %s'"
                                      : "the registry rejected the credentials: log in again with 'docker login %s'",
@@ -463,15 +463,15 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
                 snprintf(url, sizeof(url), "%s/v2/", base);
             const char *hdrs[] = {auth, NULL};
             if (reg_http_do(&http, "GET", url, auth ? hdrs : NULL, NULL, &resp) < 0) {
-                set(pull, HOIST_CHECK_FAIL, "%s failed: %s", url, resp.error);
+                set(pull, HOIST_DOCTOR_FAIL, "%s failed: %s", url, resp.error);
             } else if (resp.status == 200) {
-                set(pull, HOIST_CHECK_PASS, "%s %s%s%s", repo[0] ? "pull allowed on" : "logged in to", repo[0] ? repo : host,
+                set(pull, HOIST_DOCTOR_PASS, "%s %s%s%s", repo[0] ? "pull allowed on" : "logged in to", repo[0] ? repo : host,
                     ch.scheme[0] ? (anonymous ? " (anonymous)" : " (authenticated)") : "",
                     !strcmp(ch.scheme, "bearer") ? " with a token" : "");
             } else if (resp.status == 404 && repo[0]) {
-                set(pull, HOIST_CHECK_PASS, "access granted; %s does not exist yet (a push creates it)", repo);
+                set(pull, HOIST_DOCTOR_PASS, "access granted; %s does not exist yet (a push creates it)", repo);
             } else if (resp.status == 401 || resp.status == 403) {
-                set(pull, HOIST_CHECK_FAIL, "%s %s %s: HTTP %ld", resp.status == 401 ? "not authorized" : "denied",
+                set(pull, HOIST_DOCTOR_FAIL, "%s %s %s: HTTP %ld", resp.status == 401 ? "not authorized" : "denied",
                     repo[0] ? "to pull" : "to log in to", repo[0] ? repo : host, resp.status);
                 if (anonymous)
                     hint(pull, "log in first: 'docker login %s'", host);
@@ -481,7 +481,7 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
                 else
                     hint(pull, "the account has no read access to %s: ask for it, or check the repository name", repo);
             } else {
-                set(pull, HOIST_CHECK_FAIL, "%s answered HTTP %ld", url, resp.status);
+                set(pull, HOIST_DOCTOR_FAIL, "%s answered HTTP %ld", url, resp.status);
             }
             reg_response_clear(&resp);
         }
@@ -490,8 +490,8 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
     /* 8. push scope, proven by opening (and cancelling) a blob upload */
     if (opts->push) {
         hoist_doctor_check *push = add(report, "push", "push");
-        if (!go_on || !creds_ok || pull->status == HOIST_CHECK_FAIL) {
-            set(push, HOIST_CHECK_SKIP, "%s", pull->status == HOIST_CHECK_FAIL ? "pull access failed" :
+        if (!go_on || !creds_ok || pull->status == HOIST_DOCTOR_FAIL) {
+            set(push, HOIST_DOCTOR_SKIP, "%s", pull->status == HOIST_DOCTOR_FAIL ? "pull access failed" :
                                              !creds_ok ? "no usable credentials" : "the registry was not reached");
         } else {
             char scope[700], why[900] = "";
@@ -499,7 +499,7 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
             _cleanup_(hoist_registry_header_freep) char *auth = NULL;
             char granted[64] = "";
             if (ch.scheme[0] && reg_authorize(&http, &ch, scope, cred, &auth, &resp, why, sizeof(why)) < 0) {
-                set(push, HOIST_CHECK_FAIL, "no token with push scope %s: %s", login, why);
+                set(push, HOIST_DOCTOR_FAIL, "no token with push scope %s: %s", login, why);
                 hint(push, "%s", anonymous ? "log in first" : "the account may not write to this repository");
                 reg_response_clear(&resp);
             } else {
@@ -510,9 +510,9 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
                 snprintf(url, sizeof(url), "%s/v2/%s/blobs/uploads/", base, repo);
                 const char *hdrs[] = {auth, NULL};
                 if (reg_http_do(&http, "POST", url, auth ? hdrs : NULL, NULL, &resp) < 0) {
-                    set(push, HOIST_CHECK_FAIL, "%s failed: %s", url, resp.error);
+                    set(push, HOIST_DOCTOR_FAIL, "%s failed: %s", url, resp.error);
                 } else if (resp.status == 202) {
-                    set(push, HOIST_CHECK_PASS, "push allowed on %s (a blob upload opened and was cancelled)%s%s", repo,
+                    set(push, HOIST_DOCTOR_PASS, "push allowed on %s (a blob upload opened and was cancelled)%s%s", repo,
                         jwt ? "; token grants " : "", jwt ? granted : "");
                     if (resp.location[0]) {
                         char loc[1400];
@@ -524,7 +524,7 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
                         reg_http_do(&http, "DELETE", loc, auth ? hdrs : NULL, NULL, &resp);
                     }
                 } else if (resp.status == 401 || resp.status == 403) {
-                    set(push, HOIST_CHECK_FAIL, "push denied on %s (HTTP %ld)%s%s", repo, resp.status,
+                    set(push, HOIST_DOCTOR_FAIL, "push denied on %s (HTTP %ld)%s%s", repo, resp.status,
                         jwt ? "; the token grants only " : "", jwt ? (granted[0] ? granted : "nothing") : "");
                     if (anonymous)
                         hint(push, "log in first: 'docker login %s'", host);
@@ -532,10 +532,10 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
                         hint(push, "the account (credentials from %s) may read but not write %s: ask for push access, "
                                    "or push to a repository it owns", cred_title(cred->source), repo);
                 } else if (resp.status == 404) {
-                    set(push, HOIST_CHECK_FAIL, "the registry does not know the repository %s", repo);
+                    set(push, HOIST_DOCTOR_FAIL, "the registry does not know the repository %s", repo);
                     hint(push, "create it on the registry first, or check the name");
                 } else {
-                    set(push, HOIST_CHECK_FAIL, "%s answered HTTP %ld", url, resp.status);
+                    set(push, HOIST_DOCTOR_FAIL, "%s answered HTTP %ld", url, resp.status);
                 }
                 reg_response_clear(&resp);
             }
@@ -544,7 +544,7 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
     reg_http_close(&http);
     report->usable = true;
     for (size_t i = 0; i < report->count; i++)
-        if (report->checks[i].status == HOIST_CHECK_FAIL)
+        if (report->checks[i].status == HOIST_DOCTOR_FAIL)
             report->usable = false;
     if (!report->usable)
         return hoist_error_set(err, HOIST_EENV, "the registry %s is not usable from here", host);

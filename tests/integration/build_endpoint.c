@@ -34,9 +34,9 @@ int main(int argc, char **argv)
     opts.engine.path_env = getenv("PATH");
     hoist_build_result result;
 
-    int rc = hoist_endpoint_parse_host(argv[1], &endpoint, &err);
+    int rc = hoist_endpoint_parse_host(&endpoint, argv[1], &err);
     if (!rc)
-        rc = hoist_client_new(&copts, &client, &err);
+        rc = hoist_client_new(&client, &copts, &err);
     if (!rc)
         rc = hoist_build(client, &opts, &result, &err);
     hoist_client_free(client);
