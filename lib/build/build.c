@@ -216,7 +216,7 @@ static hoist_step_source *step_map(const hoist_dockerfile *df, size_t *count)
     if (!steps)
         return NULL;
     for (size_t i = 0; i < n; i++) {
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(df, i);
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(df, i);
         snprintf(steps[i].keyword, sizeof(steps[i].keyword), "%s", ins->keyword);
         steps[i].line = ins->range.start.line;
         steps[i].end_line = ins->range.end.line;
@@ -391,21 +391,21 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     hoist_df_parse_options popts = HOIST_DF_PARSE_OPTIONS_INIT;
     popts.filename = dockerfile_label;
     _cleanup_(hoist_dockerfile_freep) hoist_dockerfile *df = NULL;
-    rc = hoist_dockerfile_parse_file(hoist_context_dockerfile_path(ctx), &popts, &df, err);
+    rc = hoist_dockerfile_parse_file(&df, hoist_context_dockerfile_path(ctx), &popts, err);
     if (rc)
         return rc;
     if (opts->params.target && *opts->params.target) {
         /* The daemon would only say "failed to reach build target" after the upload. */
         hoist_df_stage *stages = NULL;
         size_t stage_count;
-        rc = hoist_dockerfile_stages(df, NULL, &stages, &stage_count, err);
+        rc = hoist_dockerfile_stages(df, &stages, &stage_count, NULL, err);
         if (rc)
             return rc;
         hoist_df_stages_free(stages);
         _cleanup_free_ bool *needed = calloc(stage_count ? stage_count : 1, sizeof(bool));
         if (!needed)
             return hoist_error_nomem(err);
-        rc = hoist_dockerfile_target_stages(df, opts->params.target, NULL, needed, stage_count, err);
+        rc = hoist_dockerfile_target_stages(df, needed, stage_count, opts->params.target, NULL, err);
         if (rc) {
             if (!err->file[0])
                 hoist_error_at(err, dockerfile_label, 0, 0);

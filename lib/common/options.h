@@ -22,4 +22,8 @@ int hoist_options_check(const void *opts, unsigned int opts_version, unsigned in
 #define HOIST_OPTIONS_CHECK(opts, WANT, fn, init_name, err) \
     hoist_options_check((opts), (opts) ? (opts)->version : 0u, (WANT), (fn), (init_name), (err))
 
+/* The same for options that may be NULL (meaning "defaults"). */
+#define HOIST_OPTIONS_CHECK_OPT(opts, WANT, fn, init_name, err) \
+    ((opts) ? HOIST_OPTIONS_CHECK(opts, WANT, fn, init_name, err) : 0)
+
 #endif

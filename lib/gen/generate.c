@@ -92,7 +92,7 @@ static int check_override(const char *stage, const char *image, hoist_error *err
     }
     _cleanup_(hoist_image_ref_freep) hoist_image_ref *ref = NULL;
     hoist_error inner = HOIST_ERROR_INIT;
-    if (hoist_image_ref_parse(image, &ref, &inner)) {
+    if (hoist_image_ref_parse(&ref, image, &inner)) {
         hoist_error_set(err, HOIST_EUSAGE, "--base %s=%s: not a valid image reference: %s", stage,
                         image, inner.message);
         return hoist_error_hint(err, "write NAME:TAG, e.g. --base %s=debian:12.7-slim", stage);
@@ -272,7 +272,7 @@ int hoist_gen_generate(const hoist_gen_project *project, const hoist_gen_options
     if (rc == 0) {
         hoist_df_print_options po = HOIST_DF_PRINT_OPTIONS_INIT;
         po.flags = HOIST_DF_PRINT_CANONICAL;
-        rc = hoist_dockerfile_print(r->df, &po, &r->dockerfile, NULL, err);
+        rc = hoist_dockerfile_print(r->df, &r->dockerfile, NULL, &po, err);
     }
     if (rc == 0)
         rc = gen_dockerignore_text(&ctx, tmpl, &r->dockerignore, err);

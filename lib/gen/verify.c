@@ -105,7 +105,7 @@ int hoist_gen_verify_context(const hoist_gen_result *r, const char *dir, hoist_e
     if (rc)
         return rc;
     for (size_t i = 0; i < hoist_dockerfile_instruction_count(df); i++) {
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(df, i);
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(df, i);
         if ((ins->kind != HOIST_DF_COPY && ins->kind != HOIST_DF_ADD) ||
             hoist_df_instruction_flag(ins, "from"))
             continue;

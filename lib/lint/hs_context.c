@@ -420,7 +420,7 @@ static void hs005(lint_ctx *ctx)
                 continue;
             hoist_df_copy_from cf;
             hoist_error e = HOIST_ERROR_INIT;
-            if (hoist_dockerfile_resolve_from(ctx->df, ins->stage, from->value, &cf, &e) != 0 ||
+            if (hoist_dockerfile_resolve_from(ctx->df, &cf, ins->stage, from->value, &e) != 0 ||
                 cf.kind != HOIST_DF_FROM_STAGE || cf.stage != (int)s)
                 continue;
             if (!minimal_base(ctx, ins->stage))

@@ -23,12 +23,12 @@
 
 const hoist_df_instruction *lint_ins_top(const lint_ctx *ctx, size_t i)
 {
-    return hoist_dockerfile_instruction(ctx->df, i);
+    return hoist_dockerfile_instruction_at(ctx->df, i);
 }
 
 const hoist_df_instruction *lint_ins(const lint_ctx *ctx, size_t i)
 {
-    const hoist_df_instruction *ins = hoist_dockerfile_instruction(ctx->df, i);
+    const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(ctx->df, i);
     if (ins && ins->kind == HOIST_DF_ONBUILD && ins->trigger)
         return ins->trigger;
     return ins;
@@ -345,7 +345,7 @@ int hoist_lint_run(const hoist_dockerfile *df, const hoist_lint_options *opts, h
     ctx.context_dir = opts->context_dir;
 
     hoist_df_stage *stages = NULL;
-    int rc = hoist_dockerfile_stages(df, NULL, &stages, &ctx.stage_count, err);
+    int rc = hoist_dockerfile_stages(df, &stages, &ctx.stage_count, NULL, err);
     ctx.stages = stages;
     if (rc) {
         /* Stage evaluation failed (e.g. a bad ARG in FROM): lint without. */
@@ -447,7 +447,7 @@ static int instruction_errors(const hoist_dockerfile *df, const hoist_lint_optio
     bool dl3061 = order && lint_config_severity(opts->config, order->info.id,
                                                 order->info.severity, NULL) != HOIST_LINT_OFF;
     for (size_t i = 0; i < n; i++) {
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(df, i);
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(df, i);
         hoist_error e = HOIST_ERROR_INIT;
         if (df_validate_instruction(df, ins, &e)) {
             int line = ins->range.start.line;
@@ -470,7 +470,7 @@ static int instruction_errors(const hoist_dockerfile *df, const hoist_lint_optio
         }
     }
     if (!seen_from && !order_reported && n &&
-        add_dl1000(res, opts, file, NULL, hoist_dockerfile_instruction(df, 0)->range.start.line, 1,
+        add_dl1000(res, opts, file, NULL, hoist_dockerfile_instruction_at(df, 0)->range.start.line, 1,
                    "dockerfile contains no stages to build (no FROM instruction)",
                    "add a FROM instruction, e.g. `FROM alpine:3.20`") < 0)
         return -1;
@@ -491,7 +491,7 @@ int hoist_lint_text(const char *text, size_t len, const hoist_lint_options *opts
     po.filename = opts->dockerfile ? opts->dockerfile : "Dockerfile";
     hoist_dockerfile *df = NULL;
     hoist_error perr = HOIST_ERROR_INIT;
-    int rc = hoist_dockerfile_parse(text, len, &po, &df, &perr);
+    int rc = hoist_dockerfile_parse(&df, text, len, &po, &perr);
     if (rc && rc != HOIST_EINPUT)
         return hoist_error_set(err, rc, "%s", perr.message);
     bool ast_only = false;
@@ -499,7 +499,7 @@ int hoist_lint_text(const char *text, size_t len, const hoist_lint_options *opts
         /* Rejected: lint what BuildKit's parser layer accepts, if anything. */
         hoist_error ignored = HOIST_ERROR_INIT;
         po.flags |= HOIST_DF_PARSE_AST_ONLY;
-        ast_only = !hoist_dockerfile_parse(text, len, &po, &df, &ignored);
+        ast_only = !hoist_dockerfile_parse(&df, text, len, &po, &ignored);
         if (!ast_only)
             df = NULL;
     }

@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char dockerfile[] = "FROM busybox:latest\nLABEL version=1 maintainer=x\n"
                                      "RUN apt-get install curl\nUSER root\nCOPY . /src\n";
     hoist_dockerfile *df = NULL;
-    if (hoist_dockerfile_parse(dockerfile, sizeof(dockerfile) - 1, NULL, &df, &err) != 0)
+    if (hoist_dockerfile_parse(&df, dockerfile, sizeof(dockerfile) - 1, NULL, &err) != 0)
         report(&err);
     hoist_lint_options lo = HOIST_LINT_OPTIONS_INIT;
     lo.flags = HOIST_LINT_NO_SHELLCHECK;

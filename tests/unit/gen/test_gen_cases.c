@@ -250,7 +250,7 @@ void test_substitution(void **state)
     };
     hoist_dockerfile *df = hoist_dockerfile_new();
     assert_int_equal(gen_template_apply(df, steps, 2, &ctx, &err), 0);
-    const hoist_df_instruction *ins = hoist_dockerfile_instruction(df, 1);
+    const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(df, 1);
     assert_int_equal(ins->arg_count, 1);
     assert_string_equal(ins->args[0].value, "/bin/a b'c");
     hoist_dockerfile_free(df);

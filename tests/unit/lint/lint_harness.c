@@ -67,7 +67,7 @@ hoist_lint_result *lint_text(const lint_case *c)
     if (c->ast_only)
         po.flags |= HOIST_DF_PARSE_AST_ONLY;
     hoist_dockerfile *df = NULL;
-    if (!c->as_text && hoist_dockerfile_parse(text, strlen(text), &po, &df, &err)) {
+    if (!c->as_text && hoist_dockerfile_parse(&df, text, strlen(text), &po, &err)) {
         fprintf(stderr, "case %s: parse error: %s (line %d)\n%s\n", c->rule, err.message, err.line,
                 text);
         fail();

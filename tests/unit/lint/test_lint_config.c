@@ -217,7 +217,7 @@ static void config_precedence(void **state)
     assert_int_equal(hoist_lint_config_ignore(cfg, "NOPE1", &err), HOIST_EUSAGE);
     hoist_df_parse_options po = HOIST_DF_PARSE_OPTIONS_INIT;
     hoist_dockerfile *d = NULL;
-    assert_int_equal(hoist_dockerfile_parse(df, strlen(df), &po, &d, &err), 0);
+    assert_int_equal(hoist_dockerfile_parse(&d, df, strlen(df), &po, &err), 0);
     hoist_lint_options o = HOIST_LINT_OPTIONS_INIT;
     o.config = cfg;
     o.flags = HOIST_LINT_NO_SHELLCHECK;
@@ -283,7 +283,7 @@ static void shared_context(void **state)
     assert_int_equal(hoist_context_open(&ctx, dir, &co, &err), 0);
     const char *text = "FROM alpine:3.19\nCOPY app.py /app/\n";
     hoist_dockerfile *d = NULL;
-    assert_int_equal(hoist_dockerfile_parse(text, strlen(text), NULL, &d, &err), 0);
+    assert_int_equal(hoist_dockerfile_parse(&d, text, strlen(text), NULL, &err), 0);
     hoist_lint_options o = HOIST_LINT_OPTIONS_INIT;
     o.flags = HOIST_LINT_NO_SHELLCHECK;
     o.context = ctx;
