@@ -253,7 +253,7 @@ int cmd_build(int argc, char **argv)
     if ((rc = hoist_client_new(&client, &copts, &err)))
         return build_render_failure(&renderer, &err, &result), rc;
 
-    rc = hoist_build(client, &opts, &result, &err);
+    rc = hoist_build(&result, client, &opts, &err);
     if (rc) {
         if (cli_signal != SIGPIPE) /* stdout is gone: end quietly */
             build_render_failure(&renderer, &err, &result);

@@ -44,7 +44,7 @@ int main(int argc, char **argv)
     if (!rc)
         rc = hoist_client_new(&client, &copts, &err);
     if (!rc)
-        rc = hoist_build(client, &opts, &result, &err);
+        rc = hoist_build(&result, client, &opts, &err);
     hoist_client_free(client);
     if (rc) {
         if (err.file[0])

@@ -54,7 +54,7 @@ static int check_source(hoist_context *ctx, const char *keyword, const char *src
     if (!strcmp(src, ".") || !strcmp(src, "./"))
         return 0;
     hoist_context_explanation ex;
-    int rc = hoist_context_explain(ctx, src, &ex, err);
+    int rc = hoist_context_explain(ctx, &ex, src, err);
     if (rc)
         return rc;
     if (!ex.exists) {
@@ -64,9 +64,10 @@ static int check_source(hoist_context *ctx, const char *keyword, const char *src
     }
     if (ex.sent)
         return 0;
-    hoist_ignore_pattern_info info = {0};
     const hoist_ignore *ig = hoist_context_ignore(ctx);
-    if (ex.pattern >= 0 && hoist_ignore_get(ig, (size_t)ex.pattern, &info) == 0) {
+    const hoist_ignore_pattern_info *pat = ex.pattern >= 0 ? hoist_ignore_pattern_at(ig, (size_t)ex.pattern) : NULL;
+    if (pat) {
+        hoist_ignore_pattern_info info = *pat;
         hoist_error_set(err, HOIST_EFAILED,
                         "%s source %s would not be sent: .dockerignore line %d (%s) excludes it",
                         keyword, src, info.line, info.source);

@@ -55,21 +55,15 @@ void hoist_ignore_free(hoist_ignore *ig)
     free(ig);
 }
 
-size_t hoist_ignore_count(const hoist_ignore *ig) { return ig ? ig->count : 0; }
+size_t hoist_ignore_pattern_count(const hoist_ignore *ig) { return ig ? ig->count : 0; }
 
 bool hoist_ignore_has_exceptions(const hoist_ignore *ig) { return ig && ig->has_exceptions; }
 
-int hoist_ignore_get(const hoist_ignore *ig, size_t index, hoist_ignore_pattern_info *info)
+const hoist_ignore_pattern_info *hoist_ignore_pattern_at(const hoist_ignore *ig, size_t index)
 {
     if (!ig || index >= ig->count)
-        return -1;
-    const ignore_pattern *p = &ig->patterns[index];
-    info->pattern = p->cleaned;
-    info->source = p->source;
-    info->file = p->file;
-    info->line = p->line;
-    info->exception = p->exception;
-    return 0;
+        return NULL;
+    return &ig->patterns[index].info;
 }
 
 static int bad_pattern(hoist_error *err, const char *file, int line, const char *source,
@@ -129,6 +123,7 @@ static int add_compiled(hoist_ignore *ig, const char *pat, size_t len, const cha
         pattern_clear(&p);
         return bad_pattern(err, file, line, source, why);
     }
+    p.info = (hoist_ignore_pattern_info){p.cleaned, p.source, p.file, p.line, p.exception};
     ig->patterns[ig->count++] = p;
     if (exception)
         ig->has_exceptions = true;
@@ -313,7 +308,7 @@ void ignore_match_using_parent(const hoist_ignore *ig, const char *path, size_t 
         *decider = last;
 }
 
-int hoist_ignore_match(const hoist_ignore *ig, const char *path, bool *excluded, int *decider,
+int hoist_ignore_match(const hoist_ignore *ig, bool *excluded, int *decider, const char *path,
                        hoist_error *err)
 {
     *excluded = false;

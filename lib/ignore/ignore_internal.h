@@ -63,6 +63,7 @@ typedef struct ignore_pattern {
     bool exception;
     enum ignore_match_type type;
     go_regex *regex;      /* IGNORE_MATCH_REGEXP only */
+    hoist_ignore_pattern_info info; /* the public view, for hoist_ignore_pattern_at */
 } ignore_pattern;
 
 /* Compile p->cleaned (the Go pattern.compile step). Returns 0 or -1 with a

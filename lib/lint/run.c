@@ -9,6 +9,7 @@
  * by per-instruction pragmas (`# hoist ignore=...`, `# hadolint ignore=...`
  * in the comments right before an instruction) and sorts the rest.
  */
+#include "common/options.h"
 #include "lint/lint_internal.h"
 
 #include <ctype.h>
@@ -320,7 +321,17 @@ static void parse_scripts(lint_ctx *ctx)
     }
 }
 
-int hoist_lint_run(const hoist_dockerfile *df, const hoist_lint_options *opts, hoist_lint_result **out,
+void hoist_lint_options_init(hoist_lint_options *opts)
+{
+    *opts = (hoist_lint_options)HOIST_LINT_OPTIONS_INIT;
+}
+
+void hoist_lint_engine_init(hoist_lint_engine *opts)
+{
+    *opts = (hoist_lint_engine)HOIST_LINT_ENGINE_INIT;
+}
+
+int hoist_lint_run(hoist_lint_result **out, const hoist_dockerfile *df, const hoist_lint_options *opts,
                    hoist_error *err)
 {
     hoist_error local = HOIST_ERROR_INIT;
@@ -330,9 +341,11 @@ int hoist_lint_run(const hoist_dockerfile *df, const hoist_lint_options *opts, h
     hoist_lint_options defaults = HOIST_LINT_OPTIONS_INIT;
     if (!opts)
         opts = &defaults;
-    if (opts->version != HOIST_LINT_OPTIONS_VERSION)
-        return hoist_error_set(err, HOIST_EUSAGE, "hoist_lint_options version %u is not supported",
-                               opts->version);
+    if (HOIST_OPTIONS_CHECK(opts, HOIST_LINT_OPTIONS_VERSION, "hoist_lint_run", "HOIST_LINT_OPTIONS_INIT", err))
+        return HOIST_EUSAGE;
+    if (HOIST_OPTIONS_CHECK_OPT(opts->engine, HOIST_LINT_ENGINE_VERSION, "hoist_lint_run (engine)",
+                                "HOIST_LINT_ENGINE_INIT", err))
+        return HOIST_EUSAGE;
     if (!df)
         return hoist_error_set(err, HOIST_EUSAGE, "no Dockerfile to check");
 
@@ -477,8 +490,8 @@ static int instruction_errors(const hoist_dockerfile *df, const hoist_lint_optio
     return 0;
 }
 
-int hoist_lint_text(const char *text, size_t len, const hoist_lint_options *opts,
-                    hoist_lint_result **out, hoist_error *err)
+int hoist_lint_text(hoist_lint_result **out, const char *text, size_t len,
+                    const hoist_lint_options *opts, hoist_error *err)
 {
     hoist_error local = HOIST_ERROR_INIT;
     if (!err)
@@ -505,7 +518,7 @@ int hoist_lint_text(const char *text, size_t len, const hoist_lint_options *opts
     }
     hoist_lint_result *res = NULL;
     if (df) {
-        rc = hoist_lint_run(df, opts, &res, err);
+        rc = hoist_lint_run(&res, df, opts, err);
         if (rc) {
             hoist_dockerfile_free(df);
             return rc;

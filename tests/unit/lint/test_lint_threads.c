@@ -73,8 +73,8 @@ static char *findings_text(const hoist_lint_result *r)
     if (!s)
         return NULL;
     s[0] = '\0';
-    for (size_t i = 0; i < hoist_lint_result_count(r); i++) {
-        const hoist_lint_finding *f = hoist_lint_result_get(r, i);
+    for (size_t i = 0; i < hoist_lint_result_finding_count(r); i++) {
+        const hoist_lint_finding *f = hoist_lint_result_finding_at(r, i);
         char line[3000];
         int n = snprintf(line, sizeof(line), "%s %s:%d:%d %s %s\n", f->code, f->file, f->range.start.line,
                          f->range.start.column, hoist_lint_severity_name(f->severity), f->message);
@@ -104,7 +104,7 @@ static char *lint_once(const shared *sh, hoist_error *err)
     o.context_dir = sh->ctxdir;
     o.dockerfile = "Dockerfile";
     hoist_lint_result *r = NULL;
-    if (hoist_lint_run(sh->df, &o, &r, err))
+    if (hoist_lint_run(&r, sh->df, &o, err))
         return NULL;
     char *text = findings_text(r);
     hoist_lint_result_free(r);
