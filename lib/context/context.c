@@ -73,14 +73,14 @@ const hoist_ignore *hoist_context_ignore(const hoist_context *ctx) { return ctx-
 static char *absolute(const char *path)
 {
     if (path[0] == '/')
-        return go_clean_path(path, strlen(path));
+        return ignore_go_clean_path(path, strlen(path));
     _cleanup_free_ char *cwd = getcwd(NULL, 0);
     if (!cwd)
         return NULL;
     _cleanup_free_ char *joined = NULL;
     if (asprintf(&joined, "%s/%s", cwd, path) < 0)
         return NULL;
-    return go_clean_path(joined, strlen(joined));
+    return ignore_go_clean_path(joined, strlen(joined));
 }
 
 /* filepath.Rel for two clean absolute paths. */

@@ -33,7 +33,7 @@ int hoist_context_explain(hoist_context *ctx, hoist_context_explanation *out, co
         }
         p += dlen;
     }
-    _cleanup_free_ char *clean = go_clean_path(p, strlen(p));
+    _cleanup_free_ char *clean = ignore_go_clean_path(p, strlen(p));
     if (!clean)
         return hoist_error_nomem(err);
     char *rel = clean;

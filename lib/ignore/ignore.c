@@ -42,7 +42,7 @@ static void pattern_clear(ignore_pattern *p)
     free(p->cleaned);
     free(p->source);
     free(p->file);
-    go_regex_free(p->regex);
+    ignore_go_regex_free(p->regex);
 }
 
 void hoist_ignore_free(hoist_ignore *ig)
@@ -80,10 +80,10 @@ static int add_compiled(hoist_ignore *ig, const char *pat, size_t len, const cha
                         const char *file, int line, hoist_error *err)
 {
     size_t start, n;
-    go_trim_space(pat, len, &start, &n);
+    ignore_go_trim_space(pat, len, &start, &n);
     if (n == 0)
         return 0;
-    _cleanup_free_ char *clean = go_clean_path(pat + start, n);
+    _cleanup_free_ char *clean = ignore_go_clean_path(pat + start, n);
     if (!clean)
         return hoist_error_nomem(err);
     bool exception = false;
@@ -96,7 +96,7 @@ static int add_compiled(hoist_ignore *ig, const char *pat, size_t len, const cha
         body++;
     }
     size_t blen = strlen(body);
-    if (go_glob_is_bad(body, blen))
+    if (ignore_go_glob_is_bad(body, blen))
         return bad_pattern(err, file, line, source, "syntax error in pattern");
 
     if (ig->count == ig->cap) {
@@ -150,21 +150,21 @@ static int add_line(hoist_ignore *ig, const char *text, size_t len, const char *
     if (!source)
         return hoist_error_nomem(err);
     size_t start, n;
-    go_trim_space(text, len, &start, &n);
+    ignore_go_trim_space(text, len, &start, &n);
     if (n == 0)
         return 0;
     const char *pat = text + start;
     bool invert = pat[0] == '!';
     if (invert) {
         size_t s2, n2;
-        go_trim_space(pat + 1, n - 1, &s2, &n2);
+        ignore_go_trim_space(pat + 1, n - 1, &s2, &n2);
         pat = pat + 1 + s2;
         n = n2;
     }
     _cleanup_free_ char *clean = NULL;
     const char *body = "";
     if (n > 0) {
-        clean = go_clean_path(pat, n);
+        clean = ignore_go_clean_path(pat, n);
         if (!clean)
             return hoist_error_nomem(err);
         body = clean;
@@ -316,7 +316,7 @@ int hoist_ignore_match(const hoist_ignore *ig, bool *excluded, int *decider, con
         *decider = -1;
     if (!ig)
         return 0;
-    _cleanup_free_ char *clean = go_clean_path(path, strlen(path));
+    _cleanup_free_ char *clean = ignore_go_clean_path(path, strlen(path));
     if (!clean)
         return hoist_error_nomem(err);
     if (!strcmp(clean, "."))

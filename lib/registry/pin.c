@@ -279,7 +279,7 @@ int hoist_pin(hoist_pin_result **out, const hoist_pin_options *opts, hoist_error
             tagged.tag = tag;
             if (reg_resolve_digest(&http, &copts, &tagged, e->digest, sizeof(e->digest), why, sizeof(why)) == 0)
                 snprintf(e->source, sizeof(e->source), "registry");
-            else if (engine_repo_digest(opts->client, e->image, &tagged, e->digest, sizeof(e->digest), why_engine,
+            else if (reg_engine_repo_digest(opts->client, e->image, &tagged, e->digest, sizeof(e->digest), why_engine,
                                         sizeof(why_engine)) == 0)
                 snprintf(e->source, sizeof(e->source), "engine");
         }

@@ -134,7 +134,7 @@ int reg_resolve_digest(reg_http *h, const hoist_credentials_options *copts, cons
     return -1;
 }
 
-int engine_repo_digest(hoist_client *client, const char *name, const hoist_image_ref *ref, char *digest,
+int reg_engine_repo_digest(hoist_client *client, const char *name, const hoist_image_ref *ref, char *digest,
                        size_t size, char *why, size_t why_size)
 {
     digest[0] = '\0';
