@@ -85,7 +85,7 @@ gen_project *gen_project_new(hoist_gen_lang lang, const char *tool)
     return p;
 }
 
-void gen_project_free(gen_project *p)
+static void gen_project_free(gen_project *p)
 {
     if (!p)
         return;
