@@ -500,6 +500,8 @@ int hoist_lint_text(hoist_lint_result **out, const char *text, size_t len,
     hoist_lint_options defaults = HOIST_LINT_OPTIONS_INIT;
     if (!opts)
         opts = &defaults;
+    if (HOIST_OPTIONS_CHECK(opts, HOIST_LINT_OPTIONS_VERSION, "hoist_lint_text", "HOIST_LINT_OPTIONS_INIT", err))
+        return HOIST_EUSAGE;
     hoist_df_parse_options po = HOIST_DF_PARSE_OPTIONS_INIT;
     po.filename = opts->dockerfile ? opts->dockerfile : "Dockerfile";
     hoist_dockerfile *df = NULL;
