@@ -247,17 +247,17 @@ int cmd_build(int argc, char **argv)
     hoist_build_result result;
     memset(&result, 0, sizeof(result));
     hoist_endpoint endpoint;
-    if ((rc = hoist_endpoint_resolve(&eopts, &endpoint, &err)))
+    if ((rc = hoist_endpoint_resolve(&endpoint, &eopts, &err)))
         return build_render_failure(&renderer, &err, &result), rc;
     hoist_client_options copts = HOIST_CLIENT_OPTIONS_INIT;
     cli_log_install(&copts);
     copts.endpoint = &endpoint;
     copts.api_version_pin = getenv("DOCKER_API_VERSION");
     __attribute__((cleanup(client_freep))) hoist_client *client = NULL;
-    if ((rc = hoist_client_new(&copts, &client, &err)))
+    if ((rc = hoist_client_new(&client, &copts, &err)))
         return build_render_failure(&renderer, &err, &result), rc;
 
-    rc = hoist_build(client, &opts, &result, &err);
+    rc = hoist_build(&result, client, &opts, &err);
     if (rc) {
         if (cli_signal != SIGPIPE) /* stdout is gone: end quietly */
             build_render_failure(&renderer, &err, &result);

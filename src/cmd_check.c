@@ -202,7 +202,7 @@ int cmd_check(int argc, char **argv)
             no_context = true;
             break;
         case OPT_FORMAT:
-            if (hoist_lint_format_parse(optarg, &format) < 0)
+            if (hoist_lint_format_parse(&format, optarg) < 0)
                 rc = cli_usage_error("check", "unknown format '%s' (tty, json, sarif, "
                                               "checkstyle, gnu, codeclimate)", optarg);
             break;
@@ -253,7 +253,7 @@ int cmd_check(int argc, char **argv)
         return 0;
     }
     hoist_lint_severity threshold = HOIST_LINT_ERROR;
-    if (!rc && threshold_arg && (hoist_lint_severity_parse(threshold_arg, &threshold) < 0))
+    if (!rc && threshold_arg && (hoist_lint_severity_parse(&threshold, threshold_arg) < 0))
         rc = cli_usage_error("check", "unknown failure threshold '%s' (error, warning, info, "
                                       "style, none)", threshold_arg);
     if (rc) {
@@ -275,7 +275,7 @@ int cmd_check(int argc, char **argv)
     hoist_error err = HOIST_ERROR_INIT;
     hoist_lint_config *cfg = NULL;
     const char *first_ctx = context ? context : (is_dir(paths[0]) ? paths[0] : ".");
-    rc = hoist_lint_config_discover(config_path, first_ctx, &cfg, &err);
+    rc = hoist_lint_config_discover(&cfg, config_path, first_ctx, &err);
     for (size_t i = 0; !rc && i < n_ignores; i++) {
         /* Accept comma-separated lists too. */
         char *dup = strdup(ignores[i]), *save = NULL;
@@ -357,7 +357,7 @@ int cmd_check(int argc, char **argv)
             lo.flags |= HOIST_LINT_NO_CACHE;
         hoist_lint_result *res = NULL;
         hoist_error_clear(&err);
-        int lrc = hoist_lint_text(src->text, src->len, &lo, &res, &err);
+        int lrc = hoist_lint_text(&res, src->text, src->len, &lo, &err);
         if (lrc) {
             cli_report("check", &err);
             input_error = lrc == HOIST_EINPUT ? HOIST_EINPUT : (input_error ? input_error : lrc);
@@ -389,7 +389,7 @@ int cmd_check(int argc, char **argv)
     /* Notes go to stderr for machine formats so stdout stays parseable. */
     if (format != HOIST_LINT_FORMAT_TTY)
         for (size_t i = 0; i < hoist_lint_result_note_count(all); i++)
-            fprintf(stderr, "hoist check: note: %s\n", hoist_lint_result_note(all, i));
+            fprintf(stderr, "hoist check: note: %s\n", hoist_lint_result_note_at(all, i));
     fflush(stdout);
 
     if (!rc)

@@ -444,11 +444,11 @@ static int list_stages(const char *file, const char *dir)
     else
         snprintf(path, sizeof(path), "%s/Dockerfile", dir ? dir : ".");
     hoist_dockerfile *df = NULL;
-    if (hoist_dockerfile_parse_file(path, NULL, &df, NULL))
+    if (hoist_dockerfile_parse_file(&df, path, NULL, NULL))
         return 0;
     hoist_df_stage *stages = NULL;
     size_t n = 0;
-    if (hoist_dockerfile_stages(df, NULL, &stages, &n, NULL) == 0)
+    if (hoist_dockerfile_stages(df, &stages, &n, NULL, NULL) == 0)
         for (size_t i = 0; i < n; i++)
             if (stages[i].name)
                 printf("%s\n", stages[i].name);

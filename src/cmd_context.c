@@ -206,7 +206,7 @@ static void human(uint64_t b, char *buf, size_t len)
 static int run_stats(hoist_context *ctx, bool as_json, json_t *notes, hoist_error *err)
 {
     const hoist_ignore *ig = hoist_context_ignore(ctx);
-    size_t npat = hoist_ignore_count(ig);
+    size_t npat = hoist_ignore_pattern_count(ig);
     pattern_count *counts = calloc(npat + 1, sizeof(*counts));
     if (!counts)
         return hoist_error_set(err, HOIST_EFAILED, "out of memory");
@@ -259,8 +259,7 @@ static int run_stats(hoist_context *ctx, bool as_json, json_t *notes, hoist_erro
         if (as_json) {
             json_t *pats = json_array();
             for (size_t i = 0; i < npat; i++) {
-                hoist_ignore_pattern_info info;
-                hoist_ignore_get(ig, i, &info);
+                hoist_ignore_pattern_info info = *hoist_ignore_pattern_at(ig, i);
                 json_array_append_new(
                     pats, json_pack("{s:s, s:i, s:s, s:s, s:b, s:I, s:I}", "file", info.file,
                                     "line", info.line, "source", info.source, "pattern",
@@ -308,8 +307,7 @@ static int run_stats(hoist_context *ctx, bool as_json, json_t *notes, hoist_erro
             if (npat) {
                 printf("\nignore lines:\n");
                 for (size_t i = 0; i < npat; i++) {
-                    hoist_ignore_pattern_info info;
-                    hoist_ignore_get(ig, i, &info);
+                    hoist_ignore_pattern_info info = *hoist_ignore_pattern_at(ig, i);
                     human(counts[i].bytes, hb, sizeof(hb));
                     if (info.line > 0)
                         printf("  %s:%d: %-30s ", info.file, info.line, info.source);
@@ -349,12 +347,15 @@ static const char *type_name(hoist_entry_type t)
 static int run_explain(hoist_context *ctx, const char *path, bool as_json, hoist_error *err)
 {
     hoist_context_explanation ex;
-    int rc = hoist_context_explain(ctx, path, &ex, err);
+    int rc = hoist_context_explain(ctx, &ex, path, err);
     if (rc)
         return rc;
     hoist_ignore_pattern_info info = {0};
-    bool have = ex.pattern >= 0 &&
-                hoist_ignore_get(hoist_context_ignore(ctx), (size_t)ex.pattern, &info) == 0;
+    const hoist_ignore_pattern_info *pat =
+        ex.pattern >= 0 ? hoist_ignore_pattern_at(hoist_context_ignore(ctx), (size_t)ex.pattern) : NULL;
+    bool have = pat != NULL;
+    if (pat)
+        info = *pat;
     char where[1200] = "";
     if (have) {
         if (info.line > 0)
@@ -408,7 +409,7 @@ static int run_explain(hoist_context *ctx, const char *path, bool as_json, hoist
 
 static int run_tar(hoist_context *ctx, const char *dest, bool gzip, hoist_error *err)
 {
-    hoist_tar_options opts = HOIST_TAR_OPTIONS_INIT;
+    hoist_context_tar_options opts = HOIST_CONTEXT_TAR_OPTIONS_INIT;
     opts.gzip = gzip;
     if (!strcmp(dest, "-")) {
         if (isatty(STDOUT_FILENO)) {

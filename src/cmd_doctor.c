@@ -43,13 +43,13 @@ static void print_text(const hoist_doctor_report *r, const char *registry)
         const char *col = "";
         if (color) {
             switch (c->status) {
-            case HOIST_CHECK_PASS: col = "\033[32m"; break;
-            case HOIST_CHECK_WARN: col = "\033[33m"; break;
-            case HOIST_CHECK_FAIL: col = "\033[1;31m"; break;
-            case HOIST_CHECK_SKIP: col = "\033[2m"; break;
+            case HOIST_DOCTOR_PASS: col = "\033[32m"; break;
+            case HOIST_DOCTOR_WARN: col = "\033[33m"; break;
+            case HOIST_DOCTOR_FAIL: col = "\033[1;31m"; break;
+            case HOIST_DOCTOR_SKIP: col = "\033[2m"; break;
             }
         }
-        printf("%s%-4s%s  %-12s %s\n", col, hoist_check_status_name(c->status), color ? "\033[0m" : "",
+        printf("%s%-4s%s  %-12s %s\n", col, hoist_doctor_status_name(c->status), color ? "\033[0m" : "",
                c->title, c->message);
         if (c->hint[0])
             printf("      %-12s hint: %s\n", "", c->hint);
@@ -77,7 +77,7 @@ static int print_json(const hoist_doctor_report *r, const char *registry)
         json_t *o = json_object();
         json_object_set_new(o, "id", json_string(c->id));
         json_object_set_new(o, "title", json_string(c->title));
-        json_object_set_new(o, "status", json_string(hoist_check_status_name(c->status)));
+        json_object_set_new(o, "status", json_string(hoist_doctor_status_name(c->status)));
         json_object_set_new(o, "message", json_string(c->message));
         json_object_set_new(o, "hint", c->hint[0] ? json_string(c->hint) : json_null());
         json_t *details = json_object();
@@ -111,12 +111,12 @@ static int doctor_registry(const hoist_doctor_options *dopts, const char *target
     hoist_endpoint endpoint;
     hoist_client *client = NULL;
     hoist_error ignored = HOIST_ERROR_INIT;
-    if (!hoist_endpoint_resolve(&dopts->endpoint, &endpoint, &ignored)) {
+    if (!hoist_endpoint_resolve(&endpoint, &dopts->endpoint, &ignored)) {
         hoist_client_options copts = HOIST_CLIENT_OPTIONS_INIT;
         cli_log_install(&copts);
         copts.endpoint = &endpoint;
         copts.api_version_pin = dopts->api_version_pin;
-        if (hoist_client_new(&copts, &client, &ignored))
+        if (hoist_client_new(&client, &copts, &ignored))
             client = NULL;
     }
     ro.client = client;
@@ -189,7 +189,7 @@ int cmd_doctor(int argc, char **argv)
             print_text(&report, registry);
         return rc;
     }
-    rc = hoist_doctor_run(&opts, &report, &err);
+    rc = hoist_doctor_run(&report, &opts, &err);
     if (rc && report.count == 0)
         return cli_report("doctor", &err);
     if (json)

@@ -144,8 +144,8 @@ static int parse_args(int argc, char **argv, init_args *a)
 static void print_detection(const char *dir, const hoist_gen_detection *d,
                             const hoist_gen_project *chosen)
 {
-    for (size_t i = 0; i < hoist_gen_detection_count(d); i++) {
-        const hoist_gen_project *p = hoist_gen_detection_get(d, i);
+    for (size_t i = 0; i < hoist_gen_detection_project_count(d); i++) {
+        const hoist_gen_project *p = hoist_gen_detection_project_at(d, i);
         fprintf(stderr, "%s %s project (%s) in %s\n", p == chosen ? "detected" : "also found",
                 hoist_gen_lang_name(p->lang), p->tool, dir);
         for (size_t r = 0; r < p->reason_count; r++)
@@ -159,7 +159,7 @@ static void print_choices(const hoist_gen_result *r)
 {
     fprintf(stderr, "choices:\n");
     for (size_t i = 0; i < hoist_gen_result_choice_count(r); i++) {
-        const hoist_gen_choice *c = hoist_gen_result_choice(r, i);
+        const hoist_gen_choice *c = hoist_gen_result_choice_at(r, i);
         fprintf(stderr, "  %-14s %s\n  %-14s   (%s)\n", c->topic, c->value, "", c->reason);
     }
 }
@@ -174,11 +174,11 @@ static int lint_generated(hoist_gen_result *r, const char *name, size_t *warned)
     hoist_lint_options lo = HOIST_LINT_OPTIONS_INIT;
     lo.dockerfile = name;
     hoist_lint_result *res = NULL;
-    if (hoist_lint_run(hoist_gen_result_ast(r), &lo, &res, &err))
+    if (hoist_lint_run(&res, hoist_gen_result_ast(r), &lo, &err))
         return cli_report("init", &err);
-    size_t n = hoist_lint_result_count(res), eol = 0;
+    size_t n = hoist_lint_result_finding_count(res), eol = 0;
     for (size_t i = 0; i < n; i++)
-        if (!strcmp(hoist_lint_result_get(res, i)->code, "HS010"))
+        if (!strcmp(hoist_lint_result_finding_at(res, i)->code, "HS010"))
             eol++;
     *warned = eol;
     if (n && eol == n) {
@@ -268,11 +268,11 @@ static int pin_written(const char *dir, const char *name, bool quiet)
     hoist_endpoint ep;
     hoist_error err = HOIST_ERROR_INIT, ignored = HOIST_ERROR_INIT;
     hoist_client *client = NULL;
-    if (!hoist_endpoint_resolve(&eo, &ep, &ignored)) {
+    if (!hoist_endpoint_resolve(&ep, &eo, &ignored)) {
         hoist_client_options co = HOIST_CLIENT_OPTIONS_INIT;
         cli_log_install(&co);
         co.endpoint = &ep;
-        if (hoist_client_new(&co, &client, &ignored))
+        if (hoist_client_new(&client, &co, &ignored))
             client = NULL;
     }
     po.client = client;
@@ -305,10 +305,10 @@ int cmd_init(int argc, char **argv)
     go.buildkit = a.buildkit;
     go.builder_image = a.builder;
     go.runtime_image = a.runtime;
-    if (a.profile && hoist_gen_profile_parse(a.profile, &go.profile) < 0)
+    if (a.profile && hoist_gen_profile_parse(&go.profile, a.profile) < 0)
         return cli_usage_error("init", "--profile takes prod or dev, not '%s'", a.profile);
     hoist_gen_lang lang = HOIST_GEN_LANG_NONE;
-    if (a.lang && hoist_gen_lang_parse(a.lang, &lang) < 0)
+    if (a.lang && hoist_gen_lang_parse(&lang, a.lang) < 0)
         return cli_usage_error("init", "unknown --lang '%s': use go, node, python, rust, c or java",
                                a.lang);
 
@@ -317,16 +317,16 @@ int cmd_init(int argc, char **argv)
     hoist_gen_result *res = NULL;
     const hoist_gen_project *project = NULL;
     const char *name = a.file ? a.file : "Dockerfile";
-    if ((rc = hoist_gen_detect(a.dir, &det, &err)))
+    if ((rc = hoist_gen_detect(&det, a.dir, &err)))
         goto report;
-    if ((rc = hoist_gen_detection_pick(det, lang, &project, &err))) {
-        if (!a.quiet && hoist_gen_detection_count(det) > 1)
+    if ((rc = hoist_gen_detection_pick(det, &project, lang, &err))) {
+        if (!a.quiet && hoist_gen_detection_project_count(det) > 1)
             print_detection(a.dir, det, NULL);
         goto report;
     }
     if (!a.quiet)
         print_detection(a.dir, det, project);
-    if ((rc = hoist_gen_generate(project, &go, &res, &err)))
+    if ((rc = hoist_gen_generate(&res, project, &go, &err)))
         goto report;
     size_t eol_findings = 0;
     if ((rc = lint_generated(res, name, &eol_findings)))

@@ -116,17 +116,17 @@ int cmd_parse(int argc, char **argv)
             return cli_report("parse", &err);
         }
         opts.filename = "<stdin>";
-        rc = hoist_dockerfile_parse(data, len, &opts, &df, &err);
+        rc = hoist_dockerfile_parse(&df, data, len, &opts, &err);
         free(data);
     } else {
-        rc = hoist_dockerfile_parse_file(file, &opts, &df, &err);
+        rc = hoist_dockerfile_parse_file(&df, file, &opts, &err);
     }
     if (rc)
         return cli_report("parse", &err);
 
     if (warnings)
         for (size_t i = 0; i < hoist_dockerfile_warning_count(df); i++) {
-            const hoist_df_warning *w = hoist_dockerfile_warning(df, i);
+            const hoist_df_warning *w = hoist_dockerfile_warning_at(df, i);
             fprintf(stderr, "hoist parse: warning: %s:%d: %s\n", file, w->range.start.line, w->message);
         }
 
@@ -136,7 +136,7 @@ int cmd_parse(int argc, char **argv)
             po.flags |= HOIST_DF_PRINT_CANONICAL;
         char *text = NULL;
         size_t len = 0;
-        rc = hoist_dockerfile_print(df, &po, &text, &len, &err);
+        rc = hoist_dockerfile_print(df, &text, &len, &po, &err);
         if (rc == 0 && fwrite(text, 1, len, stdout) != len)
             rc = hoist_error_set(&err, HOIST_EFAILED, "cannot write output");
         free(text);

@@ -86,12 +86,12 @@ int cmd_pin(int argc, char **argv)
     hoist_endpoint endpoint;
     hoist_client *client = NULL;
     hoist_error ignored = HOIST_ERROR_INIT;
-    if (!hoist_endpoint_resolve(&eopts, &endpoint, &ignored)) {
+    if (!hoist_endpoint_resolve(&endpoint, &eopts, &ignored)) {
         hoist_client_options copts = HOIST_CLIENT_OPTIONS_INIT;
         cli_log_install(&copts);
         copts.endpoint = &endpoint;
         copts.api_version_pin = getenv("DOCKER_API_VERSION");
-        if (hoist_client_new(&copts, &client, &ignored))
+        if (hoist_client_new(&client, &copts, &ignored))
             client = NULL;
     }
     opts.client = client;

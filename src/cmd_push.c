@@ -214,14 +214,14 @@ int cmd_push(int argc, char **argv)
     hoist_error err = HOIST_ERROR_INIT;
     hoist_endpoint endpoint;
     int rc;
-    if ((rc = hoist_endpoint_resolve(&eopts, &endpoint, &err)))
+    if ((rc = hoist_endpoint_resolve(&endpoint, &eopts, &err)))
         return fail(&ui, &err);
     hoist_client_options copts = HOIST_CLIENT_OPTIONS_INIT;
     cli_log_install(&copts);
     copts.endpoint = &endpoint;
     copts.api_version_pin = getenv("DOCKER_API_VERSION");
     __attribute__((cleanup(client_freep))) hoist_client *client = NULL;
-    if ((rc = hoist_client_new(&copts, &client, &err)))
+    if ((rc = hoist_client_new(&client, &copts, &err)))
         return fail(&ui, &err);
     hoist_push_result res;
     if ((rc = hoist_push(&res, client, &opts, &err)))

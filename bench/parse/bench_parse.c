@@ -49,7 +49,7 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < n; i++) {
             hoist_dockerfile *df = NULL;
             hoist_error err = HOIST_ERROR_INIT;
-            if (hoist_dockerfile_parse(data[i], lens[i], NULL, &df, &err) != 0) {
+            if (hoist_dockerfile_parse(&df, data[i], lens[i], NULL, &err) != 0) {
                 fprintf(stderr, "file %zu: %d:%d %s\n", i, err.line, err.column, err.message);
                 return 1;
             }

@@ -16,7 +16,7 @@ int main(int argc, char **argv)
         return 2;
     hoist_dockerfile *df = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    if (hoist_dockerfile_parse_file(argv[1], NULL, &df, &err) != 0) {
+    if (hoist_dockerfile_parse_file(&df, argv[1], NULL, &err) != 0) {
         fprintf(stderr, "%s:%d:%d: %s\n", err.file, err.line, err.column, err.message);
         return err.code;
     }

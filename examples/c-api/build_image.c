@@ -40,11 +40,11 @@ int main(int argc, char **argv)
     opts.output.on_event = on_event;
     hoist_build_result result;
 
-    int rc = hoist_endpoint_resolve(&eopts, &endpoint, &err);
+    int rc = hoist_endpoint_resolve(&endpoint, &eopts, &err);
     if (!rc)
-        rc = hoist_client_new(&copts, &client, &err);
+        rc = hoist_client_new(&client, &copts, &err);
     if (!rc)
-        rc = hoist_build(client, &opts, &result, &err);
+        rc = hoist_build(&result, client, &opts, &err);
     hoist_client_free(client);
     if (rc) {
         if (err.file[0])

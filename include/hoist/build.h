@@ -159,6 +159,8 @@ typedef struct hoist_build_options {
 
 #define HOIST_BUILD_OPTIONS_VERSION 2
 #define HOIST_BUILD_OPTIONS_INIT {.version = HOIST_BUILD_OPTIONS_VERSION}
+/* Same as HOIST_BUILD_OPTIONS_INIT, for callers that cannot use the macro. */
+HOIST_EXTERN void hoist_build_options_init(hoist_build_options *opts);
 
 #define HOIST_BUILD_MAX_TAGS 32
 
@@ -178,7 +180,7 @@ typedef struct hoist_build_result {
     char engine_reason[512];          /* why this engine (auto) */
 } hoist_build_result;
 
-HOIST_EXTERN int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_build_result *result,
+HOIST_EXTERN int hoist_build(hoist_build_result *result, hoist_client *client, const hoist_build_options *opts,
                 hoist_error *err);
 
 HOIST_EXTERN const char *hoist_build_engine_name(hoist_build_engine engine);   /* "auto", "api", "cli" */

@@ -60,7 +60,9 @@ typedef struct hoist_client_options {
 
 /* Version 1 (without log) is still accepted. */
 #define HOIST_CLIENT_OPTIONS_VERSION 2
-#define HOIST_CLIENT_OPTIONS_INIT {HOIST_CLIENT_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL}
+#define HOIST_CLIENT_OPTIONS_INIT {.version = HOIST_CLIENT_OPTIONS_VERSION}
+/* Same as HOIST_CLIENT_OPTIONS_INIT, for callers that cannot use the macro. */
+HOIST_EXTERN void hoist_client_options_init(hoist_client_options *opts);
 
 typedef struct hoist_ping {
     char api_version[32];      /* daemon's maximum API version (API-Version header) */
@@ -96,7 +98,7 @@ typedef struct hoist_server_info {
     long long images;
 } hoist_server_info;
 
-HOIST_EXTERN int hoist_client_new(const hoist_client_options *opts, hoist_client **out, hoist_error *err);
+HOIST_EXTERN int hoist_client_new(hoist_client **out, const hoist_client_options *opts, hoist_error *err);
 HOIST_EXTERN void hoist_client_free(hoist_client *client);
 
 /* Ping and choose the API version. Idempotent: later calls reuse it. */

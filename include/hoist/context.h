@@ -60,7 +60,9 @@ typedef struct hoist_context_options {
     void *note_user;
 } hoist_context_options;
 
-#define HOIST_CONTEXT_OPTIONS_INIT {HOIST_CONTEXT_OPTIONS_VERSION, NULL, false, NULL, NULL, NULL}
+#define HOIST_CONTEXT_OPTIONS_INIT {.version = HOIST_CONTEXT_OPTIONS_VERSION}
+/* Same as HOIST_CONTEXT_OPTIONS_INIT, for callers that cannot use the macro. */
+HOIST_EXTERN void hoist_context_options_init(hoist_context_options *opts);
 
 HOIST_EXTERN int hoist_context_open(hoist_context **out, const char *dir, const hoist_context_options *opts,
                        hoist_error *err);
@@ -155,23 +157,25 @@ typedef struct hoist_context_explanation {
 
 /* Explain `path` (relative to the context root, '/'-separated; an
  * absolute path inside the context is accepted too). */
-HOIST_EXTERN int hoist_context_explain(hoist_context *ctx, const char *path, hoist_context_explanation *out,
+HOIST_EXTERN int hoist_context_explain(hoist_context *ctx, hoist_context_explanation *out, const char *path,
                           hoist_error *err);
 
-#define HOIST_TAR_OPTIONS_VERSION 1
+#define HOIST_CONTEXT_TAR_OPTIONS_VERSION 1
 
-typedef struct hoist_tar_options {
-    unsigned int version;  /* HOIST_TAR_OPTIONS_VERSION */
+typedef struct hoist_context_tar_options {
+    unsigned int version;  /* HOIST_CONTEXT_TAR_OPTIONS_VERSION */
     bool gzip;
     int gzip_level;        /* 1..9; 0 = libarchive default */
-} hoist_tar_options;
+} hoist_context_tar_options;
 
-#define HOIST_TAR_OPTIONS_INIT {HOIST_TAR_OPTIONS_VERSION, false, 0}
+#define HOIST_CONTEXT_TAR_OPTIONS_INIT {.version = HOIST_CONTEXT_TAR_OPTIONS_VERSION}
+/* Same as HOIST_CONTEXT_TAR_OPTIONS_INIT, for callers that cannot use the macro. */
+HOIST_EXTERN void hoist_context_tar_options_init(hoist_context_tar_options *opts);
 
 /* Pull interface: each read returns up to `cap` bytes of the stream;
  * *n == 0 means the stream is complete. */
 HOIST_EXTERN int hoist_context_tar_new(hoist_context_tar **out, hoist_context *ctx,
-                          const hoist_tar_options *opts, hoist_error *err);
+                          const hoist_context_tar_options *opts, hoist_error *err);
 HOIST_EXTERN int hoist_context_tar_read(hoist_context_tar *tar, void *buf, size_t cap, size_t *n,
                            hoist_error *err);
 /* Entries written and stream bytes handed out so far (compressed bytes
@@ -184,10 +188,10 @@ HOIST_EXTERN void hoist_context_tar_free(hoist_context_tar *tar);
  * stops the stream and is returned (HOIST_EINTERRUPTED if it is not a
  * hoist_code). */
 typedef int (*hoist_write_fn)(const void *buf, size_t len, void *user);
-HOIST_EXTERN int hoist_context_write_tar(hoist_context *ctx, const hoist_tar_options *opts,
+HOIST_EXTERN int hoist_context_write_tar(hoist_context *ctx, const hoist_context_tar_options *opts,
                             hoist_write_fn write, void *user, hoist_error *err);
 /* Convenience: write the stream to a file descriptor. */
-HOIST_EXTERN int hoist_context_write_tar_fd(hoist_context *ctx, const hoist_tar_options *opts, int fd,
+HOIST_EXTERN int hoist_context_write_tar_fd(hoist_context *ctx, const hoist_context_tar_options *opts, int fd,
                                hoist_error *err);
 
 #ifdef __cplusplus

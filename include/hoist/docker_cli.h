@@ -31,7 +31,7 @@ typedef struct hoist_docker_cli {
 /* Locate and probe the docker CLI. `choice` is --docker or $HOIST_DOCKER
  * (NULL for PATH lookup); `path_env` is $PATH. Errors are HOIST_EENV with
  * a hint on installing or choosing the CLI. */
-HOIST_EXTERN int hoist_docker_cli_find(const char *choice, const char *path_env, hoist_docker_cli *out,
+HOIST_EXTERN int hoist_docker_cli_find(hoist_docker_cli *out, const char *choice, const char *path_env,
                           hoist_error *err);
 
 /* Find out which builders the CLI found by hoist_docker_cli_find() can

@@ -225,18 +225,20 @@ typedef struct hoist_df_parse_options {
     unsigned int flags;    /* hoist_df_parse_flags */
     const char *filename;  /* used in errors; "Dockerfile" when NULL */
 } hoist_df_parse_options;
-#define HOIST_DF_PARSE_OPTIONS_INIT {HOIST_DF_PARSE_OPTIONS_VERSION, 0, NULL}
+#define HOIST_DF_PARSE_OPTIONS_INIT {.version = HOIST_DF_PARSE_OPTIONS_VERSION}
+/* Same as HOIST_DF_PARSE_OPTIONS_INIT, for callers that cannot use the macro. */
+HOIST_EXTERN void hoist_df_parse_options_init(hoist_df_parse_options *opts);
 
 /* Parse `len` bytes (need not be NUL-terminated). opts may be NULL. On
  * success *out is a new handle; on failure *out is NULL and err is set
  * (code HOIST_EINPUT, location filled). */
-HOIST_EXTERN int hoist_dockerfile_parse(const char *data, size_t len, const hoist_df_parse_options *opts,
-                           hoist_dockerfile **out, hoist_error *err);
+HOIST_EXTERN int hoist_dockerfile_parse(hoist_dockerfile **out, const char *data, size_t len,
+                           const hoist_df_parse_options *opts, hoist_error *err);
 
 /* Read and parse a file. opts->filename defaults to `path`. A file that
  * cannot be read is HOIST_EINPUT too. */
-HOIST_EXTERN int hoist_dockerfile_parse_file(const char *path, const hoist_df_parse_options *opts,
-                                hoist_dockerfile **out, hoist_error *err);
+HOIST_EXTERN int hoist_dockerfile_parse_file(hoist_dockerfile **out, const char *path,
+                                const hoist_df_parse_options *opts, hoist_error *err);
 
 /* An empty document to build with hoist_dockerfile_append() (generators). */
 HOIST_EXTERN hoist_dockerfile *hoist_dockerfile_new(void);
@@ -245,7 +247,7 @@ HOIST_EXTERN void hoist_dockerfile_free(hoist_dockerfile *df);
 
 /* Directives found at the top of the file. */
 HOIST_EXTERN size_t hoist_dockerfile_directive_count(const hoist_dockerfile *df);
-HOIST_EXTERN const hoist_df_directive *hoist_dockerfile_directive(const hoist_dockerfile *df, size_t i);
+HOIST_EXTERN const hoist_df_directive *hoist_dockerfile_directive_at(const hoist_dockerfile *df, size_t i);
 /* The directive named `name` (lower case), or NULL. */
 HOIST_EXTERN const hoist_df_directive *hoist_dockerfile_find_directive(const hoist_dockerfile *df,
                                                           const char *name);
@@ -254,7 +256,7 @@ HOIST_EXTERN char hoist_dockerfile_escape(const hoist_dockerfile *df);
 
 /* Top-level instructions in file order (ONBUILD triggers are nested). */
 HOIST_EXTERN size_t hoist_dockerfile_instruction_count(const hoist_dockerfile *df);
-HOIST_EXTERN const hoist_df_instruction *hoist_dockerfile_instruction(const hoist_dockerfile *df, size_t i);
+HOIST_EXTERN const hoist_df_instruction *hoist_dockerfile_instruction_at(const hoist_dockerfile *df, size_t i);
 
 /* Non-fatal findings of the parser, as BuildKit reports them (e.g. "Empty
  * continuation line"). */
@@ -263,7 +265,7 @@ typedef struct hoist_df_warning {
     hoist_df_range range;
 } hoist_df_warning;
 HOIST_EXTERN size_t hoist_dockerfile_warning_count(const hoist_dockerfile *df);
-HOIST_EXTERN const hoist_df_warning *hoist_dockerfile_warning(const hoist_dockerfile *df, size_t i);
+HOIST_EXTERN const hoist_df_warning *hoist_dockerfile_warning_at(const hoist_dockerfile *df, size_t i);
 
 /* Flag lookup on an instruction: the last flag named `name`, or NULL. */
 HOIST_EXTERN const hoist_df_flag *hoist_df_instruction_flag(const hoist_df_instruction *ins, const char *name);
@@ -287,7 +289,7 @@ typedef struct hoist_df_instruction_spec {
     const char *const *comments; /* comment lines to put before it */
     size_t comment_count;
 } hoist_df_instruction_spec;
-#define HOIST_DF_INSTRUCTION_SPEC_INIT {HOIST_DF_SPEC_VERSION, NULL, NULL, 0, HOIST_DF_FORM_SHELL, NULL, 0, NULL, 0}
+#define HOIST_DF_INSTRUCTION_SPEC_INIT {.version = HOIST_DF_SPEC_VERSION}
 
 HOIST_EXTERN int hoist_dockerfile_append(hoist_dockerfile *df, const hoist_df_instruction_spec *spec,
                             hoist_error *err);
@@ -305,14 +307,16 @@ typedef struct hoist_df_print_options {
     unsigned int version; /* HOIST_DF_PRINT_OPTIONS_VERSION */
     unsigned int flags;   /* hoist_df_print_flags */
 } hoist_df_print_options;
-#define HOIST_DF_PRINT_OPTIONS_INIT {HOIST_DF_PRINT_OPTIONS_VERSION, 0}
+#define HOIST_DF_PRINT_OPTIONS_INIT {.version = HOIST_DF_PRINT_OPTIONS_VERSION}
+/* Same as HOIST_DF_PRINT_OPTIONS_INIT, for callers that cannot use the macro. */
+HOIST_EXTERN void hoist_df_print_options_init(hoist_df_print_options *opts);
 
 /* Print the AST back as Dockerfile text: directives, comments, one line per
  * instruction, heredoc bodies. Parsing the output gives the same AST (up to
  * source positions). *out is malloc'd and NUL-terminated; *out_len may be
  * NULL. */
-HOIST_EXTERN int hoist_dockerfile_print(const hoist_dockerfile *df, const hoist_df_print_options *opts,
-                           char **out, size_t *out_len, hoist_error *err);
+HOIST_EXTERN int hoist_dockerfile_print(const hoist_dockerfile *df, char **out,
+                           size_t *out_len, const hoist_df_print_options *opts, hoist_error *err);
 
 /* ------------------------------------------------------------------------ */
 /* Variable expansion (BuildKit's shell lexer)                               */
@@ -320,8 +324,8 @@ HOIST_EXTERN int hoist_dockerfile_print(const hoist_dockerfile *df, const hoist_
 /* Look up `name` (`name_len` bytes, not NUL-terminated). Return true and set
  * *value and *value_len when the variable is set (possibly to ""), false when it
  * is unset. */
-typedef bool (*hoist_expand_lookup_fn)(void *ctx, const char *name, size_t name_len,
-                                       const char **value, size_t *value_len);
+typedef bool (*hoist_expand_lookup_fn)(const char *name, size_t name_len, const char **value,
+                                       size_t *value_len, void *user);
 
 typedef enum hoist_expand_flags {
     HOIST_EXPAND_KEEP_UNSET = 1u << 0,  /* leave `$x`/`${x...}` as written when
@@ -340,7 +344,9 @@ typedef struct hoist_expand_options {
     hoist_expand_lookup_fn lookup; /* NULL: every variable is unset */
     void *lookup_ctx;
 } hoist_expand_options;
-#define HOIST_EXPAND_OPTIONS_INIT {HOIST_EXPAND_OPTIONS_VERSION, 0, '\\', NULL, NULL}
+#define HOIST_EXPAND_OPTIONS_INIT {.version = HOIST_EXPAND_OPTIONS_VERSION}
+/* Same as HOIST_EXPAND_OPTIONS_INIT, for callers that cannot use the macro. */
+HOIST_EXTERN void hoist_expand_options_init(hoist_expand_options *opts);
 
 /* Expand `$v`, `${v}`, `${v:-w}`, `${v-w}`, `${v:+w}`, `${v+w}`, `${v:?w}`,
  * `${v?w}`, `${v#p}`, `${v##p}`, `${v%p}`, `${v%%p}`, `${v/p/r}`,
@@ -348,14 +354,14 @@ typedef struct hoist_expand_options {
  * shell.Lex.ProcessWord does. *out is malloc'd and NUL-terminated. A syntax
  * error ("bad substitution", "missing '}'") or a `${v?msg}` failure is
  * HOIST_EINPUT with the column (1-based offset into `word`) in err->column. */
-HOIST_EXTERN int hoist_expand(const char *word, size_t len, const hoist_expand_options *opts, char **out,
+HOIST_EXTERN int hoist_expand(char **out, const char *word, size_t len, const hoist_expand_options *opts,
                  hoist_error *err);
 
 /* Like hoist_expand, then split into words on unquoted whitespace (BuildKit
  * ProcessWords). *out_words is a malloc'd array of malloc'd strings; free
  * with hoist_strv_free(). */
-HOIST_EXTERN int hoist_expand_words(const char *word, size_t len, const hoist_expand_options *opts,
-                       char ***out_words, size_t *out_count, hoist_error *err);
+HOIST_EXTERN int hoist_expand_words(char ***out_words, size_t *out_count, const char *word,
+                       size_t len, const hoist_expand_options *opts, hoist_error *err);
 
 HOIST_EXTERN void hoist_strv_free(char **v, size_t n);
 
@@ -378,7 +384,7 @@ typedef struct hoist_image_ref {
 } hoist_image_ref;
 
 /* Parse and normalise a reference. Fails (HOIST_EINPUT) on an invalid one. */
-HOIST_EXTERN int hoist_image_ref_parse(const char *text, hoist_image_ref **out, hoist_error *err);
+HOIST_EXTERN int hoist_image_ref_parse(hoist_image_ref **out, const char *text, hoist_error *err);
 HOIST_EXTERN void hoist_image_ref_free(hoist_image_ref *ref);
 
 /* A build argument given on the command line (`--build-arg KEY=VALUE`); value
@@ -396,7 +402,9 @@ typedef struct hoist_df_eval_options {
     const char *target_platform;         /* "linux/amd64"; NULL: build platform */
     const char *build_platform;          /* NULL: the host's (linux/<arch>) */
 } hoist_df_eval_options;
-#define HOIST_DF_EVAL_OPTIONS_INIT {HOIST_DF_EVAL_OPTIONS_VERSION, NULL, 0, NULL, NULL}
+#define HOIST_DF_EVAL_OPTIONS_INIT {.version = HOIST_DF_EVAL_OPTIONS_VERSION}
+/* Same as HOIST_DF_EVAL_OPTIONS_INIT, for callers that cannot use the macro. */
+HOIST_EXTERN void hoist_df_eval_options_init(hoist_df_eval_options *opts);
 
 typedef enum hoist_df_base_kind {
     HOIST_DF_BASE_IMAGE = 0, /* an image reference */
@@ -423,8 +431,8 @@ typedef struct hoist_df_stage {
  * new caller-owned list of *count entries: free it with
  * hoist_df_stages_free(). Its strings live with the list, except `base` and
  * `platform`, which point into the handle. The handle is not modified. */
-HOIST_EXTERN int hoist_dockerfile_stages(const hoist_dockerfile *df, const hoist_df_eval_options *opts,
-                            hoist_df_stage **stages, size_t *count, hoist_error *err);
+HOIST_EXTERN int hoist_dockerfile_stages(const hoist_dockerfile *df, hoist_df_stage **stages,
+                            size_t *count, const hoist_df_eval_options *opts, hoist_error *err);
 /* Free a list from hoist_dockerfile_stages (NULL is fine). */
 HOIST_EXTERN void hoist_df_stages_free(hoist_df_stage *stages);
 
@@ -444,26 +452,26 @@ typedef struct hoist_df_copy_from {
  * `stage` the way BuildKit does: a stage name (case-insensitive) or a number
  * below `stage` names a stage; anything else is an image reference. A stage
  * referring to itself or a later stage by name is an error. */
-HOIST_EXTERN int hoist_dockerfile_resolve_from(const hoist_dockerfile *df, int stage, const char *from,
-                                  hoist_df_copy_from *out, hoist_error *err);
+HOIST_EXTERN int hoist_dockerfile_resolve_from(const hoist_dockerfile *df, hoist_df_copy_from *out, int stage,
+                                  const char *from, hoist_error *err);
 
 /* Which stages a build of `target` (NULL or "": the last stage) needs:
  * needed[i] is set for every stage reachable through FROM <stage>,
  * COPY --from and RUN --mount from=. `needed` has one entry per stage.
  * An unknown target is HOIST_EUSAGE with a hint listing the stage names. */
-HOIST_EXTERN int hoist_dockerfile_target_stages(const hoist_dockerfile *df, const char *target,
-                                   const hoist_df_eval_options *opts, bool *needed,
-                                   size_t needed_count, hoist_error *err);
+HOIST_EXTERN int hoist_dockerfile_target_stages(const hoist_dockerfile *df, bool *needed,
+                                   size_t needed_count, const char *target,
+                                   const hoist_df_eval_options *opts, hoist_error *err);
 
 /* Variable scope in effect just before instruction `index` runs (global ARGs
  * for a FROM, the stage's ARG/ENV otherwise), for use with hoist_expand:
  * pass hoist_df_scope_lookup as the lookup and the scope as its ctx. */
 typedef struct hoist_df_scope hoist_df_scope;
-HOIST_EXTERN int hoist_dockerfile_scope_at(const hoist_dockerfile *df, size_t index,
-                              const hoist_df_eval_options *opts, hoist_df_scope **out,
+HOIST_EXTERN int hoist_dockerfile_scope_at(const hoist_dockerfile *df, hoist_df_scope **out,
+                              size_t index, const hoist_df_eval_options *opts,
                               hoist_error *err);
-HOIST_EXTERN bool hoist_df_scope_lookup(void *scope, const char *name, size_t name_len, const char **value,
-                           size_t *value_len);
+HOIST_EXTERN bool hoist_df_scope_lookup(const char *name, size_t name_len, const char **value, size_t *value_len,
+                           void *scope);
 /* The value of `name` in scope, or NULL when unset. */
 HOIST_EXTERN const char *hoist_df_scope_get(const hoist_df_scope *scope, const char *name);
 HOIST_EXTERN void hoist_df_scope_free(hoist_df_scope *scope);

@@ -19,12 +19,12 @@
 extern "C" {
 #endif
 
-typedef enum hoist_check_status {
-    HOIST_CHECK_PASS = 0,
-    HOIST_CHECK_WARN,
-    HOIST_CHECK_FAIL,
-    HOIST_CHECK_SKIP,
-} hoist_check_status;
+typedef enum hoist_doctor_status {
+    HOIST_DOCTOR_PASS = 0,
+    HOIST_DOCTOR_WARN,
+    HOIST_DOCTOR_FAIL,
+    HOIST_DOCTOR_SKIP,
+} hoist_doctor_status;
 
 #define HOIST_DOCTOR_MAX_CHECKS 12
 #define HOIST_DOCTOR_MAX_FIELDS 8
@@ -37,7 +37,7 @@ typedef struct hoist_doctor_field {
 typedef struct hoist_doctor_check {
     char id[32];            /* stable: docker-cli, endpoint, daemon, api-version, server, buildkit, disk */
     char title[48];         /* human label */
-    hoist_check_status status;
+    hoist_doctor_status status;
     char message[HOIST_ERROR_MESSAGE_MAX];
     char hint[HOIST_ERROR_HINT_MAX];
     hoist_doctor_field fields[HOIST_DOCTOR_MAX_FIELDS]; /* machine-readable details */
@@ -64,16 +64,19 @@ typedef struct hoist_doctor_options {
 
 /* Version 1 (without log) is still accepted. */
 #define HOIST_DOCTOR_OPTIONS_VERSION 2
+/* Names the nested endpoint options too: they carry their own version. */
 #define HOIST_DOCTOR_OPTIONS_INIT \
-    {HOIST_DOCTOR_OPTIONS_VERSION, HOIST_ENDPOINT_OPTIONS_INIT, NULL, NULL, NULL, NULL, NULL}
+    {.version = HOIST_DOCTOR_OPTIONS_VERSION, .endpoint = HOIST_ENDPOINT_OPTIONS_INIT}
+/* Same as HOIST_DOCTOR_OPTIONS_INIT, for callers that cannot use the macro. */
+HOIST_EXTERN void hoist_doctor_options_init(hoist_doctor_options *opts);
 
 /* Run every check. Returns 0 when the engine is usable; HOIST_EENV when
  * not, with err holding the first failure's message and hint. The report
  * is complete either way. */
-HOIST_EXTERN int hoist_doctor_run(const hoist_doctor_options *opts, hoist_doctor_report *report, hoist_error *err);
+HOIST_EXTERN int hoist_doctor_run(hoist_doctor_report *report, const hoist_doctor_options *opts, hoist_error *err);
 
 /* "pass", "warn", "fail", "skip". */
-HOIST_EXTERN const char *hoist_check_status_name(hoist_check_status status);
+HOIST_EXTERN const char *hoist_doctor_status_name(hoist_doctor_status status);
 
 #ifdef __cplusplus
 }

@@ -51,7 +51,9 @@ typedef struct hoist_endpoint_options {
 } hoist_endpoint_options;
 
 #define HOIST_ENDPOINT_OPTIONS_VERSION 1
-#define HOIST_ENDPOINT_OPTIONS_INIT {HOIST_ENDPOINT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
+#define HOIST_ENDPOINT_OPTIONS_INIT {.version = HOIST_ENDPOINT_OPTIONS_VERSION}
+/* Same as HOIST_ENDPOINT_OPTIONS_INIT, for callers that cannot use the macro. */
+HOIST_EXTERN void hoist_endpoint_options_init(hoist_endpoint_options *opts);
 
 typedef struct hoist_endpoint {
     hoist_endpoint_kind kind;
@@ -85,12 +87,12 @@ HOIST_EXTERN void hoist_endpoint_context_names_free(char **names, size_t count);
 /* Resolve which daemon to use. Errors: HOIST_EUSAGE for a malformed host
  * flag, HOIST_EENV for a bad DOCKER_HOST, unknown context or unreadable
  * context metadata. */
-HOIST_EXTERN int hoist_endpoint_resolve(const hoist_endpoint_options *opts, hoist_endpoint *out,
+HOIST_EXTERN int hoist_endpoint_resolve(hoist_endpoint *out, const hoist_endpoint_options *opts,
                            hoist_error *err);
 
 /* Parse one host URL (unix://, tcp://, ssh://, or a bare host:port which
  * means tcp) into `out` (source left unchanged). */
-HOIST_EXTERN int hoist_endpoint_parse_host(const char *host, hoist_endpoint *out, hoist_error *err);
+HOIST_EXTERN int hoist_endpoint_parse_host(hoist_endpoint *out, const char *host, hoist_error *err);
 
 /* Human description of how the endpoint was chosen, e.g. "from DOCKER_HOST". */
 HOIST_EXTERN const char *hoist_endpoint_source_describe(hoist_endpoint_source source);

@@ -50,7 +50,7 @@ typedef enum hoist_gen_lang {
 HOIST_EXTERN const char *hoist_gen_lang_name(hoist_gen_lang lang);
 /* Parse a language name, case-insensitive; aliases: golang, js, javascript,
  * typescript, py, c++, cpp, cxx. Returns 0, or -1 when unknown. */
-HOIST_EXTERN int hoist_gen_lang_parse(const char *name, hoist_gen_lang *out);
+HOIST_EXTERN int hoist_gen_lang_parse(hoist_gen_lang *out, const char *name);
 
 /* ------------------------------------------------------------------------ */
 /* Detection                                                                  */
@@ -104,18 +104,18 @@ typedef struct hoist_gen_detection hoist_gen_detection;
  * the projects found, in a fixed language order. Finding nothing is not an
  * error here (count 0). An unreadable directory is HOIST_EINPUT; a manifest
  * that cannot be parsed (package.json) is HOIST_EINPUT with its location. */
-HOIST_EXTERN int hoist_gen_detect(const char *dir, hoist_gen_detection **out, hoist_error *err);
+HOIST_EXTERN int hoist_gen_detect(hoist_gen_detection **out, const char *dir, hoist_error *err);
 HOIST_EXTERN void hoist_gen_detection_free(hoist_gen_detection *d);
 
-HOIST_EXTERN size_t hoist_gen_detection_count(const hoist_gen_detection *d);
-HOIST_EXTERN const hoist_gen_project *hoist_gen_detection_get(const hoist_gen_detection *d, size_t index);
+HOIST_EXTERN size_t hoist_gen_detection_project_count(const hoist_gen_detection *d);
+HOIST_EXTERN const hoist_gen_project *hoist_gen_detection_project_at(const hoist_gen_detection *d, size_t index);
 
 /* Choose the project to generate for. `lang` NONE: the only candidate; with
  * several, HOIST_EUSAGE naming them and hinting `--lang`. A language that
  * was not detected, or no project at all, is HOIST_EINPUT saying what was
  * looked for. */
-HOIST_EXTERN int hoist_gen_detection_pick(const hoist_gen_detection *d, hoist_gen_lang lang,
-                             const hoist_gen_project **out, hoist_error *err);
+HOIST_EXTERN int hoist_gen_detection_pick(const hoist_gen_detection *d, const hoist_gen_project **out,
+                             hoist_gen_lang lang, hoist_error *err);
 
 /* ------------------------------------------------------------------------ */
 /* Base images                                                                */
@@ -135,7 +135,7 @@ typedef enum hoist_gen_profile {
 } hoist_gen_profile;
 
 /* "prod" or "dev"; 0 or -1. */
-HOIST_EXTERN int hoist_gen_profile_parse(const char *name, hoist_gen_profile *out);
+HOIST_EXTERN int hoist_gen_profile_parse(hoist_gen_profile *out, const char *name);
 HOIST_EXTERN const char *hoist_gen_profile_name(hoist_gen_profile profile);
 
 #define HOIST_GEN_OPTIONS_VERSION 1
@@ -146,7 +146,9 @@ typedef struct hoist_gen_options {
     const char *builder_image; /* NULL: the pinned default */
     const char *runtime_image; /* NULL: the pinned default */
 } hoist_gen_options;
-#define HOIST_GEN_OPTIONS_INIT {HOIST_GEN_OPTIONS_VERSION, HOIST_GEN_PROFILE_PROD, false, NULL, NULL}
+#define HOIST_GEN_OPTIONS_INIT {.version = HOIST_GEN_OPTIONS_VERSION}
+/* Same as HOIST_GEN_OPTIONS_INIT, for callers that cannot use the macro. */
+HOIST_EXTERN void hoist_gen_options_init(hoist_gen_options *opts);
 
 /* One decision and why it was taken, for the summary. */
 typedef struct hoist_gen_choice {
@@ -159,8 +161,8 @@ typedef struct hoist_gen_result hoist_gen_result;
 
 /* Generate for `project`. An image override that is not a valid reference,
  * or that names `latest` or no tag, is HOIST_EUSAGE. */
-HOIST_EXTERN int hoist_gen_generate(const hoist_gen_project *project, const hoist_gen_options *opts,
-                       hoist_gen_result **out, hoist_error *err);
+HOIST_EXTERN int hoist_gen_generate(hoist_gen_result **out, const hoist_gen_project *project,
+                       const hoist_gen_options *opts, hoist_error *err);
 HOIST_EXTERN void hoist_gen_result_free(hoist_gen_result *r);
 
 /* The generated Dockerfile as an AST (owned by the result, read-only; lint it with
@@ -169,7 +171,7 @@ HOIST_EXTERN const hoist_dockerfile *hoist_gen_result_ast(const hoist_gen_result
 HOIST_EXTERN const char *hoist_gen_result_dockerfile(const hoist_gen_result *r);
 HOIST_EXTERN const char *hoist_gen_result_dockerignore(const hoist_gen_result *r);
 HOIST_EXTERN size_t hoist_gen_result_choice_count(const hoist_gen_result *r);
-HOIST_EXTERN const hoist_gen_choice *hoist_gen_result_choice(const hoist_gen_result *r, size_t index);
+HOIST_EXTERN const hoist_gen_choice *hoist_gen_result_choice_at(const hoist_gen_result *r, size_t index);
 
 /* Check with the context engine that, with the generated .dockerignore,
  * every source the generated Dockerfile COPYs from the context (no --from)

@@ -56,9 +56,10 @@ HOIST_EXTERN int hoist_ignore_add_line(hoist_ignore *ig, const char *line, const
 
 HOIST_EXTERN void hoist_ignore_free(hoist_ignore *ig);
 
-HOIST_EXTERN size_t hoist_ignore_count(const hoist_ignore *ig);
-HOIST_EXTERN int hoist_ignore_get(const hoist_ignore *ig, size_t index,
-                     hoist_ignore_pattern_info *info);
+HOIST_EXTERN size_t hoist_ignore_pattern_count(const hoist_ignore *ig);
+/* Pattern `index` (NULL when out of range); valid until the list is
+ * changed (hoist_ignore_add_line) or freed. */
+HOIST_EXTERN const hoist_ignore_pattern_info *hoist_ignore_pattern_at(const hoist_ignore *ig, size_t index);
 
 /* True when at least one '!' pattern exists. */
 HOIST_EXTERN bool hoist_ignore_has_exceptions(const hoist_ignore *ig);
@@ -68,8 +69,8 @@ HOIST_EXTERN bool hoist_ignore_has_exceptions(const hoist_ignore *ig);
  * that matches any parent directory of `path` counts as matching `path`.
  * `*decider` (may be NULL) receives the index of the pattern that decided
  * (the last one that matched), or -1 when no pattern matched. */
-HOIST_EXTERN int hoist_ignore_match(const hoist_ignore *ig, const char *path, bool *excluded,
-                       int *decider, hoist_error *err);
+HOIST_EXTERN int hoist_ignore_match(const hoist_ignore *ig, bool *excluded, int *decider,
+                       const char *path, hoist_error *err);
 
 /* Docker's rule for an excluded directory: it is still walked when some
  * exception pattern, read as text, starts with "<dir>/". Returns true when

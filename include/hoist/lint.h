@@ -60,7 +60,7 @@ typedef enum hoist_lint_severity {
 HOIST_EXTERN const char *hoist_lint_severity_name(hoist_lint_severity sev);
 /* Parse a severity or threshold name, case-insensitive: error, warning,
  * info, style, ignore/off, none. Returns 0, or -1 when unknown. */
-HOIST_EXTERN int hoist_lint_severity_parse(const char *name, hoist_lint_severity *out);
+HOIST_EXTERN int hoist_lint_severity_parse(hoist_lint_severity *out, const char *name);
 
 /* ------------------------------------------------------------------------ */
 /* Rules                                                                      */
@@ -92,13 +92,13 @@ HOIST_EXTERN int hoist_lint_config_new(hoist_lint_config **out, hoist_error *err
  * list of IDs), `failure-threshold`, `trusted-registries` (also hadolint's
  * `trustedRegistries`). Other keys are left for other commands. An unknown
  * rule ID or severity is HOIST_EINPUT with the line. */
-HOIST_EXTERN int hoist_lint_config_parse(const char *text, size_t len, const char *filename,
-                            hoist_lint_config **out, hoist_error *err);
-HOIST_EXTERN int hoist_lint_config_load(const char *path, hoist_lint_config **out, hoist_error *err);
+HOIST_EXTERN int hoist_lint_config_parse(hoist_lint_config **out, const char *text, size_t len,
+                            const char *filename, hoist_error *err);
+HOIST_EXTERN int hoist_lint_config_load(hoist_lint_config **out, const char *path, hoist_error *err);
 /* The configuration of a check: the file `path` when given (--config,
  * --check-config), else `.hoist.yaml` in `context_dir` (NULL: ".") when it
  * exists (an unreadable one is an error), else the defaults. */
-HOIST_EXTERN int hoist_lint_config_discover(const char *path, const char *context_dir, hoist_lint_config **out,
+HOIST_EXTERN int hoist_lint_config_discover(hoist_lint_config **out, const char *path, const char *context_dir,
                                hoist_error *err);
 HOIST_EXTERN void hoist_lint_config_free(hoist_lint_config *cfg);
 
@@ -127,7 +127,10 @@ typedef struct hoist_lint_engine {
                                    unknown, the built-in frontend is
                                    guessed from api_version (features.h) */
 } hoist_lint_engine;
-#define HOIST_LINT_ENGINE_INIT {HOIST_LINT_ENGINE_VERSION, false, true, NULL, NULL}
+/* Names `buildkit` too: its default (true) is not zero. */
+#define HOIST_LINT_ENGINE_INIT {.version = HOIST_LINT_ENGINE_VERSION, .buildkit = true}
+/* Same as HOIST_LINT_ENGINE_INIT, for callers that cannot use the macro. */
+HOIST_EXTERN void hoist_lint_engine_init(hoist_lint_engine *opts);
 
 /* ------------------------------------------------------------------------ */
 /* Running                                                                    */
@@ -161,7 +164,9 @@ typedef struct hoist_lint_options {
                                    shared with the caller; NULL: open
                                    context_dir */
 } hoist_lint_options;
-#define HOIST_LINT_OPTIONS_INIT {HOIST_LINT_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL}
+#define HOIST_LINT_OPTIONS_INIT {.version = HOIST_LINT_OPTIONS_VERSION}
+/* Same as HOIST_LINT_OPTIONS_INIT, for callers that cannot use the macro. */
+HOIST_EXTERN void hoist_lint_options_init(hoist_lint_options *opts);
 
 typedef struct hoist_lint_finding {
     const char *code;             /* rule ID or "SC2086" */
@@ -181,8 +186,8 @@ typedef struct hoist_lint_result hoist_lint_result;
  * NULL. The Dockerfile handle, the options and the config are only read, so
  * several threads may lint the same handle with the same config at once
  * (see the thread note at the top). */
-HOIST_EXTERN int hoist_lint_run(const hoist_dockerfile *df, const hoist_lint_options *opts,
-                   hoist_lint_result **out, hoist_error *err);
+HOIST_EXTERN int hoist_lint_run(hoist_lint_result **out, const hoist_dockerfile *df,
+                   const hoist_lint_options *opts, hoist_error *err);
 
 /* Parse `len` bytes of Dockerfile text and lint them, as `hoist check`
  * does. A file BuildKit would reject (no FROM, an unknown instruction, a bad
@@ -192,8 +197,8 @@ HOIST_EXTERN int hoist_lint_run(const hoist_dockerfile *df, const hoist_lint_opt
  * accepts is linted as usual, so fragments such as `RUN pip install foo`
  * are checked too. opts->dockerfile names the file. Errors are only for
  * the run itself (out of memory, an unreadable context). */
-HOIST_EXTERN int hoist_lint_text(const char *text, size_t len, const hoist_lint_options *opts,
-                                 hoist_lint_result **out, hoist_error *err);
+HOIST_EXTERN int hoist_lint_text(hoist_lint_result **out, const char *text, size_t len,
+                                 const hoist_lint_options *opts, hoist_error *err);
 
 /* An empty result, to merge several runs into with hoist_lint_result_merge. */
 HOIST_EXTERN int hoist_lint_result_new(hoist_lint_result **out, hoist_error *err);
@@ -201,15 +206,15 @@ HOIST_EXTERN int hoist_lint_result_new(hoist_lint_result **out, hoist_error *err
 HOIST_EXTERN int hoist_lint_result_merge(hoist_lint_result *into, hoist_lint_result *from, hoist_error *err);
 HOIST_EXTERN void hoist_lint_result_free(hoist_lint_result *r);
 
-HOIST_EXTERN size_t hoist_lint_result_count(const hoist_lint_result *r);
-HOIST_EXTERN const hoist_lint_finding *hoist_lint_result_get(const hoist_lint_result *r, size_t index);
+HOIST_EXTERN size_t hoist_lint_result_finding_count(const hoist_lint_result *r);
+HOIST_EXTERN const hoist_lint_finding *hoist_lint_result_finding_at(const hoist_lint_result *r, size_t index);
 /* Highest severity reported, OFF when there is no finding. */
 HOIST_EXTERN hoist_lint_severity hoist_lint_result_max(const hoist_lint_result *r);
 /* True when some finding is at or above `threshold`. */
 HOIST_EXTERN bool hoist_lint_result_fails(const hoist_lint_result *r, hoist_lint_severity threshold);
 /* Notes about the run itself ("shellcheck is not installed: ..."). */
 HOIST_EXTERN size_t hoist_lint_result_note_count(const hoist_lint_result *r);
-HOIST_EXTERN const char *hoist_lint_result_note(const hoist_lint_result *r, size_t index);
+HOIST_EXTERN const char *hoist_lint_result_note_at(const hoist_lint_result *r, size_t index);
 
 /* ------------------------------------------------------------------------ */
 /* Output                                                                     */
@@ -225,7 +230,7 @@ typedef enum hoist_lint_format {
 
 /* "tty", "json", "sarif", "checkstyle", "gnu", "codeclimate" (also read as
  * "gitlab"). Returns 0 or -1. */
-HOIST_EXTERN int hoist_lint_format_parse(const char *name, hoist_lint_format *out);
+HOIST_EXTERN int hoist_lint_format_parse(hoist_lint_format *out, const char *name);
 
 /* The source text of a file named in the findings, so that the tty format
  * can show the line with a caret. */
@@ -242,7 +247,9 @@ typedef struct hoist_lint_write_options {
     const hoist_lint_source *sources; /* tty: may be NULL */
     size_t source_count;
 } hoist_lint_write_options;
-#define HOIST_LINT_WRITE_OPTIONS_INIT {HOIST_LINT_WRITE_OPTIONS_VERSION, false, NULL, 0}
+#define HOIST_LINT_WRITE_OPTIONS_INIT {.version = HOIST_LINT_WRITE_OPTIONS_VERSION}
+/* Same as HOIST_LINT_WRITE_OPTIONS_INIT, for callers that cannot use the macro. */
+HOIST_EXTERN void hoist_lint_write_options_init(hoist_lint_write_options *opts);
 
 HOIST_EXTERN int hoist_lint_write(const hoist_lint_result *r, hoist_lint_format format, FILE *out,
                      const hoist_lint_write_options *opts, hoist_error *err);

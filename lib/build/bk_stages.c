@@ -30,7 +30,7 @@ void hoist_bk_stages_init(hoist_bk_stages *s, const hoist_dockerfile *df)
         return;
     size_t n = hoist_dockerfile_instruction_count(df);
     for (size_t i = 0; i < n; i++) {
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(df, i);
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(df, i);
         if (ins->kind != HOIST_DF_FROM)
             continue;
         if (s->count && s->stages[s->count - 1].end == 0)
@@ -137,18 +137,18 @@ long hoist_bk_stages_locate(const hoist_bk_stages *s, const char *name, const ch
     long counted = -1;
     int seen = 0;
     for (size_t i = st->first; i < st->end && counted < 0; i++) {
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(s->df, i);
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(s->df, i);
         bool counts = i == st->first ? st->from_is_step : makes_vertex(ins);
         if (counts && ++seen == index)
             counted = (long)i;
     }
-    if (counted >= 0 && keyword_is(hoist_dockerfile_instruction(s->df, (size_t)counted), text, klen))
+    if (counted >= 0 && keyword_is(hoist_dockerfile_instruction_at(s->df, (size_t)counted), text, klen))
         return counted;
     /* Disagreement: the index-th instruction with that keyword, else the first. */
     long first_match = -1;
     seen = 0;
     for (size_t i = st->first; i < st->end; i++) {
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(s->df, i);
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(s->df, i);
         if (!keyword_is(ins, text, klen))
             continue;
         if (first_match < 0)
@@ -169,14 +169,14 @@ long hoist_bk_stages_locate_image(const hoist_bk_stages *s, const char *ref)
     if (!s->df)
         return -1;
     hoist_image_ref *want = NULL;
-    if (hoist_image_ref_parse(ref, &want, NULL))
+    if (hoist_image_ref_parse(&want, ref, NULL))
         return -1;
     long found = -1;
     for (size_t k = 0; k < s->count && found < 0; k++) {
         const hoist_bk_stage *st = &s->stages[k];
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(s->df, st->first);
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(s->df, st->first);
         hoist_image_ref *have = NULL;
-        if (!st->from_is_step || !ins->arg_count || hoist_image_ref_parse(ins->args[0].value, &have, NULL))
+        if (!st->from_is_step || !ins->arg_count || hoist_image_ref_parse(&have, ins->args[0].value, NULL))
             continue;
         const char *have_tag = have->tag ? have->tag : (have->digest ? NULL : "latest");
         const char *want_tag = want->tag ? want->tag : (want->digest ? NULL : "latest");

@@ -191,7 +191,7 @@ static void name_vertex(hoist_bk_trace *t, bk_vertex *v, const char *name)
     if (v->instruction >= 0) {
         v->is_step = true;
         snprintf(v->keyword, sizeof(v->keyword), "%s",
-                 hoist_dockerfile_instruction(t->stages.df, (size_t)v->instruction)->keyword);
+                 hoist_dockerfile_instruction_at(t->stages.df, (size_t)v->instruction)->keyword);
         return;
     }
     char stage[8];
@@ -219,7 +219,7 @@ static void locate(hoist_bk_trace *t, const bk_vertex *v, hoist_build_event *ev)
     }
     const hoist_build_decoder *d = t->d;
     size_t i = (size_t)v->instruction;
-    const hoist_df_instruction *ins = hoist_dockerfile_instruction(t->stages.df, i);
+    const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(t->stages.df, i);
     ev->keyword = ins->keyword;
     ev->step = (int)i + 1;
     ev->step_total = (int)hoist_dockerfile_instruction_count(t->stages.df);
@@ -353,7 +353,7 @@ static void record_failure(hoist_bk_trace *t, bk_vertex *v, const char *message)
         }
     }
     if (v && v->instruction >= 0) {
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(t->stages.df, (size_t)v->instruction);
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(t->stages.df, (size_t)v->instruction);
         snprintf(d->error_message, sizeof(d->error_message), "%s: %s", ins->original, message);
         snprintf(d->keyword, sizeof(d->keyword), "%s", ins->keyword);
         snprintf(d->step_text, sizeof(d->step_text), "%s", ins->original);

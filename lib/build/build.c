@@ -20,6 +20,7 @@
  *   5. report: image ID (and --iidfile), tags, steps run and cached, and a
  *      hint for the failures users hit most (failure_hint.c).
  */
+#include "common/options.h"
 #include "hoist/build.h"
 #include "hoist/context.h"
 #include "hoist/dockerfile.h"
@@ -216,7 +217,7 @@ static hoist_step_source *step_map(const hoist_dockerfile *df, size_t *count)
     if (!steps)
         return NULL;
     for (size_t i = 0; i < n; i++) {
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(df, i);
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(df, i);
         snprintf(steps[i].keyword, sizeof(steps[i].keyword), "%s", ins->keyword);
         steps[i].line = ins->range.start.line;
         steps[i].end_line = ins->range.end.line;
@@ -282,7 +283,7 @@ static int run_api(struct build_run *run, const hoist_build_plan *plan, hoist_er
         hoist_error ignored = HOIST_ERROR_INIT; /* the upload itself reports real errors */
         run->upload_estimate = estimate_tar_size(plan->ctx, &ignored);
     }
-    hoist_tar_options topts = HOIST_TAR_OPTIONS_INIT;
+    hoist_context_tar_options topts = HOIST_CONTEXT_TAR_OPTIONS_INIT;
     topts.gzip = opts->engine.gzip;
     _cleanup_(hoist_context_tar_freep) hoist_context_tar *tar = NULL;
     rc = hoist_context_tar_new(&tar, plan->ctx, &topts, err);
@@ -356,12 +357,17 @@ static int run_cli(struct build_run *run, const hoist_build_plan *plan, const ho
     return hoist_cli_build_run(&b, err);
 }
 
-int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_build_result *result,
+void hoist_build_options_init(hoist_build_options *opts)
+{
+    *opts = (hoist_build_options)HOIST_BUILD_OPTIONS_INIT;
+}
+
+int hoist_build(hoist_build_result *result, hoist_client *client, const hoist_build_options *opts,
                 hoist_error *err)
 {
     memset(result, 0, sizeof(*result));
-    if (!opts || opts->version != HOIST_BUILD_OPTIONS_VERSION)
-        return hoist_error_set(err, HOIST_EUSAGE, "hoist_build: options version mismatch");
+    if (HOIST_OPTIONS_CHECK(opts, HOIST_BUILD_OPTIONS_VERSION, "hoist_build", "HOIST_BUILD_OPTIONS_INIT", err))
+        return HOIST_EUSAGE;
     if (!client)
         return hoist_error_set(err, HOIST_EUSAGE, "hoist_build: a client is required (it checks the daemon first)");
     if (opts->registry.push && opts->params.tag_count == 0) {
@@ -391,21 +397,21 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     hoist_df_parse_options popts = HOIST_DF_PARSE_OPTIONS_INIT;
     popts.filename = dockerfile_label;
     _cleanup_(hoist_dockerfile_freep) hoist_dockerfile *df = NULL;
-    rc = hoist_dockerfile_parse_file(hoist_context_dockerfile_path(ctx), &popts, &df, err);
+    rc = hoist_dockerfile_parse_file(&df, hoist_context_dockerfile_path(ctx), &popts, err);
     if (rc)
         return rc;
     if (opts->params.target && *opts->params.target) {
         /* The daemon would only say "failed to reach build target" after the upload. */
         hoist_df_stage *stages = NULL;
         size_t stage_count;
-        rc = hoist_dockerfile_stages(df, NULL, &stages, &stage_count, err);
+        rc = hoist_dockerfile_stages(df, &stages, &stage_count, NULL, err);
         if (rc)
             return rc;
         hoist_df_stages_free(stages);
         _cleanup_free_ bool *needed = calloc(stage_count ? stage_count : 1, sizeof(bool));
         if (!needed)
             return hoist_error_nomem(err);
-        rc = hoist_dockerfile_target_stages(df, opts->params.target, NULL, needed, stage_count, err);
+        rc = hoist_dockerfile_target_stages(df, needed, stage_count, opts->params.target, NULL, err);
         if (rc) {
             if (!err->file[0])
                 hoist_error_at(err, dockerfile_label, 0, 0);

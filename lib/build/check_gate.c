@@ -23,7 +23,7 @@ int hoist_build_check_gate(const hoist_build_plan *plan, hoist_build_builder bui
 {
     const hoist_build_options *opts = plan->opts;
     _cleanup_(hoist_lint_config_freep) hoist_lint_config *config = NULL;
-    int rc = hoist_lint_config_discover(opts->check.config, hoist_context_dir(plan->ctx), &config, err);
+    int rc = hoist_lint_config_discover(&config, opts->check.config, hoist_context_dir(plan->ctx), err);
     if (rc)
         return rc;
     hoist_lint_engine engine = HOIST_LINT_ENGINE_INIT;
@@ -46,14 +46,14 @@ int hoist_build_check_gate(const hoist_build_plan *plan, hoist_build_builder bui
     lopts.config = config;
     lopts.engine = &engine;
     _cleanup_(hoist_lint_result_freep) hoist_lint_result *findings = NULL;
-    rc = hoist_lint_run(plan->df, &lopts, &findings, err);
+    rc = hoist_lint_run(&findings, plan->df, &lopts, err);
     if (rc)
         return rc;
     hoist_lint_severity threshold = hoist_lint_config_threshold(config);
     size_t blocking = 0;
     const hoist_lint_finding *first_blocking = NULL;
-    for (size_t i = 0; i < hoist_lint_result_count(findings); i++) {
-        const hoist_lint_finding *f = hoist_lint_result_get(findings, i);
+    for (size_t i = 0; i < hoist_lint_result_finding_count(findings); i++) {
+        const hoist_lint_finding *f = hoist_lint_result_finding_at(findings, i);
         hoist_build_event ev = {.kind = HOIST_EVENT_FINDING, .id = f->code, .text = f->message,
                                 .keyword = hoist_lint_severity_name(f->severity), .file = f->file,
                                 .line = f->range.start.line, .end_line = f->range.end.line,

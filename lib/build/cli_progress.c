@@ -38,7 +38,7 @@ static void emit_at(hoist_cli_progress *p, hoist_build_event_kind kind, const ho
 {
     hoist_build_event ev = {.kind = kind, .text = text, .current = -1, .total = -1};
     if (v && v->instruction >= 0) {
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(p->df, (size_t)v->instruction);
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(p->df, (size_t)v->instruction);
         ev.keyword = ins->keyword;
         ev.step = (int)v->instruction + 1;
         ev.step_total = (int)hoist_dockerfile_instruction_count(p->df);
@@ -56,7 +56,7 @@ static void buildkit_error(hoist_cli_progress *p, const hoist_cli_vertex *v, con
         return;
     d->failed = true;
     if (v && v->instruction >= 0) {
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(p->df, (size_t)v->instruction);
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(p->df, (size_t)v->instruction);
         snprintf(d->error_message, sizeof(d->error_message), "%s: %s", ins->original, message);
         d->error_line = d->steps[v->instruction].line;
         d->error_end_line = d->steps[v->instruction].end_line;

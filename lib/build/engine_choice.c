@@ -36,7 +36,7 @@ static void suggest_buildkit_cli(const hoist_build_options *opts, const char *cu
             continue;
         hoist_docker_cli other;
         hoist_error ignored = HOIST_ERROR_INIT;
-        if (hoist_docker_cli_find(candidate, NULL, &other, &ignored) ||
+        if (hoist_docker_cli_find(&other, candidate, NULL, &ignored) ||
             hoist_docker_cli_probe(&other, &ignored))
             continue;
         if (other.has_buildx || other.builtin_buildkit) {
@@ -82,7 +82,7 @@ int hoist_build_choose_engine(hoist_build_plan *plan, hoist_docker_cli *cli, hoi
     }
 
     /* The CLI: chosen explicitly, or needed for BuildKit. */
-    int rc = hoist_docker_cli_find(opts->engine.docker_cli, opts->engine.path_env, cli, err);
+    int rc = hoist_docker_cli_find(cli, opts->engine.docker_cli, opts->engine.path_env, err);
     if (!rc)
         rc = hoist_docker_cli_probe(cli, err);
     if (rc) {

@@ -56,7 +56,7 @@ void hoist_build_failure_hint(const hoist_build_options *opts, const hoist_build
         char image[512] = "";
         sscanf(d->step_text, "%*s %511s", image);
         hoist_image_ref *ref = NULL;
-        const char *registry = hoist_image_ref_parse(image, &ref, NULL) == 0 ? ref->registry : "its registry";
+        const char *registry = hoist_image_ref_parse(&ref, image, NULL) == 0 ? ref->registry : "its registry";
         if (mentions(message, denied))
             hoist_error_hint(err, "the registry %s refused %s: check the name, then 'docker login %s' (%s)",
                              registry, image, registry,

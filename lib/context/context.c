@@ -13,6 +13,7 @@
  * "!<Dockerfile>" are appended when the patterns would exclude them
  * (TrimBuildFilesFromExcludes), which is how they are "always sent".
  */
+#include "common/options.h"
 #include "context_internal.h"
 
 #include <errno.h>
@@ -72,14 +73,14 @@ const hoist_ignore *hoist_context_ignore(const hoist_context *ctx) { return ctx-
 static char *absolute(const char *path)
 {
     if (path[0] == '/')
-        return go_clean_path(path, strlen(path));
+        return ignore_go_clean_path(path, strlen(path));
     _cleanup_free_ char *cwd = getcwd(NULL, 0);
     if (!cwd)
         return NULL;
     _cleanup_free_ char *joined = NULL;
     if (asprintf(&joined, "%s/%s", cwd, path) < 0)
         return NULL;
-    return go_clean_path(joined, strlen(joined));
+    return ignore_go_clean_path(joined, strlen(joined));
 }
 
 /* filepath.Rel for two clean absolute paths. */
@@ -272,15 +273,20 @@ static int resolve_dockerfile(hoist_context *ctx, const hoist_context_options *o
     return 0;
 }
 
+void hoist_context_options_init(hoist_context_options *opts)
+{
+    *opts = (hoist_context_options)HOIST_CONTEXT_OPTIONS_INIT;
+}
+
 int hoist_context_open(hoist_context **out, const char *dir, const hoist_context_options *opts,
                        hoist_error *err)
 {
     static const hoist_context_options defaults = HOIST_CONTEXT_OPTIONS_INIT;
     const hoist_context_options *o = opts ? opts : &defaults;
     *out = NULL;
-    if (o->version != HOIST_CONTEXT_OPTIONS_VERSION)
-        return hoist_error_set(err, HOIST_EUSAGE, "hoist_context_options: unsupported version %u",
-                               o->version);
+    if (HOIST_OPTIONS_CHECK(o, HOIST_CONTEXT_OPTIONS_VERSION, "hoist_context_open", "HOIST_CONTEXT_OPTIONS_INIT",
+                            err))
+        return HOIST_EUSAGE;
     _cleanup_(hoist_context_freep) hoist_context *ctx = calloc(1, sizeof(*ctx));
     if (!ctx)
         return hoist_error_nomem(err);
@@ -330,7 +336,7 @@ int hoist_context_open(hoist_context **out, const char *dir, const hoist_context
 
     /* TrimBuildFilesFromExcludes: keep .dockerignore and the Dockerfile */
     bool excluded = false;
-    rc = hoist_ignore_match(ctx->ignore, ".dockerignore", &excluded, NULL, err);
+    rc = hoist_ignore_match(ctx->ignore, &excluded, NULL, ".dockerignore", err);
     if (!rc && excluded)
         rc = ignore_add_raw_pattern(ctx->ignore, "!.dockerignore", HOIST_ALWAYS_SENT, 0, err);
     if (rc)
@@ -340,7 +346,7 @@ int hoist_context_open(hoist_context **out, const char *dir, const hoist_context
         _cleanup_free_ char *exception = NULL;
         if (!rel || asprintf(&exception, "!%s", rel) < 0)
             return hoist_error_nomem(err);
-        rc = hoist_ignore_match(ctx->ignore, rel, &excluded, NULL, err);
+        rc = hoist_ignore_match(ctx->ignore, &excluded, NULL, rel, err);
         if (!rc && excluded)
             rc = ignore_add_raw_pattern(ctx->ignore, exception, HOIST_ALWAYS_SENT, 0, err);
         if (rc)

@@ -19,7 +19,7 @@
 #include "common/cleanup.h"
 #include "ignore/ignore_internal.h"
 
-int hoist_context_explain(hoist_context *ctx, const char *path, hoist_context_explanation *out,
+int hoist_context_explain(hoist_context *ctx, hoist_context_explanation *out, const char *path,
                           hoist_error *err)
 {
     memset(out, 0, sizeof(*out));
@@ -33,7 +33,7 @@ int hoist_context_explain(hoist_context *ctx, const char *path, hoist_context_ex
         }
         p += dlen;
     }
-    _cleanup_free_ char *clean = go_clean_path(p, strlen(p));
+    _cleanup_free_ char *clean = ignore_go_clean_path(p, strlen(p));
     if (!clean)
         return hoist_error_nomem(err);
     char *rel = clean;
@@ -80,9 +80,8 @@ int hoist_context_explain(hoist_context *ctx, const char *path, hoist_context_ex
             if (exists && (out->type == HOIST_ENTRY_SOCKET || out->type == HOIST_ENTRY_FIFO))
                 out->sent = false;
             if (decider >= 0) {
-                hoist_ignore_pattern_info info;
-                hoist_ignore_get(ig, (size_t)decider, &info);
-                out->always_sent = !strcmp(info.file, HOIST_ALWAYS_SENT);
+                const hoist_ignore_pattern_info *info = hoist_ignore_pattern_at(ig, (size_t)decider);
+                out->always_sent = info && !strcmp(info->file, HOIST_ALWAYS_SENT);
             }
             return 0;
         }

@@ -13,6 +13,7 @@
  * locale, so non-ASCII names are written as PAX "path" records without
  * touching the process locale.
  */
+#include "common/options.h"
 #include "context_internal.h"
 
 #include <errno.h>
@@ -104,15 +105,20 @@ static int archive_failed(hoist_context_tar *t, hoist_error *err, const char *wh
     return hoist_error_hint(err, "this is a bug in hoist or libarchive; please report it");
 }
 
-int hoist_context_tar_new(hoist_context_tar **out, hoist_context *ctx,
-                          const hoist_tar_options *opts, hoist_error *err)
+void hoist_context_tar_options_init(hoist_context_tar_options *opts)
 {
-    static const hoist_tar_options defaults = HOIST_TAR_OPTIONS_INIT;
-    const hoist_tar_options *o = opts ? opts : &defaults;
+    *opts = (hoist_context_tar_options)HOIST_CONTEXT_TAR_OPTIONS_INIT;
+}
+
+int hoist_context_tar_new(hoist_context_tar **out, hoist_context *ctx,
+                          const hoist_context_tar_options *opts, hoist_error *err)
+{
+    static const hoist_context_tar_options defaults = HOIST_CONTEXT_TAR_OPTIONS_INIT;
+    const hoist_context_tar_options *o = opts ? opts : &defaults;
     *out = NULL;
-    if (o->version != HOIST_TAR_OPTIONS_VERSION)
-        return hoist_error_set(err, HOIST_EUSAGE, "hoist_tar_options: unsupported version %u",
-                               o->version);
+    if (HOIST_OPTIONS_CHECK(o, HOIST_CONTEXT_TAR_OPTIONS_VERSION, "hoist_context_tar_new",
+                            "HOIST_CONTEXT_TAR_OPTIONS_INIT", err))
+        return HOIST_EUSAGE;
     _cleanup_(hoist_context_tar_freep) hoist_context_tar *t = calloc(1, sizeof(*t));
     if (!t)
         return hoist_error_nomem(err);
@@ -312,7 +318,7 @@ int hoist_context_tar_read(hoist_context_tar *t, void *buf, size_t cap, size_t *
     return 0;
 }
 
-int hoist_context_write_tar(hoist_context *ctx, const hoist_tar_options *opts, hoist_write_fn write,
+int hoist_context_write_tar(hoist_context *ctx, const hoist_context_tar_options *opts, hoist_write_fn write,
                             void *user, hoist_error *err)
 {
     _cleanup_(hoist_context_tar_freep) hoist_context_tar *t = NULL;
@@ -367,7 +373,7 @@ static int write_fd(const void *buf, size_t len, void *user)
     return 0;
 }
 
-int hoist_context_write_tar_fd(hoist_context *ctx, const hoist_tar_options *opts, int fd,
+int hoist_context_write_tar_fd(hoist_context *ctx, const hoist_context_tar_options *opts, int fd,
                                hoist_error *err)
 {
     struct fd_sink s = {fd, err};

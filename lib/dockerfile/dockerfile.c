@@ -72,8 +72,8 @@ void hoist_dockerfile_free(hoist_dockerfile *df)
     free(df);
 }
 
-int hoist_dockerfile_parse_file(const char *path, const hoist_df_parse_options *opts,
-                                hoist_dockerfile **out, hoist_error *err)
+int hoist_dockerfile_parse_file(hoist_dockerfile **out, const char *path,
+                                const hoist_df_parse_options *opts, hoist_error *err)
 {
     *out = NULL;
     _cleanup_fclose_ FILE *f = fopen(path, "rb");
@@ -103,7 +103,7 @@ int hoist_dockerfile_parse_file(const char *path, const hoist_df_parse_options *
         o = *opts;
     if (!o.filename)
         o.filename = path;
-    int rc = hoist_dockerfile_parse(b.data ? b.data : "", b.len, &o, out, err);
+    int rc = hoist_dockerfile_parse(out, b.data ? b.data : "", b.len, &o, err);
     hbuf_free(&b);
     return rc;
 }
@@ -113,7 +113,7 @@ size_t hoist_dockerfile_directive_count(const hoist_dockerfile *df)
     return df ? df->directive_count : 0;
 }
 
-const hoist_df_directive *hoist_dockerfile_directive(const hoist_dockerfile *df, size_t i)
+const hoist_df_directive *hoist_dockerfile_directive_at(const hoist_dockerfile *df, size_t i)
 {
     return df && i < df->directive_count ? &df->directives[i] : NULL;
 }
@@ -136,7 +136,7 @@ size_t hoist_dockerfile_instruction_count(const hoist_dockerfile *df)
     return df ? df->instruction_count : 0;
 }
 
-const hoist_df_instruction *hoist_dockerfile_instruction(const hoist_dockerfile *df, size_t i)
+const hoist_df_instruction *hoist_dockerfile_instruction_at(const hoist_dockerfile *df, size_t i)
 {
     return df && i < df->instruction_count ? &df->instructions[i] : NULL;
 }
@@ -146,7 +146,7 @@ size_t hoist_dockerfile_warning_count(const hoist_dockerfile *df)
     return df ? df->warning_count : 0;
 }
 
-const hoist_df_warning *hoist_dockerfile_warning(const hoist_dockerfile *df, size_t i)
+const hoist_df_warning *hoist_dockerfile_warning_at(const hoist_dockerfile *df, size_t i)
 {
     return df && i < df->warning_count ? &df->warnings[i] : NULL;
 }

@@ -138,7 +138,7 @@ struct image_ref_alloc {
     df_arena arena;
 };
 
-int hoist_image_ref_parse(const char *text, hoist_image_ref **out, hoist_error *err)
+int hoist_image_ref_parse(hoist_image_ref **out, const char *text, hoist_error *err)
 {
     *out = NULL;
     if (!text || !*text)

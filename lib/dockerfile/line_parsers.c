@@ -53,7 +53,8 @@ static int oom(df_node_ctx *c)
 
 /* ---- words ---- */
 
-bool df_parse_words(df_arena *a, const char *s, size_t n, char escape, df_word **words,
+/* BuildKit parseWords (quotes and escapes kept). Returns false on OOM. */
+static bool df_parse_words(df_arena *a, const char *s, size_t n, char escape, df_word **words,
                     size_t *count)
 {
     enum { IN_SPACES, IN_WORD, IN_QUOTE } phase = IN_SPACES;

@@ -25,8 +25,4 @@ typedef struct df_word {
     size_t start, end;
 } df_word;
 
-/* BuildKit parseWords (quotes and escapes kept). Returns false on OOM. */
-bool df_parse_words(df_arena *a, const char *s, size_t n, char escape, df_word **words,
-                    size_t *count);
-
 #endif

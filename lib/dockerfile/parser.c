@@ -20,6 +20,7 @@
  */
 #include <stdlib.h>
 
+#include "common/options.h"
 #include "dockerfile/df_internal.h"
 #include "dockerfile/line_parsers.h"
 #include "dockerfile/shell_lex.h"
@@ -619,11 +620,19 @@ static int check_stages(df_parser *p, bool validate)
     return 0;
 }
 
-int hoist_dockerfile_parse(const char *data, size_t len, const hoist_df_parse_options *opts,
-                           hoist_dockerfile **out, hoist_error *err)
+void hoist_df_parse_options_init(hoist_df_parse_options *opts)
+{
+    *opts = (hoist_df_parse_options)HOIST_DF_PARSE_OPTIONS_INIT;
+}
+
+int hoist_dockerfile_parse(hoist_dockerfile **out, const char *data, size_t len,
+                           const hoist_df_parse_options *opts, hoist_error *err)
 {
     *out = NULL;
     hoist_error_clear(err);
+    if (HOIST_OPTIONS_CHECK_OPT(opts, HOIST_DF_PARSE_OPTIONS_VERSION, "hoist_dockerfile_parse",
+                                "HOIST_DF_PARSE_OPTIONS_INIT", err))
+        return HOIST_EUSAGE;
     if (len > UINT32_MAX - 1)
         return hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_LIMIT, "Dockerfile is too large (%zu bytes)", len);
     hoist_dockerfile *df = hoist_dockerfile_new();

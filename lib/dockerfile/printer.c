@@ -15,6 +15,7 @@
  */
 #include <stdlib.h>
 
+#include "common/options.h"
 #include "dockerfile/df_internal.h"
 
 static bool flag_needs_quotes(const char *s)
@@ -170,10 +171,18 @@ static bool looks_like_directive(const char *t)
     return *p == '=' && p[1] != 0;
 }
 
-int hoist_dockerfile_print(const hoist_dockerfile *df, const hoist_df_print_options *opts,
-                           char **out, size_t *out_len, hoist_error *err)
+void hoist_df_print_options_init(hoist_df_print_options *opts)
+{
+    *opts = (hoist_df_print_options)HOIST_DF_PRINT_OPTIONS_INIT;
+}
+
+int hoist_dockerfile_print(const hoist_dockerfile *df, char **out,
+                           size_t *out_len, const hoist_df_print_options *opts, hoist_error *err)
 {
     *out = NULL;
+    if (HOIST_OPTIONS_CHECK_OPT(opts, HOIST_DF_PRINT_OPTIONS_VERSION, "hoist_dockerfile_print",
+                                "HOIST_DF_PRINT_OPTIONS_INIT", err))
+        return HOIST_EUSAGE;
     bool canonical = opts && (opts->flags & HOIST_DF_PRINT_CANONICAL);
     bool comments = !(opts && (opts->flags & HOIST_DF_PRINT_NO_COMMENTS));
     hbuf b = {0};
@@ -402,7 +411,7 @@ int hoist_dockerfile_append(hoist_dockerfile *df, const hoist_df_instruction_spe
     po.flags = HOIST_DF_PARSE_AST_ONLY;
     po.filename = "<generated>";
     hoist_dockerfile *tmp = NULL;
-    int rc = hoist_dockerfile_parse(b.data, b.len, &po, &tmp, err);
+    int rc = hoist_dockerfile_parse(&tmp, b.data, b.len, &po, err);
     if (rc == 0 && tmp->instruction_count != 1)
         rc = hoist_error_set(err, HOIST_EINPUT, "generated text for %s is not one instruction", spec->keyword);
     if (rc == 0)

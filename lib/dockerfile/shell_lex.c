@@ -11,6 +11,7 @@
  * whitespace that did not come from quotes or escapes, nor from the blanks
  * right after `<<` (kept in the word, for `<< EOF` heredocs).
  */
+#include "common/options.h"
 #include "dockerfile/shell_lex.h"
 
 #include <stdarg.h>
@@ -116,7 +117,7 @@ static bool get_env(shell_word *sw, const char *name, size_t n, const char **v, 
         return false;
     const char *val = NULL;
     size_t vl = 0;
-    if (!sw->lookup(sw->ctx, name, n, &val, &vl))
+    if (!sw->lookup(name, n, &val, &vl, sw->ctx))
         return false;
     *v = val ? val : "";
     *vn = val ? vl : 0;
@@ -510,10 +511,17 @@ void df_lex_result_free(df_lex_result *r)
 
 /* ---- public API ---- */
 
-int hoist_expand(const char *word, size_t len, const hoist_expand_options *opts, char **out,
+void hoist_expand_options_init(hoist_expand_options *opts)
+{
+    *opts = (hoist_expand_options)HOIST_EXPAND_OPTIONS_INIT;
+}
+
+int hoist_expand(char **out, const char *word, size_t len, const hoist_expand_options *opts,
                  hoist_error *err)
 {
     *out = NULL;
+    if (HOIST_OPTIONS_CHECK_OPT(opts, HOIST_EXPAND_OPTIONS_VERSION, "hoist_expand", "HOIST_EXPAND_OPTIONS_INIT", err))
+        return HOIST_EUSAGE;
     df_lex_result r;
     if (!df_lex_process(word, len, opts, &r)) {
         int rc = hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX, "failed to process \"%.*s\": %s",
@@ -531,11 +539,14 @@ int hoist_expand(const char *word, size_t len, const hoist_expand_options *opts,
     return 0;
 }
 
-int hoist_expand_words(const char *word, size_t len, const hoist_expand_options *opts,
-                       char ***out_words, size_t *out_count, hoist_error *err)
+int hoist_expand_words(char ***out_words, size_t *out_count, const char *word,
+                       size_t len, const hoist_expand_options *opts, hoist_error *err)
 {
     *out_words = NULL;
     *out_count = 0;
+    if (HOIST_OPTIONS_CHECK_OPT(opts, HOIST_EXPAND_OPTIONS_VERSION, "hoist_expand_words", "HOIST_EXPAND_OPTIONS_INIT",
+                                err))
+        return HOIST_EUSAGE;
     df_lex_result r;
     if (!df_lex_process(word, len, opts, &r)) {
         int rc = hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX, "failed to process \"%.*s\": %s",

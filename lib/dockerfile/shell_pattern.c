@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+static void df_pattern_free(df_pattern *p);
+
 typedef struct rune_at {
     int32_t r;
     size_t off;
@@ -40,7 +42,9 @@ static rune_at *decode_all(const char *s, size_t n, size_t *count, bool skip_bom
     return v;
 }
 
-bool df_pattern_compile(const char *pat, size_t n, df_pattern *out, char *msg, size_t msgsz)
+/* Compile like convertShellPatternToRegex. On a bad escape returns false and
+ * writes BuildKit's message into msg. */
+static bool df_pattern_compile(const char *pat, size_t n, df_pattern *out, char *msg, size_t msgsz)
 {
     size_t rc;
     rune_at *r = decode_all(pat, n, &rc, true);
@@ -88,7 +92,7 @@ bool df_pattern_compile(const char *pat, size_t n, df_pattern *out, char *msg, s
     return true;
 }
 
-void df_pattern_free(df_pattern *p)
+static void df_pattern_free(df_pattern *p)
 {
     free(p->toks);
     p->toks = NULL;
@@ -149,7 +153,9 @@ static bool match_runes(const df_pattern *p, const rune_at *runes, size_t rc, si
     return false;
 }
 
-bool df_pattern_match_at(const df_pattern *p, const char *s, size_t n, size_t start, bool greedy,
+/* Match anchored at byte offset `start` of s; shortest (greedy=false) or
+ * longest end. Returns false when nothing matches. */
+static bool df_pattern_match_at(const df_pattern *p, const char *s, size_t n, size_t start, bool greedy,
                          size_t *end)
 {
     size_t rc;

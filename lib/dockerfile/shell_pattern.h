@@ -30,15 +30,7 @@ typedef struct df_pattern {
     size_t count;
 } df_pattern;
 
-/* Compile like convertShellPatternToRegex. On a bad escape returns false and
- * writes BuildKit's message into msg. */
-bool df_pattern_compile(const char *pat, size_t n, df_pattern *out, char *msg, size_t msgsz);
-void df_pattern_free(df_pattern *p);
 
-/* Match anchored at byte offset `start` of s; shortest (greedy=false) or
- * longest end. Returns false when nothing matches. */
-bool df_pattern_match_at(const df_pattern *p, const char *s, size_t n, size_t start, bool greedy,
-                         size_t *end);
 
 /* ${v#p} / ${v##p} and ${v%p} / ${v%%p}: result appended to out. */
 bool df_pattern_trim_prefix(const char *pat, size_t patn, const char *v, size_t vn, bool greedy,

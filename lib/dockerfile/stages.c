@@ -21,6 +21,7 @@
 #include <strings.h>
 #include <sys/utsname.h>
 
+#include "common/options.h"
 #include "dockerfile/df_internal.h"
 #include "dockerfile/shell_lex.h"
 
@@ -58,7 +59,7 @@ static bool scope_set(hoist_df_scope *s, const char *name, const char *value, bo
     return nv.name && df_vec_push((void **)&s->vars, &s->count, &s->cap, sizeof(nv), &nv);
 }
 
-bool hoist_df_scope_lookup(void *ctx, const char *name, size_t n, const char **value, size_t *value_len)
+bool hoist_df_scope_lookup(const char *name, size_t n, const char **value, size_t *value_len, void *ctx)
 {
     const hoist_df_scope *s = ctx;
     const scope_var *v = scope_find(s, name, n, true);
@@ -75,7 +76,7 @@ const char *hoist_df_scope_get(const hoist_df_scope *s, const char *name)
 {
     const char *v;
     size_t n;
-    return hoist_df_scope_lookup((void *)s, name, strlen(name), &v, &n) ? v : NULL;
+    return hoist_df_scope_lookup(name, strlen(name), &v, &n, (void *)s) ? v : NULL;
 }
 
 void hoist_df_scope_free(hoist_df_scope *s)
@@ -96,7 +97,7 @@ static char *expand_in(hoist_df_scope *s, const char *word, char escape, hoist_e
     o.lookup = hoist_df_scope_lookup;
     o.lookup_ctx = s;
     char *out = NULL;
-    if (hoist_expand(word, strlen(word), &o, &out, err))
+    if (hoist_expand(&out, word, strlen(word), &o, err))
         return NULL;
     char *res = df_arena_strdup(&s->arena, out);
     free(out);
@@ -324,7 +325,7 @@ static int compute_stages(const hoist_dockerfile *df, const hoist_df_eval_option
             if (st->base_kind == HOIST_DF_BASE_IMAGE) {
                 hoist_image_ref *ref = NULL;
                 hoist_error e3 = HOIST_ERROR_INIT;
-                if (hoist_image_ref_parse(st->base_expanded, &ref, &e3) == 0) {
+                if (hoist_image_ref_parse(&ref, st->base_expanded, &e3) == 0) {
                     hoist_image_ref *copy = df_arena_alloc(arena, sizeof(*copy));
                     if (copy) {
                         copy->text = df_arena_strdup(arena, ref->text);
@@ -347,20 +348,30 @@ static int compute_stages(const hoist_dockerfile *df, const hoist_df_eval_option
     return 0;
 }
 
-int hoist_dockerfile_stages(const hoist_dockerfile *df, const hoist_df_eval_options *o, hoist_df_stage **stages,
-                            size_t *count, hoist_error *err)
+void hoist_df_eval_options_init(hoist_df_eval_options *opts)
+{
+    *opts = (hoist_df_eval_options)HOIST_DF_EVAL_OPTIONS_INIT;
+}
+
+int hoist_dockerfile_stages(const hoist_dockerfile *df, hoist_df_stage **stages, size_t *count,
+                            const hoist_df_eval_options *o, hoist_error *err)
 {
     *stages = NULL;
     *count = 0;
     if (!df)
         return hoist_error_set(err, HOIST_EUSAGE, "no Dockerfile");
+    if (HOIST_OPTIONS_CHECK_OPT(o, HOIST_DF_EVAL_OPTIONS_VERSION, "hoist_dockerfile_stages", "HOIST_DF_EVAL_OPTIONS_INIT", err))
+        return HOIST_EUSAGE;
+
     return compute_stages(df, o, stages, count, err);
 }
 
-int hoist_dockerfile_scope_at(const hoist_dockerfile *df, size_t index, const hoist_df_eval_options *o,
-                              hoist_df_scope **out, hoist_error *err)
+int hoist_dockerfile_scope_at(const hoist_dockerfile *df, hoist_df_scope **out, size_t index,
+                              const hoist_df_eval_options *o, hoist_error *err)
 {
     *out = NULL;
+    if (HOIST_OPTIONS_CHECK_OPT(o, HOIST_DF_EVAL_OPTIONS_VERSION, "hoist_dockerfile_scope_at", "HOIST_DF_EVAL_OPTIONS_INIT", err))
+        return HOIST_EUSAGE;
     if (index > df->instruction_count)
         return hoist_error_set(err, HOIST_EUSAGE, "instruction index %zu out of range", index);
     hoist_df_scope *g = NULL;
@@ -428,8 +439,8 @@ int hoist_dockerfile_scope_at(const hoist_dockerfile *df, size_t index, const ho
 
 /* ---- stage references ---- */
 
-int hoist_dockerfile_resolve_from(const hoist_dockerfile *df, int stage, const char *from,
-                                  hoist_df_copy_from *out, hoist_error *err)
+int hoist_dockerfile_resolve_from(const hoist_dockerfile *df, hoist_df_copy_from *out, int stage,
+                                  const char *from, hoist_error *err)
 {
     /* Stage names and numbers come from the FROM lines as written (names
      * are not expanded), so no stage evaluation is needed. */
@@ -494,7 +505,7 @@ static void collect_refs(const hoist_dockerfile *df, const hoist_df_instruction 
         char *exp = scope ? expand_in(scope, from, df->escape, NULL) : NULL;
         hoist_df_copy_from r;
         hoist_error e = HOIST_ERROR_INIT;
-        if (hoist_dockerfile_resolve_from(df, stage, exp ? exp : from, &r, &e) == 0 &&
+        if (hoist_dockerfile_resolve_from(df, &r, stage, exp ? exp : from, &e) == 0 &&
             r.kind == HOIST_DF_FROM_STAGE && !needed[r.stage]) {
             needed[r.stage] = true;
             todo[(*ntodo)++] = r.stage;
@@ -505,9 +516,11 @@ static void collect_refs(const hoist_dockerfile *df, const hoist_df_instruction 
 static int stage_graph(const hoist_dockerfile *df, const hoist_df_stage *stages, size_t n, const char *target,
                        const hoist_df_eval_options *o, bool *needed, size_t needed_count, hoist_error *err);
 
-int hoist_dockerfile_target_stages(const hoist_dockerfile *df, const char *target, const hoist_df_eval_options *o,
-                                   bool *needed, size_t needed_count, hoist_error *err)
+int hoist_dockerfile_target_stages(const hoist_dockerfile *df, bool *needed, size_t needed_count,
+                                   const char *target, const hoist_df_eval_options *o, hoist_error *err)
 {
+    if (HOIST_OPTIONS_CHECK_OPT(o, HOIST_DF_EVAL_OPTIONS_VERSION, "hoist_dockerfile_target_stages", "HOIST_DF_EVAL_OPTIONS_INIT", err))
+        return HOIST_EUSAGE;
     hoist_df_stage *stages = NULL;
     size_t n;
     int rc = compute_stages(df, o, &stages, &n, err);
@@ -567,7 +580,7 @@ static int stage_graph(const hoist_dockerfile *df, const hoist_df_stage *stages,
                 has_ref |= !strcmp(ins->flags[f].name, "from") || !strcmp(ins->flags[f].name, "mount");
             if (!has_ref)
                 continue;
-            hoist_dockerfile_scope_at(df, i, o, &sc, &e);
+            hoist_dockerfile_scope_at(df, &sc, i, o, &e);
             collect_refs(df, ins, s, needed, todo, &ntodo, sc);
             hoist_df_scope_free(sc);
         }

@@ -7,6 +7,7 @@
  * the daemon supports it. Errors from the daemon come as HTTP status plus
  * a JSON body {"message": ...}; the message is what users need to read.
  */
+#include "common/options.h"
 #include "hoist/client.h"
 #include "hoist/version.h"
 #include "common/cleanup.h"
@@ -26,12 +27,22 @@ struct hoist_client {
     hoist_ping ping;
 };
 
-int hoist_client_new(const hoist_client_options *opts, hoist_client **out, hoist_error *err)
+void hoist_client_options_init(hoist_client_options *opts)
+{
+    *opts = (hoist_client_options)HOIST_CLIENT_OPTIONS_INIT;
+}
+
+int hoist_client_new(hoist_client **out, const hoist_client_options *opts, hoist_error *err)
 {
     *out = NULL;
-    /* Version 1 ends before `log`: read the fields it has. */
-    if (!opts || opts->version < 1 || opts->version > HOIST_CLIENT_OPTIONS_VERSION || !opts->endpoint)
-        return hoist_error_set(err, HOIST_EUSAGE, "hoist_client_new: bad options (version or endpoint)");
+    /* Version 1 ends before `log`: it is accepted, and only the fields it
+     * has are read. */
+    unsigned int seen = opts && opts->version == 1 ? HOIST_CLIENT_OPTIONS_VERSION : (opts ? opts->version : 0u);
+    if (hoist_options_check(opts, seen, HOIST_CLIENT_OPTIONS_VERSION, "hoist_client_new", "HOIST_CLIENT_OPTIONS_INIT",
+                            err))
+        return HOIST_EUSAGE;
+    if (!opts->endpoint)
+        return hoist_error_set(err, HOIST_EUSAGE, "hoist_client_new: options have no endpoint");
     if (opts->api_version_pin && *opts->api_version_pin &&
         hoist_api_version_parse(opts->api_version_pin, NULL, NULL) < 0) {
         hoist_error_set(err, HOIST_EENV, "DOCKER_API_VERSION='%s' is not an API version", opts->api_version_pin);

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int hoist_docker_cli_find(const char *choice, const char *path_env, hoist_docker_cli *out,
+int hoist_docker_cli_find(hoist_docker_cli *out, const char *choice, const char *path_env,
                           hoist_error *err)
 {
     memset(out, 0, sizeof(*out));

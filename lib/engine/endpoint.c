@@ -11,6 +11,7 @@
  * default socket. hoist_endpoint_context_names lists the store (shell
  * completion of --context).
  */
+#include "common/options.h"
 #include "hoist/endpoint.h"
 #include "common/cleanup.h"
 #include "common/json_util.h"
@@ -86,7 +87,7 @@ static int split_host_port(const char *hostport, char *addr, size_t addr_size, i
     return 0;
 }
 
-int hoist_endpoint_parse_host(const char *host, hoist_endpoint *out, hoist_error *err)
+int hoist_endpoint_parse_host(hoist_endpoint *out, const char *host, hoist_error *err)
 {
     if (is_blank(host))
         host = HOIST_DEFAULT_HOST;
@@ -279,7 +280,7 @@ static int load_context(const hoist_endpoint_options *opts, const char *name, ho
         hoist_error_at(err, path, 0, 0);
         return hoist_error_hint(err, "set one with 'docker context update %s --docker host=...'", name);
     }
-    int rc = hoist_endpoint_parse_host(host, out, err);
+    int rc = hoist_endpoint_parse_host(out, host, err);
     if (rc) {
         /* The bad host is in a file of the environment, not on our command
          * line: same code as a bad DOCKER_HOST. */
@@ -303,14 +304,14 @@ static int resolve_without_context(const hoist_endpoint_options *opts, hoist_end
 {
     if (!is_blank(opts->docker_host)) {
         out->source = HOIST_ENDPOINT_FROM_DOCKER_HOST;
-        int rc = hoist_endpoint_parse_host(opts->docker_host, out, err);
+        int rc = hoist_endpoint_parse_host(out, opts->docker_host, err);
         if (rc) {
             err->code = HOIST_EENV;
             return hoist_error_prefix(err, "DOCKER_HOST");
         }
     } else {
         out->source = default_source;
-        hoist_endpoint_parse_host(HOIST_DEFAULT_HOST, out, err);
+        hoist_endpoint_parse_host(out, HOIST_DEFAULT_HOST, err);
     }
     apply_env_tls(opts, out);
     return 0;
@@ -327,12 +328,13 @@ static void apply_ssh_socket(const hoist_endpoint_options *opts, hoist_endpoint 
 static int resolve(const hoist_endpoint_options *opts, hoist_endpoint *out, hoist_error *err)
 {
     memset(out, 0, sizeof(*out));
-    if (!opts || opts->version != HOIST_ENDPOINT_OPTIONS_VERSION)
-        return hoist_error_set(err, HOIST_EUSAGE, "hoist_endpoint_resolve: options version mismatch");
+    if (HOIST_OPTIONS_CHECK(opts, HOIST_ENDPOINT_OPTIONS_VERSION, "hoist_endpoint_resolve", "HOIST_ENDPOINT_OPTIONS_INIT",
+                            err))
+        return HOIST_EUSAGE;
 
     if (!is_blank(opts->host_flag)) {
         out->source = HOIST_ENDPOINT_FROM_FLAG;
-        int rc = hoist_endpoint_parse_host(opts->host_flag, out, err);
+        int rc = hoist_endpoint_parse_host(out, opts->host_flag, err);
         if (rc)
             return hoist_error_prefix(err, "-H/--host");
         apply_env_tls(opts, out);
@@ -363,7 +365,12 @@ static int resolve(const hoist_endpoint_options *opts, hoist_endpoint *out, hois
     return load_context(opts, context, out, err);
 }
 
-int hoist_endpoint_resolve(const hoist_endpoint_options *opts, hoist_endpoint *out, hoist_error *err)
+void hoist_endpoint_options_init(hoist_endpoint_options *opts)
+{
+    *opts = (hoist_endpoint_options)HOIST_ENDPOINT_OPTIONS_INIT;
+}
+
+int hoist_endpoint_resolve(hoist_endpoint *out, const hoist_endpoint_options *opts, hoist_error *err)
 {
     int rc = resolve(opts, out, err);
     if (!rc)

@@ -48,7 +48,7 @@ const char *hoist_gen_lang_name(hoist_gen_lang lang)
     return "";
 }
 
-int hoist_gen_lang_parse(const char *name, hoist_gen_lang *out)
+int hoist_gen_lang_parse(hoist_gen_lang *out, const char *name)
 {
     static const struct {
         const char *alias;
@@ -85,7 +85,7 @@ gen_project *gen_project_new(hoist_gen_lang lang, const char *tool)
     return p;
 }
 
-void gen_project_free(gen_project *p)
+static void gen_project_free(gen_project *p)
 {
     if (!p)
         return;
@@ -166,7 +166,7 @@ void hoist_gen_detection_free(hoist_gen_detection *d)
 }
 HOIST_DEFINE_FREEP(hoist_gen_detection, hoist_gen_detection_free)
 
-int hoist_gen_detect(const char *dir, hoist_gen_detection **out, hoist_error *err)
+int hoist_gen_detect(hoist_gen_detection **out, const char *dir, hoist_error *err)
 {
     *out = NULL;
     struct stat st;
@@ -194,18 +194,18 @@ int hoist_gen_detect(const char *dir, hoist_gen_detection **out, hoist_error *er
     return 0;
 }
 
-size_t hoist_gen_detection_count(const hoist_gen_detection *d)
+size_t hoist_gen_detection_project_count(const hoist_gen_detection *d)
 {
     return d ? d->count : 0;
 }
 
-const hoist_gen_project *hoist_gen_detection_get(const hoist_gen_detection *d, size_t index)
+const hoist_gen_project *hoist_gen_detection_project_at(const hoist_gen_detection *d, size_t index)
 {
     return d && index < d->count ? &d->projects[index]->pub : NULL;
 }
 
-int hoist_gen_detection_pick(const hoist_gen_detection *d, hoist_gen_lang lang,
-                             const hoist_gen_project **out, hoist_error *err)
+int hoist_gen_detection_pick(const hoist_gen_detection *d, const hoist_gen_project **out,
+                             hoist_gen_lang lang, hoist_error *err)
 {
     *out = NULL;
     if (lang != HOIST_GEN_LANG_NONE) {

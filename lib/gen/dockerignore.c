@@ -83,7 +83,7 @@ int gen_dockerignore_text(const gen_ctx *ctx, const gen_lang_template *tmpl, cha
     bool header = false;
     for (size_t i = 0; rc == 0 && i < p->manifest_count; i++) {
         bool excluded = false;
-        rc = hoist_ignore_match(ig, p->manifests[i], &excluded, NULL, err);
+        rc = hoist_ignore_match(ig, &excluded, NULL, p->manifests[i], err);
         if (rc == 0 && excluded) {
             if (!header)
                 put_line(&b, "# Copied by the Dockerfile: always sent", NULL);

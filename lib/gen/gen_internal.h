@@ -44,7 +44,6 @@ void gen_strv_free(gen_strv *v);
  * when it does not exist or cannot be read (errno set). */
 int gen_read_file(const char *dir, const char *rel, char **data, size_t *len);
 bool gen_file_exists(const char *dir, const char *rel);
-bool gen_dir_exists(const char *dir, const char *rel);
 
 /* Visit regular files under `dir` whose names end with one of `suffixes`
  * (NULL-terminated), sorted, at most `max_depth` directories deep, skipping
@@ -85,7 +84,6 @@ typedef struct gen_project {
 } gen_project;
 
 gen_project *gen_project_new(hoist_gen_lang lang, const char *tool);
-void gen_project_free(gen_project *p);
 /* Add a manifest if the file exists under dir; returns whether it did. */
 bool gen_project_add_manifest(gen_project *p, gen_pool *pool, const char *dir, const char *rel);
 bool gen_project_reason(gen_project *p, gen_pool *pool, const char *fmt, ...)

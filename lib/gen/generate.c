@@ -5,6 +5,7 @@
  * print it, and write the .dockerignore text. The result keeps the AST (for
  * the linter and the context check), both texts and the list of choices.
  */
+#include "common/options.h"
 #include "gen/images.h"
 #include "gen/template.h"
 
@@ -41,7 +42,7 @@ static const gen_lang_template *template_for(hoist_gen_lang lang)
     }
 }
 
-int hoist_gen_profile_parse(const char *name, hoist_gen_profile *out)
+int hoist_gen_profile_parse(hoist_gen_profile *out, const char *name)
 {
     if (name && !strcasecmp(name, "prod"))
         *out = HOIST_GEN_PROFILE_PROD;
@@ -76,7 +77,7 @@ const char *hoist_gen_result_dockerfile(const hoist_gen_result *r) { return r ? 
 const char *hoist_gen_result_dockerignore(const hoist_gen_result *r) { return r ? r->dockerignore : NULL; }
 size_t hoist_gen_result_choice_count(const hoist_gen_result *r) { return r ? r->choice_count : 0; }
 
-const hoist_gen_choice *hoist_gen_result_choice(const hoist_gen_result *r, size_t index)
+const hoist_gen_choice *hoist_gen_result_choice_at(const hoist_gen_result *r, size_t index)
 {
     return r && index < r->choice_count ? &r->choices[index] : NULL;
 }
@@ -92,7 +93,7 @@ static int check_override(const char *stage, const char *image, hoist_error *err
     }
     _cleanup_(hoist_image_ref_freep) hoist_image_ref *ref = NULL;
     hoist_error inner = HOIST_ERROR_INIT;
-    if (hoist_image_ref_parse(image, &ref, &inner)) {
+    if (hoist_image_ref_parse(&ref, image, &inner)) {
         hoist_error_set(err, HOIST_EUSAGE, "--base %s=%s: not a valid image reference: %s", stage,
                         image, inner.message);
         return hoist_error_hint(err, "write NAME:TAG, e.g. --base %s=debian:12.7-slim", stage);
@@ -240,15 +241,19 @@ static int fill_common(gen_ctx *ctx, hoist_error *err)
     return 0;
 }
 
-int hoist_gen_generate(const hoist_gen_project *project, const hoist_gen_options *opts,
-                       hoist_gen_result **out, hoist_error *err)
+void hoist_gen_options_init(hoist_gen_options *opts)
+{
+    *opts = (hoist_gen_options)HOIST_GEN_OPTIONS_INIT;
+}
+
+int hoist_gen_generate(hoist_gen_result **out, const hoist_gen_project *project,
+                       const hoist_gen_options *opts, hoist_error *err)
 {
     static const hoist_gen_options defaults = HOIST_GEN_OPTIONS_INIT;
     const hoist_gen_options *o = opts ? opts : &defaults;
     *out = NULL;
-    if (o->version != HOIST_GEN_OPTIONS_VERSION)
-        return hoist_error_set(err, HOIST_EUSAGE, "hoist_gen_options: unsupported version %u",
-                               o->version);
+    if (HOIST_OPTIONS_CHECK(o, HOIST_GEN_OPTIONS_VERSION, "hoist_gen_generate", "HOIST_GEN_OPTIONS_INIT", err))
+        return HOIST_EUSAGE;
     const gen_lang_template *tmpl = project ? template_for(project->lang) : NULL;
     if (!tmpl)
         return hoist_error_set(err, HOIST_EUSAGE, "hoist_gen_generate: no project given");
@@ -272,7 +277,7 @@ int hoist_gen_generate(const hoist_gen_project *project, const hoist_gen_options
     if (rc == 0) {
         hoist_df_print_options po = HOIST_DF_PRINT_OPTIONS_INIT;
         po.flags = HOIST_DF_PRINT_CANONICAL;
-        rc = hoist_dockerfile_print(r->df, &po, &r->dockerfile, NULL, err);
+        rc = hoist_dockerfile_print(r->df, &r->dockerfile, NULL, &po, err);
     }
     if (rc == 0)
         rc = gen_dockerignore_text(&ctx, tmpl, &r->dockerignore, err);

@@ -149,11 +149,6 @@ bool gen_file_exists(const char *dir, const char *rel)
     return stat_is(dir, rel, S_IFREG);
 }
 
-bool gen_dir_exists(const char *dir, const char *rel)
-{
-    return stat_is(dir, rel, S_IFDIR);
-}
-
 static bool skipped_dir(const char *name)
 {
     static const char *const skip[] = {"node_modules", "vendor", "target", "build", "builddir",

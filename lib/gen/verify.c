@@ -54,7 +54,7 @@ static int check_source(hoist_context *ctx, const char *keyword, const char *src
     if (!strcmp(src, ".") || !strcmp(src, "./"))
         return 0;
     hoist_context_explanation ex;
-    int rc = hoist_context_explain(ctx, src, &ex, err);
+    int rc = hoist_context_explain(ctx, &ex, src, err);
     if (rc)
         return rc;
     if (!ex.exists) {
@@ -64,9 +64,10 @@ static int check_source(hoist_context *ctx, const char *keyword, const char *src
     }
     if (ex.sent)
         return 0;
-    hoist_ignore_pattern_info info = {0};
     const hoist_ignore *ig = hoist_context_ignore(ctx);
-    if (ex.pattern >= 0 && hoist_ignore_get(ig, (size_t)ex.pattern, &info) == 0) {
+    const hoist_ignore_pattern_info *pat = ex.pattern >= 0 ? hoist_ignore_pattern_at(ig, (size_t)ex.pattern) : NULL;
+    if (pat) {
+        hoist_ignore_pattern_info info = *pat;
         hoist_error_set(err, HOIST_EFAILED,
                         "%s source %s would not be sent: .dockerignore line %d (%s) excludes it",
                         keyword, src, info.line, info.source);
@@ -105,7 +106,7 @@ int hoist_gen_verify_context(const hoist_gen_result *r, const char *dir, hoist_e
     if (rc)
         return rc;
     for (size_t i = 0; i < hoist_dockerfile_instruction_count(df); i++) {
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(df, i);
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(df, i);
         if ((ins->kind != HOIST_DF_COPY && ins->kind != HOIST_DF_ADD) ||
             hoist_df_instruction_flag(ins, "from"))
             continue;

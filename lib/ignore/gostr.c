@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void go_trim_space(const char *s, size_t len, size_t *start, size_t *out_len)
+void ignore_go_trim_space(const char *s, size_t len, size_t *start, size_t *out_len)
 {
     size_t b = utf8_trim_left_space(s, len);
     *start = b;
@@ -20,7 +20,7 @@ void go_trim_space(const char *s, size_t len, size_t *start, size_t *out_len)
 }
 
 /* filepath.Clean, Unix flavour: the Plan 9 lexical rules. */
-char *go_clean_path(const char *path, size_t n)
+char *ignore_go_clean_path(const char *path, size_t n)
 {
     if (n == 0)
         return strdup(".");

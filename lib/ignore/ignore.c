@@ -42,7 +42,7 @@ static void pattern_clear(ignore_pattern *p)
     free(p->cleaned);
     free(p->source);
     free(p->file);
-    go_regex_free(p->regex);
+    ignore_go_regex_free(p->regex);
 }
 
 void hoist_ignore_free(hoist_ignore *ig)
@@ -55,21 +55,15 @@ void hoist_ignore_free(hoist_ignore *ig)
     free(ig);
 }
 
-size_t hoist_ignore_count(const hoist_ignore *ig) { return ig ? ig->count : 0; }
+size_t hoist_ignore_pattern_count(const hoist_ignore *ig) { return ig ? ig->count : 0; }
 
 bool hoist_ignore_has_exceptions(const hoist_ignore *ig) { return ig && ig->has_exceptions; }
 
-int hoist_ignore_get(const hoist_ignore *ig, size_t index, hoist_ignore_pattern_info *info)
+const hoist_ignore_pattern_info *hoist_ignore_pattern_at(const hoist_ignore *ig, size_t index)
 {
     if (!ig || index >= ig->count)
-        return -1;
-    const ignore_pattern *p = &ig->patterns[index];
-    info->pattern = p->cleaned;
-    info->source = p->source;
-    info->file = p->file;
-    info->line = p->line;
-    info->exception = p->exception;
-    return 0;
+        return NULL;
+    return &ig->patterns[index].info;
 }
 
 static int bad_pattern(hoist_error *err, const char *file, int line, const char *source,
@@ -86,10 +80,10 @@ static int add_compiled(hoist_ignore *ig, const char *pat, size_t len, const cha
                         const char *file, int line, hoist_error *err)
 {
     size_t start, n;
-    go_trim_space(pat, len, &start, &n);
+    ignore_go_trim_space(pat, len, &start, &n);
     if (n == 0)
         return 0;
-    _cleanup_free_ char *clean = go_clean_path(pat + start, n);
+    _cleanup_free_ char *clean = ignore_go_clean_path(pat + start, n);
     if (!clean)
         return hoist_error_nomem(err);
     bool exception = false;
@@ -102,7 +96,7 @@ static int add_compiled(hoist_ignore *ig, const char *pat, size_t len, const cha
         body++;
     }
     size_t blen = strlen(body);
-    if (go_glob_is_bad(body, blen))
+    if (ignore_go_glob_is_bad(body, blen))
         return bad_pattern(err, file, line, source, "syntax error in pattern");
 
     if (ig->count == ig->cap) {
@@ -129,6 +123,7 @@ static int add_compiled(hoist_ignore *ig, const char *pat, size_t len, const cha
         pattern_clear(&p);
         return bad_pattern(err, file, line, source, why);
     }
+    p.info = (hoist_ignore_pattern_info){p.cleaned, p.source, p.file, p.line, p.exception};
     ig->patterns[ig->count++] = p;
     if (exception)
         ig->has_exceptions = true;
@@ -155,21 +150,21 @@ static int add_line(hoist_ignore *ig, const char *text, size_t len, const char *
     if (!source)
         return hoist_error_nomem(err);
     size_t start, n;
-    go_trim_space(text, len, &start, &n);
+    ignore_go_trim_space(text, len, &start, &n);
     if (n == 0)
         return 0;
     const char *pat = text + start;
     bool invert = pat[0] == '!';
     if (invert) {
         size_t s2, n2;
-        go_trim_space(pat + 1, n - 1, &s2, &n2);
+        ignore_go_trim_space(pat + 1, n - 1, &s2, &n2);
         pat = pat + 1 + s2;
         n = n2;
     }
     _cleanup_free_ char *clean = NULL;
     const char *body = "";
     if (n > 0) {
-        clean = go_clean_path(pat, n);
+        clean = ignore_go_clean_path(pat, n);
         if (!clean)
             return hoist_error_nomem(err);
         body = clean;
@@ -313,7 +308,7 @@ void ignore_match_using_parent(const hoist_ignore *ig, const char *path, size_t 
         *decider = last;
 }
 
-int hoist_ignore_match(const hoist_ignore *ig, const char *path, bool *excluded, int *decider,
+int hoist_ignore_match(const hoist_ignore *ig, bool *excluded, int *decider, const char *path,
                        hoist_error *err)
 {
     *excluded = false;
@@ -321,7 +316,7 @@ int hoist_ignore_match(const hoist_ignore *ig, const char *path, bool *excluded,
         *decider = -1;
     if (!ig)
         return 0;
-    _cleanup_free_ char *clean = go_clean_path(path, strlen(path));
+    _cleanup_free_ char *clean = ignore_go_clean_path(path, strlen(path));
     if (!clean)
         return hoist_error_nomem(err);
     if (!strcmp(clean, "."))

@@ -21,29 +21,29 @@
 /* ---- gostr.c: Go string semantics ---- */
 
 /* Go's strings.TrimSpace: returns the trimmed span of s[0..len). */
-void go_trim_space(const char *s, size_t len, size_t *start, size_t *out_len);
+void ignore_go_trim_space(const char *s, size_t len, size_t *start, size_t *out_len);
 
 /* Go's filepath.Clean on Unix. Returns a malloc'd string (NULL on ENOMEM). */
-char *go_clean_path(const char *path, size_t len);
+char *ignore_go_clean_path(const char *path, size_t len);
 
 /* ---- glob.c: Go's filepath.Match syntax check ---- */
 
 /* True when filepath.Match(pattern, ".") would return ErrBadPattern. */
-bool go_glob_is_bad(const char *pattern, size_t len);
+bool ignore_go_glob_is_bad(const char *pattern, size_t len);
 
 /* ---- regex.c: the Go regexp subset patternmatcher generates ---- */
 
-typedef struct go_regex go_regex;
+typedef struct ignore_go_regex ignore_go_regex;
 
 /* Compile `re` with Go regexp (Perl flags) syntax. On failure returns -1
  * and writes a message to errbuf. Constructs that hoist does not implement
  * (\p, \Q..\E, flags) are reported as errors, never silently mis-matched. */
-int go_regex_compile(const char *re, size_t len, go_regex **out, char *errbuf,
+int ignore_go_regex_compile(const char *re, size_t len, ignore_go_regex **out, char *errbuf,
                      size_t errlen);
 /* Full-match is not implied: the generated expressions carry their own
  * ^...$ anchors, and matching starts at offset 0 like an anchored search. */
-bool go_regex_match(const go_regex *re, const char *s, size_t len);
-void go_regex_free(go_regex *re);
+bool ignore_go_regex_match(const ignore_go_regex *re, const char *s, size_t len);
+void ignore_go_regex_free(ignore_go_regex *re);
 
 /* ---- pattern.c: one compiled patternmatcher pattern ---- */
 
@@ -62,7 +62,8 @@ typedef struct ignore_pattern {
     int line;
     bool exception;
     enum ignore_match_type type;
-    go_regex *regex;      /* IGNORE_MATCH_REGEXP only */
+    ignore_go_regex *regex;      /* IGNORE_MATCH_REGEXP only */
+    hoist_ignore_pattern_info info; /* the public view, for hoist_ignore_pattern_at */
 } ignore_pattern;
 
 /* Compile p->cleaned (the Go pattern.compile step). Returns 0 or -1 with a

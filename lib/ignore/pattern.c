@@ -95,7 +95,7 @@ int ignore_pattern_compile(ignore_pattern *p, char *errbuf, size_t errlen)
     if (type == IGNORE_MATCH_REGEXP) {
         if (sb_str(&re, "$") < 0)
             goto oom;
-        if (go_regex_compile(re.data, re.len, &p->regex, errbuf, errlen) < 0)
+        if (ignore_go_regex_compile(re.data, re.len, &p->regex, errbuf, errlen) < 0)
             goto out;
     }
     p->type = type;
@@ -126,7 +126,7 @@ bool ignore_pattern_match(const ignore_pattern *p, const char *path, size_t len)
         return n > 0 && suffix[0] == '/' && len == n - 1 && !memcmp(path, suffix + 1, n - 1);
     }
     case IGNORE_MATCH_REGEXP:
-        return go_regex_match(p->regex, path, len);
+        return ignore_go_regex_match(p->regex, path, len);
     }
     return false;
 }

@@ -615,7 +615,7 @@ typedef struct inst {
     int32_t arg2; /* second target of a split */
 } inst;
 
-struct go_regex {
+struct ignore_go_regex {
     inst *prog;
     size_t n;
     size_t cap;
@@ -623,7 +623,7 @@ struct go_regex {
     size_t nclasses;
 };
 
-static int emit(go_regex *re, enum op op, int32_t arg, int32_t arg2)
+static int emit(ignore_go_regex *re, enum op op, int32_t arg, int32_t arg2)
 {
     if (re->n == re->cap) {
         size_t cap = re->cap ? re->cap * 2 : 32;
@@ -637,7 +637,7 @@ static int emit(go_regex *re, enum op op, int32_t arg, int32_t arg2)
     return (int)re->n++;
 }
 
-static int gen(go_regex *re, const node *n)
+static int gen(ignore_go_regex *re, const node *n)
 {
     int at, a;
     switch (n->kind) {
@@ -703,7 +703,7 @@ static int gen(go_regex *re, const node *n)
     return -1;
 }
 
-void go_regex_free(go_regex *re)
+void ignore_go_regex_free(ignore_go_regex *re)
 {
     if (!re)
         return;
@@ -714,7 +714,7 @@ void go_regex_free(go_regex *re)
     free(re);
 }
 
-int go_regex_compile(const char *s, size_t len, go_regex **out, char *errbuf, size_t errlen)
+int ignore_go_regex_compile(const char *s, size_t len, ignore_go_regex **out, char *errbuf, size_t errlen)
 {
     parser p = {.s = s, .len = len, .errbuf = errbuf, .errlen = errlen};
     *out = NULL;
@@ -732,7 +732,7 @@ int go_regex_compile(const char *s, size_t len, go_regex **out, char *errbuf, si
         node_free(tree);
         tree = NULL;
     }
-    go_regex *re = calloc(1, sizeof(*re));
+    ignore_go_regex *re = calloc(1, sizeof(*re));
     if (!tree || !re) {
         if (!p.failed)
             snprintf(errbuf, errlen, "out of memory");
@@ -749,7 +749,7 @@ int go_regex_compile(const char *s, size_t len, go_regex **out, char *errbuf, si
     node_free(tree);
     if (rc < 0 || emit(re, OP_MATCH, 0, 0) < 0) {
         snprintf(errbuf, errlen, "out of memory");
-        go_regex_free(re);
+        ignore_go_regex_free(re);
         return -1;
     }
     *out = re;
@@ -768,7 +768,7 @@ static bool is_word_byte(const char *s, size_t len, size_t pos)
 
 struct frame { int32_t pc; size_t pos; };
 
-bool go_regex_match(const go_regex *re, const char *s, size_t len)
+bool ignore_go_regex_match(const ignore_go_regex *re, const char *s, size_t len)
 {
     size_t bits = re->n * (len + 1);
     uint8_t small[2048];

@@ -407,7 +407,7 @@ static void invalid_default_arg_in_from(lint_ctx *ctx)
         if (!bad && !st->image) {
             hoist_image_ref *ref = NULL;
             hoist_error err = HOIST_ERROR_INIT;
-            bad = hoist_image_ref_parse(e, &ref, &err) != 0;
+            bad = hoist_image_ref_parse(&ref, e, &err) != 0;
             hoist_image_ref_free(ref);
         }
         if (bad)
@@ -489,7 +489,7 @@ static void consistent_casing(lint_ctx *ctx)
 static void no_empty_continuation(lint_ctx *ctx)
 {
     for (size_t w = 0; w < hoist_dockerfile_warning_count(ctx->df); w++) {
-        const hoist_df_warning *wr = hoist_dockerfile_warning(ctx->df, w);
+        const hoist_df_warning *wr = hoist_dockerfile_warning_at(ctx->df, w);
         if (!strcasestr(wr->message, "empty continuation"))
             continue;
         int ins = -1;

@@ -55,7 +55,7 @@ const char *hoist_lint_severity_name(hoist_lint_severity sev)
     return (unsigned)sev <= HOIST_LINT_NEVER ? sev_names[sev] : "unknown";
 }
 
-int hoist_lint_severity_parse(const char *name, hoist_lint_severity *out)
+int hoist_lint_severity_parse(hoist_lint_severity *out, const char *name)
 {
     static const struct {
         const char *n;
@@ -292,7 +292,7 @@ static int apply(hoist_lint_config *cfg, const parse_in *in, json_t *obj)
             json_object_foreach(v, sk, list)
             {
                 hoist_lint_severity sev;
-                if (hoist_lint_severity_parse(sk, &sev) < 0 || sev == HOIST_LINT_NEVER)
+                if (hoist_lint_severity_parse(&sev, sk) < 0 || sev == HOIST_LINT_NEVER)
                     return bad(in, v, sk, NULL, "unknown severity '%s'", sk);
                 if ((rc = apply_list(cfg, in, list, sev, v, sk)))
                     return rc;
@@ -300,7 +300,7 @@ static int apply(hoist_lint_config *cfg, const parse_in *in, json_t *obj)
         } else if (!strcmp(key, "failure-threshold") || !strcmp(key, "failure_threshold") ||
                    !strcmp(key, "failureThreshold")) {
             hoist_lint_severity sev;
-            if (!json_is_string(v) || hoist_lint_severity_parse(json_string_value(v), &sev) < 0)
+            if (!json_is_string(v) || hoist_lint_severity_parse(&sev, json_string_value(v)) < 0)
                 return bad(in, obj, key, NULL, "'%s' must be error, warning, info, style or none", key);
             /* hadolint's "ignore" threshold fails on anything reported. */
             cfg->threshold = sev == HOIST_LINT_OFF ? HOIST_LINT_STYLE : sev;
@@ -394,8 +394,8 @@ static int check_utf8(const char *text, size_t len, const char *file, hoist_erro
     return 0;
 }
 
-int hoist_lint_config_parse(const char *text, size_t len, const char *filename,
-                            hoist_lint_config **out, hoist_error *err)
+int hoist_lint_config_parse(hoist_lint_config **out, const char *text, size_t len,
+                            const char *filename, hoist_error *err)
 {
     hoist_error local = HOIST_ERROR_INIT;
     if (!err)
@@ -431,7 +431,7 @@ int hoist_lint_config_parse(const char *text, size_t len, const char *filename,
     return 0;
 }
 
-int hoist_lint_config_load(const char *path, hoist_lint_config **out, hoist_error *err)
+int hoist_lint_config_load(hoist_lint_config **out, const char *path, hoist_error *err)
 {
     hoist_error local = HOIST_ERROR_INIT;
     if (!err)
@@ -451,18 +451,18 @@ int hoist_lint_config_load(const char *path, hoist_lint_config **out, hoist_erro
             return hbuf_error(&buf, err, "reading the config");
     if (ferror(f))
         return hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_IO, "cannot read config %s", path);
-    return hoist_lint_config_parse(buf.data ? buf.data : "", buf.len, path, out, err);
+    return hoist_lint_config_parse(out, buf.data ? buf.data : "", buf.len, path, err);
 }
 
-int hoist_lint_config_discover(const char *path, const char *context_dir, hoist_lint_config **out,
+int hoist_lint_config_discover(hoist_lint_config **out, const char *path, const char *context_dir,
                                hoist_error *err)
 {
     if (path && *path)
-        return hoist_lint_config_load(path, out, err);
+        return hoist_lint_config_load(out, path, err);
     char found[8192];
     int n = snprintf(found, sizeof(found), "%s/.hoist.yaml", context_dir && *context_dir ? context_dir : ".");
     /* A file that exists but cannot be read is an error, not the defaults. */
     if (n > 0 && (size_t)n < sizeof(found) && access(found, F_OK) == 0)
-        return hoist_lint_config_load(found, out, err);
+        return hoist_lint_config_load(out, found, err);
     return hoist_lint_config_new(out, err);
 }

@@ -447,7 +447,7 @@ static void dl3026_ref(lint_ctx *ctx, size_t i, const char *v, const hoist_df_ra
         return;
     hoist_image_ref *ref = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    if (hoist_image_ref_parse(v, &ref, &err))
+    if (hoist_image_ref_parse(&ref, v, &err))
         return;
     if (!registry_trusted(ctx, ref->registry) && strcmp(v, "scratch"))
         lint_report(ctx, (int)i, range,

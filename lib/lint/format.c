@@ -16,6 +16,7 @@
  * severity in colour, the source line with a caret under the range, the
  * hint, and a summary line.
  */
+#include "common/options.h"
 #include "lint/lint_internal.h"
 
 #include <stdio.h>
@@ -29,7 +30,7 @@
 #include "common/json_util.h"
 #include "hoist/version.h"
 
-int hoist_lint_format_parse(const char *name, hoist_lint_format *out)
+int hoist_lint_format_parse(hoist_lint_format *out, const char *name)
 {
     static const char *const names[] = {"tty", "json", "sarif", "checkstyle", "gnu",
                                         "codeclimate"};
@@ -113,10 +114,10 @@ static void json_str(FILE *out, const char *s)
  * of findings (a whole corpus) stay fast and flat in memory. */
 static int write_json(const hoist_lint_result *r, FILE *out, hoist_error *err)
 {
-    size_t n = hoist_lint_result_count(r);
+    size_t n = hoist_lint_result_finding_count(r);
     fputc('[', out);
     for (size_t i = 0; i < n; i++) {
-        const hoist_lint_finding *f = hoist_lint_result_get(r, i);
+        const hoist_lint_finding *f = hoist_lint_result_finding_at(r, i);
         fputs(i ? ",\n  {\"code\": " : "\n  {\"code\": ", out);
         json_str(out, f->code);
         fprintf(out, ", \"level\": \"%s\", \"file\": ", level(f->severity));
@@ -149,8 +150,8 @@ static int write_sarif(const hoist_lint_result *r, FILE *out, hoist_error *err)
     _cleanup_json_ json_t *seen = json_object();
     if (!rules || !results || !seen)
         return hoist_error_nomem(err);
-    for (size_t i = 0; i < hoist_lint_result_count(r); i++) {
-        const hoist_lint_finding *f = hoist_lint_result_get(r, i);
+    for (size_t i = 0; i < hoist_lint_result_finding_count(r); i++) {
+        const hoist_lint_finding *f = hoist_lint_result_finding_at(r, i);
         json_t *idx = json_object_get(seen, f->code);
         if (!idx) {
             const hoist_lint_rule_info *info = hoist_lint_rule_find(f->code);
@@ -250,8 +251,8 @@ static int write_codeclimate(const hoist_lint_result *r, FILE *out, hoist_error 
     _cleanup_json_ json_t *ranks = json_object();
     if (!issues || !ranks)
         return hoist_error_set(err, HOIST_EFAILED, "out of memory");
-    for (size_t i = 0; i < hoist_lint_result_count(r); i++) {
-        const hoist_lint_finding *f = hoist_lint_result_get(r, i);
+    for (size_t i = 0; i < hoist_lint_result_finding_count(r); i++) {
+        const hoist_lint_finding *f = hoist_lint_result_finding_at(r, i);
         /* Identical findings (same rule, file and message on other lines)
          * are told apart by their rank, which survives line moves. */
         _cleanup_free_ char *key = NULL;
@@ -314,8 +315,8 @@ static int write_checkstyle(const hoist_lint_result *r, FILE *out, hoist_error *
 {
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">\n", out);
     const char *file = NULL;
-    for (size_t i = 0; i < hoist_lint_result_count(r); i++) {
-        const hoist_lint_finding *f = hoist_lint_result_get(r, i);
+    for (size_t i = 0; i < hoist_lint_result_finding_count(r); i++) {
+        const hoist_lint_finding *f = hoist_lint_result_finding_at(r, i);
         if (!file || strcmp(file, f->file)) {
             if (file)
                 fputs("  </file>\n", out);
@@ -342,8 +343,8 @@ static int write_checkstyle(const hoist_lint_result *r, FILE *out, hoist_error *
 
 static int write_gnu(const hoist_lint_result *r, FILE *out, hoist_error *err)
 {
-    for (size_t i = 0; i < hoist_lint_result_count(r); i++) {
-        const hoist_lint_finding *f = hoist_lint_result_get(r, i);
+    for (size_t i = 0; i < hoist_lint_result_finding_count(r); i++) {
+        const hoist_lint_finding *f = hoist_lint_result_finding_at(r, i);
         if (f->range.start.line > 0)
             fprintf(out, "%s:%d:%d: %s: %s [%s]\n", f->file, f->range.start.line,
                     f->range.start.column > 0 ? f->range.start.column : 1, level(f->severity),
@@ -386,8 +387,8 @@ static int write_tty(const hoist_lint_result *r, FILE *out, const hoist_lint_wri
     bool c = o && o->color;
     const char *bold = c ? "\033[1m" : "", *reset = c ? "\033[0m" : "", *dim = c ? "\033[2m" : "";
     size_t counts[5] = {0};
-    for (size_t i = 0; i < hoist_lint_result_count(r); i++) {
-        const hoist_lint_finding *f = hoist_lint_result_get(r, i);
+    for (size_t i = 0; i < hoist_lint_result_finding_count(r); i++) {
+        const hoist_lint_finding *f = hoist_lint_result_finding_at(r, i);
         const char *col = !c ? ""
                           : f->severity == HOIST_LINT_ERROR   ? "\033[1;31m"
                           : f->severity == HOIST_LINT_WARNING ? "\033[1;33m"
@@ -423,15 +424,20 @@ static int write_tty(const hoist_lint_result *r, FILE *out, const hoist_lint_wri
         if (f->hint)
             fprintf(out, "      %shint:%s %s\n", dim, reset, f->hint);
     }
-    size_t n = hoist_lint_result_count(r);
+    size_t n = hoist_lint_result_finding_count(r);
     if (n)
         fprintf(out, "\n%zu finding%s: %zu error%s, %zu warning%s, %zu info, %zu style\n", n,
                 n == 1 ? "" : "s", counts[HOIST_LINT_ERROR], counts[HOIST_LINT_ERROR] == 1 ? "" : "s",
                 counts[HOIST_LINT_WARNING], counts[HOIST_LINT_WARNING] == 1 ? "" : "s",
                 counts[HOIST_LINT_INFO], counts[HOIST_LINT_STYLE]);
     for (size_t i = 0; i < hoist_lint_result_note_count(r); i++)
-        fprintf(out, "%snote:%s %s\n", dim, reset, hoist_lint_result_note(r, i));
+        fprintf(out, "%snote:%s %s\n", dim, reset, hoist_lint_result_note_at(r, i));
     return ferror(out) ? hoist_error_set(err, HOIST_EFAILED, "cannot write the report") : 0;
+}
+
+void hoist_lint_write_options_init(hoist_lint_write_options *opts)
+{
+    *opts = (hoist_lint_write_options)HOIST_LINT_WRITE_OPTIONS_INIT;
 }
 
 int hoist_lint_write(const hoist_lint_result *r, hoist_lint_format format, FILE *out,
@@ -440,9 +446,9 @@ int hoist_lint_write(const hoist_lint_result *r, hoist_lint_format format, FILE 
     hoist_error local = HOIST_ERROR_INIT;
     if (!err)
         err = &local;
-    if (opts && opts->version != HOIST_LINT_WRITE_OPTIONS_VERSION)
-        return hoist_error_set(err, HOIST_EUSAGE, "hoist_lint_write_options version %u is not "
-                                                  "supported", opts->version);
+    if (HOIST_OPTIONS_CHECK_OPT(opts, HOIST_LINT_WRITE_OPTIONS_VERSION, "hoist_lint_write",
+                                "HOIST_LINT_WRITE_OPTIONS_INIT", err))
+        return HOIST_EUSAGE;
     switch (format) {
     case HOIST_LINT_FORMAT_TTY:
         return write_tty(r, out, opts, err);

@@ -98,13 +98,13 @@ static const lint_ctx_entry *entry(const lint_ctx *ctx, const char *path)
 /* "file:line ('pattern')" of ignore pattern idx. */
 static void pattern_where(const lint_ctx *ctx, int idx, char *b, size_t size)
 {
-    hoist_ignore_pattern_info info;
-    if (idx < 0 || hoist_ignore_get(ctx->ignore, (size_t)idx, &info) != 0) {
+    const hoist_ignore_pattern_info *info = idx < 0 ? NULL : hoist_ignore_pattern_at(ctx->ignore, (size_t)idx);
+    if (!info) {
         snprintf(b, size, "the ignore file");
         return;
     }
-    snprintf(b, size, "%s:%d ('%s%s')", info.file, info.line, info.exception ? "!" : "",
-             info.pattern);
+    snprintf(b, size, "%s:%d ('%s%s')", info->file, info->line, info->exception ? "!" : "",
+             info->pattern);
 }
 
 /* Clean a COPY source into a context-relative path: strip quotes, "./",
@@ -420,7 +420,7 @@ static void hs005(lint_ctx *ctx)
                 continue;
             hoist_df_copy_from cf;
             hoist_error e = HOIST_ERROR_INIT;
-            if (hoist_dockerfile_resolve_from(ctx->df, ins->stage, from->value, &cf, &e) != 0 ||
+            if (hoist_dockerfile_resolve_from(ctx->df, &cf, ins->stage, from->value, &e) != 0 ||
                 cf.kind != HOIST_DF_FROM_STAGE || cf.stage != (int)s)
                 continue;
             if (!minimal_base(ctx, ins->stage))

@@ -176,11 +176,8 @@ bool lint_rule_enabled(const lint_ctx *ctx, const char *id);
 /* ------------------------------------------------------------------------ */
 /* Small string helpers (util.c)                                              */
 
-bool lint_streq_ci(const char *a, const char *b);
 bool lint_has_prefix(const char *s, const char *prefix);
 bool lint_has_suffix(const char *s, const char *suffix);
-/* Copy of s without one pair of surrounding quotes. */
-char *lint_unquote(const char *s);
 bool lint_is_all_upper(const char *s);
 bool lint_is_all_lower(const char *s);
 /* Names of the variables referenced by `$x` / `${x...}` in word (escape

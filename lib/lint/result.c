@@ -184,12 +184,12 @@ int hoist_lint_result_merge(hoist_lint_result *into, hoist_lint_result *from, ho
     return 0;
 }
 
-size_t hoist_lint_result_count(const hoist_lint_result *r)
+size_t hoist_lint_result_finding_count(const hoist_lint_result *r)
 {
     return r ? r->count : 0;
 }
 
-const hoist_lint_finding *hoist_lint_result_get(const hoist_lint_result *r, size_t i)
+const hoist_lint_finding *hoist_lint_result_finding_at(const hoist_lint_result *r, size_t i)
 {
     return r && i < r->count ? &r->items[i] : NULL;
 }
@@ -217,7 +217,7 @@ size_t hoist_lint_result_note_count(const hoist_lint_result *r)
     return r ? r->note_count : 0;
 }
 
-const char *hoist_lint_result_note(const hoist_lint_result *r, size_t i)
+const char *hoist_lint_result_note_at(const hoist_lint_result *r, size_t i)
 {
     return r && i < r->note_count ? r->notes[i] : NULL;
 }

@@ -9,6 +9,7 @@
  * by per-instruction pragmas (`# hoist ignore=...`, `# hadolint ignore=...`
  * in the comments right before an instruction) and sorts the rest.
  */
+#include "common/options.h"
 #include "lint/lint_internal.h"
 
 #include <ctype.h>
@@ -23,12 +24,12 @@
 
 const hoist_df_instruction *lint_ins_top(const lint_ctx *ctx, size_t i)
 {
-    return hoist_dockerfile_instruction(ctx->df, i);
+    return hoist_dockerfile_instruction_at(ctx->df, i);
 }
 
 const hoist_df_instruction *lint_ins(const lint_ctx *ctx, size_t i)
 {
-    const hoist_df_instruction *ins = hoist_dockerfile_instruction(ctx->df, i);
+    const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(ctx->df, i);
     if (ins && ins->kind == HOIST_DF_ONBUILD && ins->trigger)
         return ins->trigger;
     return ins;
@@ -320,7 +321,17 @@ static void parse_scripts(lint_ctx *ctx)
     }
 }
 
-int hoist_lint_run(const hoist_dockerfile *df, const hoist_lint_options *opts, hoist_lint_result **out,
+void hoist_lint_options_init(hoist_lint_options *opts)
+{
+    *opts = (hoist_lint_options)HOIST_LINT_OPTIONS_INIT;
+}
+
+void hoist_lint_engine_init(hoist_lint_engine *opts)
+{
+    *opts = (hoist_lint_engine)HOIST_LINT_ENGINE_INIT;
+}
+
+int hoist_lint_run(hoist_lint_result **out, const hoist_dockerfile *df, const hoist_lint_options *opts,
                    hoist_error *err)
 {
     hoist_error local = HOIST_ERROR_INIT;
@@ -330,9 +341,11 @@ int hoist_lint_run(const hoist_dockerfile *df, const hoist_lint_options *opts, h
     hoist_lint_options defaults = HOIST_LINT_OPTIONS_INIT;
     if (!opts)
         opts = &defaults;
-    if (opts->version != HOIST_LINT_OPTIONS_VERSION)
-        return hoist_error_set(err, HOIST_EUSAGE, "hoist_lint_options version %u is not supported",
-                               opts->version);
+    if (HOIST_OPTIONS_CHECK(opts, HOIST_LINT_OPTIONS_VERSION, "hoist_lint_run", "HOIST_LINT_OPTIONS_INIT", err))
+        return HOIST_EUSAGE;
+    if (HOIST_OPTIONS_CHECK_OPT(opts->engine, HOIST_LINT_ENGINE_VERSION, "hoist_lint_run (engine)",
+                                "HOIST_LINT_ENGINE_INIT", err))
+        return HOIST_EUSAGE;
     if (!df)
         return hoist_error_set(err, HOIST_EUSAGE, "no Dockerfile to check");
 
@@ -345,7 +358,7 @@ int hoist_lint_run(const hoist_dockerfile *df, const hoist_lint_options *opts, h
     ctx.context_dir = opts->context_dir;
 
     hoist_df_stage *stages = NULL;
-    int rc = hoist_dockerfile_stages(df, NULL, &stages, &ctx.stage_count, err);
+    int rc = hoist_dockerfile_stages(df, &stages, &ctx.stage_count, NULL, err);
     ctx.stages = stages;
     if (rc) {
         /* Stage evaluation failed (e.g. a bad ARG in FROM): lint without. */
@@ -447,7 +460,7 @@ static int instruction_errors(const hoist_dockerfile *df, const hoist_lint_optio
     bool dl3061 = order && lint_config_severity(opts->config, order->info.id,
                                                 order->info.severity, NULL) != HOIST_LINT_OFF;
     for (size_t i = 0; i < n; i++) {
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(df, i);
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(df, i);
         hoist_error e = HOIST_ERROR_INIT;
         if (df_validate_instruction(df, ins, &e)) {
             int line = ins->range.start.line;
@@ -470,15 +483,15 @@ static int instruction_errors(const hoist_dockerfile *df, const hoist_lint_optio
         }
     }
     if (!seen_from && !order_reported && n &&
-        add_dl1000(res, opts, file, NULL, hoist_dockerfile_instruction(df, 0)->range.start.line, 1,
+        add_dl1000(res, opts, file, NULL, hoist_dockerfile_instruction_at(df, 0)->range.start.line, 1,
                    "dockerfile contains no stages to build (no FROM instruction)",
                    "add a FROM instruction, e.g. `FROM alpine:3.20`") < 0)
         return -1;
     return 0;
 }
 
-int hoist_lint_text(const char *text, size_t len, const hoist_lint_options *opts,
-                    hoist_lint_result **out, hoist_error *err)
+int hoist_lint_text(hoist_lint_result **out, const char *text, size_t len,
+                    const hoist_lint_options *opts, hoist_error *err)
 {
     hoist_error local = HOIST_ERROR_INIT;
     if (!err)
@@ -487,11 +500,13 @@ int hoist_lint_text(const char *text, size_t len, const hoist_lint_options *opts
     hoist_lint_options defaults = HOIST_LINT_OPTIONS_INIT;
     if (!opts)
         opts = &defaults;
+    if (HOIST_OPTIONS_CHECK(opts, HOIST_LINT_OPTIONS_VERSION, "hoist_lint_text", "HOIST_LINT_OPTIONS_INIT", err))
+        return HOIST_EUSAGE;
     hoist_df_parse_options po = HOIST_DF_PARSE_OPTIONS_INIT;
     po.filename = opts->dockerfile ? opts->dockerfile : "Dockerfile";
     hoist_dockerfile *df = NULL;
     hoist_error perr = HOIST_ERROR_INIT;
-    int rc = hoist_dockerfile_parse(text, len, &po, &df, &perr);
+    int rc = hoist_dockerfile_parse(&df, text, len, &po, &perr);
     if (rc && rc != HOIST_EINPUT)
         return hoist_error_set(err, rc, "%s", perr.message);
     bool ast_only = false;
@@ -499,13 +514,13 @@ int hoist_lint_text(const char *text, size_t len, const hoist_lint_options *opts
         /* Rejected: lint what BuildKit's parser layer accepts, if anything. */
         hoist_error ignored = HOIST_ERROR_INIT;
         po.flags |= HOIST_DF_PARSE_AST_ONLY;
-        ast_only = !hoist_dockerfile_parse(text, len, &po, &df, &ignored);
+        ast_only = !hoist_dockerfile_parse(&df, text, len, &po, &ignored);
         if (!ast_only)
             df = NULL;
     }
     hoist_lint_result *res = NULL;
     if (df) {
-        rc = hoist_lint_run(df, opts, &res, err);
+        rc = hoist_lint_run(&res, df, opts, err);
         if (rc) {
             hoist_dockerfile_free(df);
             return rc;

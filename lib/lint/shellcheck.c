@@ -139,7 +139,7 @@ static void run_it(lint_ctx *ctx, const char *path, const sbuf *b, bool bash)
         char code[32];
         snprintf(code, sizeof(code), "SC%lld", hoist_json_int(c, "code", 0));
         hoist_lint_severity sev = HOIST_LINT_WARNING;
-        hoist_lint_severity_parse(hoist_json_str(c, "level", "warning"), &sev);
+        hoist_lint_severity_parse(&sev, hoist_json_str(c, "level", "warning"));
         sev = lint_config_severity(ctx->cfg, code, sev, NULL);
         if (sev == HOIST_LINT_OFF)
             continue;

@@ -11,11 +11,6 @@
 #include <string.h>
 #include <strings.h>
 
-bool lint_streq_ci(const char *a, const char *b)
-{
-    return a && b && !strcasecmp(a, b);
-}
-
 bool lint_has_prefix(const char *s, const char *prefix)
 {
     return s && !strncmp(s, prefix, strlen(prefix));
@@ -25,14 +20,6 @@ bool lint_has_suffix(const char *s, const char *suffix)
 {
     size_t a = s ? strlen(s) : 0, b = strlen(suffix);
     return s && a >= b && !strcmp(s + a - b, suffix);
-}
-
-char *lint_unquote(const char *s)
-{
-    size_t n = strlen(s);
-    if (n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0])
-        return strndup(s + 1, n - 2);
-    return strdup(s);
 }
 
 bool lint_is_all_upper(const char *s)

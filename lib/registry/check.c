@@ -20,6 +20,7 @@
 #include "common/cleanup.h"
 #include "common/json_util.h"
 #include "engine/client_internal.h"
+#include "engine/doctor_report.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -35,46 +36,9 @@ void hoist_registry_check_options_init(hoist_registry_check_options *opts)
     opts->version = HOIST_REGISTRY_CHECK_OPTIONS_VERSION;
 }
 
-static hoist_doctor_check *add(hoist_doctor_report *r, const char *id, const char *title)
-{
-    if (r->count >= HOIST_DOCTOR_MAX_CHECKS)
-        return &r->checks[HOIST_DOCTOR_MAX_CHECKS - 1];
-    hoist_doctor_check *c = &r->checks[r->count++];
-    memset(c, 0, sizeof(*c));
-    snprintf(c->id, sizeof(c->id), "%s", id);
-    snprintf(c->title, sizeof(c->title), "%s", title);
-    return c;
-}
-
-__attribute__((format(printf, 3, 4))) static void set(hoist_doctor_check *c, hoist_check_status st, const char *fmt, ...)
-{
-    c->status = st;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(c->message, sizeof(c->message), fmt, ap);
-    va_end(ap);
-}
-
-__attribute__((format(printf, 2, 3))) static void hint(hoist_doctor_check *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(c->hint, sizeof(c->hint), fmt, ap);
-    va_end(ap);
-}
-
-static void field(hoist_doctor_check *c, const char *key, const char *value)
-{
-    if (c->field_count >= HOIST_DOCTOR_MAX_FIELDS || !value)
-        return;
-    hoist_doctor_field *f = &c->fields[c->field_count++];
-    snprintf(f->key, sizeof(f->key), "%s", key);
-    snprintf(f->value, sizeof(f->value), "%s", value);
-}
-
 static void skip(hoist_doctor_report *r, const char *id, const char *title, const char *why)
 {
-    set(add(r, id, title), HOIST_CHECK_SKIP, "%s", why);
+    engine_report_set(engine_report_add(r, id, title), HOIST_DOCTOR_SKIP, "%s", why);
 }
 
 /* host without port; [v6] brackets dropped */
@@ -133,16 +97,16 @@ struct daemon_view {
 
 static void check_daemon(hoist_doctor_report *r, hoist_client *client, const char *host, struct daemon_view *dv)
 {
-    hoist_doctor_check *c = add(r, "daemon", "daemon view");
+    hoist_doctor_check *c = engine_report_add(r, "daemon", "daemon view");
     if (!client) {
-        set(c, HOIST_CHECK_SKIP, "no daemon to ask");
+        engine_report_set(c, HOIST_DOCTOR_SKIP, "no daemon to ask");
         return;
     }
     hoist_error e = HOIST_ERROR_INIT;
     _cleanup_json_ json_t *info = NULL;
     if (hoist_client_get_json(client, "/info", &info, &e)) {
-        set(c, HOIST_CHECK_SKIP, "the daemon could not be asked: %s", e.message);
-        hint(c, "'hoist doctor' (without --registry) diagnoses the engine");
+        engine_report_set(c, HOIST_DOCTOR_SKIP, "the daemon could not be asked: %s", e.message);
+        engine_report_hint(c, "'hoist doctor' (without --registry) diagnoses the engine");
         return;
     }
     dv->known = true;
@@ -177,11 +141,11 @@ static void check_daemon(hoist_doctor_report *r, hoist_client *client, const cha
     const char *no_proxy = hoist_json_str(info, "NoProxy", "");
     const char *proxy = dv->insecure && *http_proxy ? http_proxy : *https_proxy ? https_proxy : http_proxy;
     bool proxied = *proxy && !no_proxy_matches(no_proxy, host);
-    field(c, "insecure", dv->insecure ? "true" : "false");
-    field(c, "mirrors", mirrors);
-    field(c, "proxy", proxy);
-    field(c, "no_proxy", no_proxy);
-    field(c, "proxied", proxied ? "true" : "false");
+    engine_report_field(c, "insecure", dv->insecure ? "true" : "false");
+    engine_report_field(c, "mirrors", mirrors);
+    engine_report_field(c, "proxy", proxy);
+    engine_report_field(c, "no_proxy", no_proxy);
+    engine_report_field(c, "proxied", proxied ? "true" : "false");
     char proxy_text[600];
     if (!*proxy)
         snprintf(proxy_text, sizeof(proxy_text), "no proxy");
@@ -189,11 +153,11 @@ static void check_daemon(hoist_doctor_report *r, hoist_client *client, const cha
         snprintf(proxy_text, sizeof(proxy_text), "through the proxy %s", proxy);
     else
         snprintf(proxy_text, sizeof(proxy_text), "directly (NO_PROXY covers it; proxy %s)", proxy);
-    set(c, proxied ? HOIST_CHECK_WARN : HOIST_CHECK_PASS, "the daemon treats %s as %s%s%s%s; it connects %s%s%s", host,
+    engine_report_set(c, proxied ? HOIST_DOCTOR_WARN : HOIST_DOCTOR_PASS, "the daemon treats %s as %s%s%s%s; it connects %s%s%s", host,
         dv->insecure ? "insecure (" : "secure (TLS verified)", why, dv->insecure ? ")" : "",
         "", proxy_text, mirrors[0] ? "; mirrors: " : "", mirrors);
     if (proxied)
-        hint(c, "the daemon reaches %s through %s: if that proxy cannot reach it, add %s to the daemon's NO_PROXY "
+        engine_report_hint(c, "the daemon reaches %s through %s: if that proxy cannot reach it, add %s to the daemon's NO_PROXY "
                 "(its environment or \"proxies\" in daemon.json)", host, proxy, bare);
 }
 
@@ -259,31 +223,31 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
     hoist_credentials_config_path(&copts, config_path, sizeof(config_path));
 
     /* 1. credentials: where from */
-    hoist_doctor_check *c = add(report, "credentials", "credentials");
-    field(c, "registry", host);
-    field(c, "config", config_path);
+    hoist_doctor_check *c = engine_report_add(report, "credentials", "credentials");
+    engine_report_field(c, "registry", host);
+    engine_report_field(c, "config", config_path);
     hoist_cred_source source;
     char helper[128];
     hoist_error e = HOIST_ERROR_INIT;
     bool creds_ok = true;
     if (hoist_credentials_source(&copts, host, &source, helper, sizeof(helper), &e)) {
-        set(c, HOIST_CHECK_FAIL, "%s%s%s", e.message, e.file[0] ? " at " : "", e.file);
+        engine_report_set(c, HOIST_DOCTOR_FAIL, "%s%s%s", e.message, e.file[0] ? " at " : "", e.file);
         if (e.line) {
             size_t n = strlen(c->message);
             snprintf(c->message + n, sizeof(c->message) - n, ":%d:%d", e.line, e.column);
         }
-        hint(c, "%s", e.hint);
+        engine_report_hint(c, "%s", e.hint);
         creds_ok = false;
     } else {
-        field(c, "source", hoist_cred_source_name(source));
+        engine_report_field(c, "source", hoist_cred_source_name(source));
         if (helper[0])
-            field(c, "helper", helper);
+            engine_report_field(c, "helper", helper);
         if (source == HOIST_CRED_NONE)
-            set(c, HOIST_CHECK_PASS, "no credentials for %s in %s: access is anonymous", host, config_path);
+            engine_report_set(c, HOIST_DOCTOR_PASS, "no credentials for %s in %s: access is anonymous", host, config_path);
         else if (source == HOIST_CRED_FILE)
-            set(c, HOIST_CHECK_PASS, "from %s (%s)", cred_title(source), config_path);
+            engine_report_set(c, HOIST_DOCTOR_PASS, "from %s (%s)", cred_title(source), config_path);
         else
-            set(c, HOIST_CHECK_PASS, "from %s docker-credential-%s (%s)", cred_title(source), helper, config_path);
+            engine_report_set(c, HOIST_DOCTOR_PASS, "from %s docker-credential-%s (%s)", cred_title(source), helper, config_path);
     }
 
     /* 2. the helper answers */
@@ -300,33 +264,33 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
         if (source == HOIST_CRED_NONE || source == HOIST_CRED_FILE) {
             skip(report, "helper", "helper", "no credential helper is configured for this registry");
             if (grc) { /* a bad auths entry */
-                set(c, HOIST_CHECK_FAIL, "%s", e.message);
-                hint(c, "%s", e.hint);
+                engine_report_set(c, HOIST_DOCTOR_FAIL, "%s", e.message);
+                engine_report_hint(c, "%s", e.hint);
                 creds_ok = false;
             }
         } else {
-            hoist_doctor_check *h = add(report, "helper", "helper");
-            field(h, "helper", helper);
+            hoist_doctor_check *h = engine_report_add(report, "helper", "helper");
+            engine_report_field(h, "helper", helper);
             if (grc) {
-                set(h, HOIST_CHECK_FAIL, "%s", e.message);
-                hint(h, "%s", e.hint);
+                engine_report_set(h, HOIST_DOCTOR_FAIL, "%s", e.message);
+                engine_report_hint(h, "%s", e.hint);
                 creds_ok = false;
             } else {
                 char secs[32];
                 snprintf(secs, sizeof(secs), "%.2f", dt);
-                field(h, "seconds", secs);
+                engine_report_field(h, "seconds", secs);
                 if (cred->source == HOIST_CRED_NONE)
-                    set(h, HOIST_CHECK_WARN, "docker-credential-%s answered in %.2f s: no credentials for %s", helper,
+                    engine_report_set(h, HOIST_DOCTOR_WARN, "docker-credential-%s answered in %.2f s: no credentials for %s", helper,
                         dt, host);
                 else
-                    set(h, HOIST_CHECK_PASS, "docker-credential-%s answered in %.2f s with %s for %s", helper, dt,
+                    engine_report_set(h, HOIST_DOCTOR_PASS, "docker-credential-%s answered in %.2f s with %s for %s", helper, dt,
                         cred->identity_token[0] ? "an identity token" : "a username and password", host);
                 if (cred->source == HOIST_CRED_NONE)
-                    hint(h, "log in with 'docker login %s' to store credentials in the helper", host);
+                    engine_report_hint(h, "log in with 'docker login %s' to store credentials in the helper", host);
             }
         }
         if (creds_ok && cred->username[0])
-            field(c, "username", cred->username);
+            engine_report_field(c, "username", cred->username);
     }
 
     /* 3. the daemon's view */
@@ -352,19 +316,19 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
     snprintf(base, sizeof(base), "https://%s", api_host);
     snprintf(url, sizeof(url), "%s/v2/", base);
     reg_response resp;
-    hoist_doctor_check *reach = add(report, "reachable", "reachable");
-    hoist_doctor_check *tls = add(report, "tls", "TLS");
+    hoist_doctor_check *reach = engine_report_add(report, "reachable", "reachable");
+    hoist_doctor_check *tls = engine_report_add(report, "tls", "TLS");
     bool go_on = true;
     if (reg_http_do(&http, "GET", url, NULL, NULL, &resp) < 0) {
         if (reg_http_tls_untrusted(resp.curl_code)) {
-            set(reach, HOIST_CHECK_PASS, "%s answers on HTTPS", api_host);
+            engine_report_set(reach, HOIST_DOCTOR_PASS, "%s answers on HTTPS", api_host);
             char why[600];
             snprintf(why, sizeof(why), "%s", resp.error);
             reg_response_clear(&resp);
-            set(tls, dv.insecure ? HOIST_CHECK_WARN : HOIST_CHECK_FAIL,
+            engine_report_set(tls, dv.insecure ? HOIST_DOCTOR_WARN : HOIST_DOCTOR_FAIL,
                 "the certificate of %s is not trusted here (%s)%s", api_host, why,
                 dv.insecure ? "; the daemon does not verify it (insecure registry)" : "");
-            hint(tls, "if the registry uses its own CA, put it in /etc/docker/certs.d/%s/ca.crt (the daemon reads it "
+            engine_report_hint(tls, "if the registry uses its own CA, put it in /etc/docker/certs.d/%s/ca.crt (the daemon reads it "
                       "there; hoist too, or give --ca-file FILE)%s", host,
                  dv.insecure ? "" : "; or list the registry in the daemon's insecure-registries");
             http.insecure = true;
@@ -377,36 +341,36 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
             if (reg_http_do(&http, "GET", url, NULL, NULL, &resp) < 0) {
                 go_on = false;
             } else {
-                set(reach, HOIST_CHECK_PASS, "%s answers on plain HTTP (no TLS)", api_host);
+                engine_report_set(reach, HOIST_DOCTOR_PASS, "%s answers on plain HTTP (no TLS)", api_host);
                 if (dv.known && !dv.insecure) {
-                    set(tls, HOIST_CHECK_FAIL, "%s serves plain HTTP but the daemon requires TLS for it", host);
-                    hint(tls, "add \"%s\" to \"insecure-registries\" in the daemon's daemon.json and restart it, or "
+                    engine_report_set(tls, HOIST_DOCTOR_FAIL, "%s serves plain HTTP but the daemon requires TLS for it", host);
+                    engine_report_hint(tls, "add \"%s\" to \"insecure-registries\" in the daemon's daemon.json and restart it, or "
                               "serve the registry over TLS", host);
                 } else {
-                    set(tls, HOIST_CHECK_PASS, "plain HTTP%s", dv.known ? "; the daemon treats it as insecure" : "");
+                    engine_report_set(tls, HOIST_DOCTOR_PASS, "plain HTTP%s", dv.known ? "; the daemon treats it as insecure" : "");
                 }
             }
         } else {
             go_on = false;
         }
         if (!go_on) {
-            set(reach, HOIST_CHECK_FAIL, "%s cannot be reached from here: %s", url, resp.error);
-            hint(reach, "check that the registry is up and that this machine may connect to it (firewall, DNS, "
+            engine_report_set(reach, HOIST_DOCTOR_FAIL, "%s cannot be reached from here: %s", url, resp.error);
+            engine_report_hint(reach, "check that the registry is up and that this machine may connect to it (firewall, DNS, "
                         "http_proxy/https_proxy/no_proxy in this environment)");
-            set(tls, HOIST_CHECK_SKIP, "the registry was not reached");
+            engine_report_set(tls, HOIST_DOCTOR_SKIP, "the registry was not reached");
         }
     } else {
-        set(reach, HOIST_CHECK_PASS, "%s answers on HTTPS", api_host);
-        set(tls, HOIST_CHECK_PASS, "certificate trusted%s%s", ca[0] ? " with " : "", ca);
+        engine_report_set(reach, HOIST_DOCTOR_PASS, "%s answers on HTTPS", api_host);
+        engine_report_set(tls, HOIST_DOCTOR_PASS, "certificate trusted%s%s", ca[0] ? " with " : "", ca);
     }
-    field(reach, "url", url);
+    engine_report_field(reach, "url", url);
     if (go_on) {
         char status[16];
         snprintf(status, sizeof(status), "%ld", resp.status);
-        field(reach, "status", status);
+        engine_report_field(reach, "status", status);
         if (resp.status != 200 && resp.status != 401) {
-            set(reach, HOIST_CHECK_FAIL, "%s answered HTTP %ld: not a registry API (v2)", url, resp.status);
-            hint(reach, "check the host and port: the registry's API is served at /v2/");
+            engine_report_set(reach, HOIST_DOCTOR_FAIL, "%s answered HTTP %ld: not a registry API (v2)", url, resp.status);
+            engine_report_hint(reach, "check the host and port: the registry's API is served at /v2/");
             go_on = false;
         }
     }
@@ -414,22 +378,22 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
     /* 6. the challenge */
     reg_challenge ch;
     memset(&ch, 0, sizeof(ch));
-    hoist_doctor_check *chk = add(report, "challenge", "challenge");
+    hoist_doctor_check *chk = engine_report_add(report, "challenge", "challenge");
     if (!go_on) {
-        set(chk, HOIST_CHECK_SKIP, "the registry was not reached");
+        engine_report_set(chk, HOIST_DOCTOR_SKIP, "the registry was not reached");
     } else if (resp.status == 200 || reg_parse_challenge(resp.www_authenticate, &ch) < 0) {
-        set(chk, HOIST_CHECK_PASS, "none: the registry needs no authentication");
+        engine_report_set(chk, HOIST_DOCTOR_PASS, "none: the registry needs no authentication");
     } else {
-        field(chk, "scheme", ch.scheme);
-        field(chk, "realm", ch.realm);
-        field(chk, "service", ch.service);
+        engine_report_field(chk, "scheme", ch.scheme);
+        engine_report_field(chk, "realm", ch.realm);
+        engine_report_field(chk, "service", ch.service);
         if (!strcmp(ch.scheme, "bearer"))
-            set(chk, HOIST_CHECK_PASS, "Bearer, token realm %s (service %s)", ch.realm, ch.service[0] ? ch.service : "-");
+            engine_report_set(chk, HOIST_DOCTOR_PASS, "Bearer, token realm %s (service %s)", ch.realm, ch.service[0] ? ch.service : "-");
         else if (!strcmp(ch.scheme, "basic"))
-            set(chk, HOIST_CHECK_PASS, "Basic%s%s", ch.realm[0] ? ", realm " : "", ch.realm);
+            engine_report_set(chk, HOIST_DOCTOR_PASS, "Basic%s%s", ch.realm[0] ? ", realm " : "", ch.realm);
         else {
-            set(chk, HOIST_CHECK_FAIL, "an authentication scheme neither docker nor hoist supports: %s", ch.scheme);
-            hint(chk, "docker registries use Basic or Bearer token authentication");
+            engine_report_set(chk, HOIST_DOCTOR_FAIL, "an authentication scheme neither docker nor hoist supports: %s", ch.scheme);
+            engine_report_hint(chk, "docker registries use Basic or Bearer token authentication");
             go_on = false;
         }
     }
@@ -438,22 +402,22 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
     /* 7. pull: log in, a token with pull scope on REPO */
     bool anonymous = cred->source == HOIST_CRED_NONE;
     const char *login = anonymous ? "anonymously" : "with the credentials";
-    hoist_doctor_check *pull = add(report, "pull", repo[0] ? "pull" : "login");
+    hoist_doctor_check *pull = engine_report_add(report, "pull", repo[0] ? "pull" : "login");
     if (!go_on || !creds_ok) {
-        set(pull, HOIST_CHECK_SKIP, !creds_ok ? "no usable credentials" : "the registry was not reached");
+        engine_report_set(pull, HOIST_DOCTOR_SKIP, !creds_ok ? "no usable credentials" : "the registry was not reached");
     } else {
         char scope[700] = "", why[900] = "";
         if (repo[0])
             snprintf(scope, sizeof(scope), "repository:%s:pull", repo);
         _cleanup_(hoist_registry_header_freep) char *auth = NULL;
         if (ch.scheme[0] && reg_authorize(&http, &ch, scope, cred, &auth, &resp, why, sizeof(why)) < 0) {
-            set(pull, HOIST_CHECK_FAIL, "no token %s: %s", login, why);
+            engine_report_set(pull, HOIST_DOCTOR_FAIL, "no token %s: %s", login, why);
             if (resp.status == 401 || resp.status == 403)
-                hint(pull, anonymous ? "the registry needs credentials: 'docker login %s'"
+                engine_report_hint(pull, anonymous ? "the registry needs credentials: 'docker login %s'"
                                      : "the registry rejected the credentials: log in again with 'docker login %s'",
                      host);
             else
-                hint(pull, "the token service must be reachable from here and from the daemon");
+                engine_report_hint(pull, "the token service must be reachable from here and from the daemon");
             reg_response_clear(&resp);
         } else {
             reg_response_clear(&resp);
@@ -463,25 +427,25 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
                 snprintf(url, sizeof(url), "%s/v2/", base);
             const char *hdrs[] = {auth, NULL};
             if (reg_http_do(&http, "GET", url, auth ? hdrs : NULL, NULL, &resp) < 0) {
-                set(pull, HOIST_CHECK_FAIL, "%s failed: %s", url, resp.error);
+                engine_report_set(pull, HOIST_DOCTOR_FAIL, "%s failed: %s", url, resp.error);
             } else if (resp.status == 200) {
-                set(pull, HOIST_CHECK_PASS, "%s %s%s%s", repo[0] ? "pull allowed on" : "logged in to", repo[0] ? repo : host,
+                engine_report_set(pull, HOIST_DOCTOR_PASS, "%s %s%s%s", repo[0] ? "pull allowed on" : "logged in to", repo[0] ? repo : host,
                     ch.scheme[0] ? (anonymous ? " (anonymous)" : " (authenticated)") : "",
                     !strcmp(ch.scheme, "bearer") ? " with a token" : "");
             } else if (resp.status == 404 && repo[0]) {
-                set(pull, HOIST_CHECK_PASS, "access granted; %s does not exist yet (a push creates it)", repo);
+                engine_report_set(pull, HOIST_DOCTOR_PASS, "access granted; %s does not exist yet (a push creates it)", repo);
             } else if (resp.status == 401 || resp.status == 403) {
-                set(pull, HOIST_CHECK_FAIL, "%s %s %s: HTTP %ld", resp.status == 401 ? "not authorized" : "denied",
+                engine_report_set(pull, HOIST_DOCTOR_FAIL, "%s %s %s: HTTP %ld", resp.status == 401 ? "not authorized" : "denied",
                     repo[0] ? "to pull" : "to log in to", repo[0] ? repo : host, resp.status);
                 if (anonymous)
-                    hint(pull, "log in first: 'docker login %s'", host);
+                    engine_report_hint(pull, "log in first: 'docker login %s'", host);
                 else if (resp.status == 401)
-                    hint(pull, "the registry rejected the credentials from %s: log in again with 'docker login %s'",
+                    engine_report_hint(pull, "the registry rejected the credentials from %s: log in again with 'docker login %s'",
                          cred_title(cred->source), host);
                 else
-                    hint(pull, "the account has no read access to %s: ask for it, or check the repository name", repo);
+                    engine_report_hint(pull, "the account has no read access to %s: ask for it, or check the repository name", repo);
             } else {
-                set(pull, HOIST_CHECK_FAIL, "%s answered HTTP %ld", url, resp.status);
+                engine_report_set(pull, HOIST_DOCTOR_FAIL, "%s answered HTTP %ld", url, resp.status);
             }
             reg_response_clear(&resp);
         }
@@ -489,9 +453,9 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
 
     /* 8. push scope, proven by opening (and cancelling) a blob upload */
     if (opts->push) {
-        hoist_doctor_check *push = add(report, "push", "push");
-        if (!go_on || !creds_ok || pull->status == HOIST_CHECK_FAIL) {
-            set(push, HOIST_CHECK_SKIP, "%s", pull->status == HOIST_CHECK_FAIL ? "pull access failed" :
+        hoist_doctor_check *push = engine_report_add(report, "push", "push");
+        if (!go_on || !creds_ok || pull->status == HOIST_DOCTOR_FAIL) {
+            engine_report_set(push, HOIST_DOCTOR_SKIP, "%s", pull->status == HOIST_DOCTOR_FAIL ? "pull access failed" :
                                              !creds_ok ? "no usable credentials" : "the registry was not reached");
         } else {
             char scope[700], why[900] = "";
@@ -499,20 +463,20 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
             _cleanup_(hoist_registry_header_freep) char *auth = NULL;
             char granted[64] = "";
             if (ch.scheme[0] && reg_authorize(&http, &ch, scope, cred, &auth, &resp, why, sizeof(why)) < 0) {
-                set(push, HOIST_CHECK_FAIL, "no token with push scope %s: %s", login, why);
-                hint(push, "%s", anonymous ? "log in first" : "the account may not write to this repository");
+                engine_report_set(push, HOIST_DOCTOR_FAIL, "no token with push scope %s: %s", login, why);
+                engine_report_hint(push, "%s", anonymous ? "log in first" : "the account may not write to this repository");
                 reg_response_clear(&resp);
             } else {
                 reg_response_clear(&resp);
                 bool jwt = auth && !strcmp(ch.scheme, "bearer") && reg_token_actions(auth, repo, granted, sizeof(granted)) == 0;
                 if (jwt)
-                    field(push, "granted", granted);
+                    engine_report_field(push, "granted", granted);
                 snprintf(url, sizeof(url), "%s/v2/%s/blobs/uploads/", base, repo);
                 const char *hdrs[] = {auth, NULL};
                 if (reg_http_do(&http, "POST", url, auth ? hdrs : NULL, NULL, &resp) < 0) {
-                    set(push, HOIST_CHECK_FAIL, "%s failed: %s", url, resp.error);
+                    engine_report_set(push, HOIST_DOCTOR_FAIL, "%s failed: %s", url, resp.error);
                 } else if (resp.status == 202) {
-                    set(push, HOIST_CHECK_PASS, "push allowed on %s (a blob upload opened and was cancelled)%s%s", repo,
+                    engine_report_set(push, HOIST_DOCTOR_PASS, "push allowed on %s (a blob upload opened and was cancelled)%s%s", repo,
                         jwt ? "; token grants " : "", jwt ? granted : "");
                     if (resp.location[0]) {
                         char loc[1400];
@@ -524,18 +488,18 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
                         reg_http_do(&http, "DELETE", loc, auth ? hdrs : NULL, NULL, &resp);
                     }
                 } else if (resp.status == 401 || resp.status == 403) {
-                    set(push, HOIST_CHECK_FAIL, "push denied on %s (HTTP %ld)%s%s", repo, resp.status,
+                    engine_report_set(push, HOIST_DOCTOR_FAIL, "push denied on %s (HTTP %ld)%s%s", repo, resp.status,
                         jwt ? "; the token grants only " : "", jwt ? (granted[0] ? granted : "nothing") : "");
                     if (anonymous)
-                        hint(push, "log in first: 'docker login %s'", host);
+                        engine_report_hint(push, "log in first: 'docker login %s'", host);
                     else
-                        hint(push, "the account (credentials from %s) may read but not write %s: ask for push access, "
+                        engine_report_hint(push, "the account (credentials from %s) may read but not write %s: ask for push access, "
                                    "or push to a repository it owns", cred_title(cred->source), repo);
                 } else if (resp.status == 404) {
-                    set(push, HOIST_CHECK_FAIL, "the registry does not know the repository %s", repo);
-                    hint(push, "create it on the registry first, or check the name");
+                    engine_report_set(push, HOIST_DOCTOR_FAIL, "the registry does not know the repository %s", repo);
+                    engine_report_hint(push, "create it on the registry first, or check the name");
                 } else {
-                    set(push, HOIST_CHECK_FAIL, "%s answered HTTP %ld", url, resp.status);
+                    engine_report_set(push, HOIST_DOCTOR_FAIL, "%s answered HTTP %ld", url, resp.status);
                 }
                 reg_response_clear(&resp);
             }
@@ -544,7 +508,7 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
     reg_http_close(&http);
     report->usable = true;
     for (size_t i = 0; i < report->count; i++)
-        if (report->checks[i].status == HOIST_CHECK_FAIL)
+        if (report->checks[i].status == HOIST_DOCTOR_FAIL)
             report->usable = false;
     if (!report->usable)
         return hoist_error_set(err, HOIST_EENV, "the registry %s is not usable from here", host);

@@ -180,12 +180,12 @@ int hoist_pin(hoist_pin_result **out, const hoist_pin_options *opts, hoist_error
     hoist_df_parse_options popts = HOIST_DF_PARSE_OPTIONS_INIT;
     popts.filename = opts->dockerfile;
     _cleanup_(hoist_dockerfile_freep) hoist_dockerfile *df = NULL;
-    rc = hoist_dockerfile_parse(data, len, &popts, &df, err);
+    rc = hoist_dockerfile_parse(&df, data, len, &popts, err);
     if (rc)
         return rc;
     hoist_df_stage *stages = NULL;
     size_t stage_count = 0;
-    rc = hoist_dockerfile_stages(df, NULL, &stages, &stage_count, err);
+    rc = hoist_dockerfile_stages(df, &stages, &stage_count, NULL, err);
     if (rc)
         return rc;
 
@@ -209,7 +209,7 @@ int hoist_pin(hoist_pin_result **out, const hoist_pin_options *opts, hoist_error
 
     for (size_t s = 0; s < stage_count; s++) {
         const hoist_df_stage *st = &stages[s];
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(df, st->first_instruction);
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(df, st->first_instruction);
         hoist_pin_entry *e = &res->entries[res->count++];
         e->line = ins ? ins->range.start.line : 0;
         snprintf(e->image, sizeof(e->image), "%s", st->base ? st->base : "");
@@ -243,7 +243,7 @@ int hoist_pin(hoist_pin_result **out, const hoist_pin_options *opts, hoist_error
         }
         _cleanup_(hoist_image_ref_freep) hoist_image_ref *ref = NULL;
         hoist_error rerr = HOIST_ERROR_INIT;
-        if (hoist_image_ref_parse(arg->value, &ref, &rerr)) {
+        if (hoist_image_ref_parse(&ref, arg->value, &rerr)) {
             e->state = HOIST_PIN_FAILED;
             snprintf(e->note, sizeof(e->note), "%s", rerr.message);
             failed = true;
@@ -279,7 +279,7 @@ int hoist_pin(hoist_pin_result **out, const hoist_pin_options *opts, hoist_error
             tagged.tag = tag;
             if (reg_resolve_digest(&http, &copts, &tagged, e->digest, sizeof(e->digest), why, sizeof(why)) == 0)
                 snprintf(e->source, sizeof(e->source), "registry");
-            else if (engine_repo_digest(opts->client, e->image, &tagged, e->digest, sizeof(e->digest), why_engine,
+            else if (reg_engine_repo_digest(opts->client, e->image, &tagged, e->digest, sizeof(e->digest), why_engine,
                                         sizeof(why_engine)) == 0)
                 snprintf(e->source, sizeof(e->source), "engine");
         }

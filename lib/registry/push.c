@@ -209,7 +209,7 @@ int hoist_push(hoist_push_result *result, hoist_client *client, const hoist_push
     char full[700];
     snprintf(full, sizeof(full), "%s:%s", result->name, result->tag);
     _cleanup_(hoist_image_ref_freep) hoist_image_ref *ref = NULL;
-    if (hoist_image_ref_parse(full, &ref, err)) {
+    if (hoist_image_ref_parse(&ref, full, err)) {
         err->code = HOIST_EUSAGE;
         return hoist_error_hint(err, "give NAME[:TAG], e.g. 127.0.0.1:5000/team/app:1");
     }

@@ -134,7 +134,7 @@ int reg_resolve_digest(reg_http *h, const hoist_credentials_options *copts, cons
     return -1;
 }
 
-int engine_repo_digest(hoist_client *client, const char *name, const hoist_image_ref *ref, char *digest,
+int reg_engine_repo_digest(hoist_client *client, const char *name, const hoist_image_ref *ref, char *digest,
                        size_t size, char *why, size_t why_size)
 {
     digest[0] = '\0';
@@ -161,7 +161,7 @@ int engine_repo_digest(hoist_client *client, const char *name, const hoist_image
             continue;
         _cleanup_(hoist_image_ref_freep) hoist_image_ref *r = NULL;
         hoist_error ignored = HOIST_ERROR_INIT;
-        if (hoist_image_ref_parse(entry, &r, &ignored))
+        if (hoist_image_ref_parse(&r, entry, &ignored))
             continue;
         if (r->digest && !strcmp(r->registry, ref->registry) && !strcmp(r->repository, ref->repository)) {
             snprintf(digest, size, "%s", r->digest);

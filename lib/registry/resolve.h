@@ -19,7 +19,7 @@ int reg_resolve_digest(reg_http *h, const hoist_credentials_options *copts, cons
 
 /* 0 with the digest the engine recorded for `name` (as written, with its
  * tag) in RepoDigests, or -1 with why. */
-int engine_repo_digest(hoist_client *client, const char *name, const hoist_image_ref *ref, char *digest,
+int reg_engine_repo_digest(hoist_client *client, const char *name, const hoist_image_ref *ref, char *digest,
                        size_t size, char *why, size_t why_size);
 
 #endif

@@ -121,7 +121,7 @@ static int add_include(fs_walk *w, const char *pattern, hoist_error *err)
 {
     while (pattern[0] == '/')
         pattern++;
-    char *clean = go_clean_path(pattern, strlen(pattern));
+    char *clean = ignore_go_clean_path(pattern, strlen(pattern));
     if (!clean)
         return oom(err);
     for (size_t i = 0; i < w->n_includes; i++) {
@@ -172,7 +172,7 @@ static int add_follow(fs_walk *w, const char *path, int depth, hoist_error *err)
     }
     if (!joined)
         return oom(err);
-    _cleanup_free_ char *clean = go_clean_path(joined, strlen(joined));
+    _cleanup_free_ char *clean = ignore_go_clean_path(joined, strlen(joined));
     if (!clean)
         return oom(err);
     if (!strcmp(clean, "..") || !strncmp(clean, "../", 3))

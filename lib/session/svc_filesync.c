@@ -53,10 +53,10 @@ typedef struct fsync_state {
     uint8_t *buf;
 } fsync_state;
 
-void fsync_fill_stat(const fs_entry *e, Fsutil__Types__Stat *st);
-char *fsync_url_unescape(const char *s);
+void svc_filesync_fill_stat(const fs_entry *e, Fsutil__Types__Stat *st);
+char *svc_filesync_url_unescape(const char *s);
 
-void fsync_fill_stat(const fs_entry *e, Fsutil__Types__Stat *st)
+void svc_filesync_fill_stat(const fs_entry *e, Fsutil__Types__Stat *st)
 {
     fsutil__types__stat__init(st);
     st->path = (char *)e->path;
@@ -79,7 +79,7 @@ static int hexval(char c)
 }
 
 /* Go's url.QueryUnescape, lenient: a bad escape is kept as is. */
-char *fsync_url_unescape(const char *s)
+char *svc_filesync_url_unescape(const char *s)
 {
     char *out = malloc(strlen(s) + 1), *o = out;
     if (!out)
@@ -158,7 +158,7 @@ static ssize_t metadata_list(grpc_call *call, const char *key, char ***out, bool
     }
     grpc_call_metadata(call, key, vals, n);
     for (size_t i = 0; i < n; i++) {
-        copy[i] = encoded ? fsync_url_unescape(vals[i]) : strdup(vals[i]);
+        copy[i] = encoded ? svc_filesync_url_unescape(vals[i]) : strdup(vals[i]);
         if (!copy[i]) {
             for (size_t j = 0; j < i; j++)
                 free(copy[j]);
@@ -297,7 +297,7 @@ static void walk_step(grpc_call *call, fsync_state *f)
             fs_walk_free(f->walk);
             f->walk = NULL;
         } else {
-            fsync_fill_stat(e, &st);
+            svc_filesync_fill_stat(e, &st);
             p.stat = &st;
             if (e->requestable && remember(f, f->next_id, e->path)) {
                 grpc_call_finish(call, GRPC_RESOURCE_EXHAUSTED, "out of memory");

@@ -38,7 +38,7 @@ int main(int argc, char **argv)
     }
     hoist_dockerfile *df = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    if (hoist_dockerfile_parse_file(argv[1], NULL, &df, &err)) {
+    if (hoist_dockerfile_parse_file(&df, argv[1], NULL, &err)) {
         fprintf(stderr, "bkdecode: %s\n", err.message);
         return 4;
     }
@@ -47,7 +47,7 @@ int main(int argc, char **argv)
     if (!steps)
         return 1;
     for (size_t i = 0; i < n; i++) {
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(df, i);
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(df, i);
         snprintf(steps[i].keyword, sizeof(steps[i].keyword), "%s", ins->keyword);
         steps[i].line = ins->range.start.line;
         steps[i].end_line = ins->range.end.line;

@@ -41,12 +41,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1 || size > 65536)
         return 0;
     hoist_dockerfile *df = NULL;
-    if (hoist_dockerfile_parse(dockerfile, strlen(dockerfile), NULL, &df, NULL))
+    if (hoist_dockerfile_parse(&df, dockerfile, strlen(dockerfile), NULL, NULL))
         abort();
     hoist_step_source steps[16];
     size_t n = hoist_dockerfile_instruction_count(df);
     for (size_t i = 0; i < n && i < 16; i++) {
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(df, i);
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(df, i);
         snprintf(steps[i].keyword, sizeof(steps[i].keyword), "%s", ins->keyword);
         steps[i].line = steps[i].end_line = ins->range.start.line;
     }

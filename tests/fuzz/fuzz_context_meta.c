@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     opts.context_flag = "fuzz";
     hoist_endpoint ep;
     hoist_error err = HOIST_ERROR_INIT;
-    if (hoist_endpoint_resolve(&opts, &ep, &err) == 0) {
+    if (hoist_endpoint_resolve(&ep, &opts, &err) == 0) {
         if (!ep.host[0])
             abort();
     } else if (err.code != HOIST_EENV && err.code != HOIST_EINPUT) {

@@ -78,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     opts.docker_config = dir;
     hoist_endpoint ep;
     err = (hoist_error)HOIST_ERROR_INIT;
-    if (hoist_endpoint_resolve(&opts, &ep, &err) != 0 && !err.message[0])
+    if (hoist_endpoint_resolve(&ep, &opts, &err) != 0 && !err.message[0])
         report(&err);
     return 0;
 }

@@ -12,7 +12,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static bool lookup(void *ctx, const char *name, size_t n, const char **v, size_t *vn)
+static bool lookup(const char *name, size_t n, const char **v, size_t *vn, void *ctx)
 {
     (void)ctx;
     static const char *const vals[] = {"abcabc", "/usr/local/bin:/usr/bin", "two  words", "a*b?c\\d", ""};
@@ -36,13 +36,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len = size - 1;
     hoist_error err = HOIST_ERROR_INIT;
     char *out = NULL;
-    int rc = hoist_expand(word, len, &o, &out, &err);
+    int rc = hoist_expand(&out, word, len, &o, &err);
     if (rc != 0 && rc != HOIST_EINPUT)
         abort();
     free(out);
     char **words = NULL;
     size_t n = 0;
-    if (hoist_expand_words(word, len, &o, &words, &n, &err) == 0)
+    if (hoist_expand_words(&words, &n, word, len, &o, &err) == 0)
         hoist_strv_free(words, n);
     return 0;
 }

@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     hoist_lint_config *cfg = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    if (hoist_lint_config_parse((const char *)data, size, ".hoist.yaml", &cfg, &err) != 0) {
+    if (hoist_lint_config_parse(&cfg, (const char *)data, size, ".hoist.yaml", &err) != 0) {
         if (err.code != HOIST_EINPUT || !err.message[0])
             report(&err);
         return 0;
@@ -39,13 +39,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char dockerfile[] = "FROM busybox:latest\nLABEL version=1 maintainer=x\n"
                                      "RUN apt-get install curl\nUSER root\nCOPY . /src\n";
     hoist_dockerfile *df = NULL;
-    if (hoist_dockerfile_parse(dockerfile, sizeof(dockerfile) - 1, NULL, &df, &err) != 0)
+    if (hoist_dockerfile_parse(&df, dockerfile, sizeof(dockerfile) - 1, NULL, &err) != 0)
         report(&err);
     hoist_lint_options lo = HOIST_LINT_OPTIONS_INIT;
     lo.flags = HOIST_LINT_NO_SHELLCHECK;
     lo.config = cfg;
     hoist_lint_result *res = NULL;
-    if (hoist_lint_run(df, &lo, &res, &err) != 0)
+    if (hoist_lint_run(&res, df, &lo, &err) != 0)
         report(&err);
     hoist_lint_result_free(res);
     hoist_dockerfile_free(df);

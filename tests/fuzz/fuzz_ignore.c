@@ -37,10 +37,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             report(&err);
         return 0;
     }
-    size_t n = hoist_ignore_count(ig);
+    size_t n = hoist_ignore_pattern_count(ig);
     for (size_t i = 0; i < n; i++) {
-        hoist_ignore_pattern_info info;
-        if (hoist_ignore_get(ig, i, &info) != 0 || !info.pattern)
+        const hoist_ignore_pattern_info *info = hoist_ignore_pattern_at(ig, i);
+        if (!info || !info->pattern)
             abort();
     }
     /* The paths: NUL-terminated copies of each line after the NUL. */
@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         path[plen] = '\0';
         bool excluded = false;
         int decider = -2;
-        if (hoist_ignore_match(ig, path, &excluded, &decider, &err) == 0) {
+        if (hoist_ignore_match(ig, &excluded, &decider, path, &err) == 0) {
             if (decider < -1 || decider >= (int)n || (decider == -1 && excluded))
                 abort();
         }
@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char *path = strndup(text, text_len);
         bool excluded;
         if (path)
-            hoist_ignore_match(ig, path, &excluded, NULL, &err);
+            hoist_ignore_match(ig, &excluded, NULL, path, &err);
         free(path);
     }
     hoist_ignore_free(ig);

@@ -43,17 +43,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     po.flags = flags;
     hoist_dockerfile *df = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    if (hoist_dockerfile_parse((const char *)data, size, &po, &df, &err) != 0) {
+    if (hoist_dockerfile_parse(&df, (const char *)data, size, &po, &err) != 0) {
         if (err.code != HOIST_EINPUT || !err.message[0])
             abort();
         return 0;
     }
     char *text = NULL;
     size_t len = 0;
-    if (hoist_dockerfile_print(df, NULL, &text, &len, &err) != 0)
+    if (hoist_dockerfile_print(df, &text, &len, NULL, &err) != 0)
         abort();
     hoist_dockerfile *again = NULL;
-    if (hoist_dockerfile_parse(text, len, &po, &again, &err) != 0) {
+    if (hoist_dockerfile_parse(&again, text, len, &po, &err) != 0) {
         fprintf(stderr, "printed text does not parse: %d:%d %s\n---\n%s---\n", err.line, err.column,
                 err.message, text);
         abort();
@@ -81,9 +81,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t n;
         hoist_df_eval_options eo = HOIST_DF_EVAL_OPTIONS_INIT;
         eo.build_platform = "linux/amd64";
-        if (hoist_dockerfile_stages(df, &eo, &stages, &n, &err) == 0 && n > 0 && n <= 64) {
+        if (hoist_dockerfile_stages(df, &stages, &n, &eo, &err) == 0 && n > 0 && n <= 64) {
             bool need[64];
-            hoist_dockerfile_target_stages(df, NULL, &eo, need, 64, &err);
+            hoist_dockerfile_target_stages(df, need, 64, NULL, &eo, &err);
         }
         hoist_df_stages_free(stages);
     }

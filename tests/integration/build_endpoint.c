@@ -34,11 +34,11 @@ int main(int argc, char **argv)
     opts.engine.path_env = getenv("PATH");
     hoist_build_result result;
 
-    int rc = hoist_endpoint_parse_host(argv[1], &endpoint, &err);
+    int rc = hoist_endpoint_parse_host(&endpoint, argv[1], &err);
     if (!rc)
-        rc = hoist_client_new(&copts, &client, &err);
+        rc = hoist_client_new(&client, &copts, &err);
     if (!rc)
-        rc = hoist_build(client, &opts, &result, &err);
+        rc = hoist_build(&result, client, &opts, &err);
     hoist_client_free(client);
     if (rc) {
         fprintf(stderr, "%s (reason %s)\nhint: %s\n", err.message, hoist_reason_name(err.reason), err.hint);

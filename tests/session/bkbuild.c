@@ -107,9 +107,9 @@ int main(int argc, char **argv)
     copts.endpoint = &endpoint;
     hoist_bk_build_result r;
     memset(&r, 0, sizeof(r));
-    int rc = hoist_endpoint_resolve(&eopts, &endpoint, &err);
+    int rc = hoist_endpoint_resolve(&endpoint, &eopts, &err);
     if (!rc)
-        rc = hoist_client_new(&copts, &client, &err);
+        rc = hoist_client_new(&client, &copts, &err);
     if (!rc)
         rc = hoist_bk_build(client, &o, &r, &err);
     hoist_client_free(client);

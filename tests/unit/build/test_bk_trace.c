@@ -82,12 +82,12 @@ static void setup_fixture(struct fixture *fx, const char *dir)
     snprintf(path, sizeof(path), "%s/bktrace/%s/Dockerfile", HOIST_TEST_DATA, dir);
     size_t len;
     char *text = slurp(path, &len);
-    assert_int_equal(hoist_dockerfile_parse(text, len, NULL, &fx->df, NULL), 0);
+    assert_int_equal(hoist_dockerfile_parse(&fx->df, text, len, NULL, NULL), 0);
     free(text);
     fx->step_count = hoist_dockerfile_instruction_count(fx->df);
     assert_true(fx->step_count <= 64);
     for (size_t i = 0; i < fx->step_count; i++) {
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(fx->df, i);
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(fx->df, i);
         snprintf(fx->steps[i].keyword, sizeof(fx->steps[i].keyword), "%s", ins->keyword);
         fx->steps[i].line = ins->range.start.line;
         fx->steps[i].end_line = ins->range.end.line;

@@ -121,7 +121,7 @@ static void tls_endpoint_from_code(void **state)
     hoist_endpoint ep;
     memset(&ep, 0, sizeof(ep));
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_endpoint_parse_host("tcp://10.1.2.3:2376", &ep, &err), 0);
+    assert_int_equal(hoist_endpoint_parse_host(&ep, "tcp://10.1.2.3:2376", &err), 0);
     ep.tls = true;
     ep.tls_verify = true;
     snprintf(ep.ca_file, sizeof(ep.ca_file), "/etc/hoist-test/ca.pem");
@@ -156,7 +156,7 @@ static void tls_without_verify(void **state)
     hoist_endpoint ep;
     memset(&ep, 0, sizeof(ep));
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_endpoint_parse_host("https://[::1]:2400", &ep, &err), 0);
+    assert_int_equal(hoist_endpoint_parse_host(&ep, "https://[::1]:2400", &err), 0);
     hoist_build_options opts = HOIST_BUILD_OPTIONS_INIT;
     opts.registry.docker_config = "/etc/hoist-test/docker-config";
     assert_int_equal(run_with(f, &ep, &opts), 0);
@@ -175,7 +175,7 @@ static void unix_and_ssh(void **state)
     hoist_endpoint ep;
     memset(&ep, 0, sizeof(ep));
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_endpoint_parse_host("unix:///run/in-code.sock", &ep, &err), 0);
+    assert_int_equal(hoist_endpoint_parse_host(&ep, "unix:///run/in-code.sock", &err), 0);
     hoist_build_options opts = HOIST_BUILD_OPTIONS_INIT;
     assert_int_equal(run_with(f, &ep, &opts), 0);
     const char *argv = slurp(f->argv_log);
@@ -183,7 +183,7 @@ static void unix_and_ssh(void **state)
     assert_null(strstr(argv, "--tls"));
 
     memset(&ep, 0, sizeof(ep));
-    assert_int_equal(hoist_endpoint_parse_host("ssh://builder@build.example:2222", &ep, &err), 0);
+    assert_int_equal(hoist_endpoint_parse_host(&ep, "ssh://builder@build.example:2222", &err), 0);
     assert_int_equal(run_with(f, &ep, &opts), 0);
     argv = slurp(f->argv_log);
     assert_true(starts_with(argv, "-H\nssh://builder@build.example:2222\nbuild\n"));

@@ -45,9 +45,9 @@ static hoist_step_source steps[6];
 static hoist_dockerfile *parse(void)
 {
     hoist_dockerfile *df = NULL;
-    assert_int_equal(hoist_dockerfile_parse(dockerfile, strlen(dockerfile), NULL, &df, NULL), 0);
+    assert_int_equal(hoist_dockerfile_parse(&df, dockerfile, strlen(dockerfile), NULL, NULL), 0);
     for (size_t i = 0; i < hoist_dockerfile_instruction_count(df); i++) {
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(df, i);
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(df, i);
         snprintf(steps[i].keyword, sizeof(steps[i].keyword), "%s", ins->keyword);
         steps[i].line = steps[i].end_line = ins->range.start.line;
     }
@@ -110,7 +110,7 @@ static void buildkit_single_stage_and_tags(void **state)
 {
     const char *text = "FROM hoist-test/busybox:1\nENV A=1\nRUN true\n";
     hoist_dockerfile *df = NULL;
-    assert_int_equal(hoist_dockerfile_parse(text, strlen(text), NULL, &df, NULL), 0);
+    assert_int_equal(hoist_dockerfile_parse(&df, text, strlen(text), NULL, NULL), 0);
     hoist_step_source st[3] = {{"FROM", 1, 1}, {"ENV", 2, 2}, {"RUN", 3, 3}};
     struct seen s = {0};
     hoist_build_decoder d;
@@ -134,7 +134,7 @@ static void buildkit_counts_vertices_only(void **state)
 {
     const char *text = "FROM hoist-test/busybox:1\nENV A=1\nRUN echo a\nLABEL x=y\nRUN echo b\n";
     hoist_dockerfile *df = NULL;
-    assert_int_equal(hoist_dockerfile_parse(text, strlen(text), NULL, &df, NULL), 0);
+    assert_int_equal(hoist_dockerfile_parse(&df, text, strlen(text), NULL, NULL), 0);
     hoist_step_source st[5] = {{"FROM", 1, 1}, {"ENV", 2, 2}, {"RUN", 3, 3}, {"LABEL", 4, 4}, {"RUN", 5, 5}};
     struct seen s = {0};
     hoist_build_decoder d;

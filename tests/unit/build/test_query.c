@@ -25,10 +25,10 @@ static int make_client(void **state)
 {
     hoist_endpoint ep;
     memset(&ep, 0, sizeof(ep));
-    assert_int_equal(hoist_endpoint_parse_host("unix:///nonexistent/docker.sock", &ep, NULL), 0);
+    assert_int_equal(hoist_endpoint_parse_host(&ep, "unix:///nonexistent/docker.sock", NULL), 0);
     hoist_client_options o = HOIST_CLIENT_OPTIONS_INIT;
     o.endpoint = &ep;
-    return hoist_client_new(&o, &test_client, NULL);
+    return hoist_client_new(&test_client, &o, NULL);
 }
 
 static int free_client(void **state)

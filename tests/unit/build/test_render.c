@@ -42,13 +42,13 @@ static int render_fixture(build_renderer *r, const char *dir, const char *reply)
     size_t len;
     char *text = slurp(path, &len);
     hoist_dockerfile *df = NULL;
-    assert_int_equal(hoist_dockerfile_parse(text, len, NULL, &df, NULL), 0);
+    assert_int_equal(hoist_dockerfile_parse(&df, text, len, NULL, NULL), 0);
     free(text);
     size_t n = hoist_dockerfile_instruction_count(df);
     hoist_step_source *steps = calloc(n, sizeof(*steps));
     assert_non_null(steps);
     for (size_t i = 0; i < n; i++) {
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(df, i);
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(df, i);
         snprintf(steps[i].keyword, sizeof(steps[i].keyword), "%s", ins->keyword);
         steps[i].line = steps[i].end_line = ins->range.start.line;
     }

@@ -75,10 +75,10 @@ static void sites_set_reasons(void **state)
     hoist_error err = HOIST_ERROR_INIT;
     hoist_dockerfile *df = NULL;
     const char *bad = "FROM busybox\nFROBNICATE x\n";
-    assert_int_equal(hoist_dockerfile_parse(bad, strlen(bad), NULL, &df, &err), HOIST_EINPUT);
+    assert_int_equal(hoist_dockerfile_parse(&df, bad, strlen(bad), NULL, &err), HOIST_EINPUT);
     assert_int_equal(err.reason, HOIST_REASON_SYNTAX);
     assert_int_equal(err.line, 2);
-    assert_int_equal(hoist_dockerfile_parse_file("/nonexistent/hoist/Dockerfile", NULL, &df, &err), HOIST_EINPUT);
+    assert_int_equal(hoist_dockerfile_parse_file(&df, "/nonexistent/hoist/Dockerfile", NULL, &err), HOIST_EINPUT);
     assert_int_equal(err.reason, HOIST_REASON_NOT_FOUND);
 
     hoist_ignore *ig = NULL;

@@ -152,7 +152,7 @@ static void test_parent_results_rule(void **state)
     assert_string_equal(listing(ctx, 0), ".dockerignore d/ d/g");
     hoist_context_explanation ex;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_context_explain(ctx, "d/f", &ex, &err), 0);
+    assert_int_equal(hoist_context_explain(ctx, &ex, "d/f", &err), 0);
     assert_false(ex.sent);
     assert_int_equal(ex.pattern, 0);
     hoist_context_free(ctx);
@@ -375,18 +375,18 @@ static void test_explain(void **state)
     hoist_context *ctx = open_ctx(NULL);
     hoist_context_explanation ex;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_context_explain(ctx, "a/x", &ex, &err), 0);
+    assert_int_equal(hoist_context_explain(ctx, &ex, "a/x", &err), 0);
     assert_true(ex.sent);
     assert_int_equal(ex.pattern, 1);
     assert_true(ex.walked_excluded);
-    assert_int_equal(hoist_context_explain(ctx, "n/m/k", &ex, &err), 0);
+    assert_int_equal(hoist_context_explain(ctx, &ex, "n/m/k", &err), 0);
     assert_false(ex.sent);
     assert_string_equal(ex.via, "n");
     assert_int_equal(ex.pattern, 2);
-    assert_int_equal(hoist_context_explain(ctx, "zzz", &ex, &err), 0);
+    assert_int_equal(hoist_context_explain(ctx, &ex, "zzz", &err), 0);
     assert_true(ex.sent);
     assert_false(ex.exists);
-    assert_int_equal(hoist_context_explain(ctx, "../x", &ex, &err), HOIST_EINPUT);
+    assert_int_equal(hoist_context_explain(ctx, &ex, "../x", &err), HOIST_EINPUT);
     hoist_context_free(ctx);
 }
 
@@ -410,7 +410,7 @@ static void test_tar_hardlink_and_long_name(void **state)
     int fd = mkstemp(tmpl);
     assert_true(fd >= 0);
     hoist_error err = HOIST_ERROR_INIT;
-    hoist_tar_options to = HOIST_TAR_OPTIONS_INIT;
+    hoist_context_tar_options to = HOIST_CONTEXT_TAR_OPTIONS_INIT;
     to.gzip = true;
     assert_int_equal(hoist_context_write_tar_fd(ctx, &to, fd, &err), 0);
     close(fd);

@@ -19,7 +19,7 @@ static hoist_dockerfile *parse_ok(const char *src)
 {
     hoist_dockerfile *df = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    int rc = hoist_dockerfile_parse(src, strlen(src), NULL, &df, &err);
+    int rc = hoist_dockerfile_parse(&df, src, strlen(src), NULL, &err);
     if (rc)
         fprintf(stderr, "unexpected: %d:%d %s\n", err.line, err.column, err.message);
     assert_int_equal(rc, 0);
@@ -30,7 +30,7 @@ static void test_positions(void **state)
 {
     (void)state;
     hoist_dockerfile *df = parse_ok("FROM alpine\n\n  RUN --mount=type=cache,target=/x \\\n    echo \"a\" \\\n  b\nCOPY [\"a\", \"b c\", \"/d/\"]\n");
-    const hoist_df_instruction *run = hoist_dockerfile_instruction(df, 1);
+    const hoist_df_instruction *run = hoist_dockerfile_instruction_at(df, 1);
     assert_int_equal(run->range.start.line, 3);
     assert_int_equal(run->range.end.line, 5);
     assert_int_equal(run->keyword_range.start.column, 3);
@@ -42,7 +42,7 @@ static void test_positions(void **state)
     assert_int_equal(run->raw_args_range.start.column, 5);
     assert_int_equal(run->raw_args_range.end.line, 5);
     assert_string_equal(run->raw_args, "echo \"a\"   b");
-    const hoist_df_instruction *copy = hoist_dockerfile_instruction(df, 2);
+    const hoist_df_instruction *copy = hoist_dockerfile_instruction_at(df, 2);
     assert_int_equal(copy->form, HOIST_DF_FORM_EXEC);
     assert_int_equal(copy->arg_count, 3);
     assert_string_equal(copy->args[1].value, "b c");
@@ -57,7 +57,7 @@ static void expect_error(const char *src, int line, const char *msg)
     hoist_error err = HOIST_ERROR_INIT;
     hoist_df_parse_options o = HOIST_DF_PARSE_OPTIONS_INIT;
     o.filename = "Dockerfile.test";
-    int rc = hoist_dockerfile_parse(src, strlen(src), &o, &df, &err);
+    int rc = hoist_dockerfile_parse(&df, src, strlen(src), &o, &err);
     if (rc != HOIST_EINPUT || err.line != line || !strstr(err.message, msg))
         fprintf(stderr, "want %d:%s got rc=%d %d: %s\n", line, msg, rc, err.line, err.message);
     assert_int_equal(rc, HOIST_EINPUT);
@@ -94,7 +94,7 @@ static void test_unknown_hint(void **state)
     (void)state;
     hoist_dockerfile *df = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_dockerfile_parse("FROM a\nCOPPY x y\n", 17, NULL, &df, &err), HOIST_EINPUT);
+    assert_int_equal(hoist_dockerfile_parse(&df, "FROM a\nCOPPY x y\n", 17, NULL, &err), HOIST_EINPUT);
     assert_non_null(strstr(err.hint, "COPY"));
     assert_int_equal(err.column, 1);
 }
@@ -118,7 +118,7 @@ static void test_image_ref(void **state)
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
         hoist_image_ref *r = NULL;
         hoist_error err = HOIST_ERROR_INIT;
-        assert_int_equal(hoist_image_ref_parse(ok[i].in, &r, &err), 0);
+        assert_int_equal(hoist_image_ref_parse(&r, ok[i].in, &err), 0);
         assert_string_equal(r->registry, ok[i].reg);
         assert_string_equal(r->repository, ok[i].repo);
         if (ok[i].tag)
@@ -135,9 +135,9 @@ static void test_image_ref(void **state)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         hoist_image_ref *r = NULL;
         hoist_error err = HOIST_ERROR_INIT;
-        if (hoist_image_ref_parse(bad[i], &r, &err) == 0)
+        if (hoist_image_ref_parse(&r, bad[i], &err) == 0)
             fprintf(stderr, "accepted bad ref %s\n", bad[i]);
-        assert_int_equal(hoist_image_ref_parse(bad[i], &r, &err), HOIST_EINPUT);
+        assert_int_equal(hoist_image_ref_parse(&r, bad[i], &err), HOIST_EINPUT);
     }
 }
 
@@ -167,7 +167,7 @@ static void test_stages(void **state)
     hoist_df_eval_options eo = HOIST_DF_EVAL_OPTIONS_INIT;
     eo.build_platform = "linux/amd64";
     eo.target_platform = "linux/arm64";
-    assert_int_equal(hoist_dockerfile_stages(df, &eo, &st, &n, &err), 0);
+    assert_int_equal(hoist_dockerfile_stages(df, &st, &n, &eo, &err), 0);
     assert_int_equal(n, 4);
     assert_string_equal(st[0].name, "build");
     assert_string_equal(st[0].base, "golang:${GO}-alpine");
@@ -189,7 +189,7 @@ static void test_stages(void **state)
     eo.build_args = ba;
     eo.build_arg_count = 1;
     hoist_df_stage *st2;
-    assert_int_equal(hoist_dockerfile_stages(df, &eo, &st2, &n, &err), 0);
+    assert_int_equal(hoist_dockerfile_stages(df, &st2, &n, &eo, &err), 0);
     assert_string_equal(st2[0].base_expanded, "golang:1.23-alpine");
     /* each call is a list of its own: the first is still as it was */
     assert_string_equal(st[0].base_expanded, "golang:1.22-alpine");
@@ -211,7 +211,7 @@ static void test_scope(void **state)
     eo.target_platform = "linux/arm64";
     hoist_df_scope *sc = NULL;
     /* at WORKDIR (index 5): GO redeclared, ENV set, BASE not redeclared */
-    assert_int_equal(hoist_dockerfile_scope_at(df, 5, &eo, &sc, &err), 0);
+    assert_int_equal(hoist_dockerfile_scope_at(df, &sc, 5, &eo, &err), 0);
     assert_string_equal(hoist_df_scope_get(sc, "GO"), "1.22");
     assert_string_equal(hoist_df_scope_get(sc, "DIR"), "/src");
     assert_null(hoist_df_scope_get(sc, "BASE"));
@@ -220,22 +220,22 @@ static void test_scope(void **state)
     o.lookup = hoist_df_scope_lookup;
     o.lookup_ctx = sc;
     char *out = NULL;
-    assert_int_equal(hoist_expand("$DIR/bin", 8, &o, &out, &err), 0);
+    assert_int_equal(hoist_expand(&out, "$DIR/bin", 8, &o, &err), 0);
     assert_string_equal(out, "/src/bin");
     free(out);
     hoist_df_scope_free(sc);
     /* FROM lines see the global ARGs */
-    assert_int_equal(hoist_dockerfile_scope_at(df, 9, &eo, &sc, &err), 0);
+    assert_int_equal(hoist_dockerfile_scope_at(df, &sc, 9, &eo, &err), 0);
     assert_string_equal(hoist_df_scope_get(sc, "BASE"), "alpine");
     assert_string_equal(hoist_df_scope_get(sc, "TARGETPLATFORM"), "linux/arm64");
     hoist_df_scope_free(sc);
     /* stage "test" inherits ENV from "build", not its ARGs */
-    assert_int_equal(hoist_dockerfile_scope_at(df, 8, &eo, &sc, &err), 0);
+    assert_int_equal(hoist_dockerfile_scope_at(df, &sc, 8, &eo, &err), 0);
     assert_string_equal(hoist_df_scope_get(sc, "CGO_ENABLED"), "0");
     assert_null(hoist_df_scope_get(sc, "GO"));
     hoist_df_scope_free(sc);
     /* declared platform ARG inside a stage */
-    assert_int_equal(hoist_dockerfile_scope_at(df, 12, &eo, &sc, &err), 0);
+    assert_int_equal(hoist_dockerfile_scope_at(df, &sc, 12, &eo, &err), 0);
     assert_string_equal(hoist_df_scope_get(sc, "TARGETARCH"), "arm64");
     hoist_df_scope_free(sc);
     hoist_dockerfile_free(df);
@@ -247,7 +247,7 @@ static void test_env_same_instruction(void **state)
     hoist_dockerfile *df = parse_ok("FROM a\nENV abc=hello\nENV abc=bye def=$abc\nENV ghi=$abc\nRUN x\n");
     hoist_df_scope *sc = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_dockerfile_scope_at(df, 4, NULL, &sc, &err), 0);
+    assert_int_equal(hoist_dockerfile_scope_at(df, &sc, 4, NULL, &err), 0);
     assert_string_equal(hoist_df_scope_get(sc, "def"), "hello");
     assert_string_equal(hoist_df_scope_get(sc, "ghi"), "bye");
     hoist_df_scope_free(sc);
@@ -260,22 +260,22 @@ static void test_resolve_and_target(void **state)
     hoist_dockerfile *df = parse_ok(multi);
     hoist_error err = HOIST_ERROR_INIT;
     hoist_df_copy_from r;
-    assert_int_equal(hoist_dockerfile_resolve_from(df, 3, "BUILD", &r, &err), 0);
+    assert_int_equal(hoist_dockerfile_resolve_from(df, &r, 3, "BUILD", &err), 0);
     assert_int_equal(r.kind, HOIST_DF_FROM_STAGE);
     assert_int_equal(r.stage, 0);
-    assert_int_equal(hoist_dockerfile_resolve_from(df, 3, "1", &r, &err), 0);
+    assert_int_equal(hoist_dockerfile_resolve_from(df, &r, 3, "1", &err), 0);
     assert_int_equal(r.stage, 1);
-    assert_int_equal(hoist_dockerfile_resolve_from(df, 3, "nginx:latest", &r, &err), 0);
+    assert_int_equal(hoist_dockerfile_resolve_from(df, &r, 3, "nginx:latest", &err), 0);
     assert_int_equal(r.kind, HOIST_DF_FROM_IMAGE);
-    assert_int_equal(hoist_dockerfile_resolve_from(df, 0, "build", &r, &err), HOIST_EINPUT);
-    assert_int_equal(hoist_dockerfile_resolve_from(df, 3, "9", &r, &err), HOIST_EINPUT);
+    assert_int_equal(hoist_dockerfile_resolve_from(df, &r, 0, "build", &err), HOIST_EINPUT);
+    assert_int_equal(hoist_dockerfile_resolve_from(df, &r, 3, "9", &err), HOIST_EINPUT);
 
     bool need[4];
-    assert_int_equal(hoist_dockerfile_target_stages(df, NULL, NULL, need, 4, &err), 0);
+    assert_int_equal(hoist_dockerfile_target_stages(df, need, 4, NULL, NULL, &err), 0);
     assert_true(need[0] && !need[1] && need[2] && need[3]);
-    assert_int_equal(hoist_dockerfile_target_stages(df, "test", NULL, need, 4, &err), 0);
+    assert_int_equal(hoist_dockerfile_target_stages(df, need, 4, "test", NULL, &err), 0);
     assert_true(need[0] && need[1] && !need[2] && !need[3]);
-    assert_int_equal(hoist_dockerfile_target_stages(df, "nope", NULL, need, 4, &err), HOIST_EUSAGE);
+    assert_int_equal(hoist_dockerfile_target_stages(df, need, 4, "nope", NULL, &err), HOIST_EUSAGE);
     assert_non_null(strstr(err.hint, "build"));
     hoist_dockerfile_free(df);
 }
@@ -316,20 +316,20 @@ static void test_append(void **state)
     bad.arg_count = 1;
     assert_int_equal(hoist_dockerfile_append(df, &bad, &err), HOIST_EINPUT);
 
-    const hoist_df_instruction *ins = hoist_dockerfile_instruction(df, 1);
+    const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(df, 1);
     assert_int_equal(ins->form, HOIST_DF_FORM_EXEC);
     assert_string_equal(ins->args[1].value, "--flag=\"quoted\"");
     assert_string_equal(ins->args[2].value, "tab\there");
-    assert_string_equal(hoist_dockerfile_instruction(df, 2)->flags[1].value, "app user");
-    assert_int_equal(hoist_dockerfile_instruction(df, 2)->stage, 0);
+    assert_string_equal(hoist_dockerfile_instruction_at(df, 2)->flags[1].value, "app user");
+    assert_int_equal(hoist_dockerfile_instruction_at(df, 2)->stage, 0);
 
     char *text = NULL;
-    assert_int_equal(hoist_dockerfile_print(df, NULL, &text, NULL, &err), 0);
+    assert_int_equal(hoist_dockerfile_print(df, &text, NULL, NULL, &err), 0);
     assert_string_equal(text, "# build stage\nFROM golang:1.22 AS build\n"
                               "CMD [\"/app\", \"--flag=\\\"quoted\\\"\", \"tab\\there\"]\n"
                               "COPY --from=build --\"chown=app user\" /out/app /app\n");
     hoist_dockerfile *again = parse_ok(text);
-    assert_string_equal(hoist_dockerfile_instruction(again, 2)->flags[1].text, "--chown=app user");
+    assert_string_equal(hoist_dockerfile_instruction_at(again, 2)->flags[1].text, "--chown=app user");
     hoist_dockerfile_free(again);
     free(text);
     hoist_dockerfile_free(df);
@@ -340,16 +340,16 @@ static void test_warnings_and_ast_only(void **state)
     (void)state;
     hoist_dockerfile *df = parse_ok("FROM a\nRUN echo \\\n\n  hi\n");
     assert_int_equal(hoist_dockerfile_warning_count(df), 1);
-    assert_int_equal(hoist_dockerfile_warning(df, 0)->range.start.line, 4);
-    assert_string_equal(hoist_dockerfile_instruction(df, 1)->raw_args, "echo   hi");
+    assert_int_equal(hoist_dockerfile_warning_at(df, 0)->range.start.line, 4);
+    assert_string_equal(hoist_dockerfile_instruction_at(df, 1)->raw_args, "echo   hi");
     hoist_dockerfile_free(df);
 
     hoist_df_parse_options o = HOIST_DF_PARSE_OPTIONS_INIT;
     o.flags = HOIST_DF_PARSE_AST_ONLY;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_dockerfile_parse("BOGUS x\n", 8, &o, &df, &err), 0);
-    assert_int_equal(hoist_dockerfile_instruction(df, 0)->kind, HOIST_DF_UNKNOWN);
-    assert_string_equal(hoist_dockerfile_instruction(df, 0)->keyword, "BOGUS");
+    assert_int_equal(hoist_dockerfile_parse(&df, "BOGUS x\n", 8, &o, &err), 0);
+    assert_int_equal(hoist_dockerfile_instruction_at(df, 0)->kind, HOIST_DF_UNKNOWN);
+    assert_string_equal(hoist_dockerfile_instruction_at(df, 0)->keyword, "BOGUS");
     hoist_dockerfile_free(df);
 }
 
@@ -446,9 +446,9 @@ static void test_parse_file(void **state)
     (void)state;
     hoist_dockerfile *df = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_dockerfile_parse_file("/nonexistent/Dockerfile", NULL, &df, &err), HOIST_EINPUT);
+    assert_int_equal(hoist_dockerfile_parse_file(&df, "/nonexistent/Dockerfile", NULL, &err), HOIST_EINPUT);
     assert_non_null(strstr(err.message, "/nonexistent/Dockerfile"));
-    assert_int_equal(hoist_dockerfile_parse_file(HOIST_TEST_DATA "/dockerfile/001-minimal.Dockerfile", NULL, &df, &err), 0);
+    assert_int_equal(hoist_dockerfile_parse_file(&df, HOIST_TEST_DATA "/dockerfile/001-minimal.Dockerfile", NULL, &err), 0);
     assert_int_equal(hoist_dockerfile_instruction_count(df), 1);
     hoist_dockerfile_free(df);
 }

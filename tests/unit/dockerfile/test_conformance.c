@@ -350,7 +350,7 @@ static void cmp_ast(json_t *exp, const hoist_dockerfile *df)
 {
     json_t *d = json_object();
     for (size_t i = 0; i < hoist_dockerfile_directive_count(df); i++) {
-        const hoist_df_directive *dir = hoist_dockerfile_directive(df, i);
+        const hoist_df_directive *dir = hoist_dockerfile_directive_at(df, i);
         json_object_set_new(d, dir->name, string_n(dir->value, strlen(dir->value)));
     }
     cmp_json("directives", json_object_get(exp, "directives"), d);
@@ -366,11 +366,11 @@ static void cmp_ast(json_t *exp, const hoist_dockerfile *df)
     for (size_t i = 0; i < n; i++) {
         char path[64];
         snprintf(path, sizeof(path), "nodes[%zu]", i);
-        cmp_node(path, json_array_get(nodes, i), hoist_dockerfile_instruction(df, i), false);
+        cmp_node(path, json_array_get(nodes, i), hoist_dockerfile_instruction_at(df, i), false);
     }
     json_t *w = json_array();
     for (size_t i = 0; i < hoist_dockerfile_warning_count(df); i++) {
-        const hoist_df_warning *hw = hoist_dockerfile_warning(df, i);
+        const hoist_df_warning *hw = hoist_dockerfile_warning_at(df, i);
         json_array_append_new(w, json_pack("{s:o,s:i}", "message", string_n(hw->message, strlen(hw->message)),
                                            "line", hw->range.start.line));
     }
@@ -383,7 +383,7 @@ static void cmp_instructions(json_t *ei, const hoist_dockerfile *df)
     json_t *stages = json_array(), *meta = json_array();
     bool in_stage = false;
     for (size_t i = 0; i < hoist_dockerfile_instruction_count(df); i++) {
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(df, i);
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(df, i);
         if (ins->kind == HOIST_DF_FROM) {
             in_stage = true;
             const hoist_df_flag *pf = hoist_df_instruction_flag(ins, "platform");
@@ -421,7 +421,7 @@ static void run_one(const char *dir, const char *name)
     po.flags = HOIST_DF_PARSE_AST_ONLY;
     hoist_dockerfile *df = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    int rc = hoist_dockerfile_parse(data, len, &po, &df, &err);
+    int rc = hoist_dockerfile_parse(&df, data, len, &po, &err);
     json_t *perr = json_object_get(exp, "parse_error");
     cmp_error("parse_error", json_is_null(perr) ? NULL : perr, rc, &err);
     if (rc == 0 && json_is_null(perr))
@@ -433,7 +433,7 @@ static void run_one(const char *dir, const char *name)
     if (json_is_object(ei) && json_is_true(json_object_get(ei, "available"))) {
         po.flags = 0;
         hoist_error_clear(&err);
-        rc = hoist_dockerfile_parse(data, len, &po, &df, &err);
+        rc = hoist_dockerfile_parse(&df, data, len, &po, &err);
         json_t *ee = json_object_get(ei, "error");
         cmp_error("instructions.error", json_is_null(ee) ? NULL : ee, rc, &err);
         if (rc == 0 && json_is_null(ee))

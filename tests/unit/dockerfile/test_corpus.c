@@ -103,10 +103,10 @@ static void check_identity(const char *name, hoist_dockerfile *df, unsigned prin
     po.flags = print_flags;
     char *text = NULL;
     size_t len = 0;
-    assert_int_equal(hoist_dockerfile_print(df, &po, &text, &len, &err), 0);
+    assert_int_equal(hoist_dockerfile_print(df, &text, &len, &po, &err), 0);
     hoist_df_parse_options popts = HOIST_DF_PARSE_OPTIONS_INIT;
     popts.flags = parse_flags;
-    int rc = hoist_dockerfile_parse(text, len, &popts, &again, &err);
+    int rc = hoist_dockerfile_parse(&again, text, len, &popts, &err);
     if (rc) {
         fprintf(stderr, "%s: printed text does not parse: %d:%d %s\n----\n%s----\n", name, err.line,
                 err.column, err.message, text);
@@ -162,7 +162,7 @@ static void run_one(const char *dir, const char *base)
     json_t *ast_only = json_object_get(exp, "ast_only");
     if (json_is_true(ast_only))
         po.flags = HOIST_DF_PARSE_AST_ONLY;
-    int rc = hoist_dockerfile_parse(data, len, &po, &df, &err);
+    int rc = hoist_dockerfile_parse(&df, data, len, &po, &err);
     json_t *experr = json_object_get(exp, "error");
     if (experr) {
         json_int_t line = json_integer_value(json_object_get(experr, "line"));
@@ -249,11 +249,11 @@ static void test_canonical_print(void **state)
     const char *src = "from alpine AS b\nrun echo hi\nonbuild copy a b\n";
     hoist_dockerfile *df = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_dockerfile_parse(src, strlen(src), NULL, &df, &err), 0);
+    assert_int_equal(hoist_dockerfile_parse(&df, src, strlen(src), NULL, &err), 0);
     hoist_df_print_options po = HOIST_DF_PRINT_OPTIONS_INIT;
     po.flags = HOIST_DF_PRINT_CANONICAL;
     char *text = NULL;
-    assert_int_equal(hoist_dockerfile_print(df, &po, &text, NULL, &err), 0);
+    assert_int_equal(hoist_dockerfile_print(df, &text, NULL, &po, &err), 0);
     assert_string_equal(text, "FROM alpine AS b\nRUN echo hi\nONBUILD COPY a b\n");
     free(text);
     hoist_dockerfile_free(df);

@@ -18,7 +18,7 @@ static const char *const env[][2] = {
     {"NULL", ""},     {"FOO", "abcabc"}, {"SPACES", "x  y"}, {"PATHV", "/usr/local/bin:/usr/bin"},
 };
 
-static bool lookup(void *ctx, const char *name, size_t n, const char **v, size_t *vn)
+static bool lookup(const char *name, size_t n, const char **v, size_t *vn, void *ctx)
 {
     (void)ctx;
     for (size_t i = 0; i < sizeof(env) / sizeof(env[0]); i++)
@@ -113,7 +113,7 @@ static void test_words(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char *out = NULL;
         hoist_error err = HOIST_ERROR_INIT;
-        int rc = hoist_expand(cases[i].in, strlen(cases[i].in), &o, &out, &err);
+        int rc = hoist_expand(&out, cases[i].in, strlen(cases[i].in), &o, &err);
         if (cases[i].out) {
             if (rc != 0 || strcmp(out, cases[i].out) != 0) {
                 fprintf(stderr, "case %zu [%s]: want [%s] got rc=%d [%s] %s\n", i, cases[i].in, cases[i].out, rc,
@@ -140,7 +140,7 @@ static void expect_words(const char *in, unsigned flags, size_t n, ...)
     char **words = NULL;
     size_t count = 0;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_expand_words(in, strlen(in), &o, &words, &count, &err), 0);
+    assert_int_equal(hoist_expand_words(&words, &count, in, strlen(in), &o, &err), 0);
     if (count != n)
         fprintf(stderr, "[%s]: want %zu words, got %zu\n", in, n, count);
     assert_int_equal(count, n);
@@ -177,7 +177,7 @@ static void test_backtick_escape(void **state)
     o.escape = '`';
     char *out = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_expand("C:\\dir `$PWD", 12, &o, &out, &err), 0);
+    assert_int_equal(hoist_expand(&out, "C:\\dir `$PWD", 12, &o, &err), 0);
     assert_string_equal(out, "C:\\dir $PWD");
     free(out);
 }
@@ -190,11 +190,11 @@ static void test_raw_flags(void **state)
     o.flags = HOIST_EXPAND_RAW_QUOTES;
     char *out = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_expand("'a' \"$PWD\"", 10, &o, &out, &err), 0);
+    assert_int_equal(hoist_expand(&out, "'a' \"$PWD\"", 10, &o, &err), 0);
     assert_string_equal(out, "'a' \"/home\"");
     free(out);
     o.flags = HOIST_EXPAND_NO_QUOTES;
-    assert_int_equal(hoist_expand("'a'", 3, &o, &out, &err), 0);
+    assert_int_equal(hoist_expand(&out, "'a'", 3, &o, &err), 0);
     assert_string_equal(out, "'a'");
     free(out);
 }

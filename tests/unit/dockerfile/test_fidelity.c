@@ -24,7 +24,7 @@ static hoist_dockerfile *parse_n(const char *src, size_t n, unsigned flags)
     o.flags = flags;
     hoist_dockerfile *df = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    int rc = hoist_dockerfile_parse(src, n, &o, &df, &err);
+    int rc = hoist_dockerfile_parse(&df, src, n, &o, &err);
     if (rc)
         fail_msg("unexpected parse error %d:%d: %s", err.line, err.column, err.message);
     return df;
@@ -41,7 +41,7 @@ static void expect_error_n(const char *src, size_t n, unsigned flags, int line, 
     o.flags = flags;
     hoist_dockerfile *df = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    int rc = hoist_dockerfile_parse(src, n, &o, &df, &err);
+    int rc = hoist_dockerfile_parse(&df, src, n, &o, &err);
     if (rc != HOIST_EINPUT || err.line != line || !strstr(err.message, msg))
         fail_msg("expected error at line %d with \"%s\", got rc=%d line %d: %s", line, msg, rc, err.line,
                  err.message);
@@ -55,12 +55,12 @@ static void round_trip(const hoist_dockerfile *df)
     char *text = NULL;
     size_t len = 0;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_dockerfile_print(df, NULL, &text, &len, &err), 0);
+    assert_int_equal(hoist_dockerfile_print(df, &text, &len, NULL, &err), 0);
     hoist_dockerfile *again = parse_n(text, len, HOIST_DF_PARSE_AST_ONLY);
     assert_int_equal(hoist_dockerfile_instruction_count(again), hoist_dockerfile_instruction_count(df));
     for (size_t i = 0; i < hoist_dockerfile_instruction_count(df); i++) {
-        const hoist_df_instruction *a = hoist_dockerfile_instruction(df, i);
-        const hoist_df_instruction *b = hoist_dockerfile_instruction(again, i);
+        const hoist_df_instruction *a = hoist_dockerfile_instruction_at(df, i);
+        const hoist_df_instruction *b = hoist_dockerfile_instruction_at(again, i);
         assert_string_equal(a->original, b->original);
         assert_int_equal(a->arg_count, b->arg_count);
         for (size_t k = 0; k < a->arg_count; k++) {
@@ -82,15 +82,15 @@ static void test_heredoc_blank_after_lt(void **state)
                                     "RUN cat 3<<\tEOF\nx\nEOF\n"
                                     "COPY << 'EOF' /x\n$y\nEOF\n");
     assert_int_equal(hoist_dockerfile_instruction_count(df), 4);
-    const hoist_df_instruction *run = hoist_dockerfile_instruction(df, 1);
+    const hoist_df_instruction *run = hoist_dockerfile_instruction_at(df, 1);
     assert_int_equal(run->heredoc_count, 1);
     assert_string_equal(run->heredocs[0].name, "EOF");
     assert_string_equal(run->heredocs[0].content, "hello\n");
     assert_int_equal(run->range.end.line, 4);
-    const hoist_df_instruction *fd = hoist_dockerfile_instruction(df, 2);
+    const hoist_df_instruction *fd = hoist_dockerfile_instruction_at(df, 2);
     assert_int_equal(fd->heredoc_count, 1);
     assert_int_equal(fd->heredocs[0].fd, 3);
-    const hoist_df_instruction *cp = hoist_dockerfile_instruction(df, 3);
+    const hoist_df_instruction *cp = hoist_dockerfile_instruction_at(df, 3);
     assert_int_equal(cp->heredoc_count, 1);
     assert_false(cp->heredocs[0].expand);
     assert_string_equal(cp->heredocs[0].content, "$y\n");
@@ -102,7 +102,7 @@ static void test_heredoc_blank_after_lt(void **state)
     char **words = NULL;
     size_t n = 0;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_expand_words("cat <<  EOF x", 13, &o, &words, &n, &err), 0);
+    assert_int_equal(hoist_expand_words(&words, &n, "cat <<  EOF x", 13, &o, &err), 0);
     assert_int_equal(n, 3);
     assert_string_equal(words[1], "<<  EOF");
     hoist_strv_free(words, n);
@@ -114,8 +114,8 @@ static void test_heredoc_not(void **state)
     /* `<<-` then a blank: no heredoc, the body lines are instructions */
     hoist_dockerfile *df = parse_ok("FROM a\nRUN cat <<-  EOF\nhello\nEOF\n");
     assert_int_equal(hoist_dockerfile_instruction_count(df), 4);
-    assert_int_equal(hoist_dockerfile_instruction(df, 1)->heredoc_count, 0);
-    assert_string_equal(hoist_dockerfile_instruction(df, 2)->keyword_original, "hello");
+    assert_int_equal(hoist_dockerfile_instruction_at(df, 1)->heredoc_count, 0);
+    assert_string_equal(hoist_dockerfile_instruction_at(df, 2)->keyword_original, "hello");
     hoist_dockerfile_free(df);
     const char *bad = "FROM a\nRUN cat <<-  EOF\nhello\nEOF\n";
     expect_error_n(bad, strlen(bad), 0, 3, "unknown instruction: hello");
@@ -197,7 +197,7 @@ static void test_print_long_joined_line(void **state)
     }
     n += (size_t)sprintf(s + n, "end\n");
     hoist_dockerfile *df = parse_n(s, n, 0);
-    assert_true(strlen(hoist_dockerfile_instruction(df, 1)->original) > 120000);
+    assert_true(strlen(hoist_dockerfile_instruction_at(df, 1)->original) > 120000);
     round_trip(df);
     hoist_dockerfile_free(df);
     free(s);
@@ -210,7 +210,7 @@ static void test_json_nul(void **state)
     (void)state;
     const char *src = "FROM a\nCMD [\"a\\u0000b\", \"c\"]\n";
     hoist_dockerfile *df = parse_n(src, strlen(src), 0);
-    const hoist_df_instruction *cmd = hoist_dockerfile_instruction(df, 1);
+    const hoist_df_instruction *cmd = hoist_dockerfile_instruction_at(df, 1);
     assert_int_equal(cmd->form, HOIST_DF_FORM_EXEC);
     assert_int_equal(cmd->arg_count, 2);
     assert_int_equal(cmd->args[0].len, 3);
@@ -237,7 +237,7 @@ static void test_unknown_one_empty_word(void **state)
     (void)state;
     hoist_dockerfile *df = parse_ok("FOO\nONBUILD BAR\nBAZ a b\n");
     for (size_t i = 0; i < 3; i++) {
-        const hoist_df_instruction *ins = hoist_dockerfile_instruction(df, i);
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(df, i);
         if (ins->trigger)
             ins = ins->trigger;
         assert_int_equal(ins->kind, HOIST_DF_UNKNOWN);
@@ -245,7 +245,7 @@ static void test_unknown_one_empty_word(void **state)
         assert_string_equal(ins->args[0].value, "");
         assert_int_equal(ins->args[0].len, 0);
     }
-    assert_string_equal(hoist_dockerfile_instruction(df, 2)->raw_args, "a b");
+    assert_string_equal(hoist_dockerfile_instruction_at(df, 2)->raw_args, "a b");
     round_trip(df);
     hoist_dockerfile_free(df);
 }
@@ -258,11 +258,11 @@ static void test_directives_and_warning(void **state)
     hoist_dockerfile *df = parse_ok("# syntax=docker/dockerfile:1\n  # escape=\\\n# note\nFROM a\n"
                                     "RUN echo \\\n\n  hi \\\n  there\n");
     assert_int_equal(hoist_dockerfile_directive_count(df), 2);
-    const hoist_df_instruction *from = hoist_dockerfile_instruction(df, 0);
+    const hoist_df_instruction *from = hoist_dockerfile_instruction_at(df, 0);
     assert_int_equal(from->comment_count, 1);
     assert_string_equal(from->comments[0].text, "note");
     assert_int_equal(hoist_dockerfile_warning_count(df), 1);
-    const hoist_df_warning *w = hoist_dockerfile_warning(df, 0);
+    const hoist_df_warning *w = hoist_dockerfile_warning_at(df, 0);
     assert_string_equal(w->message, "Empty continuation line found in: RUN echo   hi   there");
     assert_int_equal(w->range.start.line, 8);
     round_trip(df);

@@ -92,7 +92,7 @@ static void default_socket(void **state)
     hoist_endpoint_options o = opts_for(*state);
     hoist_endpoint ep;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_endpoint_resolve(&o, &ep, &err), 0);
+    assert_int_equal(hoist_endpoint_resolve(&ep, &o, &err), 0);
     assert_int_equal(ep.kind, HOIST_ENDPOINT_UNIX);
     assert_int_equal(ep.source, HOIST_ENDPOINT_FROM_DEFAULT);
     assert_string_equal(ep.socket_path, "/var/run/docker.sock");
@@ -108,7 +108,7 @@ static void flag_beats_everything(void **state)
     o.docker_host = "unix:///run/env.sock";
     o.docker_context = "remote";
     hoist_endpoint ep;
-    assert_int_equal(hoist_endpoint_resolve(&o, &ep, NULL), 0);
+    assert_int_equal(hoist_endpoint_resolve(&ep, &o, NULL), 0);
     assert_int_equal(ep.source, HOIST_ENDPOINT_FROM_FLAG);
     assert_string_equal(ep.socket_path, "/run/flag.sock");
 }
@@ -121,7 +121,7 @@ static void docker_host_beats_context_env(void **state)
     o.docker_host = "tcp://127.0.0.1:2375";
     o.docker_context = "remote";
     hoist_endpoint ep;
-    assert_int_equal(hoist_endpoint_resolve(&o, &ep, NULL), 0);
+    assert_int_equal(hoist_endpoint_resolve(&ep, &o, NULL), 0);
     assert_int_equal(ep.source, HOIST_ENDPOINT_FROM_DOCKER_HOST);
     assert_int_equal(ep.kind, HOIST_ENDPOINT_TCP);
     assert_string_equal(ep.address, "127.0.0.1");
@@ -137,7 +137,7 @@ static void context_flag_beats_docker_host(void **state)
     o.context_flag = "remote";
     o.docker_host = "unix:///run/env.sock";
     hoist_endpoint ep;
-    assert_int_equal(hoist_endpoint_resolve(&o, &ep, NULL), 0);
+    assert_int_equal(hoist_endpoint_resolve(&ep, &o, NULL), 0);
     assert_int_equal(ep.source, HOIST_ENDPOINT_FROM_DOCKER_CONTEXT);
     assert_string_equal(ep.context_name, "remote");
     assert_string_equal(ep.address, "10.0.0.1");
@@ -155,7 +155,7 @@ static void docker_context_env(void **state)
     hoist_endpoint_options o = opts_for(f);
     o.docker_context = "rootless";
     hoist_endpoint ep;
-    assert_int_equal(hoist_endpoint_resolve(&o, &ep, NULL), 0);
+    assert_int_equal(hoist_endpoint_resolve(&ep, &o, NULL), 0);
     assert_int_equal(ep.source, HOIST_ENDPOINT_FROM_DOCKER_CONTEXT);
     assert_string_equal(ep.socket_path, "/run/user/1000/docker.sock");
 }
@@ -169,7 +169,7 @@ static void config_current_context(void **state)
     write_file(path, "{\"auths\":{},\"currentContext\":\"ci\"}");
     hoist_endpoint_options o = opts_for(f);
     hoist_endpoint ep;
-    assert_int_equal(hoist_endpoint_resolve(&o, &ep, NULL), 0);
+    assert_int_equal(hoist_endpoint_resolve(&ep, &o, NULL), 0);
     assert_int_equal(ep.source, HOIST_ENDPOINT_FROM_CONFIG_CONTEXT);
     assert_string_equal(ep.socket_path, "/run/ci.sock");
     assert_string_equal(ep.context_name, "ci");
@@ -180,7 +180,7 @@ static void default_context_name_means_default(void **state)
     hoist_endpoint_options o = opts_for(*state);
     o.docker_context = "default";
     hoist_endpoint ep;
-    assert_int_equal(hoist_endpoint_resolve(&o, &ep, NULL), 0);
+    assert_int_equal(hoist_endpoint_resolve(&ep, &o, NULL), 0);
     assert_string_equal(ep.socket_path, "/var/run/docker.sock");
 }
 
@@ -190,7 +190,7 @@ static void unknown_context_is_env_error(void **state)
     o.docker_context = "nope";
     hoist_endpoint ep;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_endpoint_resolve(&o, &ep, &err), HOIST_EENV);
+    assert_int_equal(hoist_endpoint_resolve(&ep, &o, &err), HOIST_EENV);
     assert_non_null(strstr(err.message, "'nope' not found"));
     assert_non_null(strstr(err.hint, "docker context ls"));
 }
@@ -204,7 +204,7 @@ static void broken_config_names_file_and_line(void **state)
     hoist_endpoint_options o = opts_for(f);
     hoist_endpoint ep;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_endpoint_resolve(&o, &ep, &err), HOIST_EENV);
+    assert_int_equal(hoist_endpoint_resolve(&ep, &o, &err), HOIST_EENV);
     assert_string_equal(err.file, path);
     assert_int_equal(err.line, 3);
 }
@@ -214,24 +214,24 @@ static void parse_hosts(void **state)
     hoist_endpoint ep;
     hoist_error err = HOIST_ERROR_INIT;
     memset(&ep, 0, sizeof(ep));
-    assert_int_equal(hoist_endpoint_parse_host("tcp://example.test", &ep, &err), 0);
+    assert_int_equal(hoist_endpoint_parse_host(&ep, "tcp://example.test", &err), 0);
     assert_int_equal(ep.port, 2375);
-    assert_int_equal(hoist_endpoint_parse_host("https://example.test", &ep, &err), 0);
+    assert_int_equal(hoist_endpoint_parse_host(&ep, "https://example.test", &err), 0);
     assert_true(ep.tls);
     assert_int_equal(ep.port, 2376);
-    assert_int_equal(hoist_endpoint_parse_host("tcp://[::1]:2376", &ep, &err), 0);
+    assert_int_equal(hoist_endpoint_parse_host(&ep, "tcp://[::1]:2376", &err), 0);
     assert_string_equal(ep.address, "::1");
     assert_int_equal(ep.port, 2376);
     assert_string_equal(ep.host, "tcp://[::1]:2376");
-    assert_int_equal(hoist_endpoint_parse_host("127.0.0.1:1234", &ep, &err), 0);
+    assert_int_equal(hoist_endpoint_parse_host(&ep, "127.0.0.1:1234", &err), 0);
     assert_int_equal(ep.kind, HOIST_ENDPOINT_TCP);
     assert_int_equal(ep.port, 1234);
-    assert_int_equal(hoist_endpoint_parse_host("ssh://me@build.test:2222", &ep, &err), 0);
+    assert_int_equal(hoist_endpoint_parse_host(&ep, "ssh://me@build.test:2222", &err), 0);
     assert_int_equal(ep.kind, HOIST_ENDPOINT_SSH);
     assert_string_equal(ep.ssh_user, "me");
     assert_string_equal(ep.address, "build.test");
     assert_int_equal(ep.port, 2222);
-    assert_int_equal(hoist_endpoint_parse_host("unix://", &ep, &err), 0);
+    assert_int_equal(hoist_endpoint_parse_host(&ep, "unix://", &err), 0);
     assert_string_equal(ep.socket_path, "/var/run/docker.sock");
 }
 
@@ -243,7 +243,7 @@ static void parse_bad_hosts(void **state)
         hoist_endpoint ep;
         hoist_error err = HOIST_ERROR_INIT;
         memset(&ep, 0, sizeof(ep));
-        assert_int_equal(hoist_endpoint_parse_host(bad[i], &ep, &err), HOIST_EUSAGE);
+        assert_int_equal(hoist_endpoint_parse_host(&ep, bad[i], &err), HOIST_EUSAGE);
         assert_true(err.message[0] != '\0');
         assert_true(err.hint[0] != '\0');
     }
@@ -255,7 +255,7 @@ static void bad_docker_host_is_env_error(void **state)
     o.docker_host = "tcp://host:notaport";
     hoist_endpoint ep;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_endpoint_resolve(&o, &ep, &err), HOIST_EENV);
+    assert_int_equal(hoist_endpoint_resolve(&ep, &o, &err), HOIST_EENV);
     assert_non_null(strstr(err.message, "DOCKER_HOST"));
 }
 
@@ -276,7 +276,7 @@ static void tls_env(void **state)
     o.tls_verify = "1";
     o.cert_path = certs;
     hoist_endpoint ep;
-    assert_int_equal(hoist_endpoint_resolve(&o, &ep, NULL), 0);
+    assert_int_equal(hoist_endpoint_resolve(&ep, &o, NULL), 0);
     assert_true(ep.tls);
     assert_true(ep.tls_verify);
     snprintf(path, sizeof(path), "%s/ca.pem", certs);
@@ -289,7 +289,7 @@ static void options_version_checked(void **state)
     o.version = 99;
     hoist_endpoint ep;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_endpoint_resolve(&o, &ep, &err), HOIST_EUSAGE);
+    assert_int_equal(hoist_endpoint_resolve(&ep, &o, &err), HOIST_EUSAGE);
 }
 
 int main(void)

@@ -81,10 +81,10 @@ static void assert_lint_clean(hoist_gen_result *r, const char *what)
     hoist_error err = HOIST_ERROR_INIT;
     hoist_lint_options lo = HOIST_LINT_OPTIONS_INIT;
     hoist_lint_result *res = NULL;
-    assert_int_equal(hoist_lint_run(hoist_gen_result_ast(r), &lo, &res, &err), 0);
-    size_t n = hoist_lint_result_count(res);
+    assert_int_equal(hoist_lint_run(&res, hoist_gen_result_ast(r), &lo, &err), 0);
+    size_t n = hoist_lint_result_finding_count(res);
     for (size_t i = 0; i < n; i++) {
-        const hoist_lint_finding *f = hoist_lint_result_get(res, i);
+        const hoist_lint_finding *f = hoist_lint_result_finding_at(res, i);
         print_error("%s: line %d: %s %s\n", what, f->range.start.line, f->code, f->message);
     }
     hoist_lint_result_free(res);
@@ -99,11 +99,11 @@ void gen_test_generate(const char *sample, const char *variant_name, const hoist
     hoist_error err = HOIST_ERROR_INIT;
     hoist_gen_detection *d = NULL;
     const hoist_gen_project *p = NULL;
-    assert_int_equal(hoist_gen_detect(dir, &d, &err), 0);
-    if (hoist_gen_detection_pick(d, HOIST_GEN_LANG_NONE, &p, &err))
+    assert_int_equal(hoist_gen_detect(&d, dir, &err), 0);
+    if (hoist_gen_detection_pick(d, &p, HOIST_GEN_LANG_NONE, &err))
         fail_msg("%s: %s", sample, err.message);
     hoist_gen_result *r = NULL;
-    if (hoist_gen_generate(p, o, &r, &err))
+    if (hoist_gen_generate(&r, p, o, &err))
         fail_msg("%s/%s: %s", sample, variant_name, err.message);
     char what[256];
     snprintf(what, sizeof(what), "%s/%s", sample, variant_name);

@@ -26,8 +26,8 @@ static const hoist_gen_project *detect(const char *dir, hoist_gen_detection **d)
 {
     hoist_error err = HOIST_ERROR_INIT;
     const hoist_gen_project *p = NULL;
-    assert_int_equal(hoist_gen_detect(dir, d, &err), 0);
-    if (hoist_gen_detection_pick(*d, HOIST_GEN_LANG_C, &p, &err))
+    assert_int_equal(hoist_gen_detect(d, dir, &err), 0);
+    if (hoist_gen_detection_pick(*d, &p, HOIST_GEN_LANG_C, &err))
         fail_msg("%s: %s", dir, err.message);
     return p;
 }
@@ -154,10 +154,10 @@ void test_c_libs_and_configure(void **state)
             o.runtime_image = fam ? "scratch" : NULL;
             hoist_gen_result *r = NULL;
             hoist_error err = HOIST_ERROR_INIT;
-            assert_int_equal(hoist_gen_generate(p, &o, &r, &err), 0);
+            assert_int_equal(hoist_gen_generate(&r, p, &o, &err), 0);
             bool named = false;
             for (size_t k = 0; k < hoist_gen_result_choice_count(r); k++) {
-                const hoist_gen_choice *c = hoist_gen_result_choice(r, k);
+                const hoist_gen_choice *c = hoist_gen_result_choice_at(r, k);
                 if (!strcmp(c->topic, "libraries") && !strcmp(c->value, cases[i].libs))
                     named = strstr(c->reason, fam ? "static archives" : "runtime image must") != NULL;
             }
@@ -186,7 +186,7 @@ void test_c_libs_and_configure(void **state)
     o.runtime_image = "scratch";
     hoist_gen_result *r = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_gen_generate(p, &o, &r, &err), 0);
+    assert_int_equal(hoist_gen_generate(&r, p, &o, &err), 0);
     const char *text = hoist_gen_result_dockerfile(r);
     assert_null(strstr(text, "autoreconf"));
     assert_non_null(strstr(text, "RUN ./configure --enable-static --disable-shared LDFLAGS=-static && make"));

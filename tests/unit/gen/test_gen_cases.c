@@ -71,11 +71,11 @@ static hoist_gen_result *generate_in(const scratch *s, hoist_gen_lang lang, cons
 {
     hoist_error err = HOIST_ERROR_INIT;
     const hoist_gen_project *p = NULL;
-    assert_int_equal(hoist_gen_detect(s->dir, det, &err), 0);
-    if (hoist_gen_detection_pick(*det, lang, &p, &err))
+    assert_int_equal(hoist_gen_detect(det, s->dir, &err), 0);
+    if (hoist_gen_detection_pick(*det, &p, lang, &err))
         fail_msg("pick: %s", err.message);
     hoist_gen_result *r = NULL;
-    if (hoist_gen_generate(p, o, &r, &err))
+    if (hoist_gen_generate(&r, p, o, &err))
         fail_msg("generate: %s", err.message);
     return r;
 }
@@ -92,19 +92,19 @@ void test_several_candidates(void **state)
     hoist_error err = HOIST_ERROR_INIT;
     hoist_gen_detection *d = NULL;
     const hoist_gen_project *p = NULL;
-    assert_int_equal(hoist_gen_detect(s.dir, &d, &err), 0);
-    assert_int_equal(hoist_gen_detection_count(d), 2);
-    assert_int_equal(hoist_gen_detection_pick(d, HOIST_GEN_LANG_NONE, &p, &err), HOIST_EUSAGE);
+    assert_int_equal(hoist_gen_detect(&d, s.dir, &err), 0);
+    assert_int_equal(hoist_gen_detection_project_count(d), 2);
+    assert_int_equal(hoist_gen_detection_pick(d, &p, HOIST_GEN_LANG_NONE, &err), HOIST_EUSAGE);
     assert_non_null(strstr(err.message, "go, node"));
     assert_non_null(strstr(err.hint, "--lang"));
-    assert_int_equal(hoist_gen_detection_pick(d, HOIST_GEN_LANG_NODE, &p, &err), 0);
+    assert_int_equal(hoist_gen_detection_pick(d, &p, HOIST_GEN_LANG_NODE, &err), 0);
     assert_int_equal(p->lang, HOIST_GEN_LANG_NODE);
-    assert_int_equal(hoist_gen_detection_pick(d, HOIST_GEN_LANG_RUST, &p, &err), HOIST_EINPUT);
+    assert_int_equal(hoist_gen_detection_pick(d, &p, HOIST_GEN_LANG_RUST, &err), HOIST_EINPUT);
     assert_non_null(strstr(err.message, "Cargo.toml"));
     hoist_gen_detection_free(d);
     /* a broken package.json is invalid input, located */
     put(&s, "package.json", "{\"name\": \n");
-    assert_int_equal(hoist_gen_detect(s.dir, &d, &err), HOIST_EINPUT);
+    assert_int_equal(hoist_gen_detect(&d, s.dir, &err), HOIST_EINPUT);
     assert_string_equal(err.file, "package.json");
     assert_true(err.line > 0);
     scratch_free(&s);
@@ -121,13 +121,13 @@ void test_no_project(void **state)
     hoist_error err = HOIST_ERROR_INIT;
     hoist_gen_detection *d = NULL;
     const hoist_gen_project *p = NULL;
-    assert_int_equal(hoist_gen_detect(s.dir, &d, &err), 0);
-    assert_int_equal(hoist_gen_detection_count(d), 0);
-    assert_int_equal(hoist_gen_detection_pick(d, HOIST_GEN_LANG_NONE, &p, &err), HOIST_EINPUT);
+    assert_int_equal(hoist_gen_detect(&d, s.dir, &err), 0);
+    assert_int_equal(hoist_gen_detection_project_count(d), 0);
+    assert_int_equal(hoist_gen_detection_pick(d, &p, HOIST_GEN_LANG_NONE, &err), HOIST_EINPUT);
     hoist_gen_detection_free(d);
     char missing[300];
     snprintf(missing, sizeof(missing), "%s/nope", s.dir);
-    assert_int_equal(hoist_gen_detect(missing, &d, &err), HOIST_EINPUT);
+    assert_int_equal(hoist_gen_detect(&d, missing, &err), HOIST_EINPUT);
     assert_null(d);
     scratch_free(&s);
 }
@@ -157,13 +157,13 @@ void test_image_overrides(void **state)
     const hoist_gen_project *p = NULL;
     char dir[512];
     snprintf(dir, sizeof(dir), "%s/gen/go-sample", HOIST_TEST_DATA);
-    assert_int_equal(hoist_gen_detect(dir, &d, &err), 0);
-    assert_int_equal(hoist_gen_detection_pick(d, HOIST_GEN_LANG_NONE, &p, &err), 0);
+    assert_int_equal(hoist_gen_detect(&d, dir, &err), 0);
+    assert_int_equal(hoist_gen_detection_pick(d, &p, HOIST_GEN_LANG_NONE, &err), 0);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         o.builder_image = cases[i].builder;
         o.runtime_image = cases[i].runtime;
         hoist_gen_result *r = NULL;
-        int rc = hoist_gen_generate(p, &o, &r, &err);
+        int rc = hoist_gen_generate(&r, p, &o, &err);
         if (rc != cases[i].code)
             fail_msg("case %zu: got %d (%s)", i, rc, err.message);
         if (rc) {
@@ -189,7 +189,7 @@ void test_go_cgo(void **state)
     hoist_gen_options o = HOIST_GEN_OPTIONS_INIT;
     hoist_gen_detection *d = NULL;
     hoist_gen_result *r = generate_in(&s, HOIST_GEN_LANG_NONE, &o, &d);
-    const hoist_gen_project *p = hoist_gen_detection_get(d, 0);
+    const hoist_gen_project *p = hoist_gen_detection_project_at(d, 0);
     assert_true(p->cgo);
     assert_string_equal(p->name, "cgo");
     const char *text = hoist_gen_result_dockerfile(r);
@@ -201,11 +201,11 @@ void test_go_cgo(void **state)
     /* cgo, but the user asks for alpine: cgo off, and the choice says why */
     o.runtime_image = "alpine:3.20.3";
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_gen_generate(p, &o, &r, &err), 0);
+    assert_int_equal(hoist_gen_generate(&r, p, &o, &err), 0);
     assert_non_null(strstr(hoist_gen_result_dockerfile(r), "ENV CGO_ENABLED=0"));
     bool explained = false;
     for (size_t i = 0; i < hoist_gen_result_choice_count(r); i++) {
-        const hoist_gen_choice *c = hoist_gen_result_choice(r, i);
+        const hoist_gen_choice *c = hoist_gen_result_choice_at(r, i);
         if (!strcmp(c->topic, "cgo") && strstr(c->reason, "alpine"))
             explained = true;
     }
@@ -250,7 +250,7 @@ void test_substitution(void **state)
     };
     hoist_dockerfile *df = hoist_dockerfile_new();
     assert_int_equal(gen_template_apply(df, steps, 2, &ctx, &err), 0);
-    const hoist_df_instruction *ins = hoist_dockerfile_instruction(df, 1);
+    const hoist_df_instruction *ins = hoist_dockerfile_instruction_at(df, 1);
     assert_int_equal(ins->arg_count, 1);
     assert_string_equal(ins->args[0].value, "/bin/a b'c");
     hoist_dockerfile_free(df);
@@ -356,7 +356,7 @@ void test_make_default_goal(void **state)
     o.runtime_image = "scratch";
     hoist_gen_detection *d = NULL;
     hoist_gen_result *r = generate_in(&s, HOIST_GEN_LANG_C, &o, &d);
-    const hoist_gen_project *p = hoist_gen_detection_get(d, 0);
+    const hoist_gen_project *p = hoist_gen_detection_project_at(d, 0);
     assert_string_equal(p->tool, "make");
     assert_string_equal(p->entry, "tool");
     const char *text = hoist_gen_result_dockerfile(r);
@@ -400,11 +400,11 @@ void test_node_variants(void **state)
         hoist_error err = HOIST_ERROR_INIT;
         hoist_lint_options lo = HOIST_LINT_OPTIONS_INIT;
         hoist_lint_result *lr = NULL;
-        assert_int_equal(hoist_lint_run(hoist_gen_result_ast(r), &lo, &lr, &err), 0);
-        for (size_t k = 0; k < hoist_lint_result_count(lr); k++)
-            print_error("case %zu: %s %s\n", i, hoist_lint_result_get(lr, k)->code,
-                        hoist_lint_result_get(lr, k)->message);
-        assert_int_equal(hoist_lint_result_count(lr), 0);
+        assert_int_equal(hoist_lint_run(&lr, hoist_gen_result_ast(r), &lo, &err), 0);
+        for (size_t k = 0; k < hoist_lint_result_finding_count(lr); k++)
+            print_error("case %zu: %s %s\n", i, hoist_lint_result_finding_at(lr, k)->code,
+                        hoist_lint_result_finding_at(lr, k)->message);
+        assert_int_equal(hoist_lint_result_finding_count(lr), 0);
         hoist_lint_result_free(lr);
         assert_int_equal(hoist_gen_verify_context(r, s.dir, &err), 0);
         hoist_gen_result_free(r);

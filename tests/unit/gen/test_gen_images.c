@@ -155,11 +155,11 @@ void test_rust_toolchain(void **state)
         hoist_error err = HOIST_ERROR_INIT;
         hoist_gen_detection *d = NULL;
         const hoist_gen_project *p = NULL;
-        assert_int_equal(hoist_gen_detect(dir, &d, &err), 0);
-        assert_int_equal(hoist_gen_detection_pick(d, HOIST_GEN_LANG_RUST, &p, &err), 0);
+        assert_int_equal(hoist_gen_detect(&d, dir, &err), 0);
+        assert_int_equal(hoist_gen_detection_pick(d, &p, HOIST_GEN_LANG_RUST, &err), 0);
         hoist_gen_options o = HOIST_GEN_OPTIONS_INIT;
         hoist_gen_result *r = NULL;
-        assert_int_equal(hoist_gen_generate(p, &o, &r, &err), 0);
+        assert_int_equal(hoist_gen_generate(&r, p, &o, &err), 0);
         if (!strstr(hoist_gen_result_dockerfile(r), cases[i].builder))
             fail_msg("case %zu: no '%s' in\n%s", i, cases[i].builder, hoist_gen_result_dockerfile(r));
         hoist_gen_result_free(r);

@@ -133,7 +133,7 @@ static void test_match_table(void **state)
             fail();
         }
         bool excluded = !c->excluded;
-        assert_int_equal(hoist_ignore_match(ig, c->path, &excluded, NULL, &err), 0);
+        assert_int_equal(hoist_ignore_match(ig, &excluded, NULL, c->path, &err), 0);
         if (excluded != c->excluded) {
             print_error("case %zu: ignore %s path %s: expected %s\n", i, c->ignore, c->path,
                         c->excluded ? "excluded" : "included");
@@ -188,20 +188,22 @@ static void test_pattern_info(void **state)
     hoist_ignore *ig = NULL;
     hoist_error err = HOIST_ERROR_INIT;
     assert_int_equal(hoist_ignore_parse(&ig, text, strlen(text), "f", &err), 0);
-    assert_int_equal(hoist_ignore_count(ig), 2);
-    hoist_ignore_pattern_info info;
-    assert_int_equal(hoist_ignore_get(ig, 0, &info), 0);
-    assert_string_equal(info.pattern, "a/b");
-    assert_int_equal(info.line, 2);
-    assert_false(info.exception);
-    assert_int_equal(hoist_ignore_get(ig, 1, &info), 0);
-    assert_string_equal(info.pattern, "x");
-    assert_true(info.exception);
-    assert_int_equal(info.line, 3);
+    assert_int_equal(hoist_ignore_pattern_count(ig), 2);
+    const hoist_ignore_pattern_info *info = hoist_ignore_pattern_at(ig, 0);
+    assert_non_null(info);
+    assert_string_equal(info->pattern, "a/b");
+    assert_int_equal(info->line, 2);
+    assert_false(info->exception);
+    info = hoist_ignore_pattern_at(ig, 1);
+    assert_non_null(info);
+    assert_string_equal(info->pattern, "x");
+    assert_true(info->exception);
+    assert_int_equal(info->line, 3);
+    assert_null(hoist_ignore_pattern_at(ig, 2));
     assert_true(hoist_ignore_has_exceptions(ig));
     int decider = -1;
     bool ex;
-    assert_int_equal(hoist_ignore_match(ig, "a/b/c", &ex, &decider, &err), 0);
+    assert_int_equal(hoist_ignore_match(ig, &ex, &decider, "a/b/c", &err), 0);
     assert_true(ex);
     assert_int_equal(decider, 0);
     hoist_ignore_free(ig);
@@ -231,7 +233,7 @@ static void test_clean_path(void **state)
         {"//a//b//", "/a/b"}, {"./", "."}, {"a/./b/.", "a/b"}, {"/", "/"}, {"..a/b", "..a/b"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        char *c = go_clean_path(cases[i][0], strlen(cases[i][0]));
+        char *c = ignore_go_clean_path(cases[i][0], strlen(cases[i][0]));
         assert_string_equal(c, cases[i][1]);
         free(c);
     }
@@ -247,14 +249,14 @@ static void test_regex_engine(void **state)
         {"^\\x41$", "A", true}, {"^\\101$", "A", true}, {"^[^a]$", "\n", true},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        go_regex *re = NULL;
+        ignore_go_regex *re = NULL;
         char buf[128];
-        assert_int_equal(go_regex_compile(cases[i].re, strlen(cases[i].re), &re, buf, sizeof(buf)), 0);
-        if (go_regex_match(re, cases[i].s, strlen(cases[i].s)) != cases[i].m) {
+        assert_int_equal(ignore_go_regex_compile(cases[i].re, strlen(cases[i].re), &re, buf, sizeof(buf)), 0);
+        if (ignore_go_regex_match(re, cases[i].s, strlen(cases[i].s)) != cases[i].m) {
             print_error("regex case %zu: %s on %s\n", i, cases[i].re, cases[i].s);
             fail();
         }
-        go_regex_free(re);
+        ignore_go_regex_free(re);
     }
 }
 

@@ -67,14 +67,14 @@ hoist_lint_result *lint_text(const lint_case *c)
     if (c->ast_only)
         po.flags |= HOIST_DF_PARSE_AST_ONLY;
     hoist_dockerfile *df = NULL;
-    if (!c->as_text && hoist_dockerfile_parse(text, strlen(text), &po, &df, &err)) {
+    if (!c->as_text && hoist_dockerfile_parse(&df, text, strlen(text), &po, &err)) {
         fprintf(stderr, "case %s: parse error: %s (line %d)\n%s\n", c->rule, err.message, err.line,
                 text);
         fail();
     }
     hoist_lint_config *cfg = NULL;
     if (c->config) {
-        if (hoist_lint_config_parse(c->config, strlen(c->config), "test.yaml", &cfg, &err)) {
+        if (hoist_lint_config_parse(&cfg, c->config, strlen(c->config), "test.yaml", &err)) {
             fprintf(stderr, "case %s: config error: %s\n", c->rule, err.message);
             fail();
         }
@@ -93,8 +93,8 @@ hoist_lint_result *lint_text(const lint_case *c)
     o.context_size_limit = c->size_limit;
     o.flags = HOIST_LINT_NO_SHELLCHECK;
     hoist_lint_result *r = NULL;
-    int rc = c->as_text ? hoist_lint_text(text, strlen(text), &o, &r, &err)
-                        : hoist_lint_run(df, &o, &r, &err);
+    int rc = c->as_text ? hoist_lint_text(&r, text, strlen(text), &o, &err)
+                        : hoist_lint_run(&r, df, &o, &err);
     if (rc) {
         fprintf(stderr, "case %s: lint error: %s\n", c->rule, err.message);
         fail();
@@ -108,8 +108,8 @@ hoist_lint_result *lint_text(const lint_case *c)
 
 bool lint_has(const hoist_lint_result *r, const char *code)
 {
-    for (size_t i = 0; i < hoist_lint_result_count(r); i++)
-        if (!strcmp(hoist_lint_result_get(r, i)->code, code))
+    for (size_t i = 0; i < hoist_lint_result_finding_count(r); i++)
+        if (!strcmp(hoist_lint_result_finding_at(r, i)->code, code))
             return true;
     return false;
 }

@@ -25,9 +25,9 @@
 
 static const hoist_lint_finding *find(const hoist_lint_result *r, const char *code)
 {
-    for (size_t i = 0; i < hoist_lint_result_count(r); i++)
-        if (!strcmp(hoist_lint_result_get(r, i)->code, code))
-            return hoist_lint_result_get(r, i);
+    for (size_t i = 0; i < hoist_lint_result_finding_count(r); i++)
+        if (!strcmp(hoist_lint_result_finding_at(r, i)->code, code))
+            return hoist_lint_result_finding_at(r, i);
     return NULL;
 }
 
@@ -42,14 +42,14 @@ static void yaml_forms(void **state)
                     "  trustedRegistries:\n    - ghcr.io\n";
     hoist_lint_config *cfg = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_lint_config_parse(y, strlen(y), "x.yaml", &cfg, &err), 0);
+    assert_int_equal(hoist_lint_config_parse(&cfg, y, strlen(y), "x.yaml", &err), 0);
     assert_int_equal(hoist_lint_config_threshold(cfg), HOIST_LINT_WARNING);
     hoist_lint_config_free(cfg);
     /* Keys of other commands may use block scalars. */
     const char *y2 = "build:\n  script: |\n    make\n    make install\n  note: >\n    a b\n"
                      "ignored: [DL3006]\n";
     cfg = NULL;
-    assert_int_equal(hoist_lint_config_parse(y2, strlen(y2), "y.yaml", &cfg, &err), 0);
+    assert_int_equal(hoist_lint_config_parse(&cfg, y2, strlen(y2), "y.yaml", &err), 0);
     lint_case c = {"x", false, "FROM debian\nRUN apt-get install -y --no-install-recommends curl\n",
                    NULL, NULL, false, NULL, 0, false};
     (void)c;
@@ -80,7 +80,7 @@ static void yaml_errors_have_lines(void **state)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         hoist_lint_config *cfg = NULL;
         hoist_error err = HOIST_ERROR_INIT;
-        int rc = hoist_lint_config_parse(bad[i].text, strlen(bad[i].text), "c.yaml", &cfg, &err);
+        int rc = hoist_lint_config_parse(&cfg, bad[i].text, strlen(bad[i].text), "c.yaml", &err);
         if (rc != HOIST_EINPUT || err.line != bad[i].line)
             fprintf(stderr, "case %zu: rc %d line %d (%s)\n", i, rc, err.line, err.message);
         assert_int_equal(rc, HOIST_EINPUT);
@@ -114,7 +114,7 @@ static void yaml_full(void **state)
                     "  two\n";
     hoist_lint_config *cfg = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_lint_config_parse(y, strlen(y), "full.yaml", &cfg, &err), 0);
+    assert_int_equal(hoist_lint_config_parse(&cfg, y, strlen(y), "full.yaml", &err), 0);
     assert_int_equal(hoist_lint_config_threshold(cfg), HOIST_LINT_INFO);
     assert_int_equal(lint_config_severity(cfg, "DL3006", HOIST_LINT_WARNING, NULL), HOIST_LINT_OFF);
     assert_int_equal(lint_config_severity(cfg, "DL3007", HOIST_LINT_WARNING, NULL), HOIST_LINT_OFF);
@@ -160,7 +160,7 @@ static void yaml_full(void **state)
     /* an unknown rule found through an alias is reported where it is written */
     const char *u = "ids: &ids\n  - DL3006\n  - DL9999\nignored: *ids\n";
     cfg = NULL;
-    assert_int_equal(hoist_lint_config_parse(u, strlen(u), "u.yaml", &cfg, &err), HOIST_EINPUT);
+    assert_int_equal(hoist_lint_config_parse(&cfg, u, strlen(u), "u.yaml", &err), HOIST_EINPUT);
     assert_int_equal(err.line, 3);
     assert_int_equal(err.column, 5);
     assert_int_equal(err.reason, HOIST_REASON_CONFIG);
@@ -168,7 +168,7 @@ static void yaml_full(void **state)
 
     /* a malformed file: the error names the file, line and column */
     const char *m = "check:\n  ignored: [DL3006\n  failure-threshold: error\n";
-    assert_int_equal(hoist_lint_config_parse(m, strlen(m), "m.yaml", &cfg, &err), HOIST_EINPUT);
+    assert_int_equal(hoist_lint_config_parse(&cfg, m, strlen(m), "m.yaml", &err), HOIST_EINPUT);
     assert_string_equal(err.file, "m.yaml");
     assert_int_equal(err.line, 3);
     assert_true(err.column > 0);
@@ -181,13 +181,13 @@ static void yaml_full(void **state)
                       "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
                       "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
                       "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n";
-    assert_int_equal(hoist_lint_config_parse(lol, strlen(lol), "lol.yaml", &cfg, &err), HOIST_EINPUT);
+    assert_int_equal(hoist_lint_config_parse(&cfg, lol, strlen(lol), "lol.yaml", &err), HOIST_EINPUT);
     assert_int_equal(err.reason, HOIST_REASON_LIMIT);
 
     /* empty and comment-only files are an empty config */
-    assert_int_equal(hoist_lint_config_parse("", 0, "e.yaml", &cfg, &err), 0);
+    assert_int_equal(hoist_lint_config_parse(&cfg, "", 0, "e.yaml", &err), 0);
     hoist_lint_config_free(cfg);
-    assert_int_equal(hoist_lint_config_parse("# nothing\n", 10, "e.yaml", &cfg, &err), 0);
+    assert_int_equal(hoist_lint_config_parse(&cfg, "# nothing\n", 10, "e.yaml", &err), 0);
     hoist_lint_config_free(cfg);
 }
 
@@ -212,16 +212,16 @@ static void config_precedence(void **state)
     hoist_lint_config *cfg = NULL;
     hoist_error err = HOIST_ERROR_INIT;
     const char *y = "override:\n  error: [DL3008]\n";
-    assert_int_equal(hoist_lint_config_parse(y, strlen(y), NULL, &cfg, &err), 0);
+    assert_int_equal(hoist_lint_config_parse(&cfg, y, strlen(y), NULL, &err), 0);
     assert_int_equal(hoist_lint_config_ignore(cfg, "dl3008", &err), 0);
     assert_int_equal(hoist_lint_config_ignore(cfg, "NOPE1", &err), HOIST_EUSAGE);
     hoist_df_parse_options po = HOIST_DF_PARSE_OPTIONS_INIT;
     hoist_dockerfile *d = NULL;
-    assert_int_equal(hoist_dockerfile_parse(df, strlen(df), &po, &d, &err), 0);
+    assert_int_equal(hoist_dockerfile_parse(&d, df, strlen(df), &po, &err), 0);
     hoist_lint_options o = HOIST_LINT_OPTIONS_INIT;
     o.config = cfg;
     o.flags = HOIST_LINT_NO_SHELLCHECK;
-    assert_int_equal(hoist_lint_run(d, &o, &r, &err), 0);
+    assert_int_equal(hoist_lint_run(&r, d, &o, &err), 0);
     assert_null(find(r, "DL3008"));
     assert_non_null(find(r, "DL3006"));
     hoist_lint_result_free(r);
@@ -248,21 +248,21 @@ static void config_discover(void **state)
     assert_non_null(mkdtemp(dir));
     hoist_error err = HOIST_ERROR_INIT;
     hoist_lint_config *cfg = NULL;
-    assert_int_equal(hoist_lint_config_discover(NULL, dir, &cfg, &err), 0);
+    assert_int_equal(hoist_lint_config_discover(&cfg, NULL, dir, &err), 0);
     assert_int_equal(hoist_lint_config_threshold(cfg), HOIST_LINT_ERROR);
     hoist_lint_config_free(cfg);
     write_text(dir, ".hoist.yaml", "failure-threshold: warning\n");
-    assert_int_equal(hoist_lint_config_discover(NULL, dir, &cfg, &err), 0);
+    assert_int_equal(hoist_lint_config_discover(&cfg, NULL, dir, &err), 0);
     assert_int_equal(hoist_lint_config_threshold(cfg), HOIST_LINT_WARNING);
     hoist_lint_config_free(cfg);
     write_text(dir, "other.yaml", "failure-threshold: info\n");
     char other[256];
     snprintf(other, sizeof(other), "%s/other.yaml", dir);
-    assert_int_equal(hoist_lint_config_discover(other, dir, &cfg, &err), 0);
+    assert_int_equal(hoist_lint_config_discover(&cfg, other, dir, &err), 0);
     assert_int_equal(hoist_lint_config_threshold(cfg), HOIST_LINT_INFO);
     hoist_lint_config_free(cfg);
     write_text(dir, ".hoist.yaml", "ignored: [NOPE1]\n");
-    assert_int_equal(hoist_lint_config_discover("", dir, &cfg, &err), HOIST_EINPUT);
+    assert_int_equal(hoist_lint_config_discover(&cfg, "", dir, &err), HOIST_EINPUT);
     assert_null(cfg);
     lint_rmrf(dir);
 }
@@ -283,12 +283,12 @@ static void shared_context(void **state)
     assert_int_equal(hoist_context_open(&ctx, dir, &co, &err), 0);
     const char *text = "FROM alpine:3.19\nCOPY app.py /app/\n";
     hoist_dockerfile *d = NULL;
-    assert_int_equal(hoist_dockerfile_parse(text, strlen(text), NULL, &d, &err), 0);
+    assert_int_equal(hoist_dockerfile_parse(&d, text, strlen(text), NULL, &err), 0);
     hoist_lint_options o = HOIST_LINT_OPTIONS_INIT;
     o.flags = HOIST_LINT_NO_SHELLCHECK;
     o.context = ctx;
     hoist_lint_result *r = NULL;
-    assert_int_equal(hoist_lint_run(d, &o, &r, &err), 0);
+    assert_int_equal(hoist_lint_run(&r, d, &o, &err), 0);
     const hoist_lint_finding *f = find(r, "HS002");
     assert_non_null(f);
     assert_non_null(strstr(f->message, ".dockerignore:1"));
@@ -327,10 +327,10 @@ static void pragmas(void **state)
     assert_null(f);
     /* DL3015 is silenced only on line 5 */
     int n3015 = 0;
-    for (size_t i = 0; i < hoist_lint_result_count(r); i++)
-        if (!strcmp(hoist_lint_result_get(r, i)->code, "DL3015")) {
+    for (size_t i = 0; i < hoist_lint_result_finding_count(r); i++)
+        if (!strcmp(hoist_lint_result_finding_at(r, i)->code, "DL3015")) {
             n3015++;
-            assert_int_equal(hoist_lint_result_get(r, i)->range.start.line, 3);
+            assert_int_equal(hoist_lint_result_finding_at(r, i)->range.start.line, 3);
         }
     assert_int_equal(n3015, 1);
     assert_non_null(find(r, "DL3025"));
@@ -342,9 +342,9 @@ static int count_code(const hoist_lint_result *r, const char *code, int *line)
 {
     int n = 0;
     *line = 0;
-    for (size_t i = 0; i < hoist_lint_result_count(r); i++)
-        if (!strcmp(hoist_lint_result_get(r, i)->code, code) && !n++)
-            *line = hoist_lint_result_get(r, i)->range.start.line;
+    for (size_t i = 0; i < hoist_lint_result_finding_count(r); i++)
+        if (!strcmp(hoist_lint_result_finding_at(r, i)->code, code) && !n++)
+            *line = hoist_lint_result_finding_at(r, i)->range.start.line;
     return n;
 }
 
@@ -419,11 +419,11 @@ static void threshold(void **state)
     hoist_lint_result_free(r);
 
     hoist_lint_severity s;
-    assert_int_equal(hoist_lint_severity_parse("Warning", &s), 0);
+    assert_int_equal(hoist_lint_severity_parse(&s, "Warning"), 0);
     assert_int_equal(s, HOIST_LINT_WARNING);
-    assert_int_equal(hoist_lint_severity_parse("none", &s), 0);
+    assert_int_equal(hoist_lint_severity_parse(&s, "none"), 0);
     assert_int_equal(s, HOIST_LINT_NEVER);
-    assert_int_equal(hoist_lint_severity_parse("bogus", &s), -1);
+    assert_int_equal(hoist_lint_severity_parse(&s, "bogus"), -1);
 }
 
 static void json_round_trip(void **state)
@@ -439,7 +439,7 @@ static void json_round_trip(void **state)
     json_error_t je;
     json_t *arr = json_loads(buf, 0, &je);
     assert_true(json_is_array(arr));
-    assert_int_equal(json_array_size(arr), hoist_lint_result_count(r));
+    assert_int_equal(json_array_size(arr), hoist_lint_result_finding_count(r));
     json_t *first = json_array_get(arr, 0);
     assert_string_equal(json_string_value(json_object_get(first, "code")), "DL3006");
     assert_string_equal(json_string_value(json_object_get(first, "level")), "warning");
@@ -453,10 +453,10 @@ static void json_round_trip(void **state)
     /* merge */
     hoist_lint_result *all = NULL;
     assert_int_equal(hoist_lint_result_new(&all, &err), 0);
-    size_t n = hoist_lint_result_count(r);
+    size_t n = hoist_lint_result_finding_count(r);
     assert_int_equal(hoist_lint_result_merge(all, r, &err), 0);
-    assert_int_equal(hoist_lint_result_count(all), n);
-    assert_int_equal(hoist_lint_result_count(r), 0);
+    assert_int_equal(hoist_lint_result_finding_count(all), n);
+    assert_int_equal(hoist_lint_result_finding_count(r), 0);
     hoist_lint_result_free(r);
     hoist_lint_result_free(all);
 }
@@ -467,9 +467,9 @@ static void rule_lookup(void **state)
     assert_string_equal(hoist_lint_rule_find("stagenamecasing")->id, "StageNameCasing");
     assert_null(hoist_lint_rule_find("DL9999"));
     hoist_lint_format fmt;
-    assert_int_equal(hoist_lint_format_parse("sarif", &fmt), 0);
+    assert_int_equal(hoist_lint_format_parse(&fmt, "sarif"), 0);
     assert_int_equal(fmt, HOIST_LINT_FORMAT_SARIF);
-    assert_int_equal(hoist_lint_format_parse("xml", &fmt), -1);
+    assert_int_equal(hoist_lint_format_parse(&fmt, "xml"), -1);
     /* hadolint's full ID range is present */
     char id[16];
     for (int i = 3000; i <= 3067; i++) {
@@ -494,7 +494,7 @@ static void not_utf8(void **state)
     for (size_t i = 0; i < 3; i++) {
         hoist_lint_config *cfg = NULL;
         hoist_error err = HOIST_ERROR_INIT;
-        assert_int_equal(hoist_lint_config_parse(bad[i], strlen(bad[i]), "c.yaml", &cfg, &err), HOIST_EINPUT);
+        assert_int_equal(hoist_lint_config_parse(&cfg, bad[i], strlen(bad[i]), "c.yaml", &err), HOIST_EINPUT);
         assert_int_equal(err.line, lines[i]);
         assert_non_null(strstr(err.message, "UTF-8"));
         assert_null(cfg);
@@ -502,10 +502,10 @@ static void not_utf8(void **state)
     hoist_lint_config *cfg = NULL;
     hoist_error err = HOIST_ERROR_INIT;
     const char nul[] = "a: 1\0\n";
-    assert_int_equal(hoist_lint_config_parse(nul, sizeof(nul) - 1, "c.yaml", &cfg, &err), HOIST_EINPUT);
+    assert_int_equal(hoist_lint_config_parse(&cfg, nul, sizeof(nul) - 1, "c.yaml", &err), HOIST_EINPUT);
     assert_non_null(strstr(err.message, "NUL"));
     const char ok[] = "\xef\xbb\xbfignored: [DL3006]  # caf\xc3\xa9 \xf0\x9f\x90\xb3\n";
-    assert_int_equal(hoist_lint_config_parse(ok, sizeof(ok) - 1, "c.yaml", &cfg, &err), 0);
+    assert_int_equal(hoist_lint_config_parse(&cfg, ok, sizeof(ok) - 1, "c.yaml", &err), 0);
     hoist_lint_config_free(cfg);
 }
 

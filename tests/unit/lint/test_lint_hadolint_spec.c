@@ -113,7 +113,7 @@ static hoist_lint_config *case_config(json_t *cfgj, const char *rule)
                 w += (size_t)snprintf(yaml + w, sizeof(yaml) - w, "%s: %s\n", key, v);
             free(v);
         }
-        rc = w < sizeof(yaml) ? hoist_lint_config_parse(yaml, w, "case.yaml", &cfg, &err) : -1;
+        rc = w < sizeof(yaml) ? hoist_lint_config_parse(&cfg, yaml, w, "case.yaml", &err) : -1;
     } else {
         rc = hoist_lint_config_new(&cfg, &err);
     }
@@ -204,7 +204,7 @@ int main(int argc, char **argv)
         lo.config = cfg;
         hoist_lint_result *res = NULL;
         hoist_error err = HOIST_ERROR_INIT;
-        if (hoist_lint_text(text, strlen(text), &lo, &res, &err)) {
+        if (hoist_lint_text(&res, text, strlen(text), &lo, &err)) {
             fprintf(stderr, "%s: lint failed: %s\n", source, err.message);
             hoist_lint_config_free(cfg);
             failed++;
@@ -212,8 +212,8 @@ int main(int argc, char **argv)
         }
         size_t got = 0;
         bool bad_line = false;
-        for (size_t i = 0; i < hoist_lint_result_count(res); i++) {
-            const hoist_lint_finding *f = hoist_lint_result_get(res, i);
+        for (size_t i = 0; i < hoist_lint_result_finding_count(res); i++) {
+            const hoist_lint_finding *f = hoist_lint_result_finding_at(res, i);
             if (strcmp(f->code, rule))
                 continue;
             got++;
@@ -259,8 +259,8 @@ int main(int argc, char **argv)
                     printf("    | %.*s\n", (int)n, l);
                     l += n + (l[n] ? 1 : 0);
                 }
-                for (size_t i = 0; verbose && i < hoist_lint_result_count(res); i++) {
-                    const hoist_lint_finding *f = hoist_lint_result_get(res, i);
+                for (size_t i = 0; verbose && i < hoist_lint_result_finding_count(res); i++) {
+                    const hoist_lint_finding *f = hoist_lint_result_finding_at(res, i);
                     printf("    > %d: %s %s\n", f->range.start.line, f->code, f->message);
                 }
             }

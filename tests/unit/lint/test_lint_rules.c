@@ -296,8 +296,8 @@ static void each_case(void **state)
             failures++;
             fprintf(stderr, "case %zu %s: expected %s, got %s for:\n%s", i, c->rule,
                     c->expect ? "a finding" : "no finding", got ? "one" : "none", c->dockerfile);
-            for (size_t k = 0; k < hoist_lint_result_count(r); k++) {
-                const hoist_lint_finding *f = hoist_lint_result_get(r, k);
+            for (size_t k = 0; k < hoist_lint_result_finding_count(r); k++) {
+                const hoist_lint_finding *f = hoist_lint_result_finding_at(r, k);
                 fprintf(stderr, "   %d: %s %s\n", f->range.start.line, f->code, f->message);
             }
         }
@@ -350,8 +350,8 @@ static void good_files_are_clean(void **state)
         fclose(f);
         lint_case c = {"good", false, text, NULL, NULL, false, NULL, 0, false};
         hoist_lint_result *r = lint_text(&c);
-        for (size_t k = 0; k < hoist_lint_result_count(r); k++) {
-            const hoist_lint_finding *fi = hoist_lint_result_get(r, k);
+        for (size_t k = 0; k < hoist_lint_result_finding_count(r); k++) {
+            const hoist_lint_finding *fi = hoist_lint_result_finding_at(r, k);
             fprintf(stderr, "%s:%d: %s %s\n", e->d_name, fi->range.start.line, fi->code, fi->message);
             bad++;
         }
@@ -369,8 +369,8 @@ static void ranges(void **state)
     lint_case c = T("DL3021", "FROM alpine:3.19\nCOPY a b /dst\n");
     hoist_lint_result *r = lint_text(&c);
     bool seen = false;
-    for (size_t k = 0; k < hoist_lint_result_count(r); k++) {
-        const hoist_lint_finding *f = hoist_lint_result_get(r, k);
+    for (size_t k = 0; k < hoist_lint_result_finding_count(r); k++) {
+        const hoist_lint_finding *f = hoist_lint_result_finding_at(r, k);
         if (strcmp(f->code, "DL3021"))
             continue;
         seen = true;

@@ -73,8 +73,8 @@ static char *findings_text(const hoist_lint_result *r)
     if (!s)
         return NULL;
     s[0] = '\0';
-    for (size_t i = 0; i < hoist_lint_result_count(r); i++) {
-        const hoist_lint_finding *f = hoist_lint_result_get(r, i);
+    for (size_t i = 0; i < hoist_lint_result_finding_count(r); i++) {
+        const hoist_lint_finding *f = hoist_lint_result_finding_at(r, i);
         char line[3000];
         int n = snprintf(line, sizeof(line), "%s %s:%d:%d %s %s\n", f->code, f->file, f->range.start.line,
                          f->range.start.column, hoist_lint_severity_name(f->severity), f->message);
@@ -104,7 +104,7 @@ static char *lint_once(const shared *sh, hoist_error *err)
     o.context_dir = sh->ctxdir;
     o.dockerfile = "Dockerfile";
     hoist_lint_result *r = NULL;
-    if (hoist_lint_run(sh->df, &o, &r, err))
+    if (hoist_lint_run(&r, sh->df, &o, err))
         return NULL;
     char *text = findings_text(r);
     hoist_lint_result_free(r);
@@ -135,7 +135,7 @@ static void *worker(void *arg)
 
         hoist_df_stage *st = NULL;
         size_t n = 0;
-        if (hoist_dockerfile_stages(sh->df, NULL, &st, &n, &err) || n != sh->stage_count) {
+        if (hoist_dockerfile_stages(sh->df, &st, &n, NULL, &err) || n != sh->stage_count) {
             bad++;
         } else {
             char names[256];
@@ -145,21 +145,21 @@ static void *worker(void *arg)
         hoist_df_stages_free(st);
 
         bool needed[8];
-        if (hoist_dockerfile_target_stages(sh->df, "test", NULL, needed, 8, &err) || !needed[0] || !needed[1] ||
+        if (hoist_dockerfile_target_stages(sh->df, needed, 8, "test", NULL, &err) || !needed[0] || !needed[1] ||
             needed[2])
             bad++;
         hoist_df_copy_from from;
-        if (hoist_dockerfile_resolve_from(sh->df, 2, "BUILD", &from, &err) || from.kind != HOIST_DF_FROM_STAGE ||
+        if (hoist_dockerfile_resolve_from(sh->df, &from, 2, "BUILD", &err) || from.kind != HOIST_DF_FROM_STAGE ||
             from.stage != 0)
             bad++;
         hoist_df_scope *sc = NULL;
-        if (hoist_dockerfile_scope_at(sh->df, 5, NULL, &sc, &err) || !hoist_df_scope_get(sc, "GO") ||
+        if (hoist_dockerfile_scope_at(sh->df, &sc, 5, NULL, &err) || !hoist_df_scope_get(sc, "GO") ||
             strcmp(hoist_df_scope_get(sc, "GO"), "1.22"))
             bad++;
         hoist_df_scope_free(sc);
 
         char *printed = NULL;
-        if (hoist_dockerfile_print(sh->df, NULL, &printed, NULL, &err) || strcmp(printed, sh->printed))
+        if (hoist_dockerfile_print(sh->df, &printed, NULL, NULL, &err) || strcmp(printed, sh->printed))
             bad++;
         free(printed);
     }
@@ -181,7 +181,7 @@ static void test_lint_from_threads(void **state)
     (void)state;
     hoist_error err = HOIST_ERROR_INIT;
     hoist_dockerfile *df = NULL;
-    assert_int_equal(hoist_dockerfile_parse(dockerfile, sizeof(dockerfile) - 1, NULL, &df, &err), 0);
+    assert_int_equal(hoist_dockerfile_parse(&df, dockerfile, sizeof(dockerfile) - 1, NULL, &err), 0);
     hoist_lint_config *cfg = NULL;
     assert_int_equal(hoist_lint_config_new(&cfg, &err), 0);
     hoist_lint_engine engine = HOIST_LINT_ENGINE_INIT;
@@ -203,9 +203,9 @@ static void test_lint_from_threads(void **state)
     assert_non_null(strstr(sh.baseline, "HS006"));   /* .env */
     assert_non_null(strstr(sh.baseline, "HS009"));   /* classic builder */
     assert_non_null(strstr(sh.baseline, "DL3008"));  /* apt-get unpinned */
-    assert_int_equal(hoist_dockerfile_print(df, NULL, &sh.printed, NULL, &err), 0);
+    assert_int_equal(hoist_dockerfile_print(df, &sh.printed, NULL, NULL, &err), 0);
     hoist_df_stage *st = NULL;
-    assert_int_equal(hoist_dockerfile_stages(df, NULL, &st, &sh.stage_count, &err), 0);
+    assert_int_equal(hoist_dockerfile_stages(df, &st, &sh.stage_count, NULL, &err), 0);
     assert_int_equal(sh.stage_count, 3);
     stage_names(st, sh.stage_count, sh.stage_names, sizeof(sh.stage_names));
     hoist_df_stages_free(st);

@@ -19,8 +19,8 @@
 #include "fsutil.pb-c.h"
 #include "session/fs_walk.h"
 
-void fsync_fill_stat(const fs_entry *e, Fsutil__Types__Stat *st);
-char *fsync_url_unescape(const char *s);
+void svc_filesync_fill_stat(const fs_entry *e, Fsutil__Types__Stat *st);
+char *svc_filesync_url_unescape(const char *s);
 
 static char tmp[256];
 
@@ -218,7 +218,7 @@ static void test_stat_encoding(void **state)
 {
     fs_entry e = {.path = "a", .mode = 0644, .size = 3, .mtime_ns = 1, .linkname = ""};
     Fsutil__Types__Stat st;
-    fsync_fill_stat(&e, &st);
+    svc_filesync_fill_stat(&e, &st);
     Fsutil__Types__Packet p = FSUTIL__TYPES__PACKET__INIT;
     p.type = FSUTIL__TYPES__PACKET__PACKET_TYPE__PACKET_STAT;
     p.stat = &st;
@@ -242,7 +242,7 @@ static void test_stat_encoding(void **state)
     Fsutil__Types__Packet end = FSUTIL__TYPES__PACKET__INIT;
     assert_int_equal(fsutil__types__packet__get_packed_size(&end), 0);
 
-    char *u = fsync_url_unescape("a%2Fb+c%zz");
+    char *u = svc_filesync_url_unescape("a%2Fb+c%zz");
     assert_string_equal(u, "a/b c%zz");
     free(u);
 }

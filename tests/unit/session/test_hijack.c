@@ -161,11 +161,11 @@ static hoist_client *client_for(const char *sock)
     snprintf(host, sizeof(host), "unix://%s", sock);
     hoist_endpoint ep;
     hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_endpoint_parse_host(host, &ep, &err), 0);
+    assert_int_equal(hoist_endpoint_parse_host(&ep, host, &err), 0);
     hoist_client_options o = HOIST_CLIENT_OPTIONS_INIT;
     o.endpoint = &ep;
     hoist_client *c = NULL;
-    assert_int_equal(hoist_client_new(&o, &c, &err), 0);
+    assert_int_equal(hoist_client_new(&c, &o, &err), 0);
     return c;
 }
 
