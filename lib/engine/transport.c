@@ -14,6 +14,7 @@
 #include "engine/raw_conn.h"
 #include "engine/ssh_tunnel.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -148,6 +149,13 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *user)
     struct transfer *tr = user;
     size_t len = size * nmemb;
     hoist_http_response *r = tr->response;
+    /* The status as soon as it is known, so that a streaming sink can tell
+     * an error body from the stream it expects (curl sets the final one). */
+    if (len > 12 && !strncmp(data, "HTTP/", 5)) {
+        const char *sp = memchr(data, ' ', len);
+        if (sp && (size_t)(sp - data) + 4 <= len && isdigit((unsigned char)sp[1]))
+            r->status = strtol(sp + 1, NULL, 10);
+    }
     capture_header(data, len, "API-Version", r->api_version, sizeof(r->api_version));
     capture_header(data, len, "Builder-Version", r->builder_version, sizeof(r->builder_version));
     capture_header(data, len, "OSType", r->os_type, sizeof(r->os_type));
