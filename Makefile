@@ -1,10 +1,11 @@
 # Thin wrapper around Meson. `make` builds build/hoist; `make test` runs
-# everything CI runs (see tests/run-all); `make demo` shows hoist at work
+# everything CI runs (see tests/run-all); `make soak` the long soak
+# (tests/integration/test_soak.sh); `make demo` shows hoist at work
 # against a private engine; `make install PREFIX=/usr/local`.
 PREFIX ?= /usr/local
 BUILD ?= build
 
-.PHONY: all test demo install clean engine-down
+.PHONY: all test soak demo install clean engine-down
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -15,6 +16,11 @@ $(BUILD)/build.ninja:
 
 test:
 	tests/run-all
+
+# 200 consecutive builds through one process (classic and native BuildKit):
+# memory and descriptors flat, nothing left behind. `make test` runs 30.
+soak: all
+	HOIST_SOAK_BUILDS=200 HOIST_TEST_TIMEOUT=3600 tests/integration/run soak
 
 demo: all
 	scripts/demo
