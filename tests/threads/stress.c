@@ -15,6 +15,10 @@
  *       fails when either grew (descriptors: at all; memory: by more than
  *       HOIST_SOAK_RSS_KB, default 3072 kB, of allocator noise).
  *       Prints "measure <build> rss_kb=<n> fds=<n>" and "image <id>" lines.
+ *   stress failloop N [--engine api|bk] DIR TAG
+ *       the same against a faulty daemon (tests/integration/tools/
+ *       fault_proxy.py): every build must fail; descriptors and memory are
+ *       compared between build 2 and build N.
  *
  * --engine api is the classic builder over the Engine API (hoist_build);
  * bk is the native BuildKit session (hoist_bk_build). Errors on stderr,
@@ -23,6 +27,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,7 +140,7 @@ static long rss_kb(void)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: stress threads|loop N [--engine api|bk] DIR TAG\n");
+    fprintf(stderr, "usage: stress threads|loop|failloop N [--engine api|bk] DIR TAG\n");
     return 2;
 }
 
@@ -182,7 +187,7 @@ static int run_threads(int n, int engine, const char *dir, const char *prefix)
     return rc;
 }
 
-static int run_loop(int n, int engine, const char *dir, const char *tag)
+static int run_loop(int n, int engine, const char *dir, const char *tag, bool expect_fail)
 {
     job j = {.engine = engine};
     snprintf(j.dir, sizeof(j.dir), "%s/loop", dir);
@@ -204,27 +209,35 @@ static int run_loop(int n, int engine, const char *dir, const char *tag)
         if (write_file(path, text))
             return fprintf(stderr, "stress: cannot write %s\n", path), 4;
         build_one(&j);
-        if (j.rc) {
+        if (expect_fail && !j.rc) {
+            fprintf(stderr, "stress: build %d succeeded through a faulty daemon\n", i);
+            return 1;
+        }
+        if (expect_fail) {
+            printf("error %d %s\n", j.rc, j.err.message);
+        } else if (j.rc) {
             fprintf(stderr, "stress: build %d: %s\n", i, j.err.message);
             return j.rc;
+        } else {
+            printf("image %s\n", j.image_id);
         }
-        printf("image %s\n", j.image_id);
-        if (i == 10 || i == n) {
+        int first = expect_fail ? 2 : 10;
+        if (i == first || i == n) {
             long rss = rss_kb();
             int fds = count_fds();
             printf("measure %d rss_kb=%ld fds=%d\n", i, rss, fds);
             fflush(stdout);
-            if (i == 10) {
+            if (i == first) {
                 rss10 = rss, fds10 = fds;
-            } else if (n > 10) {
+            } else if (n > first) {
                 if (fds != fds10) {
-                    fprintf(stderr, "stress: open descriptors went from %d at build 10 to %d at build %d\n",
-                            fds10, fds, n);
+                    fprintf(stderr, "stress: open descriptors went from %d at build %d to %d at build %d\n",
+                            fds10, first, fds, n);
                     return 1;
                 }
                 if (rss - rss10 > slack) {
-                    fprintf(stderr, "stress: resident memory grew from %ld kB at build 10 to %ld kB at build %d "
-                            "(more than %ld kB)\n", rss10, rss, n, slack);
+                    fprintf(stderr, "stress: resident memory grew from %ld kB at build %d to %ld kB at build %d "
+                            "(more than %ld kB)\n", rss10, first, rss, n, slack);
                     return 1;
                 }
             }
@@ -253,6 +266,8 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "threads"))
         return run_threads(n, engine, argv[a], argv[a + 1]);
     if (!strcmp(argv[1], "loop"))
-        return run_loop(n, engine, argv[a], argv[a + 1]);
+        return run_loop(n, engine, argv[a], argv[a + 1], false);
+    if (!strcmp(argv[1], "failloop"))
+        return run_loop(n, engine, argv[a], argv[a + 1], true);
     return usage();
 }
