@@ -2,10 +2,15 @@
 # everything CI runs (see tests/run-all); `make soak` the long soak
 # (tests/integration/test_soak.sh); `make demo` shows hoist at work
 # against a private engine; `make install PREFIX=/usr/local`.
+# `make fuzz` runs a fuzzing campaign (FUZZ_SECONDS per target, default
+# 600, a random seed, corpora kept in build-fuzz/fuzz-corpus; FUZZ_TARGETS
+# limits it); `make valgrind` runs the unit tests under valgrind memcheck.
 PREFIX ?= /usr/local
 BUILD ?= build
 
-.PHONY: all test soak demo install clean engine-down
+.PHONY: all test soak demo install clean engine-down fuzz valgrind
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?=
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -21,6 +26,16 @@ test:
 # memory and descriptors flat, nothing left behind. `make test` runs 30.
 soak: all
 	HOIST_SOAK_BUILDS=200 HOIST_TEST_TIMEOUT=3600 tests/integration/run soak
+
+fuzz:
+	[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true \
+	  -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+	ninja -C build-fuzz
+	HOIST_FUZZ_SEED=0 HOIST_FUZZ_CORPUS=$(CURDIR)/build-fuzz/fuzz-corpus \
+	  tests/fuzz/run build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+valgrind: all
+	tests/valgrind $(BUILD)
 
 demo: all
 	scripts/demo

@@ -3,9 +3,10 @@
  *
  * Flags follow `docker build` where the meaning is the same. The command
  * resolves the endpoint, connects, hands everything to hoist_build() and
- * renders its events. SIGINT/SIGTERM set a flag the library polls: it
- * closes the connection (the daemon then stops the build and, with
- * forcerm, removes the container) and the command exits 130.
+ * renders its events. SIGINT/SIGTERM/SIGHUP/SIGPIPE set a flag the library
+ * polls (cli_signals.c): it closes the connection (the daemon then stops
+ * the build and, with forcerm, removes the container) and the command
+ * exits 130 (129 for SIGHUP, 141 for SIGPIPE).
  */
 #include "cli.h"
 #include "build_render.h"
@@ -19,14 +20,6 @@
 #include <unistd.h>
 
 #define MAX_LIST 64
-
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
 
 static void usage(FILE *out)
 {
@@ -60,7 +53,7 @@ static void usage(FILE *out)
         "  -H, --host HOST          daemon to use (default: DOCKER_HOST, docker context, local socket)\n"
         "      --context NAME       docker context to use\n\n"
         "Exit status: 0 built, 1 the build failed, 2 usage, 3 engine not usable,\n"
-        "4 invalid Dockerfile or context, 130 interrupted.\n");
+        "4 invalid Dockerfile or context, 130 interrupted (129 SIGHUP, 141 SIGPIPE).\n");
 }
 
 /* "512", "64k", "64m", "1g" (also kb, mb, gb; case-insensitive) to bytes. */
@@ -246,14 +239,8 @@ int cmd_build(int argc, char **argv)
     build_renderer_init(&renderer, mode);
     opts.on_event = build_render_event;
     opts.user = &renderer;
-    opts.cancel = &interrupted;
-
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    opts.cancel = &cli_signal;
+    cli_signals_cancel();
 
     hoist_error err = HOIST_ERROR_INIT;
     hoist_build_result result;
@@ -270,9 +257,10 @@ int cmd_build(int argc, char **argv)
 
     rc = hoist_build(client, &opts, &result, &err);
     if (rc) {
-        build_render_failure(&renderer, &err, &result);
-        return rc;
+        if (cli_signal != SIGPIPE) /* stdout is gone: end quietly */
+            build_render_failure(&renderer, &err, &result);
+        return cli_signal ? cli_signal_exit_code(cli_signal) : rc;
     }
     build_render_result(&renderer, &result);
-    return 0;
+    return cli_signal ? cli_signal_exit_code(cli_signal) : 0;
 }

@@ -3,7 +3,8 @@
  *
  * `hoist [--version] [--help] <command> [args]`. Each command parses its
  * own flags (cmd_*.c) and returns the exit code documented in docs/design.md:
- * 0 ok, 1 failed, 2 usage, 3 environment, 4 invalid input, 130 interrupted.
+ * 0 ok, 1 failed, 2 usage, 3 environment, 4 invalid input, 130 interrupted
+ * (SIGINT/SIGTERM; 129 SIGHUP, 141 SIGPIPE: see cli_signals.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -35,7 +36,7 @@ static void print_help(FILE *out)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nRun 'hoist <command> --help' for a command's options.\n"
                  "Exit codes: 0 ok, 1 failed, 2 usage, 3 environment not ready,\n"
-                 "4 invalid input, 130 interrupted.\n");
+                 "4 invalid input, 130 interrupted (129 SIGHUP, 141 SIGPIPE).\n");
 }
 
 int main(int argc, char **argv)
@@ -53,6 +54,7 @@ int main(int argc, char **argv)
         printf("hoist %s\n", hoist_version_string());
         return 0;
     }
+    cli_signals_default();
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         if (!strcmp(commands[i].name, name))
             return commands[i].run(argc - 1, argv + 1);

@@ -113,7 +113,10 @@ int gen_detect_go(const char *dir, gen_pool *pool, gen_project **out, hoist_erro
     const char *module = gomod_value(pool, gomod, "module");
     const char *go_version = gomod_value(pool, gomod, "go");
     const char *toolchain = gomod_value(pool, gomod, "toolchain");
-    p->pub.version = go_version;
+    /* `go 1.22` is the minimum the module needs (go.dev/ref/mod#go-mod-file-go),
+     * so any supported newer line honours it; `toolchain go1.22.5` names the
+     * toolchain to use. */
+    p->pub.version = go_version ? gen_pool_printf(pool, ">=%s", go_version) : NULL;
     if (toolchain && gen_starts_with(toolchain, "go"))
         p->pub.version = toolchain + 2;
     gen_project_reason(p, pool, "go.mod: module %s, go %s%s%s", module ? module : "(unnamed)",

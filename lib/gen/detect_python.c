@@ -121,7 +121,9 @@ int gen_detect_python(const char *dir, gen_pool *pool, gen_project **out, hoist_
         gen_project_reason(p, pool, ".python-version: %s", p->pub.version);
     const char *requires = pyproject ? gen_toml_string(pool, pyproject, "project", "requires-python")
                                      : NULL;
-    if (!p->pub.version && requires && (p->pub.version = major_minor(pool, requires)))
+    /* kept whole: ">=3.9" is a lower bound, not the 3.9 line (images.c) */
+    if (!p->pub.version && requires && major_minor(pool, requires) &&
+        (p->pub.version = requires))
         gen_project_reason(p, pool, "requires-python: %s", requires);
 
     const char *script = pyproject ? first_script(pool, pyproject) : NULL;

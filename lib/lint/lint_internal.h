@@ -41,6 +41,7 @@ extern const lint_family lint_family_dl_pkg;
 extern const lint_family lint_family_dl_label;
 extern const lint_family lint_family_buildkit;
 extern const lint_family lint_family_hs;
+extern const lint_family lint_family_hs_images; /* hs_images.c: HS010 */
 
 /* registry.c: index over every family. */
 size_t lint_rule_total(void);

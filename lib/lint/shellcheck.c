@@ -78,42 +78,44 @@ static bool non_posix(const hoist_df_instruction *sh)
 
 static void run_it(lint_ctx *ctx, const char *path, const sbuf *b, bool bash)
 {
-    const char *tmpdir = getenv("TMPDIR");
-    char tmpl[4096];
-    snprintf(tmpl, sizeof(tmpl), "%s/hoist-check-XXXXXX.sh", tmpdir && *tmpdir ? tmpdir : "/tmp");
-    int fd = mkstemps(tmpl, 3);
-    if (fd < 0) {
-        lint_result_note(ctx->res, "shellcheck skipped: cannot create a temporary file: %s",
-                         strerror(errno));
-        return;
-    }
-    bool ok = write(fd, b->p, b->len) == (ssize_t)b->len;
-    close(fd);
-    if (!ok) {
-        lint_result_note(ctx->res, "shellcheck skipped: cannot write a temporary file");
-        unlink(tmpl);
-        return;
-    }
-    const char *argv[] = {path, "-f", "json1", "-s", bash ? "bash" : "sh", "-e", "SC1090,SC1091",
-                          "--", tmpl, NULL};
     /* The same script under the same shellcheck: its cached verdict. */
     char key[65];
     bool cacheable = lint_sc_cache_key(ctx, path, bash ? "bash" : "sh", b->p, b->len, key);
     _cleanup_free_ char *outbuf = cacheable ? lint_sc_cache_get(key) : NULL;
     bool cached = outbuf != NULL;
     int status = 0;
-    if (cached) {
+    if (!cached) {
+        const char *tmpdir = getenv("TMPDIR");
+        char tmpl[4096];
+        snprintf(tmpl, sizeof(tmpl), "%s/hoist-check-XXXXXX.sh", tmpdir && *tmpdir ? tmpdir : "/tmp");
+        int fd = mkstemps(tmpl, 3);
+        if (fd < 0) {
+            lint_result_note(ctx->res, "shellcheck skipped: cannot create a temporary file: %s",
+                             strerror(errno));
+            return;
+        }
+        /* The script reaches shellcheck as /dev/fd/N of a file already
+         * unlinked: nothing is left in TMPDIR whatever ends hoist (a signal,
+         * SIGKILL). The descriptor is inherited by the child only. */
         unlink(tmpl);
-    } else {
+        if (write(fd, b->p, b->len) != (ssize_t)b->len) {
+            lint_result_note(ctx->res, "shellcheck skipped: cannot write a temporary file");
+            close(fd);
+            return;
+        }
+        char script[32];
+        snprintf(script, sizeof(script), "/dev/fd/%d", fd);
+        const char *argv[] = {path, "-f", "json1", "-s", bash ? "bash" : "sh", "-e", "SC1090,SC1091",
+                              "--", script, NULL};
         size_t cap = 4u << 20;
         outbuf = malloc(cap);
         hoist_error e = HOIST_ERROR_INIT;
-        if (!outbuf || hoist_run_capture(argv, outbuf, cap, 60000, &status, &e) != 0) {
-            lint_result_note(ctx->res, "shellcheck could not be run: %s", e.message);
-            unlink(tmpl);
+        int rc = outbuf ? hoist_run_capture(argv, outbuf, cap, 60000, &status, &e) : -1;
+        close(fd);
+        if (rc != 0) {
+            lint_result_note(ctx->res, "shellcheck could not be run: %s", outbuf ? e.message : "out of memory");
             return;
         }
-        unlink(tmpl);
     }
     json_error_t je;
     /* stderr is merged into the output: parse from the first '{'. */

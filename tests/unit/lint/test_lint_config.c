@@ -373,6 +373,31 @@ static void rule_lookup(void **state)
     }
 }
 
+/* Text that is not UTF-8 (found by fuzz_hoist_yaml): an error at the bad
+ * byte, whatever YAML reader sits behind the config. */
+static void not_utf8(void **state)
+{
+    (void)state;
+    static const char *bad[] = {"ignored:\n  - DL\255300\n", "a: 1\nb: caf\xc3\n", "a: \xed\xa0\x80\n"};
+    static const int lines[] = {2, 2, 1};
+    for (size_t i = 0; i < 3; i++) {
+        hoist_lint_config *cfg = NULL;
+        hoist_error err = HOIST_ERROR_INIT;
+        assert_int_equal(hoist_lint_config_parse(bad[i], strlen(bad[i]), "c.yaml", &cfg, &err), HOIST_EINPUT);
+        assert_int_equal(err.line, lines[i]);
+        assert_non_null(strstr(err.message, "UTF-8"));
+        assert_null(cfg);
+    }
+    hoist_lint_config *cfg = NULL;
+    hoist_error err = HOIST_ERROR_INIT;
+    const char nul[] = "a: 1\0\n";
+    assert_int_equal(hoist_lint_config_parse(nul, sizeof(nul) - 1, "c.yaml", &cfg, &err), HOIST_EINPUT);
+    assert_non_null(strstr(err.message, "NUL"));
+    const char ok[] = "\xef\xbb\xbfignored: [DL3006]  # caf\xc3\xa9 \xf0\x9f\x90\xb3\n";
+    assert_int_equal(hoist_lint_config_parse(ok, sizeof(ok) - 1, "c.yaml", &cfg, &err), 0);
+    hoist_lint_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -382,6 +407,7 @@ int main(void)
         cmocka_unit_test(config_discover),  cmocka_unit_test(shared_context),
         cmocka_unit_test(check_directive),  cmocka_unit_test(threshold),
         cmocka_unit_test(json_round_trip),  cmocka_unit_test(rule_lookup),
+        cmocka_unit_test(not_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
