@@ -356,6 +356,16 @@ int hoist_transport_request(hoist_transport *t, const hoist_http_request *req,
                                              ? "use a certificate signed by the CA the daemon trusts (DOCKER_CERT_PATH)"
                                              : "put cert.pem and key.pem (signed by the daemon's CA) in DOCKER_CERT_PATH");
         }
+        curl_off_t uploaded = 0;
+        t->api.easy_getinfo(c, CURLINFO_SIZE_UPLOAD_T, &uploaded);
+        if (resp->status == 0 && uploaded > 0 && cc == CURLE_SEND_ERROR) {
+            /* connected, and part of the body went: not a connect problem */
+            hoist_error_set(err, HOIST_EENV, "the connection to the Docker daemon at %s dropped while sending "
+                            "the body of %s %s (after %lld bytes): %s", t->endpoint.host, method, req->path,
+                            (long long)uploaded, t->api.easy_strerror(cc));
+            return hoist_error_hint(err, "the daemon may have stopped or restarted; check that it is running "
+                                         "('hoist doctor') and retry");
+        }
         if (resp->status == 0 && (cc == CURLE_GOT_NOTHING || cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR))
             return hoist_diagnose_connect(&t->endpoint, (int)os_errno, t->api.easy_strerror(cc), err);
         hoist_error_set(err, HOIST_EENV, "the connection to the Docker daemon at %s dropped during %s %s: %s",

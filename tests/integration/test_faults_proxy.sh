@@ -112,7 +112,7 @@ fault api-truncate 3 10 "dropped during POST /v" "${api[@]}"
 start_proxy reset-stream "$BUILD"
 fault api-reset-stream 3 10 "dropped during POST /v" "${api[@]}"
 start_proxy reset-upload "$BUILD" 65536
-fault api-reset-upload 3 10 "Docker daemon at unix://$proxy_sock" "${api[@]}"
+fault api-reset-upload 3 10 "dropped while sending the body of POST /v" "${api[@]}"
 start_proxy garbled "$BUILD"
 fault api-garbled 3 10 "the daemon's reply ended in the middle of a message" "${api[@]}"
 start_proxy huge-line "$BUILD" 100
@@ -135,6 +135,7 @@ cancelled api-stall "${api[@]}"
 cli=("${build[@]}" --engine cli)
 start_proxy truncate "$BUILD"
 fault cli-truncate 1 20 "unexpected EOF" "${cli[@]}"
+assert_contains "$err" "hint: the connection to the daemon broke" "cli-truncate hint"
 start_proxy status-500-text "$BUILD"
 fault cli-500-text 1 20 "something went wrong" "${cli[@]}"
 start_proxy stall "$BUILD"
