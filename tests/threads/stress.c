@@ -76,12 +76,12 @@ static void build_one(job *j)
         const char *tags[1] = {j->tag};
         hoist_build_options o = HOIST_BUILD_OPTIONS_INIT;
         o.context_dir = j->dir;
-        o.tags = tags;
-        o.tag_count = 1;
-        o.network = "none";
-        o.engine = HOIST_BUILD_ENGINE_API;
-        o.no_check = true;
-        o.quiet = true;
+        o.params.tags = tags;
+        o.params.tag_count = 1;
+        o.params.network = "none";
+        o.engine.kind = HOIST_BUILD_ENGINE_API;
+        o.check.skip = true;
+        o.output.quiet = true;
         hoist_build_result r;
         j->rc = hoist_build(client, &o, &r, &j->err);
         if (!j->rc)
