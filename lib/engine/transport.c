@@ -364,10 +364,11 @@ int hoist_transport_request(hoist_transport *t, const hoist_http_request *req,
         }
         curl_off_t uploaded = 0;
         t->api.easy_getinfo(c, CURLINFO_SIZE_UPLOAD_T, &uploaded);
-        if (resp->status == 0 && uploaded > 0 && cc == CURLE_SEND_ERROR) {
+        if (resp->status == 0 && uploaded > 0 &&
+            (cc == CURLE_SEND_ERROR || cc == CURLE_RECV_ERROR || cc == CURLE_GOT_NOTHING)) {
             /* connected, and part of the body went: not a connect problem */
-            hoist_error_set(err, HOIST_EENV, "the connection to the Docker daemon at %s dropped while sending "
-                            "the body of %s %s (after %lld bytes): %s", t->endpoint.host, method, req->path,
+            hoist_error_set(err, HOIST_EENV, "the connection to the Docker daemon at %s dropped during %s %s "
+                            "after %lld bytes of the request body: %s", t->endpoint.host, method, req->path,
                             (long long)uploaded, t->api.easy_strerror(cc));
             return hoist_error_hint(err, "the daemon may have stopped or restarted; check that it is running "
                                          "('hoist doctor') and retry");

@@ -112,7 +112,8 @@ fault api-truncate 3 10 "dropped during POST /v" "${api[@]}"
 start_proxy reset-stream "$BUILD"
 fault api-reset-stream 3 10 "dropped during POST /v" "${api[@]}"
 start_proxy reset-upload "$BUILD" 65536
-fault api-reset-upload 3 10 "dropped while sending the body of POST /v" "${api[@]}"
+fault api-reset-upload 3 10 "bytes of the request body" "${api[@]}"
+assert_contains "$err" "dropped during POST /v" "api-reset-upload"
 start_proxy garbled "$BUILD"
 fault api-garbled 3 10 "the daemon's reply ended in the middle of a message" "${api[@]}"
 start_proxy huge-line "$BUILD" 100
