@@ -58,7 +58,10 @@ static int write_file(const char *path, const char *text)
     return (fclose(f) != 0 || bad) ? -1 : 0;
 }
 
-/* One build of j->dir tagged j->tag with a fresh client. */
+/* One build of j->dir tagged j->tag with a fresh client. Without the cache:
+ * every build makes new images anyway, and the classic builder's cache
+ * lookup walks every child image of the base, which fails ("unable to find
+ * image") when another user of a shared engine removes one meanwhile. */
 static void build_one(job *j)
 {
     hoist_endpoint_options eo = HOIST_ENDPOINT_OPTIONS_INIT;
@@ -79,6 +82,7 @@ static void build_one(job *j)
         o.params.tags = tags;
         o.params.tag_count = 1;
         o.params.network = "none";
+        o.params.no_cache = true; /* see below */
         o.engine.kind = HOIST_BUILD_ENGINE_API;
         o.check.skip = true;
         o.output.quiet = true;
@@ -91,6 +95,7 @@ static void build_one(job *j)
         o.context_dir = j->dir;
         o.tag = j->tag;
         o.network = "none";
+        o.no_cache = true;
         hoist_bk_build_result r;
         memset(&r, 0, sizeof(r));
         j->rc = hoist_bk_build(client, &o, &r, &j->err);
