@@ -82,7 +82,7 @@ static void build_one(job *j)
         o.params.tags = tags;
         o.params.tag_count = 1;
         o.params.network = "none";
-        o.params.no_cache = true; /* see below */
+        o.params.no_cache = true; /* see above */
         o.engine.kind = HOIST_BUILD_ENGINE_API;
         o.check.skip = true;
         o.output.quiet = true;
