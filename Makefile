@@ -1,5 +1,6 @@
 # Thin wrapper around Meson. `make` builds build/hoist; `make test` runs
-# everything CI runs (see tests/run-all); `make demo` shows hoist at work
+# everything CI runs (see tests/run-all); `make soak` the long soak
+# (tests/integration/test_soak.sh); `make demo` shows hoist at work
 # against a private engine; `make install PREFIX=/usr/local`.
 # `make deb` builds the Debian packages (hoist, libhoist1, libhoist-dev) into
 # ../ with dpkg-buildpackage; `make deb-test` builds them in a scratch copy,
@@ -11,7 +12,7 @@
 PREFIX ?= /usr/local
 BUILD ?= build
 
-.PHONY: all test demo install clean engine-down fuzz valgrind deb deb-test
+.PHONY: all test soak demo install clean engine-down fuzz valgrind deb deb-test
 FUZZ_SECONDS ?= 600
 FUZZ_TARGETS ?=
 
@@ -24,6 +25,11 @@ $(BUILD)/build.ninja:
 
 test:
 	tests/run-all
+
+# 200 consecutive builds through one process (classic and native BuildKit):
+# memory and descriptors flat, nothing left behind. `make test` runs 30.
+soak: all
+	HOIST_SOAK_BUILDS=200 HOIST_TEST_TIMEOUT=3600 tests/integration/run soak
 
 fuzz:
 	[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true \

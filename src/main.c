@@ -9,9 +9,11 @@
  * and reply is logged to stderr (cli_log.c). The command table below is
  * the one `hoist help` lists and `hoist completion` completes from.
  */
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "cli.h"
 
@@ -61,8 +63,30 @@ static void print_help(FILE *out)
                  "4 invalid input, 130 interrupted (129 SIGHUP, 141 SIGPIPE).\n");
 }
 
+/* hoist holds registry passwords, identity tokens, credential-helper
+ * replies and --secret values in memory while it builds or pushes: no core
+ * file may carry them to disk (a pipe to systemd-coredump ignores
+ * RLIMIT_CORE, hence PR_SET_DUMPABLE too, which also keeps other processes
+ * of the same user from reading this one's memory). The children hoist
+ * starts (docker, ssh, shellcheck) get their own setting back at exec.
+ * HOIST_ALLOW_CORE=1 keeps cores on, for debugging hoist itself. See
+ * docs/reliability.md "Secrets in memory and core dumps". */
+static void no_core_dumps(void)
+{
+    const char *allow = getenv("HOIST_ALLOW_CORE");
+    if (allow && !strcmp(allow, "1"))
+        return;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_CORE, &rl) == 0) {
+        rl.rlim_cur = 0;
+        setrlimit(RLIMIT_CORE, &rl);
+    }
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 int main(int argc, char **argv)
 {
+    no_core_dumps();
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];

@@ -12,6 +12,17 @@
  * the failing step; cancellation (the cancel flag, or the callback
  * returning non-zero) closes the connection, which makes the daemon stop
  * the build, and returns HOIST_EINTERRUPTED.
+ *
+ * Threads: hoist_build() uses its hoist_client for the whole call, so one
+ * client serves one build at a time; builds on different clients may run
+ * in different threads at once. A hoist_build_options (and its groups
+ * hoist_build_params, hoist_build_engine_options, hoist_build_check_options,
+ * hoist_build_output_options, hoist_build_registry_options) is only read
+ * during the call and may be shared by threads that do not change it; its
+ * output.on_event callback runs on the calling thread. A hoist_build_result and a
+ * hoist_build_event (valid during the callback only) belong to the caller's
+ * thread. hoist_build_engine, hoist_build_builder and
+ * hoist_build_event_kind are plain enums.
  */
 #ifndef HOIST_BUILD_H
 #define HOIST_BUILD_H

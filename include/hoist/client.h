@@ -6,6 +6,13 @@
  * min(client maximum, daemon maximum), or the pinned DOCKER_API_VERSION,
  * which must not exceed the daemon's maximum. Every later call uses the
  * /vX.Y prefix of that version.
+ *
+ * Threads: a hoist_client may be used from one thread at a time (it holds
+ * one connection and one libcurl handle); different clients may be used
+ * from different threads at once (tests/threads/stress.c builds from 16).
+ * hoist_client_options, hoist_ping, hoist_server_version and
+ * hoist_server_info are plain values owned by the caller: no locking, read
+ * only during the call that takes them.
  */
 #ifndef HOIST_CLIENT_H
 #define HOIST_CLIENT_H

@@ -23,6 +23,14 @@
  * are kept, mtimes are kept to the second, the Dockerfile and .dockerignore
  * are sent even when ignored. hoist skips sockets (as Docker does) and
  * fifos (Docker would send a fifo entry; hoist skips it with a note).
+ *
+ * Threads: a hoist_context may be used from one thread at a time (its walk
+ * is cached inside it, so even the calls taking a non-const pointer write
+ * it); different contexts may be used from different threads. A
+ * hoist_context_iter and a hoist_context_tar belong to one thread at a
+ * time, and no other thread may use their context meanwhile.
+ * hoist_context_options, hoist_tar_options, hoist_context_entry (a view
+ * into its context) and hoist_context_explanation are plain values.
  */
 #ifndef HOIST_CONTEXT_H
 #define HOIST_CONTEXT_H

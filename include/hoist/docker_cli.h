@@ -3,6 +3,10 @@
  *
  * The binary is chosen by an explicit choice (the --docker flag or
  * HOIST_DOCKER), else the first `docker` on PATH.
+ *
+ * Threads: a hoist_docker_cli is a plain value filled in the caller's
+ * memory; the lookup keeps no state, so threads may look up at once, each
+ * into its own struct.
  */
 #ifndef HOIST_DOCKER_CLI_H
 #define HOIST_DOCKER_CLI_H

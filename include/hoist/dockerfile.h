@@ -23,6 +23,13 @@
  *
  * Parse errors fill `hoist_error` with code HOIST_EINPUT (exit code 4), the
  * file name, line and column, a message worded like BuildKit's and a hint.
+ * The view structs (hoist_df_pos, hoist_df_range, hoist_df_directive,
+ * hoist_df_comment, hoist_df_flag, hoist_df_arg, hoist_df_pair,
+ * hoist_df_heredoc, hoist_df_instruction, hoist_df_warning,
+ * hoist_df_instruction_spec) share their handle's rule: readable from any
+ * thread while the handle lives. A hoist_image_ref, a hoist_df_stage list
+ * (hoist_df_build_arg, hoist_df_copy_from) and a hoist_df_scope are
+ * caller-owned and used by one thread at a time.
  */
 #ifndef HOIST_DOCKERFILE_H
 #define HOIST_DOCKERFILE_H

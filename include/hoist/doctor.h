@@ -5,6 +5,11 @@
  * endpoint, daemon reachable, API versions, server, BuildKit, disk) and
  * fills a report, one entry per check, each pass/warn/fail/skip with a
  * message and a hint. The engine is usable when no check failed.
+ *
+ * Threads: hoist_doctor_run() makes its own client and keeps no state, so
+ * several threads may run it at once, each with its own
+ * hoist_doctor_report (hoist_doctor_check, hoist_doctor_field: plain values
+ * inside it); the options are only read.
  */
 #ifndef HOIST_DOCTOR_H
 #define HOIST_DOCTOR_H

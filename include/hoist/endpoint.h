@@ -7,6 +7,12 @@
  * default unix:///var/run/docker.sock. The inputs are passed explicitly
  * (hoist_endpoint_options_from_env() reads them from the environment) so
  * resolution is a pure function of its options and the config files.
+ *
+ * Threads: hoist_endpoint_options and hoist_endpoint are plain values in
+ * the caller's memory; resolving reads the environment and files only
+ * (hoist_endpoint_options_from_env reads getenv, so do not setenv from
+ * another thread meanwhile), so threads may resolve at once into their
+ * own structs.
  */
 #ifndef HOIST_ENDPOINT_H
 #define HOIST_ENDPOINT_H

@@ -7,6 +7,9 @@
  * so that reporting an error never needs to allocate and nothing has to be
  * freed. Every fallible call returns 0 on success and the non-zero code on
  * failure, so `return hoist_error_set(err, ...)` is the usual idiom.
+ *
+ * Threads: a hoist_error is a fixed-size value filled by one call; give
+ * each thread (each call in flight) its own.
  */
 #ifndef HOIST_ERROR_H
 #define HOIST_ERROR_H

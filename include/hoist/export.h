@@ -7,6 +7,7 @@
  * library's ABI is exactly what these headers declare
  * (tests/abi/check_exports.py checks it). The same mark is correct when
  * building the library and when using it, and for the static library.
+ * Threads: macros only; nothing to share.
  */
 #ifndef HOIST_EXPORT_H
 #define HOIST_EXPORT_H

@@ -23,6 +23,7 @@
  *  - buildkit-native: a BuildKit daemon spoken to directly, whose built-in
  *    frontend version is given (Docker 20.10's BuildKit v0.8 has 1.2).
  * Everything here is constant data and pure functions: thread-safe.
+ * hoist_feature_use and hoist_engine_caps are plain values.
  */
 #ifndef HOIST_FEATURES_H
 #define HOIST_FEATURES_H

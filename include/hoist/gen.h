@@ -22,6 +22,12 @@
  * Base images come from a table of pinned versions (never `latest`) that the
  * caller overrides per stage. No global state; handles are owned by the
  * caller and freed with their _free function.
+ *
+ * Threads: a hoist_gen_detection and a hoist_gen_result are immutable once
+ * made (only _free writes), so any number of threads may read one at once;
+ * different ones are independent. hoist_gen_project and hoist_gen_choice
+ * are views valid while their handle lives; hoist_gen_options is only read
+ * during the call.
  */
 #ifndef HOIST_GEN_H
 #define HOIST_GEN_H

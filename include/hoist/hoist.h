@@ -4,6 +4,8 @@
  * libhoist prepares everything a Docker build needs (Dockerfile, build
  * context, credentials) and hands the build to a real Docker engine.
  * Include this one header; the others are grouped by subsystem.
+ * Threads: each header says what its types allow; libhoist keeps no
+ * global mutable state.
  */
 #ifndef HOIST_HOIST_H
 #define HOIST_HOIST_H

@@ -10,6 +10,12 @@
  * matching pattern wins, and a pattern that matches a parent directory
  * matches everything below it. Every pattern remembers the file and line it
  * came from so that callers can say which line decided.
+ *
+ * Threads: a hoist_ignore being built (hoist_ignore_add_line) belongs to
+ * one thread; once built, matching only reads it (every query takes a
+ * const pointer), so any number of threads may match against one at once.
+ * A hoist_ignore_pattern_info is a view valid while its hoist_ignore
+ * lives.
  */
 #ifndef HOIST_IGNORE_H
 #define HOIST_IGNORE_H

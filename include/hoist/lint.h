@@ -28,6 +28,10 @@
  * the options is walked (and its walk cached) by the run: give each thread
  * its own, or do not share it while another thread uses it. A result or a
  * config being edited belongs to one thread at a time.
+ * hoist_lint_rule_info entries are constant tables, readable from any
+ * thread; hoist_lint_engine, hoist_lint_options, hoist_lint_source and
+ * hoist_lint_finding (a view valid while its result lives) are plain
+ * values.
  */
 #ifndef HOIST_LINT_H
 #define HOIST_LINT_H

@@ -17,6 +17,14 @@
  *
  * Follows the API convention of docs/conventions.md: out-parameter first,
  * options with a version and _options_init(), payload last.
+ *
+ * Threads: hoist_push() uses its hoist_client for the whole call (one push
+ * per client at a time); pushes, registry checks and pins on different
+ * clients may run in different threads. hoist_push_options,
+ * hoist_registry_check_options and hoist_pin_options are only read during
+ * the call; hoist_push_result is the caller's. A hoist_pin_result is
+ * immutable once made (only _free writes) and readable from any number of
+ * threads; a hoist_pin_entry is a view valid while it lives.
  */
 #ifndef HOIST_REGISTRY_H
 #define HOIST_REGISTRY_H

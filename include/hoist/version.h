@@ -1,5 +1,6 @@
 /*
  * hoist/version.h - libhoist's own version and Docker API version helpers.
+ * Threads: constant data, callable from any thread.
  */
 #ifndef HOIST_VERSION_H
 #define HOIST_VERSION_H

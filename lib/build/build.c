@@ -107,6 +107,7 @@ struct build_run {
     double last_upload_event;
     char error_body[ERROR_BODY_KEEP];
     size_t error_body_len;
+    const hoist_http_response *resp; /* of POST /build: its status once the head is in */
 };
 
 static int on_reply_bytes(const char *data, size_t len, void *user)
@@ -120,7 +121,8 @@ static int on_reply_bytes(const char *data, size_t len, void *user)
         run->error_body_len += keep;
         run->error_body[run->error_body_len] = '\0';
     }
-    if (run->stream_rc)
+    /* an error reply (HTML, text, megabytes) is the error's message, not build output */
+    if (run->stream_rc || (run->resp && run->resp->status >= 300))
         return 0;
     run->stream_rc = hoist_json_stream_feed(run->stream, data, len, &run->stream_err);
     return 0;
@@ -302,7 +304,9 @@ static int run_api(struct build_run *run, const hoist_build_plan *plan, hoist_er
     };
     _cleanup_(hoist_http_response_clear) hoist_http_response resp = {0};
     hoist_error req_err = HOIST_ERROR_INIT;
+    run->resp = &resp;
     int req_rc = hoist_client_request(client, query, &req, &resp, &req_err);
+    run->resp = NULL;
     if (!run->stream_rc && !req_rc)
         run->stream_rc = hoist_json_stream_finish(stream, &run->stream_err);
     hoist_build_decoder_finish(&run->decoder);

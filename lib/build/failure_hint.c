@@ -5,7 +5,8 @@
  * problems users hit most get a specific one: a base image that is not on
  * the engine and cannot be pulled, a registry that refuses access (and
  * whether hoist had credentials to offer), a tag that does not exist, a
- * COPY source that is not in the build context.
+ * COPY source that is not in the build context, a connection to the
+ * daemon that broke (the CLI says "unexpected EOF").
  */
 #include "build/build_internal.h"
 #include "common/cleanup.h"
@@ -51,7 +52,14 @@ void hoist_build_failure_hint(const hoist_build_options *opts, const hoist_build
     static const char *const missing_tag[] = {"manifest unknown", "not found: manifest", NULL};
     static const char *const copy_missing[] = {"COPY failed", "ADD failed", "no such file or directory",
                                                "failed to compute cache key", NULL};
+    /* the docker CLI's words when its connection to the daemon broke */
+    static const char *const dropped[] = {"unexpected EOF", "connection reset by peer", "broken pipe", NULL};
     const char *message = d->error_message;
+    if (mentions(message, dropped) && !mentions(message, network)) {
+        hoist_error_hint(err, "the connection to the daemon broke during the build: check that it is running "
+                              "('hoist doctor') and retry");
+        return;
+    }
     if (!strcmp(d->keyword, "FROM")) {
         char image[512] = "";
         sscanf(d->step_text, "%*s %511s", image);

@@ -15,6 +15,7 @@
 #include "engine/raw_conn.h"
 #include "engine/ssh_tunnel.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -160,6 +161,13 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *user)
     struct transfer *tr = user;
     size_t len = size * nmemb;
     hoist_http_response *r = tr->response;
+    /* The status as soon as it is known, so that a streaming sink can tell
+     * an error body from the stream it expects (curl sets the final one). */
+    if (len > 12 && !strncmp(data, "HTTP/", 5)) {
+        const char *sp = memchr(data, ' ', len);
+        if (sp && (size_t)(sp - data) + 4 <= len && isdigit((unsigned char)sp[1]))
+            r->status = strtol(sp + 1, NULL, 10);
+    }
     capture_header(data, len, "API-Version", r->api_version, sizeof(r->api_version));
     capture_header(data, len, "Builder-Version", r->builder_version, sizeof(r->builder_version));
     capture_header(data, len, "OSType", r->os_type, sizeof(r->os_type));
@@ -397,6 +405,17 @@ int hoist_transport_request(hoist_transport *t, const hoist_http_request *req,
             return hoist_error_hint(err, t->endpoint.cert_file[0]
                                              ? "use a certificate signed by the CA the daemon trusts (DOCKER_CERT_PATH)"
                                              : "put cert.pem and key.pem (signed by the daemon's CA) in DOCKER_CERT_PATH");
+        }
+        curl_off_t uploaded = 0;
+        t->api.easy_getinfo(c, CURLINFO_SIZE_UPLOAD_T, &uploaded);
+        if (resp->status == 0 && uploaded > 0 &&
+            (cc == CURLE_SEND_ERROR || cc == CURLE_RECV_ERROR || cc == CURLE_GOT_NOTHING)) {
+            /* connected, and part of the body went: not a connect problem */
+            hoist_error_set(err, HOIST_EENV, "the connection to the Docker daemon at %s dropped during %s %s "
+                            "after %lld bytes of the request body: %s", t->endpoint.host, method, req->path,
+                            (long long)uploaded, t->api.easy_strerror(cc));
+            return hoist_error_hint(err, "the daemon may have stopped or restarted; check that it is running "
+                                         "('hoist doctor') and retry");
         }
         if (resp->status == 0 && (cc == CURLE_GOT_NOTHING || cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR))
             return hoist_diagnose_connect(&t->endpoint, (int)os_errno, t->api.easy_strerror(cc), err);

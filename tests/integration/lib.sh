@@ -82,3 +82,27 @@ expect_exit() {
 
 # The docker CLI the tests use to inspect the private engine.
 docker_cli() { "${HOIST_TEST_DOCKER:-docker}" "$@"; }
+
+# assert_no_canary SECRET [PATH...]: fails when SECRET (a planted canary:
+# registry password, credential-helper reply, --secret value) appears in
+# $out, $err or any PATH (files, or directories searched recursively: logs,
+# --progress json event files, HOIST_LOG output, error messages saved by
+# the test), as it is, base64-encoded (auth fields, X-Registry-Auth), or
+# JSON-escaped. With CANARY_USER set, "user:SECRET" in base64 too.
+assert_no_canary() {
+  local secret=$1 form p; shift
+  [ ${#secret} -ge 8 ] || fail "assert_no_canary: a canary of ${#secret} characters would match by chance"
+  local forms=("$secret" "$(printf '%s' "$secret" | base64 -w0 | tr -d '=')")
+  [ -n "${CANARY_USER:-}" ] && forms+=("$(printf '%s:%s' "$CANARY_USER" "$secret" | base64 -w0 | tr -d '=')")
+  forms+=("$(printf '%s' "$secret" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read())[1:-1])' 2>/dev/null || true)")
+  for form in "${forms[@]}"; do
+    [ -n "$form" ] || continue
+    case "${out:-}${err:-}" in *"$form"*) fail "the canary secret ($form) is in the output: ${out:-} ${err:-}" ;; esac
+    for p in "$@"; do
+      [ -e "$p" ] || continue
+      if grep -rqF -- "$form" "$p" 2>/dev/null; then
+        fail "the canary secret ($form) is in $p: $(grep -rlF -- "$form" "$p" | head -3 | tr '\n' ' ')"
+      fi
+    done
+  done
+}

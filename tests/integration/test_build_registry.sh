@@ -17,11 +17,18 @@ docker_cli tag hoist-test/busybox:1 "$base"
 docker_cli push "$base" >/dev/null 2>&1 || fail "push to the private registry $HOIST_REGISTRY failed"
 docker_cli rmi "$base" >/dev/null
 mkdir -p dockercfg
-printf '{"auths":{"%s":{"auth":"%s"}}}' "$HOIST_REGISTRY" "$(printf 'ci:RegistryPw42' | base64)" > dockercfg/config.json
+canary="RegistryPw42-canary-$$"
+printf '{"auths":{"%s":{"auth":"%s"}}}' "$HOIST_REGISTRY" "$(printf 'ci:%s' "$canary" | base64 -w0)" > dockercfg/config.json
 
 mkdir -p app && printf 'FROM %s\nRUN echo pulled > /pulled\n' "$base" > app/Dockerfile
 DOCKER_CONFIG=$tmp/dockercfg expect_exit 0 "$HOIST" build app -t "$tag" --network none --progress plain
-assert_not_contains "$out$err" "RegistryPw42"
+CANARY_USER=ci assert_no_canary "$canary"
+# the JSON events too, and a failing build's error message
+DOCKER_CONFIG=$tmp/dockercfg expect_exit 0 "$HOIST" build app -t "$tag" --network none --progress json
+CANARY_USER=ci assert_no_canary "$canary"
+printf 'FROM %s\nRUN exit 3\n' "$base" > app/Dockerfile.fail
+DOCKER_CONFIG=$tmp/dockercfg expect_exit 1 "$HOIST" build app -f app/Dockerfile.fail --network none --progress json
+CANARY_USER=ci assert_no_canary "$canary"
 assert_eq "pulled" "$(docker_cli run --rm --network none "$tag" cat /pulled)" "image built on the pulled base"
 docker_cli image inspect "$base" >/dev/null || fail "the base image was not pulled from $HOIST_REGISTRY"
 

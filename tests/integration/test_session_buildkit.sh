@@ -74,7 +74,7 @@ RUN --mount=type=secret,id=x md5sum /run/secrets/x | cut -d' ' -f1 > /secret.md5
 DF
 expect_exit 0 "$bk" -t "$tag-secret" --no-cache --messages --secret id=x,src="$tmp/secret.txt" sec
 assert_eq 1 "$(stat_of secrets)" "secrets served"
-assert_not_contains "$out$err" "$secret_value" "build output"
+assert_no_canary "$secret_value"  # stdout, stderr and every JSON message (--messages)
 assert_eq "$(printf '%s' "$secret_value" | md5sum | cut -d' ' -f1)" \
   "$(docker_cli run --rm --network none "$tag-secret" cat /secret.md5)" "secret seen by RUN"
 docker_cli run --rm --network none "$tag-secret" sh -c "grep -rl '$secret_value' /bin /etc /secret.md5 /run 2>/dev/null" \
@@ -83,9 +83,15 @@ assert_not_contains "$(docker_cli history --no-trunc "$tag-secret")" "$secret_va
 # from the environment too
 SESSION_SECRET_ENV="$secret_value" expect_exit 0 "$bk" -t "$tag-secret" --no-cache --secret id=x,env=SESSION_SECRET_ENV sec
 assert_eq 1 "$(stat_of secrets)" "secret from the environment"
+assert_no_canary "$secret_value"
 # an unknown id: the daemon gets NOT_FOUND and the RUN fails
 expect_exit 1 "$bk" -t "$tag-secret" --no-cache sec
 assert_contains "$err" "build failed"
+# a RUN that fails with the secret mounted: its error message must not carry it
+printf 'FROM hoist-test/busybox:1\nRUN --mount=type=secret,id=x test ! -s /run/secrets/x\n' > sec/Dockerfile.fail
+SESSION_SECRET_ENV="$secret_value" expect_exit 1 "$bk" -t "$tag-secret" --no-cache --messages -f sec/Dockerfile.fail \
+  --secret id=x,env=SESSION_SECRET_ENV sec
+assert_no_canary "$secret_value"
 
 # 4. a Dockerfile outside the context (served as its own directory)
 mkdir -p dfdir
