@@ -480,8 +480,12 @@ int hoist_context_iter_next(hoist_context_iter *it, const hoist_context_entry **
         if (ig->count && !(self = calloc(ig->count, 1)))
             return oom(err);
         bool skip = false;
-        int decider = -1;
-        ignore_match_using_parent(ig, rel(it), rlen, f->matched, self, &skip, &decider);
+        int decider = -1, bad;
+        ignore_match_using_parent(ig, rel(it), rlen, f->matched, self, &skip, &decider, &bad);
+        if (bad >= 0) {
+            free(self);
+            return ignore_bad_pattern_error(ig, bad, rel(it), err);
+        }
         e->pattern = decider;
 
         if (skip) {
