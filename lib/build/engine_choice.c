@@ -25,7 +25,7 @@ static void suggest_buildkit_cli(const hoist_build_options *opts, const char *cu
 {
     out[0] = '\0';
     char path[8192];
-    snprintf(path, sizeof(path), "%s:/usr/bin:/usr/local/bin", opts->path_env ? opts->path_env : "");
+    snprintf(path, sizeof(path), "%s:/usr/bin:/usr/local/bin", opts->engine.path_env ? opts->engine.path_env : "");
     char *save = NULL;
     for (char *dir = strtok_r(path, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
         char candidate[4200];
@@ -55,7 +55,7 @@ int hoist_build_choose_engine(hoist_build_plan *plan, hoist_docker_cli *cli, hoi
     hoist_feature_use uses[16];
     /* What the classic builder (the API engine) cannot run. */
     hoist_engine_caps classic = HOIST_ENGINE_CAPS_INIT;
-    size_t use_count = hoist_dockerfile_unsupported(plan->df, &classic, opts->platform, 0, uses, 16);
+    size_t use_count = hoist_dockerfile_unsupported(plan->df, &classic, opts->params.platform, 0, uses, 16);
     size_t shown = use_count < 16 ? use_count : 16;
     char needs[600] = "";
     size_t used = 0;
@@ -63,7 +63,7 @@ int hoist_build_choose_engine(hoist_build_plan *plan, hoist_docker_cli *cli, hoi
         used += (size_t)snprintf(needs + used, sizeof(needs) - used, "%s%s (line %d)", i ? ", " : "",
                                  uses[i].feature, uses[i].line);
 
-    if (opts->engine == HOIST_BUILD_ENGINE_API) {
+    if (opts->engine.kind == HOIST_BUILD_ENGINE_API) {
         if (use_count) {
             hoist_error_set(err, HOIST_EENV, "the API engine builds with the classic builder, which cannot run %s",
                             needs);
@@ -74,7 +74,7 @@ int hoist_build_choose_engine(hoist_build_plan *plan, hoist_docker_cli *cli, hoi
         snprintf(result->engine_reason, sizeof(result->engine_reason), "engine api: chosen with --engine api");
         return 0;
     }
-    if (opts->engine == HOIST_BUILD_ENGINE_AUTO && !use_count) {
+    if (opts->engine.kind == HOIST_BUILD_ENGINE_AUTO && !use_count) {
         result->engine = HOIST_BUILD_ENGINE_API;
         snprintf(result->engine_reason, sizeof(result->engine_reason),
                  "engine api (auto): the Dockerfile needs no BuildKit-only feature");
@@ -82,7 +82,7 @@ int hoist_build_choose_engine(hoist_build_plan *plan, hoist_docker_cli *cli, hoi
     }
 
     /* The CLI: chosen explicitly, or needed for BuildKit. */
-    int rc = hoist_docker_cli_find(opts->docker_cli, opts->path_env, cli, err);
+    int rc = hoist_docker_cli_find(opts->engine.docker_cli, opts->engine.path_env, cli, err);
     if (!rc)
         rc = hoist_docker_cli_probe(cli, err);
     if (rc) {
@@ -121,7 +121,7 @@ int hoist_build_choose_engine(hoist_build_plan *plan, hoist_docker_cli *cli, hoi
         caps.engine_version = version.version;
         caps.api_version = result->api_version;
         hoist_feature_use bad;
-        if (hoist_dockerfile_unsupported(plan->df, &caps, opts->platform, 0, &bad, 1)) {
+        if (hoist_dockerfile_unsupported(plan->df, &caps, opts->params.platform, 0, &bad, 1)) {
             int major, minor;
             hoist_engine_frontend(&caps, &major, &minor);
             hoist_error_set(err, HOIST_EENV,
@@ -135,7 +135,7 @@ int hoist_build_choose_engine(hoist_build_plan *plan, hoist_docker_cli *cli, hoi
                                     bad.feature, bad.min_frontend_major, bad.min_frontend_minor);
         }
     }
-    if (opts->engine == HOIST_BUILD_ENGINE_CLI)
+    if (opts->engine.kind == HOIST_BUILD_ENGINE_CLI)
         snprintf(result->engine_reason, sizeof(result->engine_reason), "engine cli (%s, %s): chosen with --engine cli",
                  cli->path, hoist_build_builder_name(*builder));
     else

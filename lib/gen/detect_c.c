@@ -254,7 +254,7 @@ int gen_detect_c(const char *dir, gen_pool *pool, gen_project **out, hoist_error
     c_scan scan = {.pool = pool};
     static const char *const suffixes[] = {".c", ".cc", ".cpp", ".cxx", ".C", NULL};
     if (gen_walk_sources(dir, suffixes, 4, visit_c_file, &scan))
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory scanning C sources");
+        return hoist_error_setr(err, HOIST_EFAILED, HOIST_REASON_NOMEM, "out of memory scanning C sources");
     if (!scan.c_files && !scan.cxx_files)
         return 0;
 
@@ -263,7 +263,7 @@ int gen_detect_c(const char *dir, gen_pool *pool, gen_project **out, hoist_error
     const char *tool = cmake ? "cmake" : meson ? "meson" : autotools ? "autotools" : "make";
     gen_project *p = gen_project_new(HOIST_GEN_LANG_C, tool);
     if (!p)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     *out = p;
     p->pub.cxx = scan.cxx_files > 0;
     gen_project_reason(p, pool, "%zu C and %zu C++ source files (first: %s)", scan.c_files,

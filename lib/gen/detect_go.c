@@ -108,7 +108,7 @@ int gen_detect_go(const char *dir, gen_pool *pool, gen_project **out, hoist_erro
         return 0;
     gen_project *p = gen_project_new(HOIST_GEN_LANG_GO, "go");
     if (!p)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     *out = p;
     const char *module = gomod_value(pool, gomod, "module");
     const char *go_version = gomod_value(pool, gomod, "go");
@@ -133,7 +133,7 @@ int gen_detect_go(const char *dir, gen_pool *pool, gen_project **out, hoist_erro
     int rc = gen_walk_sources(dir, go_suffix, 6, visit_go_file, &scan);
     if (rc) {
         gen_strv_free(&scan.main_dirs);
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory scanning Go sources");
+        return hoist_error_setr(err, HOIST_EFAILED, HOIST_REASON_NOMEM, "out of memory scanning Go sources");
     }
     p->pub.cgo = scan.cgo;
     p->pub.version_var = scan.version_var;

@@ -87,7 +87,7 @@ int gen_detect_python(const char *dir, gen_pool *pool, gen_project **out, hoist_
     const char *tool = requirements ? "pip" : pipfile ? "pipenv" : poetry ? "poetry" : "pip";
     gen_project *p = gen_project_new(HOIST_GEN_LANG_PYTHON, tool);
     if (!p)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     *out = p;
     if (requirements) {
         gen_project_add_manifest(p, pool, dir, "requirements.txt");
@@ -130,7 +130,7 @@ int gen_detect_python(const char *dir, gen_pool *pool, gen_project **out, hoist_
     main_scan scan = {.pool = pool};
     static const char *const py[] = {".py", NULL};
     if (gen_walk_sources(dir, py, 2, visit_main, &scan))
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory scanning Python sources");
+        return hoist_error_setr(err, HOIST_EFAILED, HOIST_REASON_NOMEM, "out of memory scanning Python sources");
     const char *file = NULL;
     if (script) {
         const char *argv[] = {script};

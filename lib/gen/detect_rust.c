@@ -47,7 +47,7 @@ int gen_detect_rust(const char *dir, gen_pool *pool, gen_project **out, hoist_er
         return 0;
     gen_project *p = gen_project_new(HOIST_GEN_LANG_RUST, "cargo");
     if (!p)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     *out = p;
     gen_project_add_manifest(p, pool, dir, "Cargo.toml");
     if (gen_project_add_manifest(p, pool, dir, "Cargo.lock")) {

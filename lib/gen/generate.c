@@ -218,7 +218,7 @@ static int fill_common(gen_ctx *ctx, hoist_error *err)
               gen_set_list(ctx, "command", p->command, p->command_count) &&
               (!port || gen_set_var(ctx, "port", port));
     if (!ok)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
 
     if (p->manifest_count) {
         char list[512] = "";
@@ -255,7 +255,7 @@ int hoist_gen_generate(const hoist_gen_project *project, const hoist_gen_options
 
     _cleanup_(hoist_gen_result_freep) hoist_gen_result *r = calloc(1, sizeof(*r));
     if (!r)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     gen_ctx ctx = {.project = project, .opts = o, .pool = &r->pool};
     int rc = choose_images(&ctx, err);
     if (rc == 0)
@@ -265,7 +265,7 @@ int hoist_gen_generate(const hoist_gen_project *project, const hoist_gen_options
     if (rc == 0) {
         r->df = hoist_dockerfile_new();
         if (!r->df)
-            rc = hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            rc = hoist_error_nomem(err);
     }
     if (rc == 0)
         rc = gen_template_apply(r->df, tmpl->steps, tmpl->step_count, &ctx, err);

@@ -207,7 +207,7 @@ static int c_prepare(gen_ctx *ctx, hoist_error *err)
         /* a locally built binary in the context would look up to date to make */
         if (!strcmp(tool, "make") && p->entry && !strchr(p->entry, '/'))
             if (!gen_strv_push(&ctx->extra_ignores, gen_pool_strdup(ctx->pool, p->entry)))
-                return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+                return hoist_error_nomem(err);
         gen_choice(ctx, "entrypoint", gen_pool_printf(ctx->pool, "/usr/local/bin/%s", p->name),
                    "exec form, so the program is PID 1 and receives signals");
     }

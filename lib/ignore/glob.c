@@ -29,8 +29,8 @@ static size_t class_char(const char *c, size_t n)
             return 0;
     }
     size_t w;
-    int32_t r = go_decode_rune(c + i, n - i, &w);
-    if (r == GO_RUNE_ERROR && w == 1)
+    int32_t r = utf8_decode(c + i, n - i, &w);
+    if (r == UTF8_RUNE_ERROR && w == 1)
         return 0;
     i += w;
     if (i == n)
@@ -52,7 +52,7 @@ static int match_chunk(const char *c, size_t n, const char *name, size_t nlen, s
             int32_t r = 0;
             if (!failed) {
                 size_t w;
-                r = go_decode_rune(name + s, nlen - s, &w);
+                r = utf8_decode(name + s, nlen - s, &w);
                 s += w;
             }
             i++;
@@ -72,7 +72,7 @@ static int match_chunk(const char *c, size_t n, const char *name, size_t nlen, s
                 if (!k)
                     return -1;
                 size_t w;
-                int32_t lo = go_decode_rune(c + i + (c[i] == '\\'), n - i - (c[i] == '\\'), &w);
+                int32_t lo = utf8_decode(c + i + (c[i] == '\\'), n - i - (c[i] == '\\'), &w);
                 int32_t hi = lo;
                 i += k;
                 if (c[i] == '-') {
@@ -80,7 +80,7 @@ static int match_chunk(const char *c, size_t n, const char *name, size_t nlen, s
                     k = class_char(c + i, n - i);
                     if (!k)
                         return -1;
-                    hi = go_decode_rune(c + i + (c[i] == '\\'), n - i - (c[i] == '\\'), &w);
+                    hi = utf8_decode(c + i + (c[i] == '\\'), n - i - (c[i] == '\\'), &w);
                     i += k;
                 }
                 if (lo <= r && r <= hi)
@@ -94,7 +94,7 @@ static int match_chunk(const char *c, size_t n, const char *name, size_t nlen, s
                 if (name[s] == '/')
                     failed = true;
                 size_t w;
-                go_decode_rune(name + s, nlen - s, &w);
+                utf8_decode(name + s, nlen - s, &w);
                 s += w;
             }
             i++;

@@ -37,7 +37,7 @@ int hoist_ignore_new(hoist_ignore **out, hoist_error *err)
 {
     *out = calloc(1, sizeof(**out));
     if (!*out)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     return 0;
 }
 
@@ -80,7 +80,7 @@ int hoist_ignore_get(const hoist_ignore *ig, size_t index, hoist_ignore_pattern_
 static int bad_pattern(hoist_error *err, const char *file, int line, const char *source,
                        const char *why)
 {
-    hoist_error_set(err, HOIST_EINPUT, "invalid ignore pattern '%s': %s", source, why);
+    hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX, "invalid ignore pattern '%s': %s", source, why);
     hoist_error_at(err, file, line, 0);
     return hoist_error_hint(err, "fix or remove this line; patterns use Go filepath.Match syntax "
                                  "(* ? [a-z] [^a] \\x) plus ** and a leading ! for exceptions");
@@ -96,7 +96,7 @@ static int add_compiled(hoist_ignore *ig, const char *pat, size_t len, const cha
         return 0;
     _cleanup_free_ char *clean = go_clean_path(pat + start, n);
     if (!clean)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     bool exception = false;
     char *body = clean;
     if (clean[0] == '!') {
@@ -114,7 +114,7 @@ static int add_compiled(hoist_ignore *ig, const char *pat, size_t len, const cha
         size_t cap = ig->cap ? ig->cap * 2 : 16;
         ignore_pattern *np = realloc(ig->patterns, cap * sizeof(*np));
         if (!np)
-            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            return hoist_error_nomem(err);
         ig->patterns = np;
         ig->cap = cap;
     }
@@ -127,7 +127,7 @@ static int add_compiled(hoist_ignore *ig, const char *pat, size_t len, const cha
     p.exception = exception;
     if (!p.cleaned || !p.source || !p.file) {
         pattern_clear(&p);
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     }
     char why[256];
     if (ignore_pattern_compile(&p, why, sizeof(why)) < 0) {
@@ -158,7 +158,7 @@ static int add_line(hoist_ignore *ig, const char *text, size_t len, const char *
         return 0;
     _cleanup_free_ char *source = strndup(text, len);
     if (!source)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     size_t start, n;
     go_trim_space(text, len, &start, &n);
     if (n == 0)
@@ -176,7 +176,7 @@ static int add_line(hoist_ignore *ig, const char *text, size_t len, const char *
     if (n > 0) {
         clean = go_clean_path(pat, n);
         if (!clean)
-            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            return hoist_error_nomem(err);
         body = clean;
         if (strlen(body) > 1 && body[0] == '/')
             body++;
@@ -184,7 +184,7 @@ static int add_line(hoist_ignore *ig, const char *text, size_t len, const char *
     _cleanup_free_ char *full = NULL;
     if (asprintf(&full, "%s%s", invert ? "!" : "", body) < 0) {
         full = NULL;
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     }
     return add_compiled(ig, full, strlen(full), source, file, lineno, err);
 }
@@ -216,7 +216,8 @@ int hoist_ignore_parse(hoist_ignore **out, const char *text, size_t len, const c
         lineno++;
         if (n > IGNORE_MAX_LINE) {
             hoist_ignore_free(ig);
-            hoist_error_set(err, HOIST_EINPUT, "line is longer than 64 KiB (docker cannot read it)");
+            hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_LIMIT,
+                             "line is longer than 64 KiB (docker cannot read it)");
             hoist_error_at(err, filename, lineno, 0);
             return hoist_error_hint(err, "shorten or split the line");
         }
@@ -235,25 +236,26 @@ int hoist_ignore_load(hoist_ignore **out, const char *path, hoist_error *err)
 {
     _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        hoist_error_set(err, HOIST_EINPUT, "cannot open ignore file: %s", strerror(errno));
+        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno),
+                         "cannot open ignore file: %s", strerror(errno));
         hoist_error_at(err, path, 0, 0);
         return hoist_error_hint(err, "check that the file exists and is readable");
     }
     struct stat st;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        hoist_error_set(err, HOIST_EINPUT, "ignore file is not a regular file");
+        hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_INVALID, "ignore file is not a regular file");
         hoist_error_at(err, path, 0, 0);
         return hoist_error_hint(err, "replace it with a regular file");
     }
     size_t cap = (size_t)st.st_size + 1, len = 0;
     _cleanup_free_ char *buf = malloc(cap);
     if (!buf)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     for (;;) {
         if (len == cap) {
             char *nb = realloc(buf, cap * 2);
             if (!nb)
-                return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+                return hoist_error_nomem(err);
             buf = nb;
             cap *= 2;
         }
@@ -261,7 +263,8 @@ int hoist_ignore_load(hoist_ignore **out, const char *path, hoist_error *err)
         if (r < 0) {
             if (errno == EINTR)
                 continue;
-            hoist_error_set(err, HOIST_EINPUT, "cannot read ignore file: %s", strerror(errno));
+            hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno),
+                             "cannot read ignore file: %s", strerror(errno));
             hoist_error_at(err, path, 0, 0);
             return hoist_error_hint(err, "check the file's permissions");
         }
@@ -347,7 +350,7 @@ int hoist_ignore_match(const hoist_ignore *ig, const char *path, bool *excluded,
         return 0;
     _cleanup_free_ char *clean = go_clean_path(path, strlen(path));
     if (!clean)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     if (!strcmp(clean, "."))
         return 0;
     int bad;

@@ -41,7 +41,7 @@ bool valid_utf8(const char *s, size_t len)
 {
     for (size_t i = 0; i < len;) {
         size_t w;
-        if (go_decode_rune(s + i, len - i, &w) == GO_RUNE_ERROR && w == 1)
+        if (utf8_decode(s + i, len - i, &w) == UTF8_RUNE_ERROR && w == 1)
             return false;
         i += w;
     }
@@ -159,7 +159,7 @@ extern "C" bool go_regex_match(const go_regex *g, const char *s, size_t len)
         fixed.reserve(len + 16);
         for (size_t i = 0; i < len;) {
             size_t w;
-            if (go_decode_rune(s + i, len - i, &w) == GO_RUNE_ERROR && w == 1)
+            if (utf8_decode(s + i, len - i, &w) == UTF8_RUNE_ERROR && w == 1)
                 fixed.append("\xEF\xBF\xBD");
             else
                 fixed.append(s + i, w);
