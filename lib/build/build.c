@@ -362,6 +362,10 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     memset(result, 0, sizeof(*result));
     if (!opts || opts->version != HOIST_BUILD_OPTIONS_VERSION)
         return hoist_error_set(err, HOIST_EUSAGE, "hoist_build: options version mismatch");
+    /* the values docker build checks before it sends anything */
+    int prc = build_params_check(&opts->params, err);
+    if (prc)
+        return prc;
     if (!client)
         return hoist_error_set(err, HOIST_EUSAGE, "hoist_build: a client is required (it checks the daemon first)");
     if (opts->registry.push && opts->params.tag_count == 0) {
