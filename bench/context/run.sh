@@ -60,7 +60,8 @@ tar -cf - -C "$work/small" . >/dev/null
 best_of_5_cpu() { # command string -> "wall cpu" (best of each)
   local bw=999999 bc=999999 line w c
   for _ in 1 2 3 4 5; do
-    line=$( { /usr/bin/time -f '%e %U %S' bash -c "$1" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -o "$work/time.txt" -f '%e %U %S' bash -c "$1" >/dev/null 2>&1
+    line=$(tail -1 "$work/time.txt")
     w=$(echo "$line" | awk '{print $1}'); c=$(echo "$line" | awk '{print $2 + $3}')
     if (( $(echo "$w < $bw" | bc -l) )); then bw=$w; fi
     if (( $(echo "$c < $bc" | bc -l) )); then bc=$c; fi
