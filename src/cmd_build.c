@@ -150,8 +150,6 @@ int cmd_build(int argc, char **argv)
         case 't': if ((rc = list_add(&tags, "-t", optarg))) return rc; break;
         case O_BUILD_ARG: if ((rc = list_add(&args, "--build-arg", optarg))) return rc; break;
         case O_LABEL:
-            if (!strchr(optarg, '='))
-                return cli_usage_error("build", "--label '%s' must be KEY=VALUE", optarg);
             if ((rc = list_add(&labels, "--label", optarg))) return rc;
             break;
         case O_TARGET: opts.params.target = optarg; break;
@@ -161,8 +159,6 @@ int cmd_build(int argc, char **argv)
         case O_PULL: opts.params.pull = true; break;
         case O_CACHE_FROM: if ((rc = list_add(&cache_from, "--cache-from", optarg))) return rc; break;
         case O_ADD_HOST:
-            if (!strchr(optarg, ':'))
-                return cli_usage_error("build", "--add-host '%s' must be HOST:IP", optarg);
             if ((rc = list_add(&hosts, "--add-host", optarg))) return rc;
             break;
         case O_SHM:

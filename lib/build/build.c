@@ -372,6 +372,10 @@ int hoist_build(hoist_build_result *result, hoist_client *client, const hoist_bu
     memset(result, 0, sizeof(*result));
     if (HOIST_OPTIONS_CHECK(opts, HOIST_BUILD_OPTIONS_VERSION, "hoist_build", "HOIST_BUILD_OPTIONS_INIT", err))
         return HOIST_EUSAGE;
+    /* the values docker build checks before it sends anything */
+    int prc = build_params_check(&opts->params, err);
+    if (prc)
+        return prc;
     if (!client)
         return hoist_error_set(err, HOIST_EUSAGE, "hoist_build: a client is required (it checks the daemon first)");
     if (opts->registry.push && opts->params.tag_count == 0) {

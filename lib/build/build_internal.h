@@ -38,4 +38,9 @@ int hoist_build_check_gate(const hoist_build_plan *plan, hoist_build_builder bui
 void hoist_build_failure_hint(const hoist_build_options *opts, const hoist_build_decoder *decoder,
                               hoist_error *err);
 
+/* params_check.c: the docker CLI's checks of flag values (tags, build
+ * args, labels, add-host, sizes) and hoist's of --platform, made before
+ * any connection. HOIST_EUSAGE with a hint, or 0. */
+int build_params_check(const hoist_build_params *p, hoist_error *err);
+
 #endif

@@ -81,8 +81,8 @@ static int add_pairs(json_t *obj, const char *const *items, size_t count, const 
             if (v)
                 json_object_set_new(obj, key, json_string(v));
         } else {
-            hoist_error_set(err, HOIST_EUSAGE, "%s '%s' has no value", flag, items[i]);
-            return hoist_error_hint(err, "write %s NAME=VALUE", flag);
+            /* a label without '=' is NAME with an empty value, as in docker */
+            json_object_set_new(obj, key, json_string(""));
         }
     }
     return 0;
@@ -134,12 +134,16 @@ int hoist_build_query(hoist_client *client, const hoist_build_options *opts, con
         json_decref(list);
     }
     for (size_t i = 0; i < opts->params.add_host_count; i++) {
-        if (!strchr(opts->params.add_hosts[i], ':')) {
-            rc = hoist_error_set(err, HOIST_EUSAGE, "--add-host '%s' is not HOST:IP", opts->params.add_hosts[i]);
-            hoist_error_hint(err, "write --add-host db.internal:10.0.0.5");
-            goto fail;
+        /* build_params_check has checked it; NAME=IP is sent as NAME:IP, as
+         * the docker CLI does (the daemon splits on the first ':') */
+        const char *h = opts->params.add_hosts[i];
+        const char *eq = strchr(h, '=');
+        char host[1024];
+        if (eq && (!strchr(h, ':') || strchr(h, ':') > eq)) {
+            snprintf(host, sizeof(host), "%.*s:%s", (int)(eq - h), h, eq + 1);
+            h = host;
         }
-        qb_param(&q, "extrahosts", opts->params.add_hosts[i]);
+        qb_param(&q, "extrahosts", h);
     }
     if (opts->params.target && *opts->params.target)
         qb_param(&q, "target", opts->params.target);

@@ -36,6 +36,16 @@ int ignore_add_raw_pattern(hoist_ignore *ig, const char *pattern, const char *fi
 
 #define DOCKERFILE_MAX (64u * 1024 * 1024)
 
+/* patternmatcher.Matches(path, excludes) as TrimBuildFilesFromExcludes
+ * calls it: an error (a pattern that does not compile, reached) is "no". */
+static bool build_file_excluded(const hoist_ignore *ig, const char *path)
+{
+    bool excluded = false;
+    int bad;
+    ignore_match_using_parent(ig, path, strlen(path), NULL, NULL, &excluded, NULL, &bad);
+    return bad < 0 && excluded;
+}
+
 void context_note(const hoist_context *ctx, const char *path, const char *fmt, ...)
 {
     if (!ctx->on_note)
@@ -334,10 +344,11 @@ int hoist_context_open(hoist_context **out, const char *dir, const hoist_context
             return rc;
     }
 
-    /* TrimBuildFilesFromExcludes: keep .dockerignore and the Dockerfile */
-    bool excluded = false;
-    rc = hoist_ignore_match(ctx->ignore, &excluded, NULL, ".dockerignore", err);
-    if (!rc && excluded)
+    /* TrimBuildFilesFromExcludes: keep .dockerignore and the Dockerfile.
+     * Docker's check there ignores errors: a pattern that does not compile
+     * makes it answer "not excluded" (build_file_excluded). */
+    bool excluded = build_file_excluded(ctx->ignore, ".dockerignore");
+    if (excluded)
         rc = ignore_add_raw_pattern(ctx->ignore, "!.dockerignore", HOIST_ALWAYS_SENT, 0, err);
     if (rc)
         return rc;
@@ -346,8 +357,8 @@ int hoist_context_open(hoist_context **out, const char *dir, const hoist_context
         _cleanup_free_ char *exception = NULL;
         if (!rel || asprintf(&exception, "!%s", rel) < 0)
             return hoist_error_nomem(err);
-        rc = hoist_ignore_match(ctx->ignore, &excluded, NULL, rel, err);
-        if (!rc && excluded)
+        excluded = build_file_excluded(ctx->ignore, rel);
+        if (excluded)
             rc = ignore_add_raw_pattern(ctx->ignore, exception, HOIST_ALWAYS_SENT, 0, err);
         if (rc)
             return rc;

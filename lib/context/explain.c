@@ -11,6 +11,7 @@
 #include "context_internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,9 +72,14 @@ int hoist_context_explain(hoist_context *ctx, hoist_context_explanation *out, co
         bool exists = on_disk && lstat(abs, &st) == 0;
         on_disk = exists;
         bool excluded;
-        int decider;
+        int decider, bad;
         ignore_match_using_parent(ig, rel, end, have_parent ? parent : NULL, self, &excluded,
-                                  &decider);
+                                  &decider, &bad);
+        if (bad >= 0) {
+            char at[PATH_MAX];
+            snprintf(at, sizeof(at), "%.*s", (int)end, rel);
+            return ignore_bad_pattern_error(ig, bad, at, err);
+        }
         if (last) {
             out->sent = !excluded;
             out->pattern = decider;

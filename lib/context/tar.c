@@ -26,6 +26,10 @@
 #include "context/archive_api.h"
 
 #define TAR_CHUNK (256 * 1024)
+/* hoist_context_write_tar hands its consumer at least this much at a time
+ * (but for the end): one write per 256 KiB instead of two per entry, which
+ * with many small files was most of the time over tar's floor. */
+#define TAR_WRITE_MIN (256 * 1024)
 
 enum tar_state { TAR_NEXT_ENTRY, TAR_DATA, TAR_CLOSING, TAR_DONE };
 
@@ -128,7 +132,7 @@ int hoist_context_tar_new(hoist_context_tar **out, hoist_context *ctx,
     int rc = hoist_archive_api_load(&t->api, err);
     if (rc)
         return rc;
-    if (!(t->chunk = malloc(TAR_CHUNK)) || !(t->entry = t->api.entry_new()) ||
+    if (!(t->chunk = malloc(TAR_CHUNK + 1)) || !(t->entry = t->api.entry_new()) ||
         !(t->a = t->api.write_new()))
         return hoist_error_nomem(err);
     rc = hoist_context_iter_new(&t->it, ctx, 0, err);
@@ -235,8 +239,14 @@ static int tar_step(hoist_context_tar *t, hoist_error *err)
             got = want;
             t->data += want;
         } else {
-            while (got < want) {
-                ssize_t r = read(t->fd, t->chunk + got, want - got);
+            /* The last chunk asks for one byte more than the file should
+             * still hold: a short read then ends the file in the same call
+             * (a regular file reads short only at its end), and a full one
+             * means the file grew. One read per small file, like tar. */
+            bool last = t->remaining == want;
+            size_t ask = last ? want + 1 : want;
+            while (got < ask) {
+                ssize_t r = read(t->fd, t->chunk + got, ask - got);
                 if (r < 0 && errno == EINTR)
                     continue;
                 if (r < 0) {
@@ -248,6 +258,13 @@ static int tar_step(hoist_context_tar *t, hoist_error *err)
                 if (r == 0)
                     break;
                 got += (size_t)r;
+                if (last && got == want)
+                    break; /* a short read at the promised size: the end */
+            }
+            if (got > want) {
+                hoist_error_set(err, HOIST_EINPUT, "%s grew while being sent", t->current);
+                return hoist_error_hint(err, "stop whatever writes to it during the build, or "
+                                             "exclude it in .dockerignore");
             }
             if (got < want) {
                 /* The file shrank after the walk measured it. The header
@@ -257,18 +274,6 @@ static int tar_step(hoist_context_tar *t, hoist_error *err)
                                 t->current, (unsigned long long)(t->remaining - got));
                 return hoist_error_hint(err, "stop whatever writes to it during the build, or exclude it "
                                              "in .dockerignore");
-            }
-            if (t->remaining == got) {
-                /* The last chunk: more data means the file grew. */
-                char extra;
-                ssize_t r;
-                while ((r = read(t->fd, &extra, 1)) < 0 && errno == EINTR)
-                    ;
-                if (r > 0) {
-                    hoist_error_set(err, HOIST_EINPUT, "%s grew while being sent", t->current);
-                    return hoist_error_hint(err, "stop whatever writes to it during the build, or "
-                                                 "exclude it in .dockerignore");
-                }
             }
         }
         if (t->api.write_data(t->a, src, got) < 0)
@@ -292,11 +297,12 @@ static int tar_step(hoist_context_tar *t, hoist_error *err)
     return 0;
 }
 
-static int tar_fill(hoist_context_tar *t, hoist_error *err)
+/* Step until at least `min` bytes (or the end of the stream) wait. */
+static int tar_fill(hoist_context_tar *t, size_t min, hoist_error *err)
 {
     locale_t old = t->utf8 ? uselocale(t->utf8) : (locale_t)0;
     int rc = 0;
-    while (t->out_off == t->out_len && t->state != TAR_DONE && !rc)
+    while (t->out_len - t->out_off < min && t->state != TAR_DONE && !rc)
         rc = tar_step(t, err);
     if (old)
         uselocale(old);
@@ -306,7 +312,7 @@ static int tar_fill(hoist_context_tar *t, hoist_error *err)
 int hoist_context_tar_read(hoist_context_tar *t, void *buf, size_t cap, size_t *n, hoist_error *err)
 {
     *n = 0;
-    int rc = tar_fill(t, err);
+    int rc = tar_fill(t, cap, err);
     if (rc)
         return rc;
     size_t avail = t->out_len - t->out_off;
@@ -326,7 +332,7 @@ int hoist_context_write_tar(hoist_context *ctx, const hoist_context_tar_options 
     if (rc)
         return rc;
     for (;;) {
-        rc = tar_fill(t, err);
+        rc = tar_fill(t, TAR_WRITE_MIN, err);
         if (rc)
             return rc;
         size_t avail = t->out_len - t->out_off;

@@ -44,7 +44,14 @@ typedef struct walk_frame {
     uint8_t *matched;     /* per-pattern results for this directory; NULL at root */
     bool pruned;          /* below an excluded, unwalked directory */
     int pruned_pattern;
+    DIR *dir;             /* kept open (first FRAME_FDS levels) so that entries are
+                             reached with fstatat/openat from it instead of a
+                             lookup of their whole path; NULL: use the path */
 } walk_frame;
+
+/* Levels that keep their directory open: deeper trees fall back to full
+ * paths rather than run out of descriptors. */
+#define FRAME_FDS 64
 
 typedef struct link_slot {
     ino_t ino;
@@ -71,6 +78,8 @@ struct hoist_context_iter {
     enum walk_phase phase;
     bool sent_dockerignore;
     struct stat st;       /* lstat of the current entry */
+    int cur_dfd;          /* directory of the current entry, or AT_FDCWD */
+    const char *cur_path; /* the current entry relative to cur_dfd */
 };
 
 int context_iter_fd(const hoist_context_iter *it) { return it->fd; }
@@ -89,6 +98,8 @@ static void frame_clear(walk_frame *f)
         free(f->names[i]);
     free(f->names);
     free(f->matched);
+    if (f->dir)
+        closedir(f->dir);
     memset(f, 0, sizeof(*f));
 }
 
@@ -193,6 +204,8 @@ static int push_frame(hoist_context_iter *it, size_t rel_len, uint8_t *matched, 
     f.matched = TAKE_PTR(owned);
     f.pruned = pruned;
     f.pruned_pattern = pruned_pattern;
+    if (it->depth < FRAME_FDS)
+        f.dir = TAKE_PTR(d);
     it->frames[it->depth++] = f;
     return 0;
 }
@@ -290,7 +303,7 @@ static int read_link(hoist_context_iter *it, size_t size_hint, hoist_error *err)
             it->link = nl;
             it->link_cap = need;
         }
-        ssize_t n = readlink(it->abs, it->link, it->link_cap);
+        ssize_t n = readlinkat(it->cur_dfd, it->cur_path, it->link, it->link_cap);
         if (n < 0) {
             hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno),
                              "cannot read symlink %s: %s", rel(it), strerror(errno));
@@ -440,9 +453,14 @@ int hoist_context_iter_next(hoist_context_iter *it, const hoist_context_entry **
         if (set_path(it, dir_len, name, err))
             return HOIST_EFAILED;
         size_t rlen = dir_len + (dir_len ? 1 : 0) + strlen(name);
+        it->cur_dfd = f->dir ? dirfd(f->dir) : AT_FDCWD;
+        it->cur_path = f->dir ? name : it->abs;
         struct stat st;
-        if (lstat(it->abs, &st) < 0) {
-            int e = errno;
+        /* the full path must still fit the kernel's limit, as docker's
+         * lstat of it would fail, even though it is not looked up whole */
+        bool too_long = it->root_len + 1 + rlen >= PATH_MAX;
+        if (too_long || fstatat(it->cur_dfd, it->cur_path, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+            int e = too_long ? ENAMETOOLONG : errno;
             if (e == ENOENT) {
                 context_note(it->ctx, rel(it), "vanished during the walk; not sent");
                 continue;
@@ -481,8 +499,12 @@ int hoist_context_iter_next(hoist_context_iter *it, const hoist_context_entry **
         if (ig->count && !(self = calloc(ig->count, 1)))
             return oom(err);
         bool skip = false;
-        int decider = -1;
-        ignore_match_using_parent(ig, rel(it), rlen, f->matched, self, &skip, &decider);
+        int decider = -1, bad;
+        ignore_match_using_parent(ig, rel(it), rlen, f->matched, self, &skip, &decider, &bad);
+        if (bad >= 0) {
+            free(self);
+            return ignore_bad_pattern_error(ig, bad, rel(it), err);
+        }
         e->pattern = decider;
 
         if (skip) {
@@ -550,7 +572,8 @@ int hoist_context_iter_next(hoist_context_iter *it, const hoist_context_entry **
                 return rc;
             e->link = it->link;
         } else if (e->type == HOIST_ENTRY_FILE && !(it->flags & CONTEXT_ITER_NO_OPEN)) {
-            it->fd = open(it->abs, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+            it->fd = openat(it->cur_dfd, it->cur_path,
+                            O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
             if (it->fd < 0) {
                 int en = errno;
                 if (en == ENOENT) {

@@ -107,6 +107,25 @@ int hoist_http_error_from_response(const hoist_http_response *resp, const char *
         return hoist_error_hint(err, "set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the directory with ca.pem, "
                                      "cert.pem and key.pem (or write the host as https://...)");
     }
+    /* The daemon refusing a value the user gave (a tag, a size, a
+     * platform): 400 (errdefs.InvalidParameter), or 500 for the few checks
+     * the classic builder reports without a class. A user error, with a
+     * hint that says so instead of pointing at the daemon's log. */
+    static const char *const user_input[] = {
+        "invalid reference format", "invalid tag", "repository name must",
+        "Minimum memory limit", "Minimum memoryswap limit", "invalid platform",
+        "unknown operating system", "does not match the specified platform", "invalid IP address",
+        "bad format for add-host", "invalid shm size", "invalid ulimit",
+    };
+    bool about_input = resp->status == 400;
+    for (size_t i = 0; !about_input && resp->status >= 500 && i < sizeof(user_input) / sizeof(user_input[0]); i++)
+        about_input = strstr(message, user_input[i]) != NULL;
+    if (about_input && resp->status != 401 && resp->status != 403 && resp->status != 404) {
+        hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_INVALID, "%s: the daemon refused a value: %s", what,
+                         message);
+        return hoist_error_hint(err, "fix the option the message names (a tag, size, platform, "
+                                     "host or argument); nothing is wrong with the daemon");
+    }
     int code = HOIST_EFAILED;
     if (resp->status == 401 || resp->status == 403)
         code = HOIST_EENV;

@@ -7,7 +7,11 @@
  * pattern), trim space, note a leading '!', clean the rest with
  * filepath.Clean and drop one leading '/'. Compiling (patternmatcher.New):
  * trim and clean again, reject a lone "!", check the syntax with Go's
- * filepath.Match rules and compile (pattern.c).
+ * filepath.Match rules and compile (pattern.c). A pattern whose regular
+ * expression does not compile (a Go regexp error such as "!a\\c") is kept:
+ * Docker compiles each pattern when a path first reaches it, so the file is
+ * refused only when some path in the context evaluates that pattern; until
+ * then the line is as harmless as it is to docker build.
  *
  * Matching walks the patterns in order; a pattern is only evaluated when it
  * could change the current answer (an exclusion when not yet excluded, an
@@ -42,6 +46,7 @@ static void pattern_clear(ignore_pattern *p)
     free(p->cleaned);
     free(p->source);
     free(p->file);
+    free(p->bad);
     ignore_go_regex_free(p->regex);
 }
 
@@ -121,7 +126,7 @@ static int add_compiled(hoist_ignore *ig, const char *pat, size_t len, const cha
     char why[256];
     if (ignore_pattern_compile(&p, why, sizeof(why)) < 0) {
         pattern_clear(&p);
-        return bad_pattern(err, file, line, source, why);
+        return hoist_error_set(err, HOIST_EFAILED, "%s", why);
     }
     p.info = (hoist_ignore_pattern_info){p.cleaned, p.source, p.file, p.line, p.exception};
     ig->patterns[ig->count++] = p;
@@ -265,10 +270,24 @@ int hoist_ignore_load(hoist_ignore **out, const char *path, hoist_error *err)
     return hoist_ignore_parse(out, buf, len, path, err);
 }
 
+int ignore_bad_pattern_error(const hoist_ignore *ig, int index, const char *path,
+                             hoist_error *err)
+{
+    const ignore_pattern *p = &ig->patterns[index];
+    hoist_error_set(err, HOIST_EINPUT, "invalid ignore pattern '%s': %s (reached when checking %s; "
+                    "docker build fails on it the same way)", p->source, p->bad, path);
+    hoist_error_at(err, p->file, p->line, 0);
+    return hoist_error_hint(err, "fix or remove this line; a pattern is a Go regular expression "
+                                 "once translated, so a '\\' escape must form a valid Go "
+                                 "regexp escape (use [x] for a literal x)");
+}
+
 void ignore_match_using_parent(const hoist_ignore *ig, const char *path, size_t len,
-                               const uint8_t *parent, uint8_t *self, bool *excluded, int *decider)
+                               const uint8_t *parent, uint8_t *self, bool *excluded, int *decider,
+                               int *bad)
 {
     bool matched = false;
+    *bad = -1;
     int last = -1;
     /* the parent directory's path, for the slow check at the root level */
     size_t dirlen = 0;
@@ -286,6 +305,14 @@ void ignore_match_using_parent(const hoist_ignore *ig, const char *path, size_t 
                 if (self)
                     self[i] = 0;
                 continue;
+            }
+            if (p->bad) {
+                /* patternmatcher returns ErrBadPattern from this match */
+                *bad = (int)i;
+                *excluded = false;
+                if (decider)
+                    *decider = -1;
+                return;
             }
             match = ignore_pattern_match(p, path, len);
             if (!match && !parent && dirlen > 0) {
@@ -321,7 +348,10 @@ int hoist_ignore_match(const hoist_ignore *ig, bool *excluded, int *decider, con
         return hoist_error_nomem(err);
     if (!strcmp(clean, "."))
         return 0;
-    ignore_match_using_parent(ig, clean, strlen(clean), NULL, NULL, excluded, decider);
+    int bad;
+    ignore_match_using_parent(ig, clean, strlen(clean), NULL, NULL, excluded, decider, &bad);
+    if (bad >= 0)
+        return ignore_bad_pattern_error(ig, bad, clean, err);
     return 0;
 }
 

@@ -3,9 +3,8 @@
  *
  * The matcher reproduces Go code paths that Docker runs, so the helpers here
  * are named after what they mirror: Go's utf8.DecodeRune, strings.TrimSpace,
- * filepath.Clean and filepath.Match's syntax check, a small engine for the
- * subset of Go regexp syntax that patternmatcher can generate, and the
- * compiled pattern itself.
+ * filepath.Clean and filepath.Match's syntax check, Go's regexp (RE2 through
+ * re2_shim.cc), and the compiled pattern itself.
  */
 #ifndef HOIST_IGNORE_INTERNAL_H
 #define HOIST_IGNORE_INTERNAL_H
@@ -31,17 +30,16 @@ char *ignore_go_clean_path(const char *path, size_t len);
 /* True when filepath.Match(pattern, ".") would return ErrBadPattern. */
 bool ignore_go_glob_is_bad(const char *pattern, size_t len);
 
-/* ---- regex.c: the Go regexp subset patternmatcher generates ---- */
+/* ---- re2_shim.cc: Go's regexp package ---- */
 
 typedef struct ignore_go_regex ignore_go_regex;
 
-/* Compile `re` with Go regexp (Perl flags) syntax. On failure returns -1
- * and writes a message to errbuf. Constructs that hoist does not implement
- * (\p, \Q..\E, flags) are reported as errors, never silently mis-matched. */
+/* regexp.Compile: Go syntax (RE2's, less \C). On failure returns -1 and
+ * writes Go's reason to errbuf. */
 int ignore_go_regex_compile(const char *re, size_t len, ignore_go_regex **out, char *errbuf,
                      size_t errlen);
-/* Full-match is not implied: the generated expressions carry their own
- * ^...$ anchors, and matching starts at offset 0 like an anchored search. */
+/* regexp.MatchString: an unanchored search; the generated expressions carry
+ * their own ^...$ anchors (which an unescaped '|' splits). */
 bool ignore_go_regex_match(const ignore_go_regex *re, const char *s, size_t len);
 void ignore_go_regex_free(ignore_go_regex *re);
 
@@ -63,11 +61,14 @@ typedef struct ignore_pattern {
     bool exception;
     enum ignore_match_type type;
     ignore_go_regex *regex;      /* IGNORE_MATCH_REGEXP only */
+    char *bad;            /* why the expression does not compile, or NULL */
     hoist_ignore_pattern_info info; /* the public view, for hoist_ignore_pattern_at */
 } ignore_pattern;
 
 /* Compile p->cleaned (the Go pattern.compile step). Returns 0 or -1 with a
- * message in errbuf. */
+ * message in errbuf. Docker compiles a pattern when it is first evaluated,
+ * so a failure is kept in p->bad and reported only when a path reaches the
+ * pattern (ignore_match_using_parent's *bad). */
 int ignore_pattern_compile(ignore_pattern *p, char *errbuf, size_t errlen);
 bool ignore_pattern_match(const ignore_pattern *p, const char *path, size_t len);
 
@@ -85,8 +86,16 @@ struct hoist_ignore {
  * entry at the context root (then parent directories are checked the slow
  * way, as Docker does). `self` (may be NULL) receives this entry's flags,
  * to be passed as `parent` for its children. */
+/* `*bad` receives -1, or the index of a pattern whose expression does not
+ * compile and that this path evaluated: Docker fails there (patternmatcher
+ * returns filepath.ErrBadPattern), and *excluded is then meaningless. */
 void ignore_match_using_parent(const hoist_ignore *ig, const char *path,
                                size_t len, const uint8_t *parent, uint8_t *self,
-                               bool *excluded, int *decider);
+                               bool *excluded, int *decider, int *bad);
+
+/* The error for bad pattern `index`, first evaluated for `path`. Returns
+ * HOIST_EINPUT. */
+int ignore_bad_pattern_error(const hoist_ignore *ig, int index, const char *path,
+                             hoist_error *err);
 
 #endif

@@ -9,7 +9,8 @@
  * (which is why "**foo" also matches "xfoo"), and anything else runs the
  * regular expression. The classification changes results in corner cases,
  * so it is reproduced step for step here, including the text of the
- * generated expression (see regex.c for why that matters).
+ * generated expression, which Go's regexp (RE2, re2_shim.cc) then runs: Docker
+ * passes the user's [...] classes, \\ escapes and '|' '{' '}' through.
  */
 #include "ignore_internal.h"
 
@@ -26,10 +27,13 @@ static int sb_str(hbuf *b, const char *s) { return hbuf_puts(b, s) ? 0 : -1; }
 static int sb_rune(hbuf *b, int32_t r) { return hbuf_put_rune(b, r) ? 0 : -1; }
 
 /* Characters patternmatcher escapes because they mean something to a regexp
- * but nothing to filepath.Match. */
+ * but nothing to filepath.Match. It lists .+()|{}$, but its bitmap keeps
+ * bit c/8 of an 8-bit byte, so the characters from 64 up ('|', '{', '}')
+ * lose their bit and reach the regexp as operators: "p|q" is an
+ * alternation and "a{2}" a repetition. Docker does this; so does hoist. */
 static bool should_escape(int32_t r)
 {
-    return r < 0x80 && r > 0 && strchr(".+()|{}$", (int)r) != NULL;
+    return r > 0 && r < 64 && strchr(".+()$", (int)r) != NULL;
 }
 
 int ignore_pattern_compile(ignore_pattern *p, char *errbuf, size_t errlen)
@@ -95,8 +99,10 @@ int ignore_pattern_compile(ignore_pattern *p, char *errbuf, size_t errlen)
     if (type == IGNORE_MATCH_REGEXP) {
         if (sb_str(&re, "$") < 0)
             goto oom;
-        if (ignore_go_regex_compile(re.data, re.len, &p->regex, errbuf, errlen) < 0)
-            goto out;
+        if (ignore_go_regex_compile(re.data, re.len, &p->regex, errbuf, errlen) < 0) {
+            if (!strcmp(errbuf, "out of memory") || !(p->bad = strdup(errbuf)))
+                goto oom;
+        }
     }
     p->type = type;
     rc = 0;
@@ -126,7 +132,7 @@ bool ignore_pattern_match(const ignore_pattern *p, const char *path, size_t len)
         return n > 0 && suffix[0] == '/' && len == n - 1 && !memcmp(path, suffix + 1, n - 1);
     }
     case IGNORE_MATCH_REGEXP:
-        return ignore_go_regex_match(p->regex, path, len);
+        return p->regex && ignore_go_regex_match(p->regex, path, len);
     }
     return false;
 }

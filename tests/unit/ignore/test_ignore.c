@@ -99,6 +99,29 @@ static const struct match_case match_cases[] = {
     {"^a", "a", false},
     {"^a*", "ab", true},               /* '^' is an anchor in Docker's regexp */
     {"a^b*", "a^b", false},
+    /* '|' '{' '}' escape Docker's escaping (issue #14 item 9) */
+    {"p|q*", "p", true},
+    {"p|q*", "pz", true},             /* ^p| matches any path starting with p */
+    {"p|q*", "xq", true},             /* |q[^/]*$ matches any path ending in q... */
+    {"p|q*", "p|q", true},
+    {"p|q*", "z", false},
+    {"p|q*", "zq/w", true},           /* ...or its parent */
+    {"a{2}*", "aa", true},
+    {"a{2}*", "aab", true},
+    {"a{2}*", "a{2}", false},
+    {"a{2}*", "a", false},
+    /* Go regexp features that reach the matcher (item 8) */
+    {"\\Qa", "a$", true},             /* \Q quotes the generated '$' too */
+    {"\\Qa", "a", false},
+    {"\\pN", "1", true},
+    {"\\pN", "\xd9\xa3", true},      /* ARABIC-INDIC DIGIT THREE */
+    {"\\pN", "a", false},
+    {"x/**/[--z]", "x/y", true},
+    {"x/**/[--z]", "x/a/b", true},      /* the class matches the '/' */
+    {"x/**/[--z]", "x/,", false},
+    {"*", "\xff", true},               /* invalid UTF-8 is one rune, U+FFFD */
+    {"?", "\xff\xfe", false},
+    {"[\xef\xbf\xbd]", "\xff", true},   /* and equals a literal U+FFFD */
     /* exceptions and last match wins */
     {"*.md\n!README.md", "README.md", false},
     {"*.md\n!README.md", "a.md", true},
@@ -133,7 +156,10 @@ static void test_match_table(void **state)
             fail();
         }
         bool excluded = !c->excluded;
-        assert_int_equal(hoist_ignore_match(ig, &excluded, NULL, c->path, &err), 0);
+        if (hoist_ignore_match(ig, &excluded, NULL, c->path, &err) != 0) {
+            print_error("case %zu: %s\n", i, err.message);
+            fail();
+        }
         if (excluded != c->excluded) {
             print_error("case %zu: ignore %s path %s: expected %s\n", i, c->ignore, c->path,
                         c->excluded ? "excluded" : "included");
@@ -156,10 +182,7 @@ static const struct bad_case bad_cases[] = {
     {"[]a]", 1},
     {"[a-]", 1},
     {"[^]", 1},
-    {"[z-a]", 1},     /* accepted by filepath.Match, rejected by Go regexp */
-    {"\\q*", 1},      /* invalid escape in Go regexp */
     {"a[b", 1},
-    {"a*[b", 1},
 };
 
 static void test_bad_patterns(void **state)
@@ -178,6 +201,58 @@ static void test_bad_patterns(void **state)
         assert_string_equal(err.file, "ctx/.dockerignore");
         assert_int_equal(err.line, bad_cases[i].line);
         assert_true(err.hint[0] != '\0');
+    }
+}
+
+/* A pattern that filepath.Match accepts but Go's regexp refuses is an
+ * error only once a path reaches it (Docker compiles lazily, item 7). */
+struct lazy_case {
+    const char *ignore;
+    const char *path;
+    int bad_line; /* 0: matches without error */
+};
+
+static const struct lazy_case lazy_cases[] = {
+    {"x\n!a\\c", "y", 0},           /* an exception is not evaluated for a kept path */
+    {"x\n!a\\c", "x", 2},
+    {"x\n!a\\c", "x/y", 2},
+    {"nomatch\n![z-a]", "y", 0},
+    {"[z-a]", "y", 1},
+    {"\\q*", "y", 1},                 /* invalid escape in Go regexp */
+    {"a\n\\C*", "b", 2},             /* RE2 knows \C, Go does not */
+    {"a\n\\C*", "a", 0},
+    {"*\nfoo|(", "x", 0},             /* '(' is escaped: this one compiles */
+    {"a{1001}*", "x", 1},              /* Go's repeat limit */
+    {"a*[b", "x", 1},                  /* filepath.Match stops at the failed "a" */
+    {"zz\n!a*[b", "x", 0},
+};
+
+static void test_lazy_bad_patterns(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(lazy_cases) / sizeof(lazy_cases[0]); i++) {
+        const struct lazy_case *c = &lazy_cases[i];
+        hoist_ignore *ig = NULL;
+        hoist_error err = HOIST_ERROR_INIT;
+        assert_int_equal(hoist_ignore_parse(&ig, c->ignore, strlen(c->ignore), "ctx/.dockerignore",
+                                            &err), 0);
+        bool excluded;
+        int rc = hoist_ignore_match(ig, &excluded, NULL, c->path, &err);
+        if (c->bad_line == 0) {
+            if (rc) {
+                print_error("lazy case %zu: %s\n", i, err.message);
+                fail();
+            }
+        } else {
+            if (rc != HOIST_EINPUT) {
+                print_error("lazy case %zu: %s on %s accepted\n", i, c->ignore, c->path);
+                fail();
+            }
+            assert_string_equal(err.file, "ctx/.dockerignore");
+            assert_int_equal(err.line, c->bad_line);
+            assert_true(err.hint[0] != '\0');
+        }
+        hoist_ignore_free(ig);
     }
 }
 
@@ -247,6 +322,7 @@ static void test_regex_engine(void **state)
         {"^(.*/)?b$", "b", true}, {"^(.*/)?b$", "xb", false}, {"^\\d+$", "123", true},
         {"^[[:alpha:]]$", "q", true}, {"^a|b$", "b", true}, {"^.*$", "a\nb", false},
         {"^\\x41$", "A", true}, {"^\\101$", "A", true}, {"^[^a]$", "\n", true},
+        {"^a{2}$", "aa", true}, {"^\\pL$", "\xc3\xa9", true}, {"^[^/]$", "\xff", true},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         ignore_go_regex *re = NULL;
@@ -265,6 +341,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_match_table),
         cmocka_unit_test(test_bad_patterns),
+        cmocka_unit_test(test_lazy_bad_patterns),
         cmocka_unit_test(test_pattern_info),
         cmocka_unit_test(test_walk_excluded_dir),
         cmocka_unit_test(test_clean_path),
