@@ -50,9 +50,14 @@ static void usage(FILE *out)
         "  -q, --quiet              print only the image ID\n"
         "      --gzip               compress the context upload\n"
         "      --progress MODE      auto, plain, tty, json or quiet (default auto: tty on a terminal)\n"
-        "      --engine ENGINE      auto (default): the CLI with BuildKit when the Dockerfile needs it,\n"
-        "                           else the Engine API; api; or cli (docker buildx build, else\n"
+        "      --engine ENGINE      auto (default): the daemon's BuildKit when it supports sessions\n"
+        "                           (API 1.39+, Linux), else the Engine API's classic builder, or the\n"
+        "                           CLI when the Dockerfile needs BuildKit; buildkit (native, no CLI);\n"
+        "                           api (classic builder); or cli (docker buildx build, else\n"
         "                           DOCKER_BUILDKIT=1 docker build, else the classic builder)\n"
+        "      --secret id=ID[,src=PATH|,env=VAR]  secret for RUN --mount=type=secret (buildkit; repeatable)\n"
+        "      --ssh default|ID=SOCKET  ssh-agent for RUN --mount=type=ssh (default: $SSH_AUTH_SOCK)\n"
+        "      --output type=local,dest=DIR | type=tar,dest=FILE  export the result's files (buildkit)\n"
         "      --docker PATH        the docker CLI for the CLI engine (default: HOIST_DOCKER, then PATH)\n"
         "      --no-check           skip the hoist check gate (by default errors stop the build)\n"
         "      --check-config FILE  hoist check configuration (default: PATH/.hoist.yaml)\n"
@@ -108,7 +113,8 @@ static void client_freep(hoist_client **c)
 int cmd_build(int argc, char **argv)
 {
     enum { O_BUILD_ARG = 256, O_LABEL, O_TARGET, O_PLATFORM, O_NETWORK, O_NO_CACHE, O_PULL, O_CACHE_FROM,
-           O_ADD_HOST, O_SHM, O_IIDFILE, O_GZIP, O_PROGRESS, O_ENGINE, O_CONTEXT, O_DOCKER, O_NO_CHECK, O_CHECK_CONFIG };
+           O_ADD_HOST, O_SHM, O_IIDFILE, O_GZIP, O_PROGRESS, O_ENGINE, O_CONTEXT, O_DOCKER, O_NO_CHECK, O_CHECK_CONFIG,
+           O_SECRET, O_SSH, O_OUTPUT };
     static const struct option long_opts[] = {
         {"file", required_argument, NULL, 'f'},
         {"tag", required_argument, NULL, 't'},
@@ -131,6 +137,9 @@ int cmd_build(int argc, char **argv)
         {"docker", required_argument, NULL, O_DOCKER},
         {"no-check", no_argument, NULL, O_NO_CHECK},
         {"check-config", required_argument, NULL, O_CHECK_CONFIG},
+        {"secret", required_argument, NULL, O_SECRET},
+        {"ssh", required_argument, NULL, O_SSH},
+        {"output", required_argument, NULL, 'o'},
         {"host", required_argument, NULL, 'H'},
         {"context", required_argument, NULL, O_CONTEXT},
         {"help", no_argument, NULL, 'h'},
@@ -139,14 +148,15 @@ int cmd_build(int argc, char **argv)
     hoist_build_options opts = HOIST_BUILD_OPTIONS_INIT;
     hoist_endpoint_options eopts = HOIST_ENDPOINT_OPTIONS_INIT;
     hoist_endpoint_options_from_env(&eopts);
-    struct list tags = {0}, args = {0}, labels = {0}, cache_from = {0}, hosts = {0};
+    struct list tags = {0}, args = {0}, labels = {0}, cache_from = {0}, hosts = {0}, secrets = {0}, ssh = {0};
+    char ssh_specs[MAX_LIST][512];
     const char *progress = "auto";
     int rc;
 
     optind = 1;
     opterr = 0;
     int ch;
-    while ((ch = getopt_long(argc, argv, "f:t:m:qH:h", long_opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "f:t:m:qo:H:h", long_opts, NULL)) != -1) {
         switch (ch) {
         case 'f': opts.dockerfile = optarg; break;
         case 't': if ((rc = list_add(&tags, "-t", optarg))) return rc; break;
@@ -186,12 +196,34 @@ int cmd_build(int argc, char **argv)
                 opts.engine = HOIST_BUILD_ENGINE_CLI;
             else if (!strcmp(optarg, "auto"))
                 opts.engine = HOIST_BUILD_ENGINE_AUTO;
+            else if (!strcmp(optarg, "buildkit"))
+                opts.engine = HOIST_BUILD_ENGINE_BUILDKIT;
             else
-                return cli_usage_error("build", "--engine '%s': use api, cli or auto", optarg);
+                return cli_usage_error("build", "--engine '%s': use auto, buildkit, api or cli", optarg);
             break;
         case O_DOCKER: opts.docker_cli = optarg; break;
         case O_NO_CHECK: opts.no_check = true; break;
         case O_CHECK_CONFIG: opts.check_config = optarg; break;
+        case O_SECRET: if ((rc = list_add(&secrets, "--secret", optarg))) return rc; break;
+        case O_SSH: {
+            /* "default" and "ID" alone mean the agent at $SSH_AUTH_SOCK: read here, not in the library */
+            const char *sock = getenv("SSH_AUTH_SOCK");
+            if (!strchr(optarg, '=') && !strchr(optarg, ',')) {
+                if (!sock || !*sock)
+                    return cli_usage_error("build", "--ssh %s: SSH_AUTH_SOCK is not set (start ssh-agent, or "
+                                           "give --ssh %s=SOCKET)", optarg, optarg);
+                snprintf(ssh_specs[ssh.count % MAX_LIST], sizeof(ssh_specs[0]), "%s=%s", optarg, sock);
+                if ((rc = list_add(&ssh, "--ssh", ssh_specs[ssh.count % MAX_LIST]))) return rc;
+            } else if ((rc = list_add(&ssh, "--ssh", optarg))) {
+                return rc;
+            }
+            break;
+        }
+        case 'o':
+            if (opts.buildkit.output)
+                return cli_usage_error("build", "give --output once");
+            opts.buildkit.output = optarg;
+            break;
         case 'H': eopts.host_flag = optarg; break;
         case O_CONTEXT: eopts.context_flag = optarg; break;
         case 'h': usage(stdout); return 0;
@@ -230,6 +262,10 @@ int cmd_build(int argc, char **argv)
     opts.cache_from_count = cache_from.count;
     opts.add_hosts = hosts.items;
     opts.add_host_count = hosts.count;
+    opts.buildkit.secrets = secrets.items;
+    opts.buildkit.secret_count = secrets.count;
+    opts.buildkit.ssh = ssh.items;
+    opts.buildkit.ssh_count = ssh.count;
     opts.docker_config = getenv("DOCKER_CONFIG");
     if (!opts.docker_cli)
         opts.docker_cli = getenv("HOIST_DOCKER");

@@ -68,12 +68,17 @@ typedef struct hoist_build_event {
 /* Return 0 to go on, non-zero to cancel the build. */
 typedef int (*hoist_build_event_fn)(const hoist_build_event *event, void *user);
 
-/* Who runs the build. AUTO (the default) picks the CLI with BuildKit when
- * the Dockerfile or flags need BuildKit, and the API otherwise. */
+/* Who runs the build. AUTO (the default) picks native BuildKit whenever the
+ * daemon supports BuildKit sessions (API 1.39+, a Linux daemon, BuildKit not
+ * switched off in daemon.json); else the API (classic builder), or the CLI
+ * with BuildKit when the Dockerfile needs BuildKit. The CLI only when asked
+ * or needed. */
 typedef enum hoist_build_engine {
     HOIST_BUILD_ENGINE_AUTO = 0,
     HOIST_BUILD_ENGINE_API,
     HOIST_BUILD_ENGINE_CLI,
+    HOIST_BUILD_ENGINE_BUILDKIT,   /* the daemon's BuildKit, driven natively: POST /build?version=2
+                                      with a session hoist serves (no docker CLI) */
 } hoist_build_engine;
 
 /* Which builder ran it. */
@@ -82,6 +87,18 @@ typedef enum hoist_build_builder {
     HOIST_BUILDER_BUILDKIT,     /* the docker CLI's built-in BuildKit (DOCKER_BUILDKIT=1) */
     HOIST_BUILDER_BUILDX,       /* docker buildx build */
 } hoist_build_builder;
+
+/* BuildKit-only options (engine buildkit; also accepted, where it has them,
+ * by the CLI engine). Strings in the docker CLI's syntax. */
+typedef struct hoist_build_buildkit_options {
+    const char *const *secrets;    /* --secret "id=ID[,src=PATH|,env=VAR]" (src= also source=, file=) */
+    size_t secret_count;
+    const char *const *ssh;        /* --ssh "ID=SOCKET" (an agent socket; the caller turns "default"
+                                      into "default=$SSH_AUTH_SOCK": the library reads no env) */
+    size_t ssh_count;
+    const char *output;            /* --output "type=local,dest=DIR" or "type=tar,dest=FILE" (or "-"
+                                      refused) or a bare DIR (local); NULL: the image in the daemon */
+} hoist_build_buildkit_options;
 
 typedef struct hoist_build_options {
     unsigned int version;          /* HOIST_BUILD_OPTIONS_VERSION */
@@ -122,6 +139,7 @@ typedef struct hoist_build_options {
                                       estimated total (for progress bars); costs one extra walk */
     bool no_check;                 /* skip the `hoist check` gate */
     const char *check_config;      /* lint configuration; NULL: <context>/.hoist.yaml when present */
+    hoist_build_buildkit_options buildkit; /* secrets, ssh, outputs */
 } hoist_build_options;
 
 #define HOIST_BUILD_OPTIONS_VERSION 1
@@ -140,7 +158,7 @@ typedef struct hoist_build_result {
     int steps_run;
     int steps_cached;
     char api_version[32];             /* the API version used */
-    hoist_build_engine engine;        /* API or CLI: what actually ran */
+    hoist_build_engine engine;        /* API, CLI or BUILDKIT: what actually ran */
     hoist_build_builder builder;
     char engine_reason[512];          /* why this engine (auto) */
 } hoist_build_result;
@@ -148,7 +166,7 @@ typedef struct hoist_build_result {
 HOIST_EXTERN int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_build_result *result,
                 hoist_error *err);
 
-HOIST_EXTERN const char *hoist_build_engine_name(hoist_build_engine engine);   /* "auto", "api", "cli" */
+HOIST_EXTERN const char *hoist_build_engine_name(hoist_build_engine engine);   /* "auto", "api", "cli", "buildkit" */
 HOIST_EXTERN const char *hoist_build_builder_name(hoist_build_builder builder); /* "classic", "buildkit", "buildx" */
 
 /* Stable lower-case name of an event kind, as used in --progress json. */
