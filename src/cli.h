@@ -18,6 +18,8 @@ int cmd_parse(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+int cmd_push(int argc, char **argv);
+int cmd_pin(int argc, char **argv);
 
 /* Print an error the standard way on stderr:
  *   hoist: <file:line:col: >message
@@ -31,5 +33,14 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 
 /* True when colour may be used on `stream` (a terminal and NO_COLOR unset). */
 bool cli_use_color(FILE *stream);
+
+/* Signals (cli_signals.c). cli_signal: the first cancelling signal
+ * received under cli_signals_cancel, else 0. */
+#include <signal.h>
+extern volatile sig_atomic_t cli_signal;
+void cli_signals_default(void);
+void cli_signals_cancel(void);
+void cli_signals_temp_file(const char *path);
+int cli_signal_exit_code(int sig);
 
 #endif

@@ -3,9 +3,10 @@
  *
  * Flags follow `docker build` where the meaning is the same. The command
  * resolves the endpoint, connects, hands everything to hoist_build() and
- * renders its events. SIGINT/SIGTERM set a flag the library polls: it
- * closes the connection (the daemon then stops the build and, with
- * forcerm, removes the container) and the command exits 130.
+ * renders its events. SIGINT/SIGTERM/SIGHUP/SIGPIPE set a flag the library
+ * polls (cli_signals.c): it closes the connection (the daemon then stops
+ * the build and, with forcerm, removes the container) and the command
+ * exits 130 (129 for SIGHUP, 141 for SIGPIPE).
  */
 #include "cli.h"
 #include "build_render.h"
@@ -19,14 +20,6 @@
 #include <unistd.h>
 
 #define MAX_LIST 64
-
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
 
 static void usage(FILE *out)
 {
@@ -47,6 +40,7 @@ static void usage(FILE *out)
         "      --shm-size SIZE      size of /dev/shm (e.g. 64m)\n"
         "  -m, --memory SIZE        memory limit for RUN (e.g. 512m)\n"
         "      --iidfile FILE       write the image ID to FILE\n"
+        "      --push               push every -t tag after the build (like hoist push)\n"
         "  -q, --quiet              print only the image ID\n"
         "      --gzip               compress the context upload\n"
         "      --progress MODE      auto, plain, tty, json or quiet (default auto: tty on a terminal)\n"
@@ -64,7 +58,7 @@ static void usage(FILE *out)
         "  -H, --host HOST          daemon to use (default: DOCKER_HOST, docker context, local socket)\n"
         "      --context NAME       docker context to use\n\n"
         "Exit status: 0 built, 1 the build failed, 2 usage, 3 engine not usable,\n"
-        "4 invalid Dockerfile or context, 130 interrupted.\n");
+        "4 invalid Dockerfile or context, 130 interrupted (129 SIGHUP, 141 SIGPIPE).\n");
 }
 
 /* "512", "64k", "64m", "1g" (also kb, mb, gb; case-insensitive) to bytes. */
@@ -113,8 +107,8 @@ static void client_freep(hoist_client **c)
 int cmd_build(int argc, char **argv)
 {
     enum { O_BUILD_ARG = 256, O_LABEL, O_TARGET, O_PLATFORM, O_NETWORK, O_NO_CACHE, O_PULL, O_CACHE_FROM,
-           O_ADD_HOST, O_SHM, O_IIDFILE, O_GZIP, O_PROGRESS, O_ENGINE, O_CONTEXT, O_DOCKER, O_NO_CHECK, O_CHECK_CONFIG,
-           O_SECRET, O_SSH, O_OUTPUT };
+           O_ADD_HOST, O_SHM, O_IIDFILE, O_GZIP, O_PROGRESS, O_ENGINE, O_CONTEXT, O_DOCKER, O_NO_CHECK, O_CHECK_CONFIG, O_PUSH,
+           O_SECRET, O_SSH };
     static const struct option long_opts[] = {
         {"file", required_argument, NULL, 'f'},
         {"tag", required_argument, NULL, 't'},
@@ -137,6 +131,7 @@ int cmd_build(int argc, char **argv)
         {"docker", required_argument, NULL, O_DOCKER},
         {"no-check", no_argument, NULL, O_NO_CHECK},
         {"check-config", required_argument, NULL, O_CHECK_CONFIG},
+        {"push", no_argument, NULL, O_PUSH},
         {"secret", required_argument, NULL, O_SECRET},
         {"ssh", required_argument, NULL, O_SSH},
         {"output", required_argument, NULL, 'o'},
@@ -204,6 +199,7 @@ int cmd_build(int argc, char **argv)
         case O_DOCKER: opts.docker_cli = optarg; break;
         case O_NO_CHECK: opts.no_check = true; break;
         case O_CHECK_CONFIG: opts.check_config = optarg; break;
+        case O_PUSH: opts.push = true; break;
         case O_SECRET: if ((rc = list_add(&secrets, "--secret", optarg))) return rc; break;
         case O_SSH: {
             /* "default" and "ID" alone mean the agent at $SSH_AUTH_SOCK: read here, not in the library */
@@ -279,14 +275,8 @@ int cmd_build(int argc, char **argv)
     build_renderer_init(&renderer, mode);
     opts.on_event = build_render_event;
     opts.user = &renderer;
-    opts.cancel = &interrupted;
-
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    opts.cancel = &cli_signal;
+    cli_signals_cancel();
 
     hoist_error err = HOIST_ERROR_INIT;
     hoist_build_result result;
@@ -303,9 +293,10 @@ int cmd_build(int argc, char **argv)
 
     rc = hoist_build(client, &opts, &result, &err);
     if (rc) {
-        build_render_failure(&renderer, &err, &result);
-        return rc;
+        if (cli_signal != SIGPIPE) /* stdout is gone: end quietly */
+            build_render_failure(&renderer, &err, &result);
+        return cli_signal ? cli_signal_exit_code(cli_signal) : rc;
     }
     build_render_result(&renderer, &result);
-    return 0;
+    return cli_signal ? cli_signal_exit_code(cli_signal) : 0;
 }

@@ -42,6 +42,8 @@ static void usage(FILE *out)
             "      --failure-threshold LVL  error (default), warning, info, style, none\n"
             "      --trusted-registry REG   allowed registry for FROM (repeatable, DL3026)\n"
             "      --no-shellcheck          do not run shellcheck on RUN instructions\n"
+            "      --no-cache               do not use the cache of ShellCheck verdicts\n"
+            "                               ($XDG_CACHE_HOME/hoist; also HOIST_NO_CACHE=1)\n"
             "      --no-color               no colours in tty output (also NO_COLOR)\n"
             "      --explain ID             explain a rule and how to fix what it reports\n"
             "      --list-rules             list every rule with its default severity\n"
@@ -50,7 +52,8 @@ static void usage(FILE *out)
             "Pragmas: '# hoist ignore=ID,...' (or '# hadolint ignore=...') before an\n"
             "instruction, '# hoist global ignore=...', and BuildKit's '# check=skip=...'.\n"
             "Exit codes: 0 below the threshold, 1 findings at or above it, 2 usage,\n"
-            "4 invalid input (unparsable Dockerfile, bad config or context).\n");
+            "4 invalid input (unreadable Dockerfile, bad config or context). A Dockerfile\n"
+            "BuildKit would reject is still checked: the rejection is finding DL1000.\n");
 }
 
 typedef struct source {
@@ -150,7 +153,7 @@ static bool is_dir(const char *p)
 int cmd_check(int argc, char **argv)
 {
     enum { OPT_CONTEXT = 256, OPT_NO_CONTEXT, OPT_FORMAT, OPT_CONFIG, OPT_IGNORE, OPT_THRESHOLD,
-           OPT_TRUSTED, OPT_NO_SC, OPT_NO_COLOR, OPT_EXPLAIN, OPT_LIST };
+           OPT_TRUSTED, OPT_NO_SC, OPT_NO_SC_CACHE, OPT_NO_COLOR, OPT_EXPLAIN, OPT_LIST };
     static const struct option longopts[] = {
         {"file", required_argument, NULL, 'f'},
         {"context", required_argument, NULL, OPT_CONTEXT},
@@ -161,6 +164,7 @@ int cmd_check(int argc, char **argv)
         {"failure-threshold", required_argument, NULL, OPT_THRESHOLD},
         {"trusted-registry", required_argument, NULL, OPT_TRUSTED},
         {"no-shellcheck", no_argument, NULL, OPT_NO_SC},
+        {"no-cache", no_argument, NULL, OPT_NO_SC_CACHE},
         {"no-color", no_argument, NULL, OPT_NO_COLOR},
         {"explain", required_argument, NULL, OPT_EXPLAIN},
         {"list-rules", no_argument, NULL, OPT_LIST},
@@ -169,7 +173,7 @@ int cmd_check(int argc, char **argv)
     };
     const char *file = NULL, *context = NULL, *config_path = NULL;
     const char *threshold_arg = NULL;
-    bool no_context = false, no_sc = false, no_color = false, list = false;
+    bool no_context = false, no_sc = false, no_color = false, list = false, no_cache = false;
     hoist_lint_format format = HOIST_LINT_FORMAT_TTY;
     const char **ignores = calloc((size_t)argc + 1, sizeof(char *));
     const char **trusted = calloc((size_t)argc + 1, sizeof(char *));
@@ -212,6 +216,9 @@ int cmd_check(int argc, char **argv)
             break;
         case OPT_NO_SC:
             no_sc = true;
+            break;
+        case OPT_NO_SC_CACHE:
+            no_cache = true;
             break;
         case OPT_NO_COLOR:
             no_color = true;
@@ -333,24 +340,20 @@ int cmd_check(int argc, char **argv)
         src->name = strdup(strcmp(dockerfile, "-") ? dockerfile : "<stdin>");
         nsources++;
 
-        hoist_df_parse_options po = HOIST_DF_PARSE_OPTIONS_INIT;
-        po.filename = src->name;
-        hoist_dockerfile *df = NULL;
-        hoist_error_clear(&err);
-        if (hoist_dockerfile_parse(src->text, src->len, &po, &df, &err)) {
-            cli_report("check", &err);
-            input_error = HOIST_EINPUT;
-            continue;
-        }
+        /* A file BuildKit rejects (no FROM, an unknown instruction, a bad
+         * flag, a syntax error) is a DL1000 finding; the rest of it is
+         * still checked. */
         hoist_lint_options lo = HOIST_LINT_OPTIONS_INIT;
         lo.dockerfile = src->name;
         lo.context_dir = ctxdir;
         lo.config = cfg;
         if (no_sc)
             lo.flags |= HOIST_LINT_NO_SHELLCHECK;
+        if (no_cache)
+            lo.flags |= HOIST_LINT_NO_CACHE;
         hoist_lint_result *res = NULL;
-        int lrc = hoist_lint_run(df, &lo, &res, &err);
-        hoist_dockerfile_free(df);
+        hoist_error_clear(&err);
+        int lrc = hoist_lint_text(src->text, src->len, &lo, &res, &err);
         if (lrc) {
             cli_report("check", &err);
             input_error = lrc == HOIST_EINPUT ? HOIST_EINPUT : (input_error ? input_error : lrc);

@@ -417,16 +417,50 @@ static int run_tar(hoist_context *ctx, const char *dest, bool gzip, hoist_error 
         }
         return hoist_context_write_tar_fd(ctx, &opts, STDOUT_FILENO, err);
     }
-    int fd = open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    /* A device, fifo or socket (/dev/stdout, a named pipe) is written to
+     * directly, and never removed. */
+    struct stat st;
+    if (stat(dest, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        int fd = open(dest, O_WRONLY | O_CLOEXEC);
+        if (fd < 0) {
+            hoist_error_set(err, HOIST_EINPUT, "cannot open %s: %s", dest, strerror(errno));
+            return hoist_error_hint(err, "check that it is writable");
+        }
+        int rc = hoist_context_write_tar_fd(ctx, &opts, fd, err);
+        if (close(fd) < 0 && !rc)
+            rc = hoist_error_set(err, HOIST_EFAILED, "writing %s: %s", dest, strerror(errno));
+        return rc;
+    }
+    /* Write beside the destination and rename at the end: a full disk, an
+     * unreadable file or a signal never leaves a partial tar, nor destroys
+     * the FILE that was there. */
+    size_t tlen = strlen(dest) + 16;
+    char *tmp = malloc(tlen);
+    if (!tmp)
+        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+    snprintf(tmp, tlen, "%s.XXXXXX", dest);
+    int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0) {
         hoist_error_set(err, HOIST_EINPUT, "cannot create %s: %s", dest, strerror(errno));
+        free(tmp);
         return hoist_error_hint(err, "check that the directory exists and is writable");
     }
+    cli_signals_temp_file(tmp);
+    mode_t mask = umask(0);
+    umask(mask);
     int rc = hoist_context_write_tar_fd(ctx, &opts, fd, err);
+    if (!rc && fchmod(fd, 0666 & ~mask) < 0)
+        rc = hoist_error_set(err, HOIST_EFAILED, "writing %s: %s", dest, strerror(errno));
+    if (!rc && fsync(fd) < 0)
+        rc = hoist_error_set(err, HOIST_EFAILED, "writing %s: %s", dest, strerror(errno));
     if (close(fd) < 0 && !rc)
         rc = hoist_error_set(err, HOIST_EFAILED, "writing %s: %s", dest, strerror(errno));
+    if (!rc && rename(tmp, dest) < 0)
+        rc = hoist_error_set(err, HOIST_EFAILED, "cannot rename the tar to %s: %s", dest, strerror(errno));
     if (rc)
-        unlink(dest); /* never leave a truncated tar behind */
+        unlink(tmp); /* never leave a truncated tar behind */
+    cli_signals_temp_file(NULL);
+    free(tmp);
     return rc;
 }
 

@@ -1,10 +1,14 @@
 /*
  * cmd_doctor.c - `hoist doctor [--json] [-H HOST] [--context NAME] [--docker PATH]`
+ *                 `hoist doctor --registry HOST[/REPO] [--push] [--config DIR] [--ca-file FILE]`
  *
  * Prints one line per check (pass/warn/fail/skip, the finding, and a hint
  * when something needs doing) and exits 0 when the engine is usable, 3 when
  * not. --json prints {"usable":..., "negotiated_api_version":...,
  * "checks":[{"id","title","status","message","hint","details":{...}}]}.
+ * With --registry the checks are the registry's (hoist_registry_check:
+ * credentials, helper, daemon view, reachability, TLS, challenge, pull,
+ * push) and the summary is "registry usable" ({"registry":..., "usable"}).
  */
 #include "cli.h"
 
@@ -22,10 +26,16 @@ static void usage(FILE *out)
             "      --context NAME  use this docker context\n"
             "      --docker PATH   the docker CLI to check (default: HOIST_DOCKER, then PATH)\n"
             "      --json          machine-readable report\n\n"
+            "  --registry HOST[/REPO]  check a registry instead: where the credentials come from, the\n"
+            "                          credential helper, the daemon's view, /v2/ from here, TLS, the auth\n"
+            "                          challenge and a pull token on REPO\n"
+            "      --push              with --registry: also check push permission on REPO\n"
+            "      --config DIR        docker config directory (default: DOCKER_CONFIG, ~/.docker)\n"
+            "      --ca-file FILE      also trust this CA for the registry\n\n"
             "Exit status: 0 usable, 3 not usable, 2 usage error.\n");
 }
 
-static void print_text(const hoist_doctor_report *r)
+static void print_text(const hoist_doctor_report *r, const char *registry)
 {
     bool color = cli_use_color(stdout);
     for (size_t i = 0; i < r->count; i++) {
@@ -44,18 +54,23 @@ static void print_text(const hoist_doctor_report *r)
         if (c->hint[0])
             printf("      %-12s hint: %s\n", "", c->hint);
     }
-    if (r->usable)
+    if (registry)
+        printf("registry usable: %s\n", r->usable ? "yes" : "no");
+    else if (r->usable)
         printf("engine usable: yes (API %s)\n", r->negotiated_api_version);
     else
         printf("engine usable: no\n");
 }
 
-static int print_json(const hoist_doctor_report *r)
+static int print_json(const hoist_doctor_report *r, const char *registry)
 {
     json_t *root = json_object();
+    if (registry)
+        json_object_set_new(root, "registry", json_string(registry));
     json_object_set_new(root, "usable", json_boolean(r->usable));
-    json_object_set_new(root, "negotiated_api_version",
-                        r->negotiated_api_version[0] ? json_string(r->negotiated_api_version) : json_null());
+    if (!registry)
+        json_object_set_new(root, "negotiated_api_version",
+                            r->negotiated_api_version[0] ? json_string(r->negotiated_api_version) : json_null());
     json_t *checks = json_array();
     for (size_t i = 0; i < r->count; i++) {
         const hoist_doctor_check *c = &r->checks[i];
@@ -78,6 +93,37 @@ static int print_json(const hoist_doctor_report *r)
     return rc;
 }
 
+/* --registry: the daemon's view needs a client; without one (no daemon)
+ * that check is skipped and the rest still runs. */
+static int doctor_registry(const hoist_doctor_options *dopts, const char *target, bool push, const char *config,
+                           const char *ca_file, hoist_doctor_report *report, hoist_error *err)
+{
+    hoist_registry_check_options ro;
+    hoist_registry_check_options_init(&ro);
+    ro.target = target;
+    ro.push = push;
+    ro.auth.docker_config = config;
+    ro.auth.home = getenv("HOME");
+    ro.auth.path_env = dopts->path_env;
+    ro.ca_file = ca_file;
+    if (getenv("HOIST_CREDENTIAL_TIMEOUT"))
+        ro.auth.helper_timeout_ms = atoi(getenv("HOIST_CREDENTIAL_TIMEOUT")) * 1000;
+    hoist_endpoint endpoint;
+    hoist_client *client = NULL;
+    hoist_error ignored = HOIST_ERROR_INIT;
+    if (!hoist_endpoint_resolve(&dopts->endpoint, &endpoint, &ignored)) {
+        hoist_client_options copts = HOIST_CLIENT_OPTIONS_INIT;
+        copts.endpoint = &endpoint;
+        copts.api_version_pin = dopts->api_version_pin;
+        if (hoist_client_new(&copts, &client, &ignored))
+            client = NULL;
+    }
+    ro.client = client;
+    int rc = hoist_registry_check(report, &ro, err);
+    hoist_client_free(client);
+    return rc;
+}
+
 int cmd_doctor(int argc, char **argv)
 {
     static const struct option long_opts[] = {
@@ -85,10 +131,15 @@ int cmd_doctor(int argc, char **argv)
         {"host", required_argument, NULL, 'H'},
         {"context", required_argument, NULL, 'c'},
         {"docker", required_argument, NULL, 'd'},
+        {"registry", required_argument, NULL, 'r'},
+        {"push", no_argument, NULL, 'p'},
+        {"config", required_argument, NULL, 'C'},
+        {"ca-file", required_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    bool json = false;
+    bool json = false, push = false;
+    const char *registry = NULL, *config = getenv("DOCKER_CONFIG"), *ca_file = NULL;
     hoist_doctor_options opts = HOIST_DOCTOR_OPTIONS_INIT;
     hoist_endpoint_options_from_env(&opts.endpoint);
     opts.api_version_pin = getenv("DOCKER_API_VERSION");
@@ -104,6 +155,10 @@ int cmd_doctor(int argc, char **argv)
         case 'H': opts.endpoint.host_flag = optarg; break;
         case 'c': opts.endpoint.context_flag = optarg; break;
         case 'd': opts.docker_cli = optarg; break;
+        case 'r': registry = optarg; break;
+        case 'p': push = true; break;
+        case 'C': config = optarg; break;
+        case 'A': ca_file = optarg; break;
         case 'h': usage(stdout); return 0;
         default:
             return cli_usage_error("doctor", "unknown option '%s'", argv[optind - 1]);
@@ -114,14 +169,27 @@ int cmd_doctor(int argc, char **argv)
     if (opts.endpoint.host_flag && opts.endpoint.context_flag)
         return cli_usage_error("doctor", "give either -H/--host or --context, not both");
 
+    if (push && !registry)
+        return cli_usage_error("doctor", "--push goes with --registry HOST/REPO");
     static hoist_doctor_report report; /* large; keep it off the stack */
     hoist_error err = HOIST_ERROR_INIT;
-    int rc = hoist_doctor_run(&opts, &report, &err);
+    int rc;
+    if (registry) {
+        rc = doctor_registry(&opts, registry, push, config, ca_file, &report, &err);
+        if (rc && report.count == 0)
+            return cli_report("doctor", &err);
+        if (json)
+            print_json(&report, registry);
+        else
+            print_text(&report, registry);
+        return rc;
+    }
+    rc = hoist_doctor_run(&opts, &report, &err);
     if (rc && report.count == 0)
         return cli_report("doctor", &err);
     if (json)
-        print_json(&report);
+        print_json(&report, NULL);
     else
-        print_text(&report);
+        print_text(&report, NULL);
     return rc;
 }

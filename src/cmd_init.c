@@ -46,6 +46,8 @@ static void usage(FILE *out)
             "                              .dockerignore\n"
             "      --diff                  show a unified diff against the existing files\n"
             "      --force                 replace existing files\n"
+            "      --pin tag|digest        digest: pin the base images to their current digests after\n"
+            "                              writing (as hoist pin; needs the registry or the engine)\n"
             "  -q, --quiet                 no summary\n"
             "  -h, --help                  this help\n\n"
             "Exit codes: 0 ok, 1 refused (a file exists, or the generated file would have\n"
@@ -61,11 +63,12 @@ typedef struct init_args {
     const char *file;
     const char *stdout_which; /* NULL: write files */
     bool buildkit, diff, force, quiet;
+    bool pin_digest; /* --pin digest */
 } init_args;
 
 static int parse_args(int argc, char **argv, init_args *a)
 {
-    enum { OPT_LANG = 256, OPT_PROFILE, OPT_BASE, OPT_BUILDKIT, OPT_STDOUT, OPT_DIFF, OPT_FORCE };
+    enum { OPT_LANG = 256, OPT_PROFILE, OPT_BASE, OPT_BUILDKIT, OPT_STDOUT, OPT_DIFF, OPT_FORCE, OPT_PIN };
     static const struct option longopts[] = {
         {"lang", required_argument, NULL, OPT_LANG},
         {"profile", required_argument, NULL, OPT_PROFILE},
@@ -75,6 +78,7 @@ static int parse_args(int argc, char **argv, init_args *a)
         {"stdout", optional_argument, NULL, OPT_STDOUT},
         {"diff", no_argument, NULL, OPT_DIFF},
         {"force", no_argument, NULL, OPT_FORCE},
+        {"pin", required_argument, NULL, OPT_PIN},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -108,6 +112,11 @@ static int parse_args(int argc, char **argv, init_args *a)
             break;
         case OPT_DIFF: a->diff = true; break;
         case OPT_FORCE: a->force = true; break;
+        case OPT_PIN:
+            if (strcmp(optarg, "tag") && strcmp(optarg, "digest"))
+                return cli_usage_error("init", "--pin takes tag or digest, not '%s'", optarg);
+            a->pin_digest = !strcmp(optarg, "digest");
+            break;
         case 'q': a->quiet = true; break;
         case 'h': usage(stdout); return -1;
         case ':':
@@ -118,6 +127,8 @@ static int parse_args(int argc, char **argv, init_args *a)
     }
     if (optind < argc)
         a->dir = argv[optind++];
+    if (a->pin_digest && (a->stdout_which || a->diff))
+        return cli_usage_error("init", "--pin digest pins the written file: not with --stdout or --diff");
     if (optind < argc)
         return cli_usage_error("init", "one directory at most, got '%s' too", argv[optind]);
     if (a->stdout_which && a->diff)
@@ -217,6 +228,48 @@ static int show_diff(const char *dir, const char *name, const char *text)
     return rc;
 }
 
+/* --pin digest: hoist pin on the file just written (the engine, when one
+ * is configured, answers for images the registry cannot be asked about). */
+static int pin_written(const char *dir, const char *name, bool quiet)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    hoist_pin_options po;
+    hoist_pin_options_init(&po);
+    po.dockerfile = path;
+    po.auth.docker_config = getenv("DOCKER_CONFIG");
+    po.auth.home = getenv("HOME");
+    po.auth.path_env = getenv("PATH");
+    hoist_endpoint_options eo = HOIST_ENDPOINT_OPTIONS_INIT;
+    hoist_endpoint_options_from_env(&eo);
+    hoist_endpoint ep;
+    hoist_error err = HOIST_ERROR_INIT, ignored = HOIST_ERROR_INIT;
+    hoist_client *client = NULL;
+    if (!hoist_endpoint_resolve(&eo, &ep, &ignored)) {
+        hoist_client_options co = HOIST_CLIENT_OPTIONS_INIT;
+        co.endpoint = &ep;
+        if (hoist_client_new(&co, &client, &ignored))
+            client = NULL;
+    }
+    po.client = client;
+    hoist_pin_result *res = NULL;
+    int rc = hoist_pin(&res, &po, &err);
+    hoist_client_free(client);
+    for (size_t i = 0; i < hoist_pin_result_entry_count(res); i++) {
+        const hoist_pin_entry *e = hoist_pin_result_entry_at(res, i);
+        if (e->state == HOIST_PIN_PINNED && !quiet)
+            fprintf(stderr, "pinned %s@%s (%s)\n", e->image, e->digest, e->source);
+        else if (e->state == HOIST_PIN_FAILED)
+            fprintf(stderr, "not pinned %s: %s\n", e->image, e->note);
+    }
+    hoist_pin_result_free(res);
+    if (rc) {
+        hoist_error_prefix(&err, "%s was written with tags only", path);
+        return cli_report("init", &err);
+    }
+    return 0;
+}
+
 int cmd_init(int argc, char **argv)
 {
     init_args a = {.dir = "."};
@@ -275,6 +328,8 @@ int cmd_init(int argc, char **argv)
         fprintf(stderr, "wrote %s/%s and %s/.dockerignore (checked: no lint finding; every COPY "
                         "source is sent)\n",
                 a.dir, name, a.dir);
+    if (a.pin_digest)
+        rc = pin_written(a.dir, name, a.quiet);
     goto done;
 
 report:

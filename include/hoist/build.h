@@ -139,6 +139,8 @@ typedef struct hoist_build_options {
                                       estimated total (for progress bars); costs one extra walk */
     bool no_check;                 /* skip the `hoist check` gate */
     const char *check_config;      /* lint configuration; NULL: <context>/.hoist.yaml when present */
+    bool push;                     /* after a successful build, push every tag (hoist_push, registry.h);
+                                      credentials from docker_config/home/path_env */
     hoist_build_buildkit_options buildkit; /* secrets, ssh, outputs */
 } hoist_build_options;
 

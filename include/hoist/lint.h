@@ -4,7 +4,9 @@
  *
  * One call, hoist_lint_run(), runs every enabled rule on a parsed
  * Dockerfile (and, when a context directory is given, on the context) and
- * returns an opaque result holding the findings, sorted by position. Rules
+ * returns an opaque result holding the findings, sorted by position;
+ * hoist_lint_text() does the same from text, and lints what a file BuildKit
+ * would reject still parses into (its rejection is finding DL1000). Rules
  * come in families: hadolint's DL rules (same IDs and meanings), BuildKit's
  * build checks (same names), hoist's own context-aware HS rules and, when the
  * `shellcheck` program is installed, ShellCheck's SC codes on shell-form RUN.
@@ -13,8 +15,9 @@
  * the configuration (a hoist_lint_config, read from `.hoist.yaml` or built by
  * the caller: ignored rules, severity overrides, trusted registries); inline
  * pragmas in the Dockerfile (`# hoist ignore=ID,...` and `# hadolint
- * ignore=...` before an instruction, `# hoist global ignore=...`, BuildKit's
- * `# check=skip=...` directive). A rule whose severity ends up OFF is not run.
+ * ignore=...` before an instruction, `# hoist global ignore=...`, `# hadolint
+ * stage ignore=...` before a FROM, BuildKit's `# check=skip=...` directive).
+ * A rule whose severity ends up OFF is not run.
  *
  * The library keeps no global state; the rule table is constant. Results and
  * configs are owned by the caller and freed with their _free function.
@@ -132,6 +135,10 @@ typedef struct hoist_lint_engine {
 typedef enum hoist_lint_flags {
     HOIST_LINT_NO_SHELLCHECK = 1u << 0, /* do not run shellcheck */
     HOIST_LINT_NO_PRAGMAS = 1u << 1,    /* ignore inline pragmas */
+    HOIST_LINT_NO_CACHE = 1u << 2,      /* do not use (or fill) the cache of
+                                           ShellCheck verdicts in
+                                           $XDG_CACHE_HOME/hoist (also off
+                                           when HOIST_NO_CACHE=1) */
 } hoist_lint_flags;
 
 #define HOIST_LINT_OPTIONS_VERSION 1
@@ -176,6 +183,17 @@ typedef struct hoist_lint_result hoist_lint_result;
  * (see the thread note at the top). */
 HOIST_EXTERN int hoist_lint_run(const hoist_dockerfile *df, const hoist_lint_options *opts,
                    hoist_lint_result **out, hoist_error *err);
+
+/* Parse `len` bytes of Dockerfile text and lint them, as `hoist check`
+ * does. A file BuildKit would reject (no FROM, an unknown instruction, a bad
+ * flag, a syntax error) is not an error here: its rejection is a DL1000
+ * finding (BuildKit's message at its location; DL3061 reports a missing
+ * FROM instead when it is enabled) and whatever BuildKit's parser layer
+ * accepts is linted as usual, so fragments such as `RUN pip install foo`
+ * are checked too. opts->dockerfile names the file. Errors are only for
+ * the run itself (out of memory, an unreadable context). */
+HOIST_EXTERN int hoist_lint_text(const char *text, size_t len, const hoist_lint_options *opts,
+                                 hoist_lint_result **out, hoist_error *err);
 
 /* An empty result, to merge several runs into with hoist_lint_result_merge. */
 HOIST_EXTERN int hoist_lint_result_new(hoist_lint_result **out, hoist_error *err);

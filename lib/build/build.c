@@ -29,7 +29,8 @@
 #include "build/decoder.h"
 #include "build/json_stream.h"
 #include "build/query.h"
-#include "build/registry_auth.h"
+#include "registry/auth_header.h"
+#include "hoist/registry.h"
 #include "common/cleanup.h"
 #include "common/json_util.h"
 #include "engine/client_internal.h"
@@ -257,9 +258,14 @@ static int run_api(struct build_run *run, const hoist_build_plan *plan, hoist_er
     if (rc)
         return rc;
     _cleanup_(hoist_registry_header_freep) char *auth_header = NULL;
-    rc = hoist_registry_config_header(opts->docker_config, opts->home, &auth_header, err);
+    hoist_credentials_options cred_opts = {.config_dir = opts->docker_config, .home = opts->home,
+                                           .path_env = opts->path_env};
+    hoist_error skipped;
+    rc = hoist_registry_config_header(&cred_opts, &auth_header, &skipped, err);
     if (rc)
         return rc;
+    if (skipped.code) /* docker build goes on without them too; say so */
+        on_context_note("credentials", skipped.message, run);
     if (hoist_context_ignore_file(plan->ctx))
         note(run, "ignore rules from %s", hoist_context_ignore_file(plan->ctx));
 
@@ -359,6 +365,15 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
         return hoist_error_set(err, HOIST_EUSAGE, "hoist_build: options version mismatch");
     if (!client)
         return hoist_error_set(err, HOIST_EUSAGE, "hoist_build: a client is required (it checks the daemon first)");
+    if (opts->push && opts->tag_count == 0) {
+        hoist_error_set(err, HOIST_EUSAGE, "--push needs a tag to push");
+        return hoist_error_hint(err, "add -t NAME:TAG");
+    }
+    if (opts->push && opts->buildkit.output && *opts->buildkit.output) {
+        hoist_error_set(err, HOIST_EUSAGE, "--push and --output exclude each other: --output exports files, "
+                        "no image is made to push");
+        return hoist_error_hint(err, "drop --output to build and push an image");
+    }
 
     double started = hoist_monotonic_seconds();
     _cleanup_free_ struct build_run *run = calloc(1, sizeof(*run));
@@ -468,6 +483,18 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
         rc = write_iidfile(opts->iidfile, result->image_id, err);
         if (rc)
             return rc;
+    }
+    for (size_t i = 0; opts->push && i < opts->tag_count; i++) {
+        hoist_push_options push_opts = HOIST_PUSH_OPTIONS_INIT;
+        push_opts.image = opts->tags[i];
+        push_opts.auth = (hoist_registry_auth_options){opts->docker_config, opts->home, opts->path_env, 0};
+        push_opts.on_event = opts->on_event;
+        push_opts.user = opts->user;
+        push_opts.cancel = opts->cancel;
+        hoist_push_result pushed;
+        if ((rc = hoist_push(&pushed, client, &push_opts, err)))
+            return rc;
+        note(run, "pushed %s:%s@%s", pushed.name, pushed.tag, pushed.digest);
     }
     return 0;
 }

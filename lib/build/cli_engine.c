@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -236,6 +237,7 @@ int hoist_cli_build_run(const hoist_cli_build *b, hoist_error *err)
         hoist_build_decoder_emit(d, &ev);
     }
 
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         rc = hoist_error_set(err, HOIST_EENV, "cannot start %s: %s", b->cli->path, strerror(errno));
@@ -243,6 +245,11 @@ int hoist_cli_build_run(const hoist_cli_build *b, hoist_error *err)
     }
     if (pid == 0) {
         setpgid(0, 0);
+        /* If hoist dies without cancelling (SIGKILL), the CLI is told as by
+         * a cancel, rather than building on for nobody. */
+        prctl(PR_SET_PDEATHSIG, SIGINT);
+        if (getppid() != parent)
+            _exit(1);
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
         int devnull = open("/dev/null", O_RDONLY);

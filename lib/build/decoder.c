@@ -96,10 +96,25 @@ static size_t find_step(const hoist_build_decoder *d, int step, const char *keyw
 /* "Step 3/7 : RUN make" */
 static bool parse_step_line(hoist_build_decoder *d, const char *line)
 {
-    int step, total, consumed = 0;
-    if (sscanf(line, "Step %d/%d :%n", &step, &total, &consumed) != 2 || consumed == 0)
+    /* Positive numbers of at most 6 digits only: another line that starts
+     * with "Step" is output, and sscanf's %d is undefined on overflow. */
+    if (strncmp(line, "Step ", 5) != 0)
         return false;
-    const char *text = line + consumed;
+    const char *p = line + 5;
+    int step = 0, total = 0, digits = 0;
+    for (; isdigit((unsigned char)*p) && digits < 7; p++, digits++)
+        step = step * 10 + (*p - '0');
+    if (digits == 0 || digits > 6 || step == 0 || *p++ != '/')
+        return false;
+    for (digits = 0; isdigit((unsigned char)*p) && digits < 7; p++, digits++)
+        total = total * 10 + (*p - '0');
+    if (digits == 0 || digits > 6 || total == 0)
+        return false;
+    while (*p == ' ')
+        p++;
+    if (*p != ':')
+        return false;
+    const char *text = p + 1;
     while (*text == ' ')
         text++;
     close_step(d);

@@ -243,13 +243,25 @@ static int tar_step(hoist_context_tar *t, hoist_error *err)
                 got += (size_t)r;
             }
             if (got < want) {
-                /* the file shrank: keep the stream valid, as the header promised */
-                context_note(t->ctx, t->current,
-                             "shrank by %llu bytes while being read; padded with zeros",
-                             (unsigned long long)(t->remaining - got));
-                memset(t->chunk + got, 0, want - got);
-                got = want;
-                t->remaining = want; /* this chunk ends the file */
+                /* The file shrank after the walk measured it. The header
+                 * already promised the old size: padding would send
+                 * content that never existed, so stop, as docker does. */
+                hoist_error_set(err, HOIST_EINPUT, "%s shrank while being sent (%llu bytes missing)",
+                                t->current, (unsigned long long)(t->remaining - got));
+                return hoist_error_hint(err, "stop whatever writes to it during the build, or exclude it "
+                                             "in .dockerignore");
+            }
+            if (t->remaining == got) {
+                /* The last chunk: more data means the file grew. */
+                char extra;
+                ssize_t r;
+                while ((r = read(t->fd, &extra, 1)) < 0 && errno == EINTR)
+                    ;
+                if (r > 0) {
+                    hoist_error_set(err, HOIST_EINPUT, "%s grew while being sent", t->current);
+                    return hoist_error_hint(err, "stop whatever writes to it during the build, or "
+                                                 "exclude it in .dockerignore");
+                }
             }
         }
         if (t->api.write_data(t->a, src, got) < 0)

@@ -26,6 +26,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -444,6 +445,15 @@ int hoist_context_iter_next(hoist_context_iter *it, const hoist_context_entry **
             if (e == ENOENT) {
                 context_note(it->ctx, rel(it), "vanished during the walk; not sent");
                 continue;
+            }
+            if (e == ENAMETOOLONG) {
+                /* The path is too long for the kernel (PATH_MAX): say so
+                 * with its start only, the message would not hold it. */
+                hoist_error_set(err, HOIST_EINPUT, "a path in the context is %zu bytes long, over the "
+                                "system's limit of %d: %.200s...", strlen(it->abs), PATH_MAX, rel(it));
+                hoist_error_at(err, it->ctx->dir, 0, 0);
+                return hoist_error_hint(err, "shorten the directory names, or exclude that directory in "
+                                             ".dockerignore; docker build fails on it the same way");
             }
             hoist_error_set(err, HOIST_EINPUT, "cannot stat %s: %s", rel(it), strerror(e));
             hoist_error_at(err, it->abs, 0, 0);

@@ -279,6 +279,9 @@ static int load_context(const hoist_endpoint_options *opts, const char *name, ho
     }
     int rc = hoist_endpoint_parse_host(host, out, err);
     if (rc) {
+        /* The bad host is in a file of the environment, not on our command
+         * line: same code as a bad DOCKER_HOST. */
+        err->code = HOIST_EENV;
         hoist_error_prefix(err, "docker context '%s'", name);
         return hoist_error_at(err, path, 0, 0);
     }

@@ -361,6 +361,47 @@ static int apply(hoist_lint_config *cfg, const parse_in *in, json_t *obj)
     return 0;
 }
 
+/* YAML is UTF-8 (jansson, which holds the parsed values, insists too): say
+ * where the first bad byte is rather than fail later without a place. */
+static int check_utf8(const char *text, size_t len, const char *file, hoist_error *err)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    int line = 1, col = 1;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = s[i];
+        size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        bool ok = n > 0 && i + n <= len && c != 0;
+        for (size_t k = 1; ok && k < n; k++)
+            ok = (s[i + k] & 0xC0) == 0x80;
+        if (ok && n == 2)
+            ok = c >= 0xC2;
+        if (ok && n == 3) {
+            unsigned cp = ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+            ok = cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF);
+        }
+        if (ok && n == 4) {
+            unsigned cp = ((c & 0x07u) << 18) | ((s[i + 1] & 0x3Fu) << 12) | ((s[i + 2] & 0x3Fu) << 6);
+            ok = cp >= 0x10000 && cp <= 0x10FFFF;
+        }
+        if (!ok) {
+            if (c == 0)
+                hoist_error_set(err, HOIST_EINPUT, "the configuration contains a NUL byte");
+            else
+                hoist_error_set(err, HOIST_EINPUT, "the configuration is not valid UTF-8 (byte 0x%02x)", c);
+            hoist_error_at(err, file, line, col);
+            return hoist_error_hint(err, "save the file as UTF-8 text");
+        }
+        if (c == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+        i += n;
+    }
+    return 0;
+}
+
 int hoist_lint_config_parse(const char *text, size_t len, const char *filename,
                             hoist_lint_config **out, hoist_error *err)
 {
@@ -370,9 +411,17 @@ int hoist_lint_config_parse(const char *text, size_t len, const char *filename,
     *out = NULL;
     const char *file = filename ? filename : ".hoist.yaml";
     _cleanup_json_ json_t *root = NULL;
-    int rc = lint_yaml_parse(text, len, file, &root, err);
+    int rc = check_utf8(text, len, file, err);
     if (rc)
         return rc;
+    rc = lint_yaml_parse(text, len, file, &root, err);
+    if (rc) {
+        if (!err->message[0]) {
+            hoist_error_set(err, HOIST_EINPUT, "cannot read the configuration");
+            hoist_error_at(err, file, 0, 0);
+        }
+        return rc;
+    }
     if (json_is_null(root)) {
         json_decref(root);
         root = json_object();

@@ -24,6 +24,22 @@ static const char *argv_at(const hoist_df_instruction *ins, size_t k)
     return k < ins->arg_count && ins->args[k].value ? ins->args[k].value : "";
 }
 
+/* ---------------------------------------------------------------- DL1001 */
+static void dl1001(lint_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->n; i++) {
+        const hoist_df_instruction *ins = lint_ins_top(ctx, i);
+        for (size_t c = 0; c < ins->comment_count; c++) {
+            lint_pragma p;
+            if (lint_pragma_parse(ins->comments[c].text, &p) == LINT_PRAGMA_IGNORE)
+                lint_report(ctx, -1, &ins->comments[c].range,
+                            "fix the finding, or ignore the rule in .hoist.yaml",
+                            "Please refrain from using inline ignore pragmas `# hadolint "
+                            "ignore=DLxxxx`.");
+        }
+    }
+}
+
 /* ---------------------------------------------------------------- DL3000 */
 static bool is_abs_path(const char *p)
 {
@@ -48,18 +64,24 @@ static void dl3000(lint_ctx *ctx)
 /* ---------------------------------------------------------------- DL3002 */
 static void dl3002(lint_ctx *ctx)
 {
-    if (!ctx->stage_count)
-        return;
-    int last = (int)ctx->stage_count - 1;
-    int found = -1;
-    for (size_t i = 0; i < ctx->n; i++) {
-        const hoist_df_instruction *ins = lint_ins_top(ctx, i);
-        if (ins->stage == last && ins->kind == HOIST_DF_USER)
-            found = (int)i;
+    /* hadolint: every stage whose last USER is root (a USER before any FROM
+     * does not count). */
+    int last_user = -1, stage = -1;
+    for (size_t i = 0; i <= ctx->n; i++) {
+        const hoist_df_instruction *ins = i < ctx->n ? lint_ins_top(ctx, i) : NULL;
+        if (!ins || ins->kind == HOIST_DF_FROM) {
+            if (last_user >= 0 &&
+                lint_is_root_user(lint_ins_top(ctx, (size_t)last_user)->raw_args))
+                lint_report(ctx, last_user, NULL,
+                            "switch to an unprivileged user at the end: USER app",
+                            "Last USER should not be root");
+            last_user = -1;
+            stage++;
+            continue;
+        }
+        if (ins->kind == HOIST_DF_USER && stage >= 0)
+            last_user = (int)i;
     }
-    if (found >= 0 && lint_is_root_user(lint_ins_top(ctx, (size_t)found)->raw_args))
-        lint_report(ctx, found, NULL, "switch to an unprivileged user at the end: USER app",
-                    "Last USER should not be root");
 }
 
 /* ---------------------------------------------------------- DL3006/DL3007 */
@@ -93,26 +115,36 @@ static void dl3007(lint_ctx *ctx)
 /* ---------------------------------------------------------------- DL3010 */
 static bool is_archive(const char *s)
 {
-    static const char *const ext[] = {".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz",
-                                      ".tar.xz", ".txz", ".tar.zst", ".tar.lz", ".tb2", NULL};
+    /* hadolint's list (compressed single files count: ADD does not
+     * extract them, but hadolint accepts them), plus .tar.zst. */
+    static const char *const ext[] = {".tar", ".Z",   ".bz2", ".gz",  ".lz",  ".lzma",
+                                      ".tZ",  ".tb2", ".tbz", ".tbz2", ".tgz", ".tlz",
+                                      ".tpz", ".txz", ".xz",  ".tar.zst", NULL};
     for (size_t i = 0; ext[i]; i++)
         if (lint_has_suffix(s, ext[i]))
             return true;
     return false;
 }
 
+/* The last path element, '/' or '\\' separated (Windows paths too). */
 static const char *base_name(const char *p)
 {
-    const char *s = strrchr(p, '/');
+    const char *s = strrchr(p, '/'), *b = strrchr(p, '\\');
+    if (b && (!s || b > s))
+        s = b;
     return s ? s + 1 : p;
 }
 
 static bool tar_extracts(const lint_cmd *c, const char *name)
 {
-    if (!lint_cmd_is(c, "tar"))
-        return false;
-    bool x = lint_cmd_has_flag(c, 'x', "--extract") ||
-             (c->argc > 1 && c->argv[1][0] != '-' && strchr(c->argv[1], 'x'));
+    static const char *const unpack[] = {"unzip", "gunzip", "bunzip2", "unlzma", "unxz", "zgz",
+                                         "uncompress", "zcat", "gzcat", NULL};
+    bool x = false;
+    for (size_t k = 0; unpack[k] && !x; k++)
+        x = lint_cmd_is(c, unpack[k]);
+    if (lint_cmd_is(c, "tar"))
+        x = lint_cmd_has_flag(c, 'x', "--extract") || lint_cmd_has_word(c, "--get") ||
+            (c->argc > 1 && c->argv[1][0] != '-' && strchr(c->argv[1], 'x'));
     if (!x)
         return false;
     for (size_t k = 1; k < c->argc; k++)
@@ -127,10 +159,17 @@ static void dl3010(lint_ctx *ctx)
         const hoist_df_instruction *ins = lint_ins(ctx, i);
         if (ins->kind != HOIST_DF_COPY || ins->arg_count < 2 || hoist_df_instruction_flag(ins, "from"))
             continue;
+        /* An archive destination names the file to look for; otherwise
+         * the archive sources do. */
+        char dst[1024];
+        lint_strip_quotes(argv_at(ins, ins->arg_count - 1), dst, sizeof(dst));
+        bool dst_archive = is_archive(dst);
         for (size_t k = 0; k + 1 < ins->arg_count; k++) {
             char src[1024];
             lint_strip_quotes(argv_at(ins, k), src, sizeof(src));
-            if (!is_archive(src))
+            if (dst_archive)
+                snprintf(src, sizeof(src), "%s", dst);
+            else if (!is_archive(src))
                 continue;
             const char *bn = base_name(src);
             bool hit = false;
@@ -141,10 +180,14 @@ static void dl3010(lint_ctx *ctx)
                 for (size_t c = 0; c < sc->count && !hit; c++)
                     hit = tar_extracts(&sc->cmds[c], bn);
             }
-            if (hit)
+            if (hit) {
                 lint_report(ctx, (int)i, NULL, "ADD extracts local tar archives itself",
                             "Use ADD for extracting archives into an image: '%s' is copied and "
                             "then extracted", src);
+                break;
+            }
+            if (dst_archive)
+                break;
         }
     }
 }
@@ -305,7 +348,19 @@ static void dl3022(lint_ctx *ctx)
         if (!from || !from->value || !from->value[0])
             continue;
         const char *v = from->value;
-        if (all_digits(v) || strchr(v, ':') || strchr(v, '/') || strchr(v, '@') ||
+        if (all_digits(v)) {
+            /* An index names one of the stages started so far. */
+            size_t froms = 0;
+            for (size_t j = 0; j <= i; j++)
+                froms += lint_ins_top(ctx, j)->kind == HOIST_DF_FROM;
+            if (strlen(v) > 6 || (size_t)atol(v) >= froms)
+                lint_report(ctx, (int)i, &from->range,
+                            "name a stage defined above with FROM ... AS <name>",
+                            "COPY --from should reference a previously defined FROM alias: "
+                            "'%s' is not a stage index here", v);
+            continue;
+        }
+        if (strchr(v, ':') || strchr(v, '/') || strchr(v, '@') ||
             strchr(v, '$'))
             continue;
         int own = lint_stage_of(ctx, i);
@@ -351,8 +406,12 @@ static void dl3025(lint_ctx *ctx)
 {
     FOR_EACH_INS(ctx, i, ins)
     {
-        if ((ins->kind == HOIST_DF_CMD || ins->kind == HOIST_DF_ENTRYPOINT) &&
-            ins->form == HOIST_DF_FORM_SHELL && ins->raw_args[0])
+        bool shell_check = ins->kind == HOIST_DF_HEALTHCHECK && ins->arg_count &&
+                           !strcasecmp(argv_at(ins, 0), "CMD") &&
+                           ins->form == HOIST_DF_FORM_SHELL;
+        if (shell_check ||
+            ((ins->kind == HOIST_DF_CMD || ins->kind == HOIST_DF_ENTRYPOINT) &&
+             ins->form == HOIST_DF_FORM_SHELL && ins->raw_args[0]))
             lint_report(ctx, (int)i, NULL, "write it as a JSON array: [\"prog\", \"arg\"]",
                         "Use arguments JSON notation for CMD and ENTRYPOINT arguments");
     }
@@ -363,15 +422,39 @@ static bool registry_trusted(const lint_ctx *ctx, const char *reg)
 {
     for (size_t k = 0; k < lint_config_trusted_count(ctx->cfg); k++) {
         const char *t = lint_config_trusted(ctx->cfg, k);
-        if (!strcasecmp(t, reg))
+        size_t tl = strlen(t);
+        if (!strcasecmp(t, reg) || !strcmp(t, "*"))
             return true;
-        if (t[0] == '*' && t[1] == '.' && lint_has_suffix(reg, t + 1))
+        /* "*.example.com" or "*example.com": a suffix; "example*": a prefix. */
+        if (t[0] == '*' && lint_has_suffix(reg, t + 1))
+            return true;
+        if (tl > 1 && t[tl - 1] == '*' && !strncmp(reg, t, tl - 1))
             return true;
         if (!strcmp(reg, "docker.io") &&
             (!strcasecmp(t, "hub.docker.com") || !strcasecmp(t, "index.docker.io")))
             return true;
     }
     return false;
+}
+
+/* An image named by COPY --from or RUN --mount from= (not a stage name
+ * defined above, not a stage index): report it unless it comes from a
+ * trusted registry. */
+static void dl3026_ref(lint_ctx *ctx, size_t i, const char *v, const hoist_df_range *range,
+                       const char *what)
+{
+    if (!v || !v[0] || all_digits(v) || strchr(v, '$') || alias_before(ctx, i + 1, v) >= 0)
+        return;
+    hoist_image_ref *ref = NULL;
+    hoist_error err = HOIST_ERROR_INIT;
+    if (hoist_image_ref_parse(v, &ref, &err))
+        return;
+    if (!registry_trusted(ctx, ref->registry) && strcmp(v, "scratch"))
+        lint_report(ctx, (int)i, range,
+                    "use an image from a trusted registry, or add the registry to "
+                    "trusted-registries",
+                    "Use only an allowed registry in %s: '%s' is from %s", what, v, ref->registry);
+    hoist_image_ref_free(ref);
 }
 
 static void dl3026(lint_ctx *ctx)
@@ -388,6 +471,34 @@ static void dl3026(lint_ctx *ctx)
                         "trusted-registries",
                         "Use only an allowed registry in the FROM image: '%s' is from %s",
                         st->base, st->image->registry);
+    }
+    FOR_EACH_INS(ctx, i, ins)
+    {
+        if (ins->kind == HOIST_DF_COPY) {
+            const hoist_df_flag *from = hoist_df_instruction_flag(ins, "from");
+            if (from)
+                dl3026_ref(ctx, i, from->value, &from->range, "COPY --from");
+            continue;
+        }
+        if (ins->kind != HOIST_DF_RUN)
+            continue;
+        for (size_t f = 0; f < ins->flag_count; f++) {
+            const hoist_df_flag *fl = &ins->flags[f];
+            if (strcmp(fl->name, "mount") || !fl->value)
+                continue;
+            /* type=bind (the default) or type=cache, with from=<image>. */
+            char type[32] = "bind", from[512] = "";
+            for (const char *p = fl->value; *p;) {
+                size_t n = strcspn(p, ",");
+                if (lint_has_prefix(p, "type=") && n - 5 < sizeof(type))
+                    snprintf(type, sizeof(type), "%.*s", (int)(n - 5), p + 5);
+                else if (lint_has_prefix(p, "from=") && n - 5 < sizeof(from))
+                    snprintf(from, sizeof(from), "%.*s", (int)(n - 5), p + 5);
+                p += n + (p[n] ? 1 : 0);
+            }
+            if (!strcmp(type, "bind") || !strcmp(type, "cache"))
+                dl3026_ref(ctx, i, from, &fl->range, "RUN --mount from=");
+        }
     }
 }
 
@@ -517,15 +628,58 @@ static void dl3045(lint_ctx *ctx)
 }
 
 /* ---------------------------------------------------------------- DL3057 */
+/* hadolint's DL3057: every stage without a HEALTHCHECK is reported, unless
+ * it is built FROM a stage (by name) that has one; a HEALTHCHECK also
+ * clears the stages the current one is built from, transitively (they are
+ * the chain that ends in a checked image). */
 static void dl3057(lint_ctx *ctx)
 {
+    size_t count = 0;
     for (size_t i = 0; i < ctx->n; i++)
-        if (lint_ins_top(ctx, i)->kind == HOIST_DF_HEALTHCHECK)
-            return;
-    if (ctx->stage_count)
-        lint_report(ctx, (int)ctx->stages[ctx->stage_count - 1].first_instruction, NULL,
-                    "add HEALTHCHECK CMD <probe> (or HEALTHCHECK NONE)",
-                    "HEALTHCHECK instruction missing");
+        count += lint_ins_top(ctx, i)->kind == HOIST_DF_FROM;
+    if (!count)
+        return;
+    struct sid {
+        size_t ins;
+        const char *src, *name;
+        bool good;
+    } *ids = calloc(count, sizeof(*ids));
+    if (!ids) {
+        ctx->status = HOIST_EFAILED;
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < ctx->n; i++) {
+        const hoist_df_instruction *ins = lint_ins_top(ctx, i);
+        if (ins->kind == HOIST_DF_FROM && n < count) {
+            struct sid *s = &ids[n++];
+            s->ins = i;
+            s->src = argv_at(ins, 0);
+            s->name = lint_from_alias(ins) ? lint_from_alias(ins) : s->src;
+            for (size_t t = 0; t + 1 < n; t++)
+                if (ids[t].good && !strcmp(ids[t].name, s->src))
+                    s->good = true;
+        } else if (ins->kind == HOIST_DF_HEALTHCHECK && n) {
+            ids[n - 1].good = true;
+            /* Its ancestors (by stage name) become good too. */
+            const char *src = ids[n - 1].src;
+            for (size_t guard = 0; src && guard < n; guard++) {
+                const char *next = NULL;
+                for (size_t t = 0; t + 1 < n; t++)
+                    if (!ids[t].good && !strcmp(ids[t].name, src)) {
+                        ids[t].good = true;
+                        next = ids[t].src;
+                    }
+                src = next;
+            }
+        }
+    }
+    for (size_t t = 0; t < n; t++)
+        if (!ids[t].good)
+            lint_report(ctx, (int)ids[t].ins, NULL,
+                        "add HEALTHCHECK CMD <probe> (or HEALTHCHECK NONE)",
+                        "HEALTHCHECK instruction missing");
+    free(ids);
 }
 
 /* ---------------------------------------------------------------- DL3059 */
@@ -546,7 +700,10 @@ static void dl3059(lint_ctx *ctx)
         char fa[1024], fb[1024];
         flags_text(a, fa, sizeof(fa));
         flags_text(b, fb, sizeof(fb));
-        if (!strcmp(fa, fb))
+        /* A RUN chaining several commands (&&, ;) is a deliberate split
+         * (hadolint); only single-command RUNs are merge candidates. */
+        if (!strcmp(fa, fb) && lint_run_script(ctx, i - 1)->count <= 1 &&
+            lint_run_script(ctx, i)->count <= 1)
             lint_report(ctx, (int)i, NULL, "join them with && into one RUN",
                         "Multiple consecutive RUN instructions. Consider consolidation.");
     }
@@ -690,6 +847,16 @@ static void dl4000(lint_ctx *ctx)
 #define R(id, sev, title, expl, fn) {{id, "hadolint", HOIST_LINT_##sev, title, expl}, fn}
 
 static const lint_rule rules[] = {
+    R("DL1000", ERROR, "The Dockerfile does not build as written.",
+      "BuildKit rejects this file: a syntax error, an instruction it does not know, a flag "
+      "an instruction does not take, or no FROM. hoist still checks everything that parses, "
+      "but the build will fail. Fix: what the message says, at the line it names.",
+      NULL),
+    R("DL1001", OFF, "Please refrain from using inline ignore pragmas `# hadolint ignore=DLxxxx`.",
+      "Inline ignore pragmas hide findings where reviewers do not look. Opt-in rule (override "
+      "it to a severity to enable). Fix: fix the finding, or ignore the rule in the "
+      "configuration for the whole project.",
+      dl1001),
     R("DL3000", ERROR, "Use absolute WORKDIR.",
       "A relative WORKDIR is resolved against whatever directory the base image left "
       "behind, so the same Dockerfile lands files in different places when the base image "
@@ -697,9 +864,10 @@ static const lint_rule rules[] = {
       "one.",
       dl3000),
     R("DL3002", WARNING, "Last user should not be root.",
-      "The last USER of the final stage is the user the container runs as. Running as root "
-      "turns any compromise of the application into root inside the container. Fix: create an "
-      "unprivileged user and end the final stage with USER <that user>.",
+      "The last USER of a stage is the user its image, and every stage built FROM it, runs "
+      "as. Running as root turns any compromise of the application into root inside the "
+      "container. Reported for every stage whose last USER is root, as hadolint does. Fix: "
+      "create an unprivileged user and end the stage with USER <that user>.",
       dl3002),
     R("DL3006", WARNING, "Always tag the version of an image explicitly.",
       "FROM without a tag means :latest, which moves: two builds of the same Dockerfile get "
@@ -780,12 +948,15 @@ static const lint_rule rules[] = {
       dl3045),
     R("DL3057", OFF, "HEALTHCHECK instruction missing.",
       "Without HEALTHCHECK the engine cannot tell a running container from a working one. "
-      "Opt-in rule (override it to a severity to enable). Fix: add HEALTHCHECK CMD <probe>.",
+      "Reported on each stage without one, unless it is built FROM a stage that has one or "
+      "is part of a FROM chain that ends in one (as hadolint does). Opt-in rule (override it "
+      "to a severity to enable). Fix: add HEALTHCHECK CMD <probe>.",
       dl3057),
     R("DL3059", INFO, "Multiple consecutive RUN instructions. Consider consolidation.",
-      "Each RUN makes a layer; consecutive RUNs with the same options can usually be joined "
-      "with && to make fewer, smaller layers. Fix: merge them, unless the split is deliberate "
-      "for caching.",
+      "Each RUN makes a layer; consecutive single-command RUNs with the same options can "
+      "usually be joined with && to make fewer, smaller layers (a RUN that already chains "
+      "commands is taken as a deliberate split). Fix: merge them, unless the split is "
+      "deliberate for caching.",
       dl3059),
     R("DL3061", ERROR,
       "Invalid instruction order. Dockerfile must begin with FROM, ARG or comment.",

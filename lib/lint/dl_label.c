@@ -44,6 +44,9 @@ static const char *schema_type(const lint_ctx *ctx, const char *key)
 }
 
 /* ---------------------------------------------------------------- DL3048 */
+/* hadolint's label key test: starts with a-z, ends with a-z or 0-9, only
+ * a-z 0-9 . - _ /, no reserved namespace, no ".." or "--" (so a variable
+ * in the key is reported too). */
 static bool key_valid(const char *k)
 {
     size_t n = strlen(k);
@@ -52,13 +55,14 @@ static bool key_valid(const char *k)
     if (lint_has_prefix(k, "com.docker.") || lint_has_prefix(k, "io.docker.") ||
         lint_has_prefix(k, "org.dockerproject."))
         return false;
-    if (!isalnum((unsigned char)k[0]) || !isalnum((unsigned char)k[n - 1]))
+    if (!islower((unsigned char)k[0]) || k[0] > 'z' ||
+        !(islower((unsigned char)k[n - 1]) || isdigit((unsigned char)k[n - 1])))
+        return false;
+    if (strstr(k, "..") || strstr(k, "--"))
         return false;
     for (size_t i = 0; i < n; i++) {
         char c = k[i];
-        if (!(islower((unsigned char)c) || isdigit((unsigned char)c) || c == '.' || c == '-'))
-            return false;
-        if ((c == '.' || c == '-') && (k[i + 1] == '.' || k[i + 1] == '-'))
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr("._/-", c)))
             return false;
     }
     return true;
@@ -66,7 +70,7 @@ static bool key_valid(const char *k)
 
 static void f3048(lint_ctx *ctx, size_t i, const hoist_df_pair *p, const char *k, const char *v)
 {
-    if (!strchr(k, '$') && !key_valid(k))
+    if (!key_valid(k))
         lint_report(ctx, (int)i, &p->range,
                     "use lower-case reverse-DNS keys such as org.opencontainers.image.source",
                     "Invalid Label Key: '%s'", k);
@@ -78,31 +82,97 @@ static void dl3048(lint_ctx *ctx)
 }
 
 /* ---------------------------------------------------------------- DL3049 */
+/* Stage names as hadolint's stage-tracking rules see them. */
+typedef struct stage_id {
+    size_t ins;        /* its FROM */
+    const char *alias; /* AS name as written, or NULL */
+    char image[256];   /* image name without tag or digest */
+    int state;         /* 0 bad, 1 good, 2 silent */
+} stage_id;
+
+static size_t stage_ids(lint_ctx *ctx, stage_id **out)
+{
+    size_t n = 0;
+    *out = calloc(ctx->n ? ctx->n : 1, sizeof(**out));
+    if (!*out) {
+        ctx->status = HOIST_EFAILED;
+        return 0;
+    }
+    for (size_t i = 0; i < ctx->n; i++) {
+        const hoist_df_instruction *f = lint_ins_top(ctx, i);
+        if (f->kind != HOIST_DF_FROM || !f->arg_count)
+            continue;
+        stage_id *st = &(*out)[n++];
+        st->ins = i;
+        st->alias = lint_from_alias(f);
+        const char *img = f->args[0].value ? f->args[0].value : "";
+        size_t len = strcspn(img, "@");
+        const char *slash = memrchr(img, '/', len);
+        const char *colon = strchr(slash ? slash : img, ':');
+        if (colon && (size_t)(colon - img) < len)
+            len = (size_t)(colon - img);
+        snprintf(st->image, sizeof(st->image), "%.*s", (int)len, img);
+    }
+    return n;
+}
+
+static bool alias_is(const stage_id *st, const char *name)
+{
+    return st->alias && name && !strcmp(st->alias, name);
+}
+
+/* hadolint's DL3049, per label: a stage is fine when it sets the label,
+ * when it is built FROM a stage that did, or when a later stage that sets
+ * the label or a COPY --from uses it by name (it is an intermediate). */
 static void dl3049(lint_ctx *ctx)
 {
     size_t n = lint_config_label_count(ctx->cfg);
-    if (!n || !ctx->stage_count)
-        return;
     for (size_t l = 0; l < n; l++) {
         const char *name, *type;
         lint_config_label(ctx->cfg, l, &name, &type);
-        for (size_t s = 0; s < ctx->stage_count; s++) {
-            bool found = false;
-            for (size_t i = 0; i < ctx->n && !found; i++) {
-                const hoist_df_instruction *ins = lint_ins_top(ctx, i);
-                if (ins->stage != (int)s || ins->kind != HOIST_DF_LABEL)
-                    continue;
-                for (size_t p = 0; p < ins->pair_count && !found; p++) {
+        stage_id *ids = NULL;
+        size_t count = stage_ids(ctx, &ids), cur = 0;
+        bool in_stage = false;
+        for (size_t i = 0; i < ctx->n; i++) {
+            const hoist_df_instruction *ins = lint_ins_top(ctx, i);
+            if (ins->kind == HOIST_DF_FROM) {
+                if (in_stage)
+                    cur++;
+                in_stage = true;
+                if (cur >= count)
+                    break;
+                for (size_t t = 0; t < cur; t++)
+                    if (ids[t].state == 1 && alias_is(&ids[t], ids[cur].image))
+                        ids[cur].state = 1;
+                continue;
+            }
+            if (!in_stage)
+                continue;
+            const char *silence = NULL;
+            if (ins->kind == HOIST_DF_COPY) {
+                const hoist_df_flag *from = hoist_df_instruction_flag(ins, "from");
+                silence = from ? from->value : NULL;
+            } else if (ins->kind == HOIST_DF_LABEL) {
+                bool has = false;
+                for (size_t p = 0; p < ins->pair_count && !has; p++) {
                     char k[512];
                     lint_strip_quotes(ins->pairs[p].key, k, sizeof(k));
-                    found = !strcmp(k, name);
+                    has = !strcmp(k, name);
+                }
+                if (has) {
+                    silence = ids[cur].alias ? ids[cur].alias : ids[cur].image;
+                    ids[cur].state = 1;
                 }
             }
-            if (!found)
-                lint_report(ctx, (int)ctx->stages[s].first_instruction, NULL,
-                            "add LABEL <name>=<value> to the stage",
-                            "Label `%s` is missing.", name);
+            for (size_t t = 0; silence && t < count; t++)
+                if (ids[t].state == 0 && alias_is(&ids[t], silence))
+                    ids[t].state = 2;
         }
+        for (size_t t = 0; t < count; t++)
+            if (ids[t].state == 0)
+                lint_report(ctx, (int)ids[t].ins, NULL, "add LABEL <name>=<value> to the stage",
+                            "Label `%s` is missing.", name);
+        free(ids);
     }
 }
 

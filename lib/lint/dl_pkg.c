@@ -89,31 +89,74 @@ static const char *unpinned(const lint_cmd *c, const char *const *valued,
     return NULL;
 }
 
-/* RUN --mount=type=cache,target=<...path...> */
-static bool cache_mount(const lint_ctx *ctx, size_t i, const char *path)
+/* RUN --mount=type=cache or type=tmpfs whose target contains `frag` (as
+ * hadolint's hasCacheOrTmpfsMountWith). */
+static bool cache_mount(const lint_ctx *ctx, size_t i, const char *frag)
 {
     const hoist_df_instruction *ins = lint_ins(ctx, i);
     for (size_t f = 0; f < ins->flag_count; f++) {
         const hoist_df_flag *fl = &ins->flags[f];
         if (strcmp(fl->name, "mount") || !fl->value)
             continue;
-        if (strstr(fl->value, "type=cache") && strstr(fl->value, path))
+        bool cache = false, target = false;
+        for (const char *p = fl->value; *p;) {
+            size_t n = strcspn(p, ",");
+            if ((n == 10 && !strncmp(p, "type=cache", n)) || (n == 10 && !strncmp(p, "type=tmpfs", n)))
+                cache = true;
+            const char *eq = memchr(p, '=', n);
+            if (eq && ((eq - p == 6 && !strncmp(p, "target", 6)) ||
+                       (eq - p == 3 && !strncmp(p, "dst", 3)) ||
+                       (eq - p == 11 && !strncmp(p, "destination", 11)))) {
+                char t[1024];
+                snprintf(t, sizeof(t), "%.*s", (int)(n - (size_t)(eq + 1 - p)), eq + 1);
+                if (strstr(t, frag))
+                    target = true;
+            }
+            p += n + (p[n] ? 1 : 0);
+        }
+        if (cache && target)
             return true;
     }
     return false;
 }
 
-static bool script_removes(const lint_script *s, const char *path)
+/* Any argument of c equals one of `words` (hadolint's cmdHasArgs). */
+static bool has_any_word(const lint_cmd *c, const char *const *words)
 {
-    for (size_t k = 0; k < s->count; k++) {
-        const lint_cmd *c = &s->cmds[k];
-        if (!lint_cmd_is(c, "rm"))
-            continue;
-        for (size_t a = 1; a < c->argc; a++)
-            if (strstr(c->argv[a], path))
-                return true;
-    }
+    for (size_t j = 0; words[j]; j++)
+        if (lint_cmd_has_word(c, words[j]))
+            return true;
     return false;
+}
+
+/* Index of the first command of s that is one of `names` with one of
+ * `words` among its arguments, or -1. */
+static long first_cmd(const lint_script *s, const char *const *names, const char *const *words)
+{
+    for (size_t k = 0; k < s->count; k++)
+        if (is_cmd(&s->cmds[k], names) && has_any_word(&s->cmds[k], words))
+            return (long)k;
+    return -1;
+}
+
+/* hadolint's "clean after install" test: no install command, or the first
+ * install comes before the first clean. */
+static bool cleaned_after(const lint_script *s, const char *const *tools,
+                          const char *const *install, const char *const *clean,
+                          const char *rm_path)
+{
+    static const char *const rm[] = {"rm", NULL};
+    long in = first_cmd(s, tools, install);
+    if (in < 0)
+        return true;
+    long cl = first_cmd(s, tools, clean);
+    if (rm_path) {
+        const char *const rmw[] = {"-rf", rm_path, NULL};
+        long r = first_cmd(s, rm, rmw);
+        if (r >= 0 && (cl < 0 || r < cl))
+            cl = r;
+    }
+    return cl >= 0 && in < cl;
 }
 
 /* ------------------------------------------------------------------ apt */
@@ -141,32 +184,23 @@ static void dl3008(lint_ctx *ctx)
              "Pin versions in apt-get install");
 }
 
-/* Stages the final image is built from (the last one and its FROM-stage
- * ancestors). */
-static bool final_chain(const lint_ctx *ctx, int stage)
-{
-    if (!ctx->stage_count)
-        return true;
-    int s = (int)ctx->stage_count - 1;
-    for (int guard = 0; s >= 0 && guard < 64; guard++) {
-        if (s == stage)
-            return true;
-        if (ctx->stages[s].base_kind != HOIST_DF_BASE_STAGE)
-            break;
-        s = ctx->stages[s].base_stage;
-    }
-    return false;
-}
-
+/* hadolint's DL3009: a RUN that updates the package lists (apt, apt-get or
+ * aptitude update) without an `rm -rf` (of the lists) or cache
+ * mounts of the lists, in a stage that reaches an image. */
 static void dl3009(lint_ctx *ctx)
 {
+    static const char *const apt[] = {"apt", "apt-get", "aptitude", NULL};
+    static const char *const update[] = {"update", NULL};
+    static const char *const rm[] = {"rm", NULL};
+    static const char *const rmw[] = {"-rf", "/var/lib/apt/lists/*", NULL};
     for (size_t i = 0; i < ctx->n; i++) {
         const lint_script *s = lint_run_script(ctx, i);
-        if (!lint_script_uses(s, "apt-get", "install") && !lint_script_uses(s, "apt", "install"))
+        if (first_cmd(s, apt, update) < 0 || first_cmd(s, rm, rmw) >= 0)
             continue;
-        if (!final_chain(ctx, lint_stage_of(ctx, i)))
+        if (cache_mount(ctx, i, "/var/lib/apt/lists") ||
+            (cache_mount(ctx, i, "/var/lib/apt") && cache_mount(ctx, i, "/var/cache/apt")))
             continue;
-        if (script_removes(s, "/var/lib/apt/lists") || cache_mount(ctx, i, "/var/lib/apt"))
+        if (!lint_in_result_stage(ctx, i))
             continue;
         lint_report(ctx, (int)i, NULL, "end the RUN with: && rm -rf /var/lib/apt/lists/*",
                     "Delete the apt-get lists after installing something");
@@ -177,9 +211,21 @@ static bool p3014(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char *
 {
     if (!is_cmd(c, apt_get) || !sub_is(c, install_sub))
         return false;
-    return !(lint_cmd_has_flag(c, 'y', "--yes") || lint_cmd_has_flag(c, 0, "--assume-yes") ||
-             lint_cmd_has_word(c, "-qq") || lint_cmd_has_word(c, "-q=2") ||
-             lint_cmd_has_word(c, "--quiet=2"));
+    if (lint_cmd_has_flag(c, 'y', "--yes") || lint_cmd_has_flag(c, 0, "--assume-yes") ||
+        lint_cmd_has_flag(c, 0, "--qq") || lint_cmd_has_word(c, "-q=2") ||
+        lint_cmd_has_word(c, "--quiet=2"))
+        return false;
+    /* -q twice (-qq, -q -q) or --quiet --quiet: quiet level 2 implies -y. */
+    size_t q = 0, quiet = 0;
+    for (size_t k = 1; k < c->argc; k++) {
+        const char *a = c->argv[k];
+        if (!strcmp(a, "--quiet"))
+            quiet++;
+        else if (a[0] == '-' && a[1] != '-')
+            for (const char *p = a + 1; *p && *p != '='; p++)
+                q += *p == 'q';
+    }
+    return q != 2 && quiet != 2;
 }
 
 static void dl3014(lint_ctx *ctx)
@@ -239,7 +285,7 @@ static const char *const apk_valued[] = {"-t", "--virtual", "-X", "--repository"
 
 static bool apk_pinned(const char *p)
 {
-    return strchr(p, '=') || lint_has_suffix(p, ".apk") || p[0] == '/' || p[0] == '.';
+    return strpbrk(p, "=~<>") || lint_has_suffix(p, ".apk") || p[0] == '/' || p[0] == '.';
 }
 
 static bool p3018(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char **what)
@@ -281,71 +327,110 @@ static void dl3017(lint_ctx *ctx)
 }
 
 /* ------------------------------------------------------------------ pip */
-/* Index of pip's subcommand for pip/pip3/python -m pip, or 0. */
-static size_t pip_sub(const lint_cmd *c)
-{
-    const char *n = lint_cmd_name(c);
-    size_t start = 0;
-    if (!strncmp(n, "pip", 3) && (n[3] == '\0' || isdigit((unsigned char)n[3])))
-        start = 1;
-    else if (!strncmp(n, "python", 6)) {
-        for (size_t k = 1; k + 1 < c->argc; k++)
-            if (!strcmp(c->argv[k], "-m") && !strcmp(c->argv[k + 1], "pip")) {
-                start = k + 2;
-                break;
-            }
-    }
-    if (!start)
-        return 0;
-    for (size_t k = start; k < c->argc; k++)
-        if (c->argv[k][0] != '-')
-            return k;
-    return 0;
-}
-
+/* hadolint's isPipInstall: a pip* command (not pipenv) with an `install`
+ * argument, or python* with `-m pip install`. */
 static bool pip_install(const lint_cmd *c)
 {
-    size_t k = pip_sub(c);
-    return k && !strcmp(c->argv[k], "install");
+    const char *n = lint_cmd_name(c);
+    if (lint_has_prefix(n, "pip") && !lint_has_prefix(n, "pipenv"))
+        return lint_cmd_has_word(c, "install");
+    if (!lint_has_prefix(n, "python"))
+        return false;
+    for (size_t k = 1; k + 2 < c->argc; k++)
+        if (!strcmp(c->argv[k], "-m") && !strcmp(c->argv[k + 1], "pip") &&
+            !strcmp(c->argv[k + 2], "install"))
+            return true;
+    return false;
+}
+
+/* Is argv[k] a flag named in `names` (without dashes: "t", "target") that
+ * takes its value from the next word (no "=value")? */
+static bool takes_next(const char *a, const char *const *names)
+{
+    if (a[0] != '-' || !a[1] || strchr(a, '='))
+        return false;
+    if (a[1] == '-') {
+        for (size_t j = 0; names[j]; j++)
+            if (!strcmp(a + 2, names[j]))
+                return true;
+        return false;
+    }
+    for (const char *q = a + 1; *q; q++)
+        for (size_t j = 0; names[j]; j++)
+            if (names[j][0] == *q && !names[j][1])
+                return true;
+    return false;
+}
+
+/* hadolint's getArgsNoFlags after dropFlagArg(valued): the words after
+ * argv[0] that are not flags ("-" and "--" count as words), without the
+ * values of the `valued` flags. Returns a malloc'd array of pointers into
+ * argv. */
+static const char **plain_args(const lint_cmd *c, const char *const *valued, size_t *n)
+{
+    const char **v = calloc(c->argc + 1, sizeof(*v));
+    *n = 0;
+    if (!v)
+        return NULL;
+    for (size_t k = 1; k < c->argc; k++) {
+        const char *a = c->argv[k];
+        if (valued && takes_next(a, valued)) {
+            k++;
+            continue;
+        }
+        if (a[0] == '-' && a[1] && strcmp(a, "--"))
+            continue;
+        v[(*n)++] = a;
+    }
+    return v;
 }
 
 static const char *const pip_valued[] = {
-    "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
-    "--extra-index-url", "-t", "--target", "--prefix", "--root", "-f", "--find-links",
-    "--trusted-host", "--platform", "--python-version", "--implementation", "--abi", "--src",
-    "--upgrade-strategy", "--progress-bar", "--log", "--proxy", "--retries", "--timeout",
-    "--cert", "--client-cert", "--cache-dir", "--only-binary", "--no-binary", NULL};
+    "abi", "b", "build", "e", "editable", "extra-index-url", "f", "find-links", "i",
+    "index-url", "implementation", "no-binary", "only-binary", "platform", "prefix",
+    "progress-bar", "proxy", "python", "python-version", "root", "root-user-action", "src",
+    "t", "target", "trusted-host", "upgrade-strategy", NULL};
 
+static bool pip_vcs(const char *p)
+{
+    static const char *const schemes[] = {"git", "hg+", "svn", "bzr+", NULL};
+    for (size_t k = 0; schemes[k]; k++)
+        if (lint_has_prefix(p, schemes[k]))
+            return true;
+    return false;
+}
+
+/* Pinned as hadolint sees it: a version operator, a VCS URL with @ref, a
+ * local wheel or sdist, or a path (a '/' outside a VCS URL). */
 static bool pip_pinned(const char *p)
 {
-    static const char *const ops[] = {"==", ">=", "<=", "~=", "!=", "<", ">", "@", NULL};
+    static const char *const ops[] = {"==", ">=", "<=", ">", "<", "!=", "~=", NULL};
     for (size_t k = 0; ops[k]; k++)
         if (strstr(p, ops[k]))
             return true;
-    return p[0] == '.' || p[0] == '/' || strstr(p, "://") || lint_has_suffix(p, ".whl") ||
-           lint_has_suffix(p, ".tar.gz") || lint_has_suffix(p, ".zip");
+    if (pip_vcs(p))
+        return strchr(p, '@') != NULL;
+    return lint_has_suffix(p, ".whl") || lint_has_suffix(p, ".tar.gz") || strchr(p, '/');
 }
 
 static bool p3013(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char **what)
 {
-    if (!pip_install(c))
+    if (!pip_install(c) || lint_cmd_has_flag(c, 'c', "--constraint") ||
+        lint_cmd_has_word(c, "--requirement") || lint_cmd_has_word(c, "-r") ||
+        lint_cmd_has_word(c, "."))
         return false;
-    size_t sub = pip_sub(c);
-    for (size_t k = sub + 1; k < c->argc; k++) {
-        const char *a = c->argv[k];
-        if (a[0] == '-') {
-            for (size_t v = 0; pip_valued[v]; v++)
-                if (!strcmp(a, pip_valued[v])) {
-                    k++;
-                    break;
-                }
-            continue;
-        }
-        if (!pip_pinned(a) && a[0] != '$') {
-            *what = a;
+    size_t n;
+    _cleanup_free_ const char **ops = plain_args(c, pip_valued, &n);
+    size_t k = 0;
+    while (k < n && strcmp(ops[k], "install"))
+        k++;
+    while (k < n && !strcmp(ops[k], "install"))
+        k++;
+    for (; k < n; k++)
+        if (!pip_pinned(ops[k]) && ops[k][0] != '$') {
+            *what = ops[k];
             return true;
         }
-    }
     return false;
 }
 
@@ -354,58 +439,135 @@ static void dl3013(lint_ctx *ctx)
     each_run(ctx, p3013, "pin it: pip install <package>==<version>", "Pin versions in pip");
 }
 
-static bool stage_env_set(const lint_ctx *ctx, size_t i, const char *name)
+static const char *const truthy[] = {"1",  "true", "True", "TRUE", "on", "On",
+                                     "ON", "yes",  "Yes",  "YES",  NULL};
+
+static bool is_truthy(const char *v, bool prefix)
 {
-    int stage = lint_stage_of(ctx, i);
-    for (size_t j = 0; j < i; j++) {
-        const hoist_df_instruction *d = lint_ins_top(ctx, j);
-        if ((d->stage != stage) || (d->kind != HOIST_DF_ENV && d->kind != HOIST_DF_ARG))
+    for (size_t k = 0; truthy[k]; k++)
+        if (prefix ? lint_has_prefix(v, truthy[k]) : !strcmp(v, truthy[k]))
+            return true;
+    return false;
+}
+
+/* The key of a stage as hadolint's DL3042 names it: its alias, else its
+ * image. */
+static const char *stage_key(const hoist_df_instruction *from)
+{
+    const char *a = lint_from_alias(from);
+    return a ? a : from->arg_count ? from->args[0].value : "";
+}
+
+/* PIP_NO_CACHE_DIR set to a true value by an ENV of `stage` before `before`,
+ * or inherited from the stage it is built FROM. */
+static bool pip_no_cache_env(const lint_ctx *ctx, int stage, size_t before, int depth)
+{
+    const hoist_df_instruction *from = NULL;
+    size_t from_at = 0;
+    for (size_t j = 0; j < before && j < ctx->n; j++) {
+        if (lint_ins_top(ctx, j)->stage != stage)
+            continue;
+        const hoist_df_instruction *d = lint_ins(ctx, j);
+        if (d->kind == HOIST_DF_FROM && !from) {
+            from = d;
+            from_at = j;
+        }
+        if (d->kind != HOIST_DF_ENV)
             continue;
         for (size_t p = 0; p < d->pair_count; p++)
-            if (!strcmp(d->pairs[p].key, name))
+            if (!strcmp(d->pairs[p].key, "PIP_NO_CACHE_DIR") && d->pairs[p].value &&
+                is_truthy(d->pairs[p].value, false))
                 return true;
+    }
+    if (!from || depth > 32 || !from->arg_count)
+        return false;
+    for (size_t j = from_at; j-- > 0;) {
+        const hoist_df_instruction *f = lint_ins_top(ctx, j);
+        if (f->kind == HOIST_DF_FROM && !strcmp(stage_key(f), from->args[0].value))
+            return pip_no_cache_env(ctx, f->stage, ctx->n, depth + 1);
     }
     return false;
 }
 
-static bool p3042(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char **what)
+static bool pip_wrapper(const lint_cmd *c)
 {
-    if (!pip_install(c))
+    const char *n = lint_cmd_name(c);
+    if (strstr(n, "pipx") || strstr(n, "pipenv"))
+        return true;
+    if (!lint_has_prefix(n, "python"))
         return false;
-    if (lint_cmd_has_flag(c, 0, "--no-cache-dir") || cache_mount(ctx, i, ".cache/pip") ||
-        stage_env_set(ctx, i, "PIP_NO_CACHE_DIR"))
-        return false;
-    for (size_t k = 0; k < c->assign_count; k++)
-        if (lint_has_prefix(c->assigns[k], "PIP_NO_CACHE_DIR="))
-            return false;
-    return true;
+    for (size_t k = 1; k + 1 < c->argc; k++)
+        if (!strcmp(c->argv[k], "-m") &&
+            (!strcmp(c->argv[k + 1], "pipx") || !strcmp(c->argv[k + 1], "pipenv")))
+            return true;
+    return false;
 }
 
 static void dl3042(lint_ctx *ctx)
 {
-    each_run(ctx, p3042, "pip install --no-cache-dir ...",
-             "Avoid use of cache directory with pip. Use `pip install --no-cache-dir "
-             "<package>`");
+    for (size_t i = 0; i < ctx->n; i++) {
+        const lint_script *s = lint_run_script(ctx, i);
+        bool forgot = false;
+        for (size_t k = 0; k < s->count && !forgot; k++) {
+            const lint_cmd *c = &s->cmds[k];
+            forgot = pip_install(c) && !lint_cmd_has_word(c, "--no-cache-dir") && !pip_wrapper(c);
+        }
+        if (!forgot || cache_mount(ctx, i, ".cache/pip"))
+            continue;
+        /* PIP_NO_CACHE_DIR=<true> anywhere in the script (export, prefix). */
+        const hoist_df_instruction *ins = lint_ins(ctx, i);
+        const char *set = ins->raw_args ? strstr(ins->raw_args, "PIP_NO_CACHE_DIR=") : NULL;
+        if (set && is_truthy(strchr(set, '=') + 1, true))
+            continue;
+        if (pip_no_cache_env(ctx, lint_stage_of(ctx, i), i, 0))
+            continue;
+        lint_report(ctx, (int)i, NULL, "pip install --no-cache-dir ...",
+                    "Avoid use of cache directory with pip. Use `pip install --no-cache-dir "
+                    "<package>`");
+    }
 }
 
 /* ------------------------------------------------------------------ npm */
+/* hadolint's npm pinning: a git URL needs #<commit>; tarballs and paths
+ * are pinned; anything else needs @<version> after the @scope/. */
 static bool npm_pinned(const char *p)
 {
-    const char *at = strrchr(p, '@');
-    return (at && at != p) || p[0] == '.' || p[0] == '/' || p[0] == '~' || strstr(p, "://") ||
-           strstr(p, "git+") || strchr(p, '#') || strchr(p, ':') || lint_has_suffix(p, ".tgz") ||
-           lint_has_suffix(p, ".tar.gz");
+    static const char *const git[] = {"git://", "git+ssh://", "git+http://", "git+https://", NULL};
+    for (size_t k = 0; git[k]; k++)
+        if (lint_has_prefix(p, git[k]))
+            return strchr(p, '#') != NULL;
+    if (lint_has_suffix(p, ".tar") || lint_has_suffix(p, ".tar.gz") || lint_has_suffix(p, ".tgz"))
+        return true;
+    if (p[0] == '/' || lint_has_prefix(p, "./") || lint_has_prefix(p, "../") ||
+        lint_has_prefix(p, "~/"))
+        return true;
+    const char *q = p;
+    if (*q == '@')
+        while (*q && *q > '/')
+            q++;
+    return strchr(q, '@') != NULL;
 }
 
 static bool p3016(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char **what)
 {
     static const char *const subs[] = {"install", "i", "add", "isntall", NULL};
     static const char *const npm[] = {"npm", NULL};
-    static const char *const valued[] = {"--registry", "--prefix", "--cache", NULL};
-    if (!is_cmd(c, npm) || !sub_is(c, subs))
+    static const char *const valued[] = {"loglevel", "registry", "prefix", "cache", NULL};
+    if (!is_cmd(c, npm))
         return false;
-    *what = unpinned(c, valued, npm_pinned);
-    return *what != NULL;
+    size_t n;
+    _cleanup_free_ const char **ops = plain_args(c, valued, &n);
+    bool install = false;
+    for (size_t j = 0; n && subs[j]; j++)
+        install |= !strcmp(ops[0], subs[j]);
+    if (!install)
+        return false;
+    for (size_t k = 1; k < n; k++)
+        if (!npm_pinned(ops[k]) && ops[k][0] != '$') {
+            *what = ops[k];
+            return true;
+        }
+    return false;
 }
 
 static void dl3016(lint_ctx *ctx)
@@ -414,22 +576,32 @@ static void dl3016(lint_ctx *ctx)
 }
 
 /* ------------------------------------------------------------------ gem */
-static bool gem_pinned(const char *p)
-{
-    return strchr(p, ':') || lint_has_suffix(p, ".gem");
-}
-
+/* hadolint's reading of `gem install`/`gem i`: no -v/--version; the words
+ * before `--`, an option dropping the word after it, need a :version. */
 static bool p3028(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char **what)
 {
     static const char *const gem[] = {"gem", NULL};
-    static const char *const valued[] = {"-i", "--install-dir", "-n", "--bindir", "--source",
-                                         "-s", "-P", "--trust-policy", "--platform", NULL};
-    if (!is_cmd(c, gem) || !sub_is(c, install_sub))
+    static const char *const subs[] = {"install", "i", NULL};
+    if (!is_cmd(c, gem) || !has_any_word(c, subs))
         return false;
-    if (lint_cmd_has_flag(c, 'v', "--version"))
+    if (lint_cmd_has_word(c, "-v") || lint_cmd_has_word(c, "--version"))
         return false;
-    *what = unpinned(c, valued, gem_pinned);
-    return *what != NULL;
+    for (size_t k = 1; k < c->argc; k++)
+        if (lint_has_prefix(c->argv[k], "--version="))
+            return false;
+    for (size_t k = 1; k < c->argc && strcmp(c->argv[k], "--"); k++) {
+        const char *a = c->argv[k];
+        if (a[0] == '-') {
+            k++;
+            continue;
+        }
+        if (strcmp(a, "install") && strcmp(a, "i") && !strchr(a, ':') &&
+            !lint_has_suffix(a, ".gem") && a[0] != '$') {
+            *what = a;
+            return true;
+        }
+    }
+    return false;
 }
 
 static void dl3028(lint_ctx *ctx)
@@ -444,17 +616,6 @@ static const char *const yum[] = {"yum", NULL};
 static const char *const dnf[] = {"dnf", "microdnf", NULL};
 static const char *const zypper[] = {"zypper", NULL};
 static const char *const rpm_install[] = {"install", "groupinstall", "localinstall", NULL};
-static const char *const rpm_valued[] = {"-c", "--config", "--installroot", "--releasever",
-                                         "--enablerepo", "--disablerepo", "--setopt", NULL};
-
-static bool rpm_pinned(const char *p)
-{
-    for (const char *d = strchr(p, '-'); d; d = strchr(d + 1, '-'))
-        if (isdigit((unsigned char)d[1]))
-            return true;
-    return lint_has_suffix(p, ".rpm") || p[0] == '/' || p[0] == '@' || strstr(p, "://");
-}
-
 static bool zypper_pinned(const char *p)
 {
     return strchr(p, '=') || strchr(p, '<') || strchr(p, '>') || lint_has_suffix(p, ".rpm") ||
@@ -476,19 +637,83 @@ static bool p3038(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char *
     return is_cmd(c, dnf) && sub_is(c, rpm_install) && !yes_rpm(c);
 }
 
+/* hadolint's version test for yum/dnf packages: name-version with the
+ * parts after the first '-' made of version characters, one starting with
+ * a digit; an .rpm file; or a variable set by an ARG or by an ENV of the
+ * stage (or of the stage it is built FROM). */
+static bool rpm_version_like(const char *p)
+{
+    const char *d = strchr(p, '-');
+    bool digit = false;
+    for (const char *q = d + 1;; q++) {
+        if (q == d + 1 || q[-1] == '-')
+            digit |= isdigit((unsigned char)*q) != 0;
+        if (!*q)
+            break;
+        if (*q != '-' && !isalnum((unsigned char)*q) && !strchr(".~^_:+", *q))
+            return false;
+    }
+    return digit;
+}
+
+static void var_seen(void *ud, const char *name, size_t len)
+{
+    void **u = ud;
+    const lint_ctx *ctx = u[0];
+    size_t i = *(size_t *)u[1];
+    char n[256];
+    snprintf(n, sizeof(n), "%.*s", (int)len, name);
+    if (lint_var_defined(ctx, i, n, true))
+        *(bool *)u[2] = true;
+}
+
+static bool rpm_fixed(const lint_ctx *ctx, size_t i, const char *p)
+{
+    if (!strchr(p, '-'))
+        return false;
+    if (lint_has_suffix(p, ".rpm"))
+        return true;
+    if (strchr(p, '$')) {
+        bool found = false;
+        void *u[3] = {(void *)ctx, &i, &found};
+        lint_each_var(p, '\\', var_seen, u);
+        return found;
+    }
+    return rpm_version_like(p);
+}
+
+/* First unpinned package (or module without a :stream) of a yum/dnf
+ * install, as hadolint reads it: every non-flag argument of a command that
+ * has an `install` argument, except the words install and module. */
+static const char *rpm_unpinned(const lint_cmd *c, const lint_ctx *ctx, size_t i,
+                                const char *const *tools, bool dnf_group)
+{
+    static const char *const install[] = {"install", NULL};
+    static const char *const module[] = {"module", NULL};
+    static const char *const modgroup[] = {"module", "group", NULL};
+    if (!is_cmd(c, tools) || !has_any_word(c, install))
+        return NULL;
+    bool is_module = has_any_word(c, module);
+    bool skip = has_any_word(c, dnf_group ? modgroup : module);
+    for (size_t k = 1; k < c->argc; k++) {
+        const char *a = c->argv[k];
+        if ((a[0] == '-' && a[1]) || !strcmp(a, "install") || !strcmp(a, "module"))
+            continue;
+        if (is_module ? !strchr(a, ':') : (!skip && !rpm_fixed(ctx, i, a)))
+            return a;
+    }
+    return NULL;
+}
+
 static bool p3033(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char **what)
 {
-    if (!is_cmd(c, yum) || !sub_is(c, rpm_install))
-        return false;
-    *what = unpinned(c, rpm_valued, rpm_pinned);
+    *what = rpm_unpinned(c, ctx, i, yum, false);
     return *what != NULL;
 }
 
 static bool p3041(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char **what)
 {
-    if (!is_cmd(c, dnf) || !sub_is(c, rpm_install))
-        return false;
-    *what = unpinned(c, rpm_valued, rpm_pinned);
+    *what = rpm_unpinned(c, ctx, i, dnf, true);
     return *what != NULL;
 }
 
@@ -530,29 +755,28 @@ static bool p3037(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char *
     return *what != NULL;
 }
 
-/* "<tool> clean all" (or `zypper clean`/`cc`) in the same RUN, or the
- * cache directory removed or mounted as a cache. */
-static void clean_rule(lint_ctx *ctx, const char *const *tools, const char *cache,
-                       bool zyp, const char *hint, const char *msg)
+/* `<tool> clean all` (`zypper clean`) after the install in the same RUN,
+ * the cache removed, or mounted as a cache or tmpfs (hadolint's tests: a
+ * clean before the install does not count). */
+static void clean_rule(lint_ctx *ctx, const char *const *tools, const char *const *install,
+                       const char *const *clean, const char *rm_path,
+                       const char *const *mounts, const char *hint, const char *msg)
 {
     for (size_t i = 0; i < ctx->n; i++) {
         const lint_script *s = lint_run_script(ctx, i);
-        bool used = false, cleaned = false;
-        for (size_t k = 0; k < s->count; k++) {
-            const lint_cmd *c = &s->cmds[k];
-            if (!is_cmd(c, tools))
-                continue;
-            size_t sub = lint_cmd_subcommand(c);
-            if (!sub)
-                continue;
-            const char *v = c->argv[sub];
-            if (zyp ? (!strcmp(v, "clean") || !strcmp(v, "cc"))
-                    : (!strcmp(v, "clean") && lint_cmd_has_word(c, "all")))
-                cleaned = true;
-            else if (zyp ? sub_is(c, zypper_install) : sub_is(c, rpm_install))
-                used = true;
+        /* Each tool is cleaned by itself (`dnf install && microdnf clean
+         * all` leaves dnf's cache). */
+        bool ok = true;
+        for (size_t t = 0; tools[t]; t++) {
+            const char *const one[] = {tools[t], NULL};
+            ok &= cleaned_after(s, one, install, clean, rm_path);
         }
-        if (used && !cleaned && !script_removes(s, cache) && !cache_mount(ctx, i, cache))
+        if (ok)
+            continue;
+        bool mounted = false;
+        for (size_t m = 0; mounts && mounts[m]; m++)
+            mounted |= cache_mount(ctx, i, mounts[m]);
+        if (!mounted)
             lint_report(ctx, (int)i, NULL, hint, "%s", msg);
     }
 }
@@ -570,8 +794,10 @@ static void dl3031(lint_ctx *ctx)
 
 static void dl3032(lint_ctx *ctx)
 {
-    clean_rule(ctx, yum, "/var/cache/yum", false, "end the RUN with: && yum clean all",
-               "`yum clean all` missing after yum command.");
+    static const char *const install[] = {"install", NULL};
+    static const char *const clean[] = {"clean", "all", NULL};
+    clean_rule(ctx, yum, install, clean, "/var/cache/yum/*", NULL,
+               "end the RUN with: && yum clean all", "`yum clean all` missing after yum command.");
 }
 
 static void dl3033(lint_ctx *ctx)
@@ -593,7 +819,10 @@ static void dl3035(lint_ctx *ctx)
 
 static void dl3036(lint_ctx *ctx)
 {
-    clean_rule(ctx, zypper, "/var/cache/zypp", true, "end the RUN with: && zypper clean",
+    static const char *const install[] = {"install", "in", NULL};
+    static const char *const clean[] = {"clean", "cc", NULL};
+    static const char *const mounts[] = {"/var/cache/zypp", NULL};
+    clean_rule(ctx, zypper, install, clean, NULL, mounts, "end the RUN with: && zypper clean",
                "`zypper clean` missing after zypper use.");
 }
 
@@ -616,8 +845,12 @@ static void dl3039(lint_ctx *ctx)
 
 static void dl3040(lint_ctx *ctx)
 {
-    clean_rule(ctx, dnf, "/var/cache/dnf", false, "end the RUN with: && dnf clean all",
-               "`dnf clean all` missing after dnf command.");
+    static const char *const install[] = {"install", "in", "upgrade", "up", "upgrade-minimal",
+                                          "up-min", "reinstall", "rei", NULL};
+    static const char *const clean[] = {"clean", "all", NULL};
+    static const char *const mounts[] = {"/var/cache/libdnf5", ".cache/libdnf5", NULL};
+    clean_rule(ctx, dnf, install, clean, "/var/cache/libdnf5*", mounts,
+               "end the RUN with: && dnf clean all", "`dnf clean all` missing after dnf command.");
 }
 
 static void dl3041(lint_ctx *ctx)
@@ -631,38 +864,79 @@ static void dl3060(lint_ctx *ctx)
 {
     for (size_t i = 0; i < ctx->n; i++) {
         const lint_script *s = lint_run_script(ctx, i);
-        bool install = false, clean = false;
+        long install = -1, clean = -1;
         for (size_t k = 0; k < s->count; k++) {
             const lint_cmd *c = &s->cmds[k];
             if (!lint_cmd_is(c, "yarn"))
                 continue;
             size_t sub = lint_cmd_subcommand(c);
-            if (!sub || !strcmp(c->argv[sub], "install") || !strcmp(c->argv[sub], "add"))
-                install = true;
-            else if (!strcmp(c->argv[sub], "cache") && lint_cmd_has_word(c, "clean"))
-                clean = true;
+            if (lint_cmd_has_word(c, "cache") || lint_cmd_has_word(c, "clean")) {
+                if (clean < 0)
+                    clean = (long)k;
+            } else if (!sub || !strcmp(c->argv[sub], "install") || !strcmp(c->argv[sub], "add")) {
+                if (install < 0)
+                    install = (long)k;
+            }
         }
-        if (install && !clean && !cache_mount(ctx, i, "yarn"))
+        /* No clean (and no cache mount), or a clean before the install. */
+        bool forgot = install >= 0 && ((clean < 0 && !cache_mount(ctx, i, ".cache/yarn")) ||
+                                       (clean >= 0 && clean < install));
+        if (forgot && lint_in_result_stage(ctx, i))
             lint_report(ctx, (int)i, NULL, "end the RUN with: && yarn cache clean",
                         "`yarn cache clean` missing after `yarn install` was run.");
     }
 }
 
+/* hadolint's go pinning: a local path, or @<version> other than @latest
+ * and @none. */
 static bool go_pinned(const char *p)
 {
-    const char *at = strchr(p, '@');
-    return (at && strcmp(at, "@latest")) || p[0] == '.' || p[0] == '/';
+    if (p[0] == '.' || p[0] == '/')
+        return true;
+    return strchr(p, '@') && !lint_has_suffix(p, "@latest") && !lint_has_suffix(p, "@none");
 }
 
+/* The package words of `go run` (the word after run: later ones are the
+ * program's arguments) or, without a run, of `go install`/`go get`. Flags
+ * that take a value drop it. */
 static bool p3062(const lint_cmd *c, const lint_ctx *ctx, size_t i, const char **what)
 {
-    static const char *const go[] = {"go", NULL};
-    static const char *const subs[] = {"install", NULL};
-    static const char *const valued[] = {"-o", "-tags", "-ldflags", "-gcflags", "-p", NULL};
-    if (!is_cmd(c, go) || !sub_is(c, subs))
+    static const char *const valued[] = {"-o", "-tags", "-ldflags", "-gcflags", "-asmflags",
+                                         "-p", "-modfile", "-mod", "-C", "-exec", "-pkgdir",
+                                         "-toolexec", NULL};
+    const lint_script *s = lint_run_script(ctx, i);
+    bool any_run = false;
+    for (size_t k = 0; k < s->count; k++)
+        any_run |= lint_cmd_is(&s->cmds[k], "go") && lint_cmd_has_word(&s->cmds[k], "run");
+    if (!lint_cmd_is(c, "go"))
         return false;
-    *what = unpinned(c, valued, go_pinned);
-    return *what != NULL;
+    bool run = lint_cmd_has_word(c, "run");
+    if (any_run ? !run
+                : !(lint_cmd_has_word(c, "install") || lint_cmd_has_word(c, "get")))
+        return false;
+    size_t idx = 0;
+    for (size_t k = 1; k < c->argc; k++) {
+        const char *a = c->argv[k];
+        if (a[0] == '-') {
+            for (size_t v = 0; valued[v]; v++)
+                if (!strcmp(a, valued[v]))
+                    k++;
+            continue;
+        }
+        if (any_run) {
+            if (idx++ > 1)
+                break;
+            if (!strcmp(a, "run"))
+                continue;
+        } else if (!strcmp(a, "install") || !strcmp(a, "get") || !strcmp(a, "tool")) {
+            continue;
+        }
+        if (!go_pinned(a) && a[0] != '$') {
+            *what = a;
+            return true;
+        }
+    }
+    return false;
 }
 
 static void dl3062(lint_ctx *ctx)
@@ -685,8 +959,10 @@ static const lint_rule rules[] = {
     R("DL3008", WARNING, "Pin versions in apt-get install.",
       PIN "Fix: apt-get install <package>=<version>.", dl3008),
     R("DL3009", INFO, "Delete the apt-get lists after installing something.",
-      "apt-get update leaves tens of megabytes of package lists in the layer. Fix: end the "
-      "same RUN with `rm -rf /var/lib/apt/lists/*`, or use a cache mount on /var/lib/apt.",
+      "apt-get (apt, aptitude) update leaves tens of megabytes of package lists in the "
+      "layer. Reported in stages that reach an image (the last stage, stages used by FROM, "
+      "ONBUILD triggers). Fix: end the same RUN with `rm -rf /var/lib/apt/lists/*`, or use "
+      "cache mounts on /var/lib/apt/lists (or /var/lib/apt and /var/cache/apt).",
       dl3009),
     R("DL3013", WARNING, "Pin versions in pip.",
       PIN "Fix: pip install <package>==<version>, or a requirements file with pins.", dl3013),

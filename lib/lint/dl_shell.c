@@ -106,20 +106,23 @@ static void dl3047(lint_ctx *ctx)
 
 static void dl4001(lint_ctx *ctx)
 {
+    /* Each RUN using one of them once the stage has used both. */
     int stage = -2;
-    bool wget = false, curl = false, reported = false;
+    bool wget = false, curl = false;
     for (size_t i = 0; i < ctx->n; i++) {
         if (lint_stage_of(ctx, i) != stage) {
             stage = lint_stage_of(ctx, i);
-            wget = curl = reported = false;
+            wget = curl = false;
         }
         const lint_script *s = lint_run_script(ctx, i);
+        bool uses = false;
         for (size_t k = 0; k < s->count; k++) {
-            wget |= lint_cmd_is(&s->cmds[k], "wget");
-            curl |= lint_cmd_is(&s->cmds[k], "curl");
+            bool w = lint_cmd_is(&s->cmds[k], "wget"), c = lint_cmd_is(&s->cmds[k], "curl");
+            wget |= w;
+            curl |= c;
+            uses |= w || c;
         }
-        if (wget && curl && !reported) {
-            reported = true;
+        if (wget && curl && uses) {
             lint_report(ctx, (int)i, NULL, "pick one download tool",
                         "Either use Wget or Curl but not both");
         }
@@ -138,23 +141,33 @@ static void dl4005(lint_ctx *ctx)
     }
 }
 
-/* SHELL that fails pipelines (bash/zsh/ash with -o pipefail) or is not a
- * POSIX shell at all (pwsh, cmd): both make DL4006 moot. */
+/* SHELL that fails pipelines or is not a POSIX shell at all (pwsh, cmd):
+ * both make DL4006 moot. As hadolint reads it: bash, zsh or ash with an
+ * -o flag (also grouped: -eo) and a `pipefail` word; /bin/sh -o pipefail
+ * does not count (dash and busybox sh may lack it). */
 static bool shell_ok(const hoist_df_instruction *sh)
 {
-    for (size_t k = 0; k < sh->arg_count; k++) {
+    if (!sh->arg_count)
+        return false;
+    const char *a0 = sh->args[0].value;
+    const char *b = strrchr(a0, '/');
+    b = b ? b + 1 : a0;
+    if (strstr(b, "pwsh") || strstr(b, "powershell") || !strcasecmp(b, "cmd") ||
+        !strcasecmp(b, "cmd.exe"))
+        return true;
+    if (strcmp(b, "bash") && strcmp(b, "zsh") && strcmp(b, "ash"))
+        return false;
+    bool o = false, pipefail = false;
+    for (size_t k = 1; k < sh->arg_count; k++) {
         const char *a = sh->args[k].value;
-        const char *b = strrchr(a, '/');
-        b = b ? b + 1 : a;
-        if (k == 0 && (strstr(b, "pwsh") || strstr(b, "powershell") || !strcasecmp(b, "cmd") ||
-                       !strcasecmp(b, "cmd.exe")))
-            return true;
-        if (!strcmp(a, "-o") && k + 1 < sh->arg_count && !strcmp(sh->args[k + 1].value, "pipefail"))
-            return true;
+        if (a[0] == '-' && a[1] != '-' && strchr(a, 'o'))
+            o = true;
+        if (!strcmp(a, "pipefail"))
+            pipefail = true;
         if (!strcmp(a, "-opipefail") || strstr(a, "set -o pipefail"))
             return true;
     }
-    return false;
+    return o && pipefail;
 }
 
 static void dl4006(lint_ctx *ctx)
@@ -225,8 +238,9 @@ static const lint_rule rules[] = {
       "wget --progress=dot:giga, or -q / -nv.",
       dl3047),
     R("DL4001", WARNING, "Either use Wget or Curl but not both",
-      "Installing both download tools makes the image bigger for nothing. Fix: use one of "
-      "them throughout the stage.",
+      "Installing both download tools makes the image bigger for nothing. Reported on each "
+      "RUN that uses one once the stage has used both. Fix: use one of them throughout the "
+      "stage.",
       dl4001),
     R("DL4005", WARNING, "Use SHELL to change the default shell",
       "Re-linking /bin/sh changes the shell under every program of the image, not just RUN. "

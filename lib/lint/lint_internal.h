@@ -190,8 +190,51 @@ void lint_strip_quotes(const char *s, char *buf, size_t size);
 /* The `AS name` of a FROM as written, or NULL. */
 const hoist_df_instruction *lint_stage_from(const lint_ctx *ctx, int stage);
 const char *lint_from_alias(const hoist_df_instruction *from);
+/* Is variable `name` set before instruction i: by an ENV of i's stage (or
+ * of the stage it is built FROM by name, transitively) or, with args_too,
+ * by any ARG above i (hadolint's scope for version variables)? */
+bool lint_var_defined(const lint_ctx *ctx, size_t i, const char *name, bool args_too);
+/* Does what instruction i leaves behind reach an image, as hadolint's
+ * DL3009/DL3060 decide: i is in the last stage, in a stage whose name a
+ * FROM uses, or is an ONBUILD trigger (it runs in a child image)? */
+bool lint_in_result_stage(const lint_ctx *ctx, size_t i);
 /* "root", "0", "root:x", "0:0" */
 bool lint_is_root_user(const char *user);
+
+/* Pragmas in comments (text as the AST keeps it, '#' removed). hadolint's
+ * forms are read exactly as hadolint reads them: `hadolint ignore=ID,...`,
+ * `hadolint global ignore=ID,...`, `hadolint stage ignore=ID,...` (on the
+ * line before a FROM), `hadolint shell=NAME`, each optionally
+ * followed by a `# comment`, and IDs made of D, L, S, C and digits (anything
+ * else and the comment is not a pragma). hoist's own `hoist ignore=...`,
+ * `hoist:ignore=...`, `hoist global ignore=...`, `hoist stage ignore=...`
+ * and `hoist shell=...` are
+ * case-insensitive and take any IDs. */
+typedef enum lint_pragma_kind {
+    LINT_PRAGMA_NONE = 0,
+    LINT_PRAGMA_IGNORE,        /* the next instruction */
+    LINT_PRAGMA_GLOBAL_IGNORE, /* the whole file */
+    LINT_PRAGMA_STAGE_IGNORE,  /* before a FROM: the stage it starts */
+    LINT_PRAGMA_SHELL,         /* the shell of the RUNs that follow */
+} lint_pragma_kind;
+typedef struct lint_pragma {
+    lint_pragma_kind kind;
+    bool hadolint;   /* hadolint's spelling: an inline ignore covers only the
+                        instruction on the next line */
+    char value[512]; /* IGNORE: IDs separated by ','; SHELL: the shell */
+} lint_pragma;
+lint_pragma_kind lint_pragma_parse(const char *comment, lint_pragma *out);
+/* Does the ',' separated list name `code` (case-insensitive)? */
+bool lint_list_has(const char *list, const char *code);
+
+/* sc_cache.c: ShellCheck verdicts cached per (program, dialect, script).
+ * lint_sc_cache_key() fills the key and returns false when the cache is
+ * off for this run; _get returns a malloc'd copy of the stored output or
+ * NULL; _put stores one (errors are ignored: it is only a cache). */
+bool lint_sc_cache_key(const lint_ctx *ctx, const char *prog, const char *dialect,
+                       const char *script, size_t len, char key[65]);
+char *lint_sc_cache_get(const char key[65]);
+void lint_sc_cache_put(const char key[65], const char *out, size_t len);
 
 /* shellcheck.c: run shellcheck over the RUN instructions. */
 void lint_shellcheck(lint_ctx *ctx);

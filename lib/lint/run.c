@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "common/cleanup.h"
+#include "dockerfile/df_internal.h"
 
 const hoist_df_instruction *lint_ins_top(const lint_ctx *ctx, size_t i)
 {
@@ -86,42 +87,6 @@ void lint_report_file(lint_ctx *ctx, const char *file, int line, const char *hin
 /* ------------------------------------------------------------------------ */
 /* Pragmas                                                                    */
 
-/* If `text` (a comment, '#' removed) is a pragma, return the start of its
- * rule list and whether it is global. Accepted: "hoist ignore=",
- * "hoist:ignore=", "hoist global ignore=", "hadolint ignore=",
- * "hadolint global ignore=". */
-static const char *pragma_list(const char *text, bool *global)
-{
-    const char *p = text;
-    while (*p == ' ' || *p == '\t' || *p == '#')
-        p++;
-    if (!strncasecmp(p, "hoist", 5))
-        p += 5;
-    else if (!strncasecmp(p, "hadolint", 8))
-        p += 8;
-    else
-        return NULL;
-    if (*p != ' ' && *p != ':' && *p != '\t')
-        return NULL;
-    while (*p == ' ' || *p == ':' || *p == '\t')
-        p++;
-    *global = false;
-    if (!strncasecmp(p, "global", 6) && (p[6] == ' ' || p[6] == ':' || p[6] == '\t')) {
-        *global = true;
-        p += 6;
-        while (*p == ' ' || *p == ':' || *p == '\t')
-            p++;
-    }
-    if (strncasecmp(p, "ignore", 6))
-        return NULL;
-    p += 6;
-    while (*p == ' ')
-        p++;
-    if (*p != '=')
-        return NULL;
-    return p + 1;
-}
-
 /* Does the comma/space separated `list` name `code`? "all" never matches
  * here (BuildKit's skip=all is handled by the caller). */
 static bool list_has(const char *list, const char *code)
@@ -160,15 +125,14 @@ static void skips_free(skips *s)
 static void add_globals(skips *s, const hoist_df_instruction *ins)
 {
     for (size_t c = 0; c < ins->comment_count; c++) {
-        bool global;
-        const char *l = pragma_list(ins->comments[c].text, &global);
-        if (!l || !global)
+        lint_pragma pr;
+        if (lint_pragma_parse(ins->comments[c].text, &pr) != LINT_PRAGMA_GLOBAL_IGNORE)
             continue;
         char **v = realloc(s->globals, (s->global_count + 1) * sizeof(*v));
         if (!v)
             return;
         s->globals = v;
-        if ((s->globals[s->global_count] = strdup(l)))
+        if ((s->globals[s->global_count] = strdup(pr.value)))
             s->global_count++;
     }
 }
@@ -209,7 +173,7 @@ static bool skipped_globally(const skips *s, const hoist_lint_rule_info *r)
             return true;
     }
     for (size_t i = 0; i < s->global_count; i++)
-        if (list_has(s->globals[i], r->id))
+        if (lint_list_has(s->globals[i], r->id))
             return true;
     return false;
 }
@@ -229,15 +193,37 @@ static bool keep_finding(void *ud, hoist_lint_finding *f, int ins)
         return true;
     /* Global pragmas also apply to ShellCheck codes. */
     for (size_t i = 0; i < u->sk->global_count; i++)
-        if (list_has(u->sk->globals[i], f->code))
+        if (lint_list_has(u->sk->globals[i], f->code))
             return false;
+    /* A stage pragma on the line before a FROM covers the lines after that
+     * FROM up to the next one (hadolint: the finding's line decides). */
+    int line = f->range.start.line;
+    const hoist_df_instruction *stage_from = NULL;
+    for (size_t j = 0; line > 0 && j < ctx->n; j++) {
+        const hoist_df_instruction *t = lint_ins_top(ctx, j);
+        if (t->range.start.line >= line)
+            break;
+        if (t->kind == HOIST_DF_FROM)
+            stage_from = t;
+    }
+    for (size_t c = 0; stage_from && c < stage_from->comment_count; c++) {
+        lint_pragma pr;
+        if (lint_pragma_parse(stage_from->comments[c].text, &pr) == LINT_PRAGMA_STAGE_IGNORE &&
+            stage_from->comments[c].range.start.line == stage_from->range.start.line - 1 &&
+            lint_list_has(pr.value, f->code))
+            return false;
+    }
     if (ins < 0 || (size_t)ins >= ctx->n)
         return true;
     const hoist_df_instruction *top = lint_ins_top(ctx, (size_t)ins);
     for (size_t c = 0; c < top->comment_count; c++) {
-        bool global;
-        const char *l = pragma_list(top->comments[c].text, &global);
-        if (l && !global && list_has(l, f->code))
+        lint_pragma pr;
+        if (lint_pragma_parse(top->comments[c].text, &pr) != LINT_PRAGMA_IGNORE)
+            continue;
+        /* hadolint's inline pragma covers the line after it only. */
+        if (pr.hadolint && top->comments[c].range.start.line != top->range.start.line - 1)
+            continue;
+        if (lint_list_has(pr.value, f->code))
             return false;
     }
     return true;
@@ -409,5 +395,120 @@ done:
         return rc;
     }
     *out = ctx.res;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Linting text: what parses is linted, what BuildKit rejects is DL1000.     */
+
+/* One DL1000 finding, if DL1000 is on, at (line, column) up to the end of
+ * the instruction `ins` when given. */
+static int add_dl1000(hoist_lint_result *res, const hoist_lint_options *opts, const char *file,
+                      const hoist_df_instruction *ins, int line, int column, const char *message,
+                      const char *hint)
+{
+    const lint_rule *r = lint_rule_lookup("DL1000");
+    hoist_lint_severity sev =
+        r ? lint_config_severity(opts->config, r->info.id, r->info.severity, NULL) : HOIST_LINT_OFF;
+    if (sev == HOIST_LINT_OFF)
+        return 0;
+    hoist_df_range range = {{line, line ? (column > 0 ? column : 1) : 0}, {line, 0}};
+    if (ins && ins->range.start.line == line)
+        range.end = ins->range.end;
+    return lint_result_add(res, r->info.id, sev, r->info.source, file, &range, message,
+                           hint && hint[0] ? hint : NULL, -1);
+}
+
+/* What BuildKit's instruction layer rejects in a document only its parser
+ * layer accepted: each instruction's own errors (unknown instruction, bad
+ * flag, wrong arguments) and the stage order. A non-ARG instruction before
+ * the first FROM is left to DL3061 when that rule is on. */
+static int instruction_errors(const hoist_dockerfile *df, const hoist_lint_options *opts,
+                              const char *file, hoist_lint_result *res)
+{
+    size_t n = hoist_dockerfile_instruction_count(df);
+    bool seen_from = false, order_reported = false;
+    const lint_rule *order = lint_rule_lookup("DL3061");
+    bool dl3061 = order && lint_config_severity(opts->config, order->info.id,
+                                                order->info.severity, NULL) != HOIST_LINT_OFF;
+    for (size_t i = 0; i < n; i++) {
+        const hoist_df_instruction *ins = hoist_dockerfile_instruction(df, i);
+        hoist_error e = HOIST_ERROR_INIT;
+        if (df_validate_instruction(df, ins, &e)) {
+            int line = ins->range.start.line;
+            int col = e.line == line && e.column > 0 ? e.column : ins->keyword_range.start.column;
+            if (add_dl1000(res, opts, file, ins, line, col, e.message, e.hint) < 0)
+                return -1;
+        }
+        if (ins->kind == HOIST_DF_FROM) {
+            seen_from = true;
+        } else if (!seen_from && ins->kind != HOIST_DF_ARG && !order_reported) {
+            order_reported = true;
+            char msg[256];
+            snprintf(msg, sizeof(msg),
+                     "%s before the first FROM: no build stage in current context", ins->keyword);
+            if (!dl3061 && add_dl1000(res, opts, file, ins, ins->range.start.line,
+                                      ins->keyword_range.start.column, msg,
+                                      "only ARG may come before the first FROM; start the "
+                                      "build stage with `FROM <image>`") < 0)
+                return -1;
+        }
+    }
+    if (!seen_from && !order_reported && n &&
+        add_dl1000(res, opts, file, NULL, hoist_dockerfile_instruction(df, 0)->range.start.line, 1,
+                   "dockerfile contains no stages to build (no FROM instruction)",
+                   "add a FROM instruction, e.g. `FROM alpine:3.20`") < 0)
+        return -1;
+    return 0;
+}
+
+int hoist_lint_text(const char *text, size_t len, const hoist_lint_options *opts,
+                    hoist_lint_result **out, hoist_error *err)
+{
+    hoist_error local = HOIST_ERROR_INIT;
+    if (!err)
+        err = &local;
+    *out = NULL;
+    hoist_lint_options defaults = HOIST_LINT_OPTIONS_INIT;
+    if (!opts)
+        opts = &defaults;
+    hoist_df_parse_options po = HOIST_DF_PARSE_OPTIONS_INIT;
+    po.filename = opts->dockerfile ? opts->dockerfile : "Dockerfile";
+    hoist_dockerfile *df = NULL;
+    hoist_error perr = HOIST_ERROR_INIT;
+    int rc = hoist_dockerfile_parse(text, len, &po, &df, &perr);
+    if (rc && rc != HOIST_EINPUT)
+        return hoist_error_set(err, rc, "%s", perr.message);
+    bool ast_only = false;
+    if (rc) {
+        /* Rejected: lint what BuildKit's parser layer accepts, if anything. */
+        hoist_error ignored = HOIST_ERROR_INIT;
+        po.flags |= HOIST_DF_PARSE_AST_ONLY;
+        ast_only = !hoist_dockerfile_parse(text, len, &po, &df, &ignored);
+        if (!ast_only)
+            df = NULL;
+    }
+    hoist_lint_result *res = NULL;
+    if (df) {
+        rc = hoist_lint_run(df, opts, &res, err);
+        if (rc) {
+            hoist_dockerfile_free(df);
+            return rc;
+        }
+    } else if ((rc = hoist_lint_result_new(&res, err))) {
+        return rc;
+    }
+    if (ast_only)
+        rc = instruction_errors(df, opts, po.filename, res);
+    else if (perr.code)
+        rc = add_dl1000(res, opts, po.filename, NULL, perr.line, perr.column, perr.message,
+                        perr.hint);
+    hoist_dockerfile_free(df);
+    if (rc < 0) {
+        hoist_lint_result_free(res);
+        return hoist_error_set(err, HOIST_EFAILED, "out of memory while checking");
+    }
+    lint_result_sort(res);
+    *out = res;
     return 0;
 }

@@ -10,7 +10,8 @@
  * line map sends every reported line back to its instruction. The dialect
  * is sh, or bash when a SHELL instruction selects bash; RUNs under a
  * non-POSIX SHELL (pwsh, cmd) are skipped. When shellcheck is not
- * installed, the run gets a note instead of findings.
+ * installed, the run gets a note instead of findings. Verdicts are cached
+ * per (shellcheck, dialect, script) by sc_cache.c.
  */
 #include "lint/lint_internal.h"
 
@@ -77,34 +78,45 @@ static bool non_posix(const hoist_df_instruction *sh)
 
 static void run_it(lint_ctx *ctx, const char *path, const sbuf *b, bool bash)
 {
-    const char *tmpdir = getenv("TMPDIR");
-    char tmpl[4096];
-    snprintf(tmpl, sizeof(tmpl), "%s/hoist-check-XXXXXX.sh", tmpdir && *tmpdir ? tmpdir : "/tmp");
-    int fd = mkstemps(tmpl, 3);
-    if (fd < 0) {
-        lint_result_note(ctx->res, "shellcheck skipped: cannot create a temporary file: %s",
-                         strerror(errno));
-        return;
-    }
-    bool ok = write(fd, b->p, b->len) == (ssize_t)b->len;
-    close(fd);
-    if (!ok) {
-        lint_result_note(ctx->res, "shellcheck skipped: cannot write a temporary file");
-        unlink(tmpl);
-        return;
-    }
-    const char *argv[] = {path, "-f", "json1", "-s", bash ? "bash" : "sh", "-e", "SC1090,SC1091",
-                          "--", tmpl, NULL};
-    size_t cap = 4u << 20;
-    _cleanup_free_ char *outbuf = malloc(cap);
+    /* The same script under the same shellcheck: its cached verdict. */
+    char key[65];
+    bool cacheable = lint_sc_cache_key(ctx, path, bash ? "bash" : "sh", b->p, b->len, key);
+    _cleanup_free_ char *outbuf = cacheable ? lint_sc_cache_get(key) : NULL;
+    bool cached = outbuf != NULL;
     int status = 0;
-    hoist_error e = HOIST_ERROR_INIT;
-    if (!outbuf || hoist_run_capture(argv, outbuf, cap, 60000, &status, &e) != 0) {
-        lint_result_note(ctx->res, "shellcheck could not be run: %s", e.message);
+    if (!cached) {
+        const char *tmpdir = getenv("TMPDIR");
+        char tmpl[4096];
+        snprintf(tmpl, sizeof(tmpl), "%s/hoist-check-XXXXXX.sh", tmpdir && *tmpdir ? tmpdir : "/tmp");
+        int fd = mkstemps(tmpl, 3);
+        if (fd < 0) {
+            lint_result_note(ctx->res, "shellcheck skipped: cannot create a temporary file: %s",
+                             strerror(errno));
+            return;
+        }
+        /* The script reaches shellcheck as /dev/fd/N of a file already
+         * unlinked: nothing is left in TMPDIR whatever ends hoist (a signal,
+         * SIGKILL). The descriptor is inherited by the child only. */
         unlink(tmpl);
-        return;
+        if (write(fd, b->p, b->len) != (ssize_t)b->len) {
+            lint_result_note(ctx->res, "shellcheck skipped: cannot write a temporary file");
+            close(fd);
+            return;
+        }
+        char script[32];
+        snprintf(script, sizeof(script), "/dev/fd/%d", fd);
+        const char *argv[] = {path, "-f", "json1", "-s", bash ? "bash" : "sh", "-e", "SC1090,SC1091",
+                              "--", script, NULL};
+        size_t cap = 4u << 20;
+        outbuf = malloc(cap);
+        hoist_error e = HOIST_ERROR_INIT;
+        int rc = outbuf ? hoist_run_capture(argv, outbuf, cap, 60000, &status, &e) : -1;
+        close(fd);
+        if (rc != 0) {
+            lint_result_note(ctx->res, "shellcheck could not be run: %s", outbuf ? e.message : "out of memory");
+            return;
+        }
     }
-    unlink(tmpl);
     json_error_t je;
     /* stderr is merged into the output: parse from the first '{'. */
     const char *start = strchr(outbuf, '{');
@@ -114,6 +126,8 @@ static void run_it(lint_ctx *ctx, const char *path, const sbuf *b, bool bash)
         lint_result_note(ctx->res, "shellcheck gave no usable output (exit %d)", status);
         return;
     }
+    if (cacheable && !cached && (status == 0 || status == 1))
+        lint_sc_cache_put(key, start, strlen(start));
     size_t k;
     json_t *c;
     json_array_foreach(comments, k, c)
@@ -162,13 +176,25 @@ void lint_shellcheck(lint_ctx *ctx)
     }
     sb_line(&b, bash ? "#!/bin/bash" : "#!/bin/sh", strlen(bash ? "#!/bin/bash" : "#!/bin/sh"), -1);
     int stage = -2;
-    bool skip_stage_shell = false;
+    bool skip_stage_shell = false, skip_default = false, seen_from = false;
     for (size_t i = 0; i < ctx->n; i++) {
         const hoist_df_instruction *top = lint_ins_top(ctx, i);
         if (top->stage != stage) {
             stage = top->stage;
-            skip_stage_shell = false;
+            skip_stage_shell = skip_default;
         }
+        /* `# hadolint shell=NAME` sets the shell of the RUNs that follow in
+         * the stage; before the first FROM, of every stage (as hadolint). */
+        for (size_t c = 0; c < top->comment_count; c++) {
+            lint_pragma pr;
+            if (lint_pragma_parse(top->comments[c].text, &pr) != LINT_PRAGMA_SHELL)
+                continue;
+            skip_stage_shell = strcasestr(pr.value, "pwsh") || strcasestr(pr.value, "powershell") ||
+                               strcasestr(pr.value, "cmd");
+            if (!seen_from)
+                skip_default = skip_stage_shell;
+        }
+        seen_from |= top->kind == HOIST_DF_FROM;
         if (top->kind == HOIST_DF_SHELL)
             skip_stage_shell = non_posix(top);
         const hoist_df_instruction *ins = lint_ins(ctx, i);

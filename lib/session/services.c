@@ -19,7 +19,9 @@
 #include <unistd.h>
 
 #include "health.pb-c.h"
-#include "session/credentials.h"
+#include "registry/credentials.h"
+
+#include <openssl/crypto.h>
 #include "session_auth.pb-c.h"
 #include "session_secrets.pb-c.h"
 
@@ -104,19 +106,32 @@ void svc_credentials_done(grpc_call *call)
         return;
     }
     SESSION_COUNT(s, credentials_asked, 1);
-    hoist_credentials creds = {0};
+    /* One lookup for every engine (lib/registry): auths, credsStore and
+     * credHelpers. A helper runs on this thread; its timeout is kept
+     * below the daemon's patience for health checks being answered. */
+    hoist_credentials_options copts = {
+        .config_dir = s->config_dir,
+        .home = s->home,
+        .path_env = s->path_env,
+        .helper_timeout_ms = SESSION_HELPER_TIMEOUT_MS,
+    };
+    char username[512], secret[8192];
     hoist_error err = HOIST_ERROR_INIT;
-    int rc = hoist_credentials_get(s->config_dir, s->home, req->host ? req->host : "", &creds, &err);
+    int rc = (s->config_dir || s->home)
+                 ? hoist_credentials_lookup(&copts, req->host ? req->host : "", username, sizeof username, secret,
+                                            sizeof secret, &err)
+                 : (username[0] = secret[0] = '\0', 0);
     moby__filesync__v1__credentials_request__free_unpacked(req, NULL);
     if (rc) {
         grpc_call_finish(call, GRPC_INTERNAL, err.message);
         return;
     }
     Moby__Filesync__V1__CredentialsResponse resp = MOBY__FILESYNC__V1__CREDENTIALS_RESPONSE__INIT;
-    resp.username = creds.username ? creds.username : (char *)"";
-    resp.secret = creds.secret ? creds.secret : (char *)"";
+    resp.username = username;
+    resp.secret = secret;
     reply(call, &resp.base);
-    hoist_credentials_clear(&creds);
+    OPENSSL_cleanse(username, sizeof username);
+    OPENSSL_cleanse(secret, sizeof secret);
 }
 
 static int read_secret(const hoist_session_secret *sec, uint8_t **data, size_t *len, char *why, size_t why_size)

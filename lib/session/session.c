@@ -71,6 +71,7 @@ static void session_free(hoist_session *s)
     free(s->dockerfile_dir);
     free(s->config_dir);
     free(s->home);
+    free(s->path_env);
     free(s->output_tar);
     free(s);
 }
@@ -355,6 +356,7 @@ int hoist_session_start(hoist_session **out, hoist_client *client, const hoist_s
     }
     if ((cfg->docker_config_dir && !(s->config_dir = strdup(cfg->docker_config_dir))) ||
         (cfg->home && !(s->home = strdup(cfg->home))) ||
+        (cfg->path_env && !(s->path_env = strdup(cfg->path_env))) ||
         (cfg->output_tar && !(s->output_tar = strdup(cfg->output_tar))))
         return hoist_error_set(err, HOIST_EFAILED, "out of memory");
     s->cfg.context_dir = s->context_dir;
@@ -362,6 +364,7 @@ int hoist_session_start(hoist_session **out, hoist_client *client, const hoist_s
     s->cfg.docker_config_dir = s->config_dir;
     s->cfg.output_tar = s->output_tar;
     s->cfg.home = s->home;
+    s->cfg.path_env = s->path_env;
     for (size_t i = 0; i < cfg->n_ssh; i++)
         if (!cfg->ssh[i].socket)
             return hoist_error_set(err, HOIST_EUSAGE, "ssh agent %s: no socket (is SSH_AUTH_SOCK set?)",

@@ -43,6 +43,7 @@ typedef struct hoist_session_config {
     size_t n_ssh;
     const char *docker_config_dir; /* auths for Auth/Credentials ($DOCKER_CONFIG), or NULL: */
     const char *home;              /* <home>/.docker; both NULL: no credentials */
+    const char *path_env;          /* $PATH for docker-credential-NAME helpers; NULL: a default */
     const char *output_tar;        /* FileSend (tar exporter) writes here; NULL: not served */
     volatile int *cancel;          /* non-zero: stop serving (may be NULL) */
 } hoist_session_config;

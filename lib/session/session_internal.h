@@ -14,6 +14,10 @@
 #include "session/grpc.h"
 #include "session/session.h"
 
+/* A credential helper runs on the session thread (Auth.Credentials):
+ * it must answer well within the daemon's health-check patience. */
+#define SESSION_HELPER_TIMEOUT_MS 5000
+
 struct hoist_session {
     char id[32];
     char shared_key[65];
@@ -21,6 +25,7 @@ struct hoist_session {
     char *dockerfile_dir;
     char *config_dir;
     char *home;
+    char *path_env;
     char *output_tar;
     hoist_session_config cfg;   /* secrets and ssh point into the caller's arrays */
     hoist_raw_conn *conn;

@@ -7,6 +7,9 @@
 set -euo pipefail
 
 : "${HOIST:?run through tests/integration/run}"
+# Tests do not read or fill the user's cache of ShellCheck verdicts
+# ($XDG_CACHE_HOME/hoist); test_check_config turns it on in a scratch dir.
+export HOIST_NO_CACHE=1
 : "${HOIST_SRC:?run through tests/integration/run}"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hoist-it.XXXXXX")

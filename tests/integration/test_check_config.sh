@@ -64,6 +64,19 @@ if command -v shellcheck >/dev/null; then
   assert_contains "$out" "SC2086"
   expect_exit 0 "$HOIST" check --ignore SC2086 --format json "$tmp/sc.Dockerfile"
   assert_not_contains "$out" "SC2086"
+  # the verdict cache: filled on the first run, read on the next (a doctored
+  # entry shows through), bypassed by --no-cache and HOIST_NO_CACHE=1
+  expect_exit 0 env HOIST_NO_CACHE=0 XDG_CACHE_HOME="$tmp/cache" "$HOIST" check --format json "$tmp/sc.Dockerfile"
+  first=$out
+  entries=("$tmp"/cache/hoist/shellcheck/*.json)
+  [ "${#entries[@]}" = 1 ] && [ -s "${entries[0]}" ] || fail "no cache entry: ${entries[*]}"
+  sed -i 's/Double quote/Cached: double quote/' "${entries[0]}"
+  expect_exit 0 env HOIST_NO_CACHE=0 XDG_CACHE_HOME="$tmp/cache" "$HOIST" check --format json "$tmp/sc.Dockerfile"
+  assert_contains "$out" "Cached: double quote"
+  expect_exit 0 env HOIST_NO_CACHE=0 XDG_CACHE_HOME="$tmp/cache" "$HOIST" check --no-cache --format json "$tmp/sc.Dockerfile"
+  assert_eq "$first" "$out" "--no-cache runs shellcheck"
+  expect_exit 0 env HOIST_NO_CACHE=1 XDG_CACHE_HOME="$tmp/cache" "$HOIST" check --format json "$tmp/sc.Dockerfile"
+  assert_eq "$first" "$out" "HOIST_NO_CACHE=1 runs shellcheck"
 fi
 expect_exit 0 env PATH=/nonexistent "$HOIST" check --format json "$tmp/sc.Dockerfile"
 assert_contains "$err" "shellcheck is not installed"

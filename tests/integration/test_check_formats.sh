@@ -93,12 +93,29 @@ expect_exit 0 "$HOIST" check --no-shellcheck --failure-threshold none "$tmp/ctx"
 expect_exit 2 "$HOIST" check --failure-threshold sometimes "$tmp/ctx"
 expect_exit 2 "$HOIST" check --format yaml "$tmp/ctx"
 
-# stdin and a parse error
+# stdin; what BuildKit rejects is finding DL1000 and the rest is still
+# linted, in every format; only an unreadable file is an input error
 expect_exit 0 "$HOIST" check --no-shellcheck --format json - <<<'FROM alpine:3.19'
 assert_eq "[]" "$out" "json of a clean file"
-printf 'FROM alpine:3.19\nRUN true\nFROBNICATE x\n' >"$tmp/bad.Dockerfile"
-expect_exit 4 "$HOIST" check "$tmp/bad.Dockerfile"
-assert_contains "$err" "bad.Dockerfile:3"
+printf 'FROM alpine:3.19\nRUN true\nFROBNICATE x\nRUN --nope=1 true\nWORKDIR app\n' >"$tmp/bad.Dockerfile"
+expect_exit 1 "$HOIST" check --no-shellcheck --format gnu "$tmp/bad.Dockerfile"
+assert_contains "$out" "bad.Dockerfile:3:1: error: unknown instruction: FROBNICATE [DL1000]"
+assert_contains "$out" "bad.Dockerfile:4:"
+assert_contains "$out" "[DL3000]"
+expect_exit 0 "$HOIST" check --no-shellcheck --failure-threshold none --format json "$tmp/bad.Dockerfile"
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); c=[f["code"] for f in d]; assert c.count("DL1000")==2 and "DL3000" in c, c' "$out"
+expect_exit 1 "$HOIST" check --no-shellcheck --format sarif "$tmp/bad.Dockerfile"
+assert_contains "$out" "DL1000"
+expect_exit 1 "$HOIST" check --no-shellcheck --format checkstyle "$tmp/bad.Dockerfile"
+assert_contains "$out" "DL1000"
+expect_exit 1 "$HOIST" check --no-shellcheck "$tmp/bad.Dockerfile"
+assert_contains "$out" "FROBNICATE"
+# a fragment without FROM (hadolint's test snippets): linted, not refused
+expect_exit 0 "$HOIST" check --no-shellcheck --failure-threshold none --format json - <<<'RUN pip install foo'
+python3 -c 'import json,sys; c=[f["code"] for f in json.loads(sys.argv[1])]; assert "DL3013" in c and "DL3042" in c and "DL3061" in c, c' "$out"
+expect_exit 1 "$HOIST" check --no-shellcheck --format json - <<<'RUN pip install foo'
+expect_exit 4 "$HOIST" check "$tmp/missing.Dockerfile"
+assert_contains "$err" "missing.Dockerfile"
 
 # --explain and --list-rules
 expect_exit 0 "$HOIST" check --explain dl3008

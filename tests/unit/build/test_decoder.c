@@ -128,6 +128,32 @@ static void error_before_any_step(void **state)
     assert_string_equal(d.error_message, "Cannot locate specified Dockerfile: Dockerfile");
 }
 
+/* Lines that only look like "Step i/N :" are output, not steps (found by
+ * fuzz_build_stream: a negative step number reached the events). */
+static void bogus_step_lines_are_output(void **state)
+{
+    static const char *lines[] = {
+        "{\"stream\":\"Step -9/2 : RUN x\\n\"}", "{\"stream\":\"Step 0/2 : RUN x\\n\"}",
+        "{\"stream\":\"Step 99999999999/2 : RUN x\\n\"}", "{\"stream\":\"Step 1/-2 : RUN x\\n\"}",
+        "{\"stream\":\"Step 1/2 RUN x\\n\"}",
+    };
+    for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+        struct seen s = {0};
+        hoist_build_decoder d;
+        hoist_build_decoder_init(&d, "Dockerfile", steps, 4, record, &s);
+        feed(&d, lines[i]);
+        assert_int_equal(d.step, 0);
+        for (int k = 0; k < s.count; k++)
+            assert_int_not_equal(s.kinds[k], HOIST_EVENT_STEP);
+    }
+    struct seen s = {0};
+    hoist_build_decoder d;
+    hoist_build_decoder_init(&d, "Dockerfile", steps, 4, record, &s);
+    feed(&d, "{\"stream\":\"Step 3/4 :COPY . /src\\n\"}");
+    assert_int_equal(d.step, 3);
+    assert_int_equal(s.lines[0], 4);
+}
+
 static void quiet_and_legacy_ids(void **state)
 {
     hoist_build_decoder d;
@@ -180,6 +206,7 @@ int main(void)
         cmocka_unit_test(failing_step_located),
         cmocka_unit_test(keyword_mismatch_searches_forward),
         cmocka_unit_test(error_before_any_step),
+        cmocka_unit_test(bogus_step_lines_are_output),
         cmocka_unit_test(quiet_and_legacy_ids),
         cmocka_unit_test(pull_progress_and_unknown_fields),
         cmocka_unit_test(callback_can_cancel),

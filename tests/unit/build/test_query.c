@@ -1,8 +1,8 @@
 /*
- * test_query.c - /build query parameters and the X-Registry-Config header:
- * every option's parameter, JSON where the API wants JSON, repeated
- * parameters, version gates naming both versions, and credentials that
- * decode back to the config file's auths and never leak into errors.
+ * test_query.c - /build query parameters: every option's parameter, JSON
+ * where the API wants JSON, repeated parameters, version gates naming both
+ * versions. (The X-Registry-Config header is tested with the credentials
+ * module, tests/unit/registry/.)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,7 +10,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,7 +17,6 @@
 #include <jansson.h>
 
 #include "build/query.h"
-#include "build/registry_auth.h"
 
 static hoist_client *test_client;
 
@@ -157,66 +155,6 @@ static void keep_intermediate(void **state)
     free(q);
 }
 
-static json_t *decode_header(const char *header)
-{
-    const char *b64 = header + strlen("X-Registry-Config: ");
-    char *std = strdup(b64);
-    for (char *p = std; *p; p++)
-        *p = *p == '-' ? '+' : *p == '_' ? '/' : *p;
-    size_t len = strlen(std);
-    unsigned char *raw = calloc(1, len + 4);
-    int n = EVP_DecodeBlock(raw, (unsigned char *)std, (int)len);
-    while (n > 0 && raw[n - 1] == '\0')
-        n--;
-    json_t *j = json_loadb((char *)raw, (size_t)n, 0, NULL);
-    free(raw);
-    free(std);
-    return j;
-}
-
-static void registry_credentials(void **state)
-{
-    char dir[] = "/tmp/hoist-auth-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[256];
-    snprintf(path, sizeof(path), "%s/config.json", dir);
-    FILE *f = fopen(path, "w");
-    /* "user:s3cret+/?" */
-    fputs("{\"auths\":{\"127.0.0.1:5000\":{\"auth\":\"dXNlcjpzM2NyZXQrLz8=\"},\"helper.example\":{}}}", f);
-    fclose(f);
-    char *header = NULL;
-    assert_int_equal(hoist_registry_config_header(dir, NULL, &header, NULL), 0);
-    assert_non_null(strstr(header, "X-Registry-Config: "));
-    assert_null(strchr(header + 19, '+'));
-    assert_null(strchr(header + 19, '/'));
-    json_t *j = decode_header(header);
-    assert_non_null(j);
-    json_t *e = json_object_get(j, "127.0.0.1:5000");
-    assert_string_equal(json_string_value(json_object_get(e, "username")), "user");
-    assert_string_equal(json_string_value(json_object_get(e, "password")), "s3cret+/?");
-    assert_string_equal(json_string_value(json_object_get(e, "serveraddress")), "127.0.0.1:5000");
-    assert_null(json_object_get(j, "helper.example"));
-    json_decref(j);
-    hoist_registry_header_free(header);
-
-    /* malformed config: error names the file, never the content */
-    f = fopen(path, "w");
-    fputs("{\"auths\":{\"r\":{\"auth\":\"SECRETSECRET\" oops}}}", f);
-    fclose(f);
-    hoist_error err = HOIST_ERROR_INIT;
-    assert_int_equal(hoist_registry_config_header(dir, NULL, &header, &err), HOIST_EENV);
-    assert_string_equal(err.file, path);
-    assert_null(strstr(err.message, "SECRET"));
-    assert_null(strstr(err.hint, "SECRET"));
-    unlink(path);
-
-    /* no config at all: an empty map, "{}" */
-    assert_int_equal(hoist_registry_config_header(dir, NULL, &header, NULL), 0);
-    assert_string_equal(header, "X-Registry-Config: e30=");
-    hoist_registry_header_free(header);
-    rmdir(dir);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,7 +163,6 @@ int main(void)
         cmocka_unit_test(version_gates),
         cmocka_unit_test(bad_values),
         cmocka_unit_test(keep_intermediate),
-        cmocka_unit_test(registry_credentials),
     };
     return cmocka_run_group_tests(tests, make_client, free_client);
 }

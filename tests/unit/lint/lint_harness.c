@@ -55,7 +55,9 @@ static void make_file(const char *root, const char *spec)
 hoist_lint_result *lint_text(const lint_case *c)
 {
     char text[8192];
-    if (!strstr(c->dockerfile, "FROM") && !strstr(c->dockerfile, "from "))
+    if (c->as_text)
+        snprintf(text, sizeof(text), "%s", c->dockerfile);
+    else if (!strstr(c->dockerfile, "FROM") && !strstr(c->dockerfile, "from "))
         snprintf(text, sizeof(text), "FROM alpine:3.19\n%s", c->dockerfile);
     else
         snprintf(text, sizeof(text), "%s", c->dockerfile);
@@ -65,7 +67,7 @@ hoist_lint_result *lint_text(const lint_case *c)
     if (c->ast_only)
         po.flags |= HOIST_DF_PARSE_AST_ONLY;
     hoist_dockerfile *df = NULL;
-    if (hoist_dockerfile_parse(text, strlen(text), &po, &df, &err)) {
+    if (!c->as_text && hoist_dockerfile_parse(text, strlen(text), &po, &df, &err)) {
         fprintf(stderr, "case %s: parse error: %s (line %d)\n%s\n", c->rule, err.message, err.line,
                 text);
         fail();
@@ -91,7 +93,8 @@ hoist_lint_result *lint_text(const lint_case *c)
     o.context_size_limit = c->size_limit;
     o.flags = HOIST_LINT_NO_SHELLCHECK;
     hoist_lint_result *r = NULL;
-    int rc = hoist_lint_run(df, &o, &r, &err);
+    int rc = c->as_text ? hoist_lint_text(text, strlen(text), &o, &r, &err)
+                        : hoist_lint_run(df, &o, &r, &err);
     if (rc) {
         fprintf(stderr, "case %s: lint error: %s\n", c->rule, err.message);
         fail();

@@ -21,6 +21,8 @@ typedef struct lint_case {
     bool ast_only;               /* parse with HOIST_DF_PARSE_AST_ONLY */
     const hoist_lint_engine *engine;
     uint64_t size_limit;
+    bool as_text;                /* lint the text as is with hoist_lint_text
+                                    (no FROM added, parse errors are DL1000) */
 } lint_case;
 
 /* Lint; the result (never NULL) must be freed. Fails the test on errors. */

@@ -49,7 +49,7 @@ static void yaml_forms(void **state)
     cfg = NULL;
     assert_int_equal(hoist_lint_config_parse(y2, strlen(y2), "y.yaml", &cfg, &err), 0);
     lint_case c = {"x", false, "FROM debian\nRUN apt-get install -y --no-install-recommends curl\n",
-                   NULL, NULL, false, NULL, 0};
+                   NULL, NULL, false, NULL, 0, false};
     (void)c;
     hoist_lint_config_free(cfg);
 }
@@ -84,7 +84,7 @@ static void config_precedence(void **state)
 {
     const char *df = "FROM debian\nRUN apt-get install -y --no-install-recommends curl\n";
     /* default */
-    lint_case c = {"x", false, df, NULL, NULL, false, NULL, 0};
+    lint_case c = {"x", false, df, NULL, NULL, false, NULL, 0, false};
     hoist_lint_result *r = lint_text(&c);
     assert_int_equal(find(r, "DL3006")->severity, HOIST_LINT_WARNING);
     assert_int_equal(find(r, "DL3008")->severity, HOIST_LINT_WARNING);
@@ -209,7 +209,7 @@ static void pragmas(void **state)
                    "RUN apt-get install -y wget\n"
                    "# hoist global ignore=DL3006\n"
                    "CMD node x\n",
-                   NULL, NULL, false, NULL, 0};
+                   NULL, NULL, false, NULL, 0, false};
     hoist_lint_result *r = lint_text(&c);
     assert_null(find(r, "DL3006"));
     const hoist_lint_finding *f = find(r, "DL3008");
@@ -226,12 +226,60 @@ static void pragmas(void **state)
     hoist_lint_result_free(r);
 }
 
+/* Findings of `code` and the line of the first one (0: none). */
+static int count_code(const hoist_lint_result *r, const char *code, int *line)
+{
+    int n = 0;
+    *line = 0;
+    for (size_t i = 0; i < hoist_lint_result_count(r); i++)
+        if (!strcmp(hoist_lint_result_get(r, i)->code, code) && !n++)
+            *line = hoist_lint_result_get(r, i)->range.start.line;
+    return n;
+}
+
+/* hadolint's pragma grammar: an inline ignore covers the next line only;
+ * IDs are D, L, S, C and digits (anything else: not a pragma); a trailing
+ * comment is allowed; stage ignore before a FROM covers that stage. */
+static void hadolint_pragmas(void **state)
+{
+    lint_case c = {"x", false,
+                   "FROM debian:12\n"
+                   "# hadolint ignore=DL3059 # joined later\n"
+                   "RUN a\n"
+                   "RUN b\n"
+                   "# hadolint ignore=DL3059\n"
+                   "\n"
+                   "RUN c\n"
+                   "# hadolint ignore=DL3059,foo\n"
+                   "RUN d\n"
+                   "# hadolint stage ignore=DL3000\n"
+                   "FROM debian:12\n"
+                   "WORKDIR x\n"
+                   "FROM debian:12\n"
+                   "WORKDIR y\n"
+                   "# hadolint global ignore=DL3002 , DL3011\n"
+                   "USER root\n"
+                   "EXPOSE 99999\n",
+                   NULL, NULL, false, NULL, 0, true};
+    hoist_lint_result *r = lint_text(&c);
+    int line;
+    /* RUN b (line 4) has no pragma; RUN c (7): the pragma is not on the line
+     * before it; RUN d (9): "foo" makes it no pragma at all. */
+    assert_int_equal(count_code(r, "DL3059", &line), 3);
+    assert_int_equal(line, 4);
+    assert_int_equal(count_code(r, "DL3000", &line), 1);
+    assert_int_equal(line, 14);
+    assert_int_equal(count_code(r, "DL3002", &line), 0);
+    assert_int_equal(count_code(r, "DL3011", &line), 0);
+    hoist_lint_result_free(r);
+}
+
 static void check_directive(void **state)
 {
     lint_case c = {"x", false,
                    "# check=skip=JSONArgsRecommended,StageNameCasing;error=true\n"
                    "FROM alpine:3.19 AS Build\nCMD node x\nMAINTAINER me\n",
-                   NULL, NULL, false, NULL, 0};
+                   NULL, NULL, false, NULL, 0, false};
     hoist_lint_result *r = lint_text(&c);
     assert_null(find(r, "JSONArgsRecommended"));
     assert_null(find(r, "StageNameCasing"));
@@ -249,7 +297,7 @@ static void check_directive(void **state)
 
 static void threshold(void **state)
 {
-    lint_case c = {"x", false, "FROM alpine:3.19\nRUN a\nRUN b\n", NULL, NULL, false, NULL, 0};
+    lint_case c = {"x", false, "FROM alpine:3.19\nRUN a\nRUN b\n", NULL, NULL, false, NULL, 0, false};
     hoist_lint_result *r = lint_text(&c);
     assert_int_equal(hoist_lint_result_max(r), HOIST_LINT_INFO); /* DL3059 */
     assert_false(hoist_lint_result_fails(r, HOIST_LINT_ERROR));
@@ -269,7 +317,7 @@ static void threshold(void **state)
 
 static void json_round_trip(void **state)
 {
-    lint_case c = {"x", false, "FROM debian\nCOPY a b /x\n", NULL, NULL, false, NULL, 0};
+    lint_case c = {"x", false, "FROM debian\nCOPY a b /x\n", NULL, NULL, false, NULL, 0, false};
     hoist_lint_result *r = lint_text(&c);
     char *buf = NULL;
     size_t len = 0;
@@ -325,14 +373,41 @@ static void rule_lookup(void **state)
     }
 }
 
+/* Text that is not UTF-8 (found by fuzz_hoist_yaml): an error at the bad
+ * byte, whatever YAML reader sits behind the config. */
+static void not_utf8(void **state)
+{
+    (void)state;
+    static const char *bad[] = {"ignored:\n  - DL\255300\n", "a: 1\nb: caf\xc3\n", "a: \xed\xa0\x80\n"};
+    static const int lines[] = {2, 2, 1};
+    for (size_t i = 0; i < 3; i++) {
+        hoist_lint_config *cfg = NULL;
+        hoist_error err = HOIST_ERROR_INIT;
+        assert_int_equal(hoist_lint_config_parse(bad[i], strlen(bad[i]), "c.yaml", &cfg, &err), HOIST_EINPUT);
+        assert_int_equal(err.line, lines[i]);
+        assert_non_null(strstr(err.message, "UTF-8"));
+        assert_null(cfg);
+    }
+    hoist_lint_config *cfg = NULL;
+    hoist_error err = HOIST_ERROR_INIT;
+    const char nul[] = "a: 1\0\n";
+    assert_int_equal(hoist_lint_config_parse(nul, sizeof(nul) - 1, "c.yaml", &cfg, &err), HOIST_EINPUT);
+    assert_non_null(strstr(err.message, "NUL"));
+    const char ok[] = "\xef\xbb\xbfignored: [DL3006]  # caf\xc3\xa9 \xf0\x9f\x90\xb3\n";
+    assert_int_equal(hoist_lint_config_parse(ok, sizeof(ok) - 1, "c.yaml", &cfg, &err), 0);
+    hoist_lint_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(yaml_forms),       cmocka_unit_test(yaml_errors_have_lines),
         cmocka_unit_test(config_precedence), cmocka_unit_test(pragmas),
+        cmocka_unit_test(hadolint_pragmas),
         cmocka_unit_test(config_discover),  cmocka_unit_test(shared_context),
         cmocka_unit_test(check_directive),  cmocka_unit_test(threshold),
         cmocka_unit_test(json_round_trip),  cmocka_unit_test(rule_lookup),
+        cmocka_unit_test(not_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,12 +17,12 @@
 
 #include "lint_harness.h"
 
-#define T(rule, df) {rule, true, df, NULL, NULL, false, NULL, 0}
-#define F(rule, df) {rule, false, df, NULL, NULL, false, NULL, 0}
-#define TC(rule, df, cfg) {rule, true, df, cfg, NULL, false, NULL, 0}
-#define FC(rule, df, cfg) {rule, false, df, cfg, NULL, false, NULL, 0}
-#define TX(rule, df, ...) {rule, true, df, NULL, (const char *const[]){__VA_ARGS__, NULL}, false, NULL, 0}
-#define FX(rule, df, ...) {rule, false, df, NULL, (const char *const[]){__VA_ARGS__, NULL}, false, NULL, 0}
+#define T(rule, df) {rule, true, df, NULL, NULL, false, NULL, 0, false}
+#define F(rule, df) {rule, false, df, NULL, NULL, false, NULL, 0, false}
+#define TC(rule, df, cfg) {rule, true, df, cfg, NULL, false, NULL, 0, false}
+#define FC(rule, df, cfg) {rule, false, df, cfg, NULL, false, NULL, 0, false}
+#define TX(rule, df, ...) {rule, true, df, NULL, (const char *const[]){__VA_ARGS__, NULL}, false, NULL, 0, false}
+#define FX(rule, df, ...) {rule, false, df, NULL, (const char *const[]){__VA_ARGS__, NULL}, false, NULL, 0, false}
 
 static const hoist_lint_engine classic = {HOIST_LINT_ENGINE_VERSION, true, false, "1.41", NULL};
 static const hoist_lint_engine modern = {HOIST_LINT_ENGINE_VERSION, true, true, "1.45", NULL};
@@ -31,13 +31,30 @@ static const hoist_lint_engine old_bk = {HOIST_LINT_ENGINE_VERSION, true, true, 
 #define LABELS "label-schema:\n  maintainer: email\n  url: url\n  created: rfc3339\n" \
                "  license: spdx\n  rev: hash\n  version: semver\n  title: text\n"
 
+#define TT(rule, df, cfg) {rule, true, df, cfg, NULL, false, NULL, 0, true}
+#define FT(rule, df, cfg) {rule, false, df, cfg, NULL, false, NULL, 0, true}
+
 static const lint_case cases[] = {
+    /* What BuildKit rejects is DL1000; the rest is still linted. */
+    TT("DL1000", "FROM alpine:3.19\nFROOM x\n", NULL),
+    TT("DL1000", "FROM alpine:3.19\nRUN --nope=1 ls\n", NULL),
+    TT("DL1000", "ARG X=1\n", NULL),
+    TT("DL1000", "RUN ls\n", "ignored: [DL3061]\n"),
+    TT("DL3061", "RUN ls\nFROOM x\n", NULL),
+    FT("DL1000", "RUN ls\n", NULL), /* DL3061 says it */
+    FT("DL1000", "FROM alpine:3.19\nRUN ls\n", NULL),
+    TT("DL1001", "FROM alpine:3.19\n# hadolint ignore=DL3003\nRUN ls\n",
+       "override:\n  info: [DL1001]\n"),
+    FT("DL1001", "FROM alpine:3.19\n# hadolint shell=bash\nRUN ls\n",
+       "override:\n  info: [DL1001]\n"),
+    FT("DL1001", "FROM alpine:3.19\n# hadolint ignore=DL3003\nRUN ls\n", NULL),
     T("DL3000", "WORKDIR app\n"),
     F("DL3000", "WORKDIR /app\n"),
     T("DL3001", "RUN service nginx start\n"),
     F("DL3001", "RUN echo service\n"),
     T("DL3002", "FROM alpine:3.19\nUSER root\n"),
-    F("DL3002", "FROM alpine:3.19 AS b\nUSER root\nFROM alpine:3.19\nUSER app\n"),
+    T("DL3002", "FROM alpine:3.19 AS b\nUSER root\nFROM alpine:3.19\nUSER app\n"),
+    F("DL3002", "FROM alpine:3.19\nUSER root\nRUN x\nUSER app\n"),
     T("DL3003", "RUN cd /tmp && make\n"),
     F("DL3003", "WORKDIR /tmp\nRUN make\n"),
     T("DL3004", "RUN sudo make install\n"),
@@ -118,7 +135,7 @@ static const lint_case cases[] = {
     F("DL3041", "RUN dnf install -y httpd-2.4 && dnf clean all\n"),
     T("DL3042", "RUN pip install flask==3\n"),
     F("DL3042", "RUN pip install --no-cache-dir flask==3\n"),
-    {"DL3043", true, "FROM alpine:3.19\nONBUILD MAINTAINER me\n", NULL, NULL, true, NULL, 0},
+    {"DL3043", true, "FROM alpine:3.19\nONBUILD MAINTAINER me\n", NULL, NULL, true, NULL, 0, false},
     F("DL3043", "FROM alpine:3.19\nONBUILD RUN make\n"),
     T("DL3044", "ENV A=1 B=$A\n"),
     F("DL3044", "ENV A=1\nENV B=$A C=$A\n"),
@@ -154,7 +171,7 @@ static const lint_case cases[] = {
     F("DL3059", "RUN a\nCOPY x /x\nRUN b\n"),
     T("DL3060", "RUN yarn install\n"),
     F("DL3060", "RUN yarn install && yarn cache clean\n"),
-    {"DL3061", true, "RUN x\nFROM alpine:3.19\n", NULL, NULL, true, NULL, 0},
+    {"DL3061", true, "RUN x\nFROM alpine:3.19\n", NULL, NULL, true, NULL, 0, false},
     F("DL3061", "ARG X=1\nFROM alpine:$X\n"),
     T("DL3062", "RUN go install example.com/tool@latest\n"),
     F("DL3062", "RUN go install example.com/tool@v1.2.3 && go install ./cmd/...\n"),
@@ -225,7 +242,7 @@ static const lint_case cases[] = {
     T("ExposeInvalidFormat", "EXPOSE 127.0.0.1:80:80\n"),
     F("ExposeInvalidFormat", "EXPOSE 80\n"),
     {"CopyIgnoredFile", true, "FROM alpine:3.19\nCOPY secret.txt /x\n", "ignored: [HS002]\n",
-     (const char *const[]){".dockerignore=secret.txt\n", "secret.txt=x", NULL}, false, NULL, 0},
+     (const char *const[]){".dockerignore=secret.txt\n", "secret.txt=x", NULL}, false, NULL, 0, false},
     FX("CopyIgnoredFile", "FROM alpine:3.19\nCOPY secret.txt /x\n", ".dockerignore=secret.txt\n",
        "secret.txt=x"),
 
@@ -243,24 +260,24 @@ static const lint_case cases[] = {
     TX("HS006", "FROM alpine:3.19\n", ".env=SECRET=1\n"),
     FX("HS006", "FROM alpine:3.19\n", ".env=SECRET=1\n", ".env.example=X=\n", ".dockerignore=.env\n"),
     {"HS007", true, "FROM alpine:3.19\n", NULL,
-     (const char *const[]){"big.bin=0123456789012345678901234567890123456789", NULL}, false, NULL, 16},
+     (const char *const[]){"big.bin=0123456789012345678901234567890123456789", NULL}, false, NULL, 16, false},
     FX("HS007", "FROM alpine:3.19\n", "big.bin=0123456789012345678901234567890123456789"),
     T("HS008", "WORKDIR /app\nCOPY . .\nRUN npm ci\n"),
     F("HS008", "WORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\n"),
     {"HS009", true, "FROM alpine:3.19\nRUN --mount=type=cache,target=/root/.cache make\n", NULL, NULL,
-     false, &classic, 0},
-    {"HS009", true, "FROM alpine:3.19\nRUN <<EOF\nmake\nEOF\n", NULL, NULL, false, &old_bk, 0},
+     false, &classic, 0, false},
+    {"HS009", true, "FROM alpine:3.19\nRUN <<EOF\nmake\nEOF\n", NULL, NULL, false, &old_bk, 0, false},
     F("HS009", "FROM alpine:3.19\nRUN --mount=type=cache,target=/root/.cache make\n"),
-    {"HS009", false, "FROM alpine:3.19\nRUN <<EOF\nmake\nEOF\n", NULL, NULL, false, &modern, 0},
+    {"HS009", false, "FROM alpine:3.19\nRUN <<EOF\nmake\nEOF\n", NULL, NULL, false, &modern, 0, false},
     {"HS009", false, "# syntax=docker/dockerfile:1\nFROM alpine:3.19\nRUN <<EOF\nmake\nEOF\n", NULL,
-     NULL, false, &old_bk, 0},
+     NULL, false, &old_bk, 0, false},
     /* the same table as engine choice: device, unpack, start-interval too */
-    {"HS009", true, "FROM alpine:3.19\nRUN --device=/dev/fuse true\n", NULL, NULL, false, &classic, 0},
-    {"HS009", true, "FROM alpine:3.19\nADD --unpack=true a.tgz /x\n", NULL, NULL, false, &modern, 0},
+    {"HS009", true, "FROM alpine:3.19\nRUN --device=/dev/fuse true\n", NULL, NULL, false, &classic, 0, false},
+    {"HS009", true, "FROM alpine:3.19\nADD --unpack=true a.tgz /x\n", NULL, NULL, false, &modern, 0, false},
     {"HS009", true, "FROM alpine:3.19\nHEALTHCHECK --start-interval=1s CMD true\n", NULL, NULL, false,
-     &old_bk, 0},
+     &old_bk, 0, false},
     {"HS009", false, "FROM alpine:3.19\nHEALTHCHECK --start-interval=1s CMD true\n", NULL, NULL, false,
-     &modern, 0},
+     &modern, 0, false},
 };
 
 static void each_case(void **state)
@@ -326,7 +343,7 @@ static void good_files_are_clean(void **state)
         size_t len = fread(text, 1, sizeof(text) - 1, f);
         text[len] = '\0';
         fclose(f);
-        lint_case c = {"good", false, text, NULL, NULL, false, NULL, 0};
+        lint_case c = {"good", false, text, NULL, NULL, false, NULL, 0, false};
         hoist_lint_result *r = lint_text(&c);
         for (size_t k = 0; k < hoist_lint_result_count(r); k++) {
             const hoist_lint_finding *fi = hoist_lint_result_get(r, k);
