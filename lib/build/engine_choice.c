@@ -177,6 +177,17 @@ int hoist_build_choose_engine(hoist_build_plan *plan, hoist_docker_cli *cli, hoi
         snprintf(result->engine_reason, sizeof(result->engine_reason), "engine api: chosen with --engine api");
         return 0;
     }
+    if (opts->engine == HOIST_BUILD_ENGINE_AUTO && use_count) {
+        /* The CLI's BuildKit goes through the same daemon: it helps only
+         * when the daemon has BuildKit but its default is switched off. */
+        const hoist_ping *ping = hoist_client_last_ping(plan->client);
+        if (!ping || strcmp(ping->builder_version, "1")) {
+            hoist_error_set(err, HOIST_EENV, "this Dockerfile needs BuildKit (%s), but %s", needs, why);
+            hoist_error_at(err, plan->dockerfile_label, uses[0].line, uses[0].column);
+            return hoist_error_hint(err, "use an engine with BuildKit (Docker 18.09+ on Linux; unset "
+                                         "DOCKER_API_VERSION if it pins an older API)");
+        }
+    }
     if (opts->engine == HOIST_BUILD_ENGINE_AUTO && !use_count) {
         result->engine = HOIST_BUILD_ENGINE_API;
         snprintf(result->engine_reason, sizeof(result->engine_reason),
