@@ -467,6 +467,8 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
         hoist_build_failure_hint(opts, &run->decoder, err);
         return err->code;
     }
+    if (rc == HOIST_EFAILED && run->decoder.failed && !err->hint[0])
+        hoist_build_failure_hint(opts, &run->decoder, err); /* BuildKit: a step without output (FROM) */
     if (rc)
         return rc;
     if (result->engine == HOIST_BUILD_ENGINE_BUILDKIT && opts->buildkit.output && *opts->buildkit.output)
