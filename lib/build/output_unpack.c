@@ -7,7 +7,8 @@
  * DIR and unpacks it here with libarchive (loaded on demand, like the tar
  * writer), refusing entries that would land outside DIR (absolute paths,
  * "..", writes through symlinks). The temporary file is removed by the
- * caller in every case.
+ * caller in every case. Entries keep the tar's mode and times; the owner is
+ * the caller (not restored unless run as root, as libarchive does).
  */
 #include "build/build_internal.h"
 #include "common/dynlib.h"
@@ -17,6 +18,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -55,14 +57,23 @@ int hoist_build_unpack_output(const char *tar_path, const char *dest, hoist_erro
         hoist_error_set(err, HOIST_EINPUT, "--output: cannot create %s: %s", dest, strerror(errno));
         return hoist_error_at(err, dest, 0, 0);
     }
+    /* Every name is put under the resolved dest, so an absolute name in the
+     * tar stays inside it; ".." and writes through symlinks are refused. */
+    char *root = realpath(dest, NULL);
+    if (!root) {
+        hoist_dynlib_unload(api.handle);
+        hoist_error_set(err, HOIST_EINPUT, "--output: %s: %s", dest, strerror(errno));
+        return hoist_error_at(err, dest, 0, 0);
+    }
     struct archive *a = api.read_new();
     if (!a) {
+        free(root);
         hoist_dynlib_unload(api.handle);
         return hoist_error_set(err, HOIST_EFAILED, "out of memory");
     }
     api.read_support_format_tar(a);
     const int flags = ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
-                      ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS;
+                      ARCHIVE_EXTRACT_SECURE_SYMLINKS;
     rc = 0;
     if (api.read_open_filename(a, tar_path, 65536) != ARCHIVE_OK) {
         rc = hoist_error_set(err, HOIST_EFAILED, "--output: cannot read the exported tar: %s", api.error_string(a));
@@ -72,11 +83,11 @@ int hoist_build_unpack_output(const char *tar_path, const char *dest, hoist_erro
         char path[8192];
         while ((r = api.read_next_header(a, &entry)) == ARCHIVE_OK) {
             const char *name = api.entry_pathname(entry);
-            snprintf(path, sizeof(path), "%s/%s", dest, name ? name : "");
+            snprintf(path, sizeof(path), "%s/%s", root, name ? name : "");
             api.entry_copy_pathname(entry, path);
             const char *link = api.entry_hardlink(entry);
             if (link) {
-                snprintf(path, sizeof(path), "%s/%s", dest, link);
+                snprintf(path, sizeof(path), "%s/%s", root, link);
                 api.entry_copy_hardlink(entry, path);
             }
             if (api.read_extract(a, entry, flags) < ARCHIVE_WARN) {
@@ -89,6 +100,7 @@ int hoist_build_unpack_output(const char *tar_path, const char *dest, hoist_erro
             rc = hoist_error_set(err, HOIST_EFAILED, "--output: the exported tar is damaged: %s", api.error_string(a));
     }
     api.read_free(a);
+    free(root);
     hoist_dynlib_unload(api.handle);
     return rc;
 }
