@@ -90,7 +90,7 @@ int hoist_build_unpack_output(const char *tar_path, const char *dest, hoist_erro
                 snprintf(path, sizeof(path), "%s/%s", root, link);
                 api.entry_copy_hardlink(entry, path);
             }
-            if (api.read_extract(a, entry, flags) < ARCHIVE_WARN) {
+            if (api.read_extract(a, entry, flags) != ARCHIVE_OK) { /* a refused entry is only a warning */
                 rc = hoist_error_set(err, HOIST_EFAILED, "--output: cannot write %s: %s", path, api.error_string(a));
                 hoist_error_at(err, dest, 0, 0);
                 break;
