@@ -11,7 +11,10 @@
 #  5. the daemon going away mid-build (a proxy in front of the engine drops
 #     every connection during a long RUN): exit 3 within 5 s, nothing left
 #     running;
-#  6. a failing RUN located at its line, with its last output lines.
+#  6. a failing RUN located at its line, with its last output lines;
+#  7. engine choice against a fake engine (tools/fake_engine.py): BuildKit
+#     switched off in daemon.json (Builder-Version 1) or a Windows daemon
+#     -> the classic builder; a daemon refusing the session -> exit 3.
 . "$HOIST_SRC/tests/integration/lib.sh"
 
 BUILDKIT_CLI=${HOIST_TEST_BUILDKIT_CLI:-/usr/bin/docker}
@@ -210,3 +213,33 @@ assert failed and failed[0]["line"] == 3 and failed[0]["exit_code"] == 1, failed
 errors = [e for e in events if e["type"] == "error"]
 assert errors and errors[0]["line"] == 3 and "line-12" in errors[0].get("detail", ""), errors
 PY
+
+# ---- 7. engine choice on other daemons ---------------------------------------
+fake() { # ENV... : start the fake engine with these settings
+  rm -f "$tmp/fake.sock" "$tmp/query"
+  env "$@" python3 "$HOIST_SRC/tests/integration/tools/fake_engine.py" "$tmp/fake.sock" "$tmp" 2>>"$tmp/fake.log" &
+  fake_pid=$!
+  on_exit "kill $fake_pid 2>/dev/null"
+  for _ in $(seq 1 50); do curl -sf --unix-socket "$tmp/fake.sock" http://x/_ping >/dev/null 2>&1 && break; sleep 0.1; done
+}
+mkdir -p plain && printf 'FROM hoist-test/busybox:1\nRUN true\n' > plain/Dockerfile
+fake FAKE_ENGINE_BUILDER_VERSION=1
+DOCKER_HOST=unix://$tmp/fake.sock expect_exit 1 "$HOIST" build plain --network none --progress plain
+assert_contains "$err" "engine api (auto): the daemon's BuildKit is switched off (Builder-Version 1"
+assert_contains "$err" "fake engine: context recorded"
+grep -q 'version=2' "$tmp/query" && fail "a classic build was sent as a BuildKit one: $(cat "$tmp/query")"
+# ... and the classic engine refuses a BuildKit Dockerfile before sending anything
+DOCKER_HOST=unix://$tmp/fake.sock expect_exit 3 "$HOIST" build cache --engine api --network none
+assert_contains "$err" "classic builder"
+kill $fake_pid
+fake FAKE_ENGINE_OSTYPE=windows
+DOCKER_HOST=unix://$tmp/fake.sock expect_exit 1 "$HOIST" build plain --network none --progress plain
+assert_contains "$err" "engine api (auto): the daemon runs on windows"
+DOCKER_HOST=unix://$tmp/fake.sock expect_exit 3 "$HOIST" build plain --engine buildkit --network none
+assert_contains "$err" "the buildkit engine cannot run here"
+kill $fake_pid
+fake
+DOCKER_HOST=unix://$tmp/fake.sock expect_exit 3 "$HOIST" build plain --network none --progress plain
+assert_contains "$err" "engine buildkit (auto)"
+assert_contains "$err" "refused the BuildKit session"
+kill $fake_pid
