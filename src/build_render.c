@@ -269,6 +269,8 @@ void build_render_failure(build_renderer *r, const hoist_error *err, const hoist
         json_t *o = json_object();
         json_object_set_new(o, "type", json_string("failed"));
         json_object_set_new(o, "exit_code", json_integer(err->code));
+        if (err->reason != HOIST_REASON_NONE)
+            json_object_set_new(o, "reason", json_string(hoist_reason_name(err->reason)));
         json_object_set_new(o, "message", json_string(err->message));
         if (err->hint[0])
             json_object_set_new(o, "hint", json_string(err->hint));

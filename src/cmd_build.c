@@ -161,11 +161,11 @@ int cmd_build(int argc, char **argv)
                 return cli_usage_error("build", "--label '%s' must be KEY=VALUE", optarg);
             if ((rc = list_add(&labels, "--label", optarg))) return rc;
             break;
-        case O_TARGET: opts.target = optarg; break;
-        case O_PLATFORM: opts.platform = optarg; break;
-        case O_NETWORK: opts.network = optarg; break;
-        case O_NO_CACHE: opts.no_cache = true; break;
-        case O_PULL: opts.pull = true; break;
+        case O_TARGET: opts.params.target = optarg; break;
+        case O_PLATFORM: opts.params.platform = optarg; break;
+        case O_NETWORK: opts.params.network = optarg; break;
+        case O_NO_CACHE: opts.params.no_cache = true; break;
+        case O_PULL: opts.params.pull = true; break;
         case O_CACHE_FROM: if ((rc = list_add(&cache_from, "--cache-from", optarg))) return rc; break;
         case O_ADD_HOST:
             if (!strchr(optarg, ':'))
@@ -173,33 +173,33 @@ int cmd_build(int argc, char **argv)
             if ((rc = list_add(&hosts, "--add-host", optarg))) return rc;
             break;
         case O_SHM:
-            if (parse_size(optarg, &opts.shm_size) < 0)
+            if (parse_size(optarg, &opts.params.shm_size) < 0)
                 return cli_usage_error("build", "--shm-size '%s' is not a size (e.g. 64m)", optarg);
             break;
         case 'm':
-            if (parse_size(optarg, &opts.memory) < 0)
+            if (parse_size(optarg, &opts.params.memory) < 0)
                 return cli_usage_error("build", "--memory '%s' is not a size (e.g. 512m)", optarg);
             break;
-        case O_IIDFILE: opts.iidfile = optarg; break;
-        case 'q': opts.quiet = true; progress = "quiet"; break;
-        case O_GZIP: opts.gzip = true; break;
+        case O_IIDFILE: opts.output.iidfile = optarg; break;
+        case 'q': opts.output.quiet = true; progress = "quiet"; break;
+        case O_GZIP: opts.engine.gzip = true; break;
         case O_PROGRESS: progress = optarg; break;
         case O_ENGINE:
             if (!strcmp(optarg, "api"))
-                opts.engine = HOIST_BUILD_ENGINE_API;
+                opts.engine.kind = HOIST_BUILD_ENGINE_API;
             else if (!strcmp(optarg, "cli"))
-                opts.engine = HOIST_BUILD_ENGINE_CLI;
+                opts.engine.kind = HOIST_BUILD_ENGINE_CLI;
             else if (!strcmp(optarg, "auto"))
-                opts.engine = HOIST_BUILD_ENGINE_AUTO;
+                opts.engine.kind = HOIST_BUILD_ENGINE_AUTO;
             else if (!strcmp(optarg, "buildkit"))
-                opts.engine = HOIST_BUILD_ENGINE_BUILDKIT;
+                opts.engine.kind = HOIST_BUILD_ENGINE_BUILDKIT;
             else
                 return cli_usage_error("build", "--engine '%s': use auto, buildkit, api or cli", optarg);
             break;
-        case O_DOCKER: opts.docker_cli = optarg; break;
-        case O_NO_CHECK: opts.no_check = true; break;
-        case O_CHECK_CONFIG: opts.check_config = optarg; break;
-        case O_PUSH: opts.push = true; break;
+        case O_DOCKER: opts.engine.docker_cli = optarg; break;
+        case O_NO_CHECK: opts.check.skip = true; break;
+        case O_CHECK_CONFIG: opts.check.config = optarg; break;
+        case O_PUSH: opts.registry.push = true; break;
         case O_SECRET: if ((rc = list_add(&secrets, "--secret", optarg))) return rc; break;
         case O_SSH: {
             /* "default" and "ID" alone mean the agent at $SSH_AUTH_SOCK: read here, not in the library */
@@ -248,34 +248,32 @@ int cmd_build(int argc, char **argv)
     else
         return cli_usage_error("build", "--progress '%s': use auto, plain, tty, json or quiet", progress);
 
-    opts.tags = tags.items;
-    opts.tag_count = tags.count;
-    opts.build_args = args.items;
-    opts.build_arg_count = args.count;
-    opts.labels = labels.items;
-    opts.label_count = labels.count;
-    opts.cache_from = cache_from.items;
-    opts.cache_from_count = cache_from.count;
-    opts.add_hosts = hosts.items;
-    opts.add_host_count = hosts.count;
+    opts.params.tags = tags.items;
+    opts.params.tag_count = tags.count;
+    opts.params.build_args = args.items;
+    opts.params.build_arg_count = args.count;
+    opts.params.labels = labels.items;
+    opts.params.label_count = labels.count;
+    opts.params.cache_from = cache_from.items;
+    opts.params.cache_from_count = cache_from.count;
+    opts.params.add_hosts = hosts.items;
+    opts.params.add_host_count = hosts.count;
+    opts.registry.docker_config = getenv("DOCKER_CONFIG");
+    if (!opts.engine.docker_cli)
+        opts.engine.docker_cli = getenv("HOIST_DOCKER");
+    opts.engine.path_env = getenv("PATH");
+    opts.registry.home = getenv("HOME");
     opts.buildkit.secrets = secrets.items;
     opts.buildkit.secret_count = secrets.count;
     opts.buildkit.ssh = ssh.items;
     opts.buildkit.ssh_count = ssh.count;
-    opts.docker_config = getenv("DOCKER_CONFIG");
-    if (!opts.docker_cli)
-        opts.docker_cli = getenv("HOIST_DOCKER");
-    opts.path_env = getenv("PATH");
-    opts.host_flag = eopts.host_flag;
-    opts.context_flag = eopts.context_flag;
-    opts.home = getenv("HOME");
 
-    opts.measure_upload = mode == RENDER_TTY;
+    opts.output.measure_upload = mode == RENDER_TTY;
     build_renderer renderer;
     build_renderer_init(&renderer, mode);
-    opts.on_event = build_render_event;
-    opts.user = &renderer;
-    opts.cancel = &cli_signal;
+    opts.output.on_event = build_render_event;
+    opts.output.user = &renderer;
+    opts.output.cancel = &cli_signal;
     cli_signals_cancel();
 
     hoist_error err = HOIST_ERROR_INIT;

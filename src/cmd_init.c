@@ -161,8 +161,11 @@ static void print_choices(const hoist_gen_result *r)
     }
 }
 
-/* The quality bar: no finding at all, whatever its severity. */
-static int lint_generated(hoist_gen_result *r, const char *name)
+/* The quality bar: no finding at all, whatever its severity. One exception:
+ * HS010 (a release line past its end of life) comes from the version the
+ * project declares or the --base image the user gave, which init honours:
+ * the file is written and the finding shown as a warning. */
+static int lint_generated(hoist_gen_result *r, const char *name, size_t *warned)
 {
     hoist_error err = HOIST_ERROR_INIT;
     hoist_lint_options lo = HOIST_LINT_OPTIONS_INIT;
@@ -170,7 +173,24 @@ static int lint_generated(hoist_gen_result *r, const char *name)
     hoist_lint_result *res = NULL;
     if (hoist_lint_run(hoist_gen_result_ast(r), &lo, &res, &err))
         return cli_report("init", &err);
-    size_t n = hoist_lint_result_count(res);
+    size_t n = hoist_lint_result_count(res), eol = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(hoist_lint_result_get(res, i)->code, "HS010"))
+            eol++;
+    *warned = eol;
+    if (n && eol == n) {
+        fprintf(stderr, "hoist init: warning: the Dockerfile uses a release line past its end of "
+                        "life (the version the project declares, or --base):\n");
+        const char *text = hoist_gen_result_dockerfile(r);
+        hoist_lint_source src = {name, text, strlen(text)};
+        hoist_lint_write_options wo = HOIST_LINT_WRITE_OPTIONS_INIT;
+        wo.sources = &src;
+        wo.source_count = 1;
+        wo.color = cli_use_color(stderr);
+        hoist_lint_write(res, HOIST_LINT_FORMAT_TTY, stderr, &wo, &err);
+        hoist_lint_result_free(res);
+        return 0;
+    }
     if (n) {
         fprintf(stderr, "hoist init: error: the generated %s has %zu finding%s; nothing written:\n",
                 name, n, n == 1 ? "" : "s");
@@ -304,7 +324,8 @@ int cmd_init(int argc, char **argv)
         print_detection(a.dir, det, project);
     if ((rc = hoist_gen_generate(project, &go, &res, &err)))
         goto report;
-    if ((rc = lint_generated(res, name)))
+    size_t eol_findings = 0;
+    if ((rc = lint_generated(res, name, &eol_findings)))
         goto done;
     if ((rc = hoist_gen_verify_context(res, a.dir, &err)))
         goto report;
@@ -325,9 +346,10 @@ int cmd_init(int argc, char **argv)
     if ((rc = hoist_gen_write(res, a.dir, a.file, a.force, &err)))
         goto report;
     if (!a.quiet)
-        fprintf(stderr, "wrote %s/%s and %s/.dockerignore (checked: no lint finding; every COPY "
+        fprintf(stderr, "wrote %s/%s and %s/.dockerignore (checked: %s; every COPY "
                         "source is sent)\n",
-                a.dir, name, a.dir);
+                a.dir, name, a.dir,
+                eol_findings ? "no lint finding but HS010 above" : "no lint finding");
     if (a.pin_digest)
         rc = pin_written(a.dir, name, a.quiet);
     goto done;

@@ -34,10 +34,10 @@ int main(int argc, char **argv)
     const char *tags[] = {argv[2]};
     hoist_build_options opts = HOIST_BUILD_OPTIONS_INIT;
     opts.context_dir = argv[1];
-    opts.tags = tags;
-    opts.tag_count = 1;
-    opts.network = "none";
-    opts.on_event = on_event;
+    opts.params.tags = tags;
+    opts.params.tag_count = 1;
+    opts.params.network = "none";
+    opts.output.on_event = on_event;
     hoist_build_result result;
 
     int rc = hoist_endpoint_resolve(&eopts, &endpoint, &err);

@@ -88,22 +88,8 @@ typedef enum hoist_build_builder {
     HOIST_BUILDER_BUILDX,       /* docker buildx build */
 } hoist_build_builder;
 
-/* BuildKit-only options (engine buildkit; also accepted, where it has them,
- * by the CLI engine). Strings in the docker CLI's syntax. */
-typedef struct hoist_build_buildkit_options {
-    const char *const *secrets;    /* --secret "id=ID[,src=PATH|,env=VAR]" (src= also source=, file=) */
-    size_t secret_count;
-    const char *const *ssh;        /* --ssh "ID=SOCKET" (an agent socket; the caller turns "default"
-                                      into "default=$SSH_AUTH_SOCK": the library reads no env) */
-    size_t ssh_count;
-    const char *output;            /* --output "type=local,dest=DIR" or "type=tar,dest=FILE" (or "-"
-                                      refused) or a bare DIR (local); NULL: the image in the daemon */
-} hoist_build_buildkit_options;
-
-typedef struct hoist_build_options {
-    unsigned int version;          /* HOIST_BUILD_OPTIONS_VERSION */
-    const char *context_dir;       /* build context; NULL means "." */
-    const char *dockerfile;        /* -f: relative to the caller's working directory; NULL: <context>/Dockerfile */
+/* What to build: the parameters `docker build` takes as flags. */
+typedef struct hoist_build_params {
     const char *const *tags;       /* -t, repeatable */
     size_t tag_count;
     const char *const *build_args; /* "K=V", or "K" to take K from the environment */
@@ -119,32 +105,76 @@ typedef struct hoist_build_options {
     const char *network;           /* networkmode: default, none, host, or a network name */
     bool no_cache;
     bool pull;
-    bool quiet;                    /* q=1: the daemon prints only the image ID */
     bool keep_intermediate;        /* false (default): rm=1 and forcerm=1 */
-    bool gzip;                     /* compress the context upload */
     long long shm_size;            /* bytes; 0 = daemon default */
     long long memory;              /* bytes; 0 = no limit */
-    const char *iidfile;           /* write the image ID here on success */
-    const char *docker_config;     /* $DOCKER_CONFIG for registry credentials; NULL: ~/.docker */
-    const char *home;              /* $HOME, used when docker_config is NULL */
+} hoist_build_params;
+
+/* Who runs it. The daemon is the client's endpoint in both cases: the CLI
+ * engine passes that endpoint to the docker CLI (-H and the TLS flags), so
+ * it builds on the daemon the client resolved, whatever the environment
+ * says. */
+typedef struct hoist_build_engine_options {
+    hoist_build_engine kind;       /* AUTO by default */
+    const char *docker_cli;        /* CLI engine: --docker / HOIST_DOCKER; NULL: `docker` on path_env */
+    const char *path_env;          /* $PATH for finding the docker CLI */
+    bool gzip;                     /* API engine: compress the context upload */
+} hoist_build_engine_options;
+
+/* The `hoist check` gate run before the build. */
+typedef struct hoist_build_check_options {
+    bool skip;                     /* do not run it */
+    const char *config;            /* lint configuration; NULL: <context>/.hoist.yaml when present */
+} hoist_build_check_options;
+
+/* What the caller gets while it runs. */
+typedef struct hoist_build_output_options {
     hoist_build_event_fn on_event; /* may be NULL */
     void *user;
     volatile sig_atomic_t *cancel; /* optional: set non-zero (e.g. from a signal handler) to cancel */
-    hoist_build_engine engine;     /* AUTO by default */
-    const char *docker_cli;        /* CLI engine: --docker / HOIST_DOCKER; NULL: `docker` on path_env */
-    const char *path_env;          /* $PATH for finding the docker CLI */
-    const char *host_flag;         /* -H given by the user: passed through to the CLI */
-    const char *context_flag;      /* --context given by the user: passed through to the CLI */
+    const char *iidfile;           /* write the image ID here on success */
+    bool quiet;                    /* q=1: the daemon prints only the image ID */
     bool measure_upload;           /* walk the context first so that upload events carry an
                                       estimated total (for progress bars); costs one extra walk */
-    bool no_check;                 /* skip the `hoist check` gate */
-    const char *check_config;      /* lint configuration; NULL: <context>/.hoist.yaml when present */
+} hoist_build_output_options;
+
+/* Where registry credentials come from. */
+typedef struct hoist_build_registry_options {
+    const char *docker_config;     /* $DOCKER_CONFIG; NULL: ~/.docker */
+    const char *home;              /* $HOME, used when docker_config is NULL */
     bool push;                     /* after a successful build, push every tag (hoist_push, registry.h);
-                                      credentials from docker_config/home/path_env */
-    hoist_build_buildkit_options buildkit; /* secrets, ssh, outputs */
+                                      credentials from docker_config/home and engine.path_env */
+} hoist_build_registry_options;
+
+/* Options only BuildKit understands (the buildkit engine). Strings in the
+ * docker CLI's syntax, parsed by the library (errors name the flag). */
+typedef struct hoist_build_buildkit_options {
+    const char *const *secrets;    /* --secret "id=ID[,src=PATH|,env=VAR]" (src= also source=, file=) */
+    size_t secret_count;
+    const char *const *ssh;        /* --ssh "ID=SOCKET" (an agent socket; the caller turns "default"
+                                      into "default=$SSH_AUTH_SOCK": the library reads no env) */
+    size_t ssh_count;
+    const char *output;            /* --output "type=local,dest=DIR", "type=tar,dest=FILE" or a bare
+                                      DIR (local); NULL: the image in the daemon */
+} hoist_build_buildkit_options;
+
+/* Grouped the way libgit2 nests its checkout and fetch options: start from
+ * HOIST_BUILD_OPTIONS_INIT and set the fields needed, e.g.
+ *   opts.params.tags = tags; opts.output.on_event = cb; opts.engine.kind = HOIST_BUILD_ENGINE_CLI;
+ * Options only BuildKit understands (secrets, ssh, outputs) are in .buildkit. */
+typedef struct hoist_build_options {
+    unsigned int version;          /* HOIST_BUILD_OPTIONS_VERSION */
+    const char *context_dir;       /* build context; NULL means "." */
+    const char *dockerfile;        /* -f: relative to the caller's working directory; NULL: <context>/Dockerfile */
+    hoist_build_params params;
+    hoist_build_engine_options engine;
+    hoist_build_check_options check;
+    hoist_build_output_options output;
+    hoist_build_registry_options registry;
+    hoist_build_buildkit_options buildkit;
 } hoist_build_options;
 
-#define HOIST_BUILD_OPTIONS_VERSION 1
+#define HOIST_BUILD_OPTIONS_VERSION 2
 #define HOIST_BUILD_OPTIONS_INIT {.version = HOIST_BUILD_OPTIONS_VERSION}
 
 #define HOIST_BUILD_MAX_TAGS 32

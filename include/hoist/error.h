@@ -29,6 +29,29 @@ typedef enum hoist_code {
     HOIST_EINTERRUPTED = 130 /* cancelled by SIGINT/SIGTERM */
 } hoist_code;
 
+/* Why it failed, finer than the code: lets a caller tell out-of-memory from
+ * a missing file from a parse error without reading the message. NONE when
+ * the failing site did not say; the code is always set. */
+typedef enum hoist_reason {
+    HOIST_REASON_NONE = 0,
+    HOIST_REASON_NOMEM,        /* an allocation failed */
+    HOIST_REASON_NOT_FOUND,    /* a file, directory, image or program does not exist */
+    HOIST_REASON_PERMISSION,   /* not allowed to read, write or connect */
+    HOIST_REASON_IO,           /* reading or writing failed otherwise */
+    HOIST_REASON_PARSE,        /* malformed input that could not be read (JSON, YAML, tar) */
+    HOIST_REASON_SYNTAX,       /* Dockerfile or .dockerignore syntax error */
+    HOIST_REASON_PROTOCOL,     /* the daemon or a tool answered something unexpected */
+    HOIST_REASON_DAEMON,       /* the daemon reported an error (HTTP status >= 400) */
+    HOIST_REASON_CONNECT,      /* could not reach the daemon */
+    HOIST_REASON_TIMEOUT,      /* a deadline passed */
+    HOIST_REASON_CANCELLED,    /* cancelled by the caller or a signal */
+    HOIST_REASON_UNSUPPORTED,  /* a feature the engine or hoist does not support */
+    HOIST_REASON_LIMIT,        /* a size or count limit was exceeded */
+    HOIST_REASON_INVALID,      /* a bad argument or option value */
+    HOIST_REASON_CONFIG,       /* a bad configuration file (.hoist.yaml) */
+    HOIST_REASON_BUILD,        /* the build itself failed (a step's command) */
+} hoist_reason;
+
 #define HOIST_ERROR_MESSAGE_MAX 1024
 #define HOIST_ERROR_HINT_MAX 1024
 #define HOIST_ERROR_FILE_MAX 1024
@@ -40,19 +63,36 @@ typedef struct hoist_error {
     char file[HOIST_ERROR_FILE_MAX];        /* file the error is about; may be empty */
     int line;                               /* 1-based; 0 when unknown */
     int column;                             /* 1-based; 0 when unknown */
+    hoist_reason reason;                    /* finer cause; NONE when not known */
 } hoist_error;
 
-#define HOIST_ERROR_INIT {0, {0}, {0}, {0}, 0, 0}
+#define HOIST_ERROR_INIT {0, {0}, {0}, {0}, 0, 0, HOIST_REASON_NONE}
 
 /* Reset to "no error". Safe on NULL. */
 HOIST_EXTERN void hoist_error_clear(hoist_error *err);
 
-/* Set code and message (printf-style); clears hint and location.
+/* Set code and message (printf-style); clears hint, location and reason
+ * (HOIST_EINTERRUPTED implies HOIST_REASON_CANCELLED).
  * Returns `code` so callers can `return hoist_error_set(...)`. Safe on NULL. */
 HOIST_EXTERN int hoist_error_set(hoist_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 HOIST_EXTERN int hoist_error_vset(hoist_error *err, int code, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
+
+/* Same, with a reason. */
+HOIST_EXTERN int hoist_error_setr(hoist_error *err, int code, hoist_reason reason, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* "out of memory": HOIST_EFAILED with HOIST_REASON_NOMEM. Returns the code. */
+HOIST_EXTERN int hoist_error_nomem(hoist_error *err);
+
+/* Set the reason of an error already set. Returns err->code. Safe on NULL. */
+HOIST_EXTERN int hoist_error_reason(hoist_error *err, hoist_reason reason);
+
+/* The reason an errno value stands for: ENOENT/ENOTDIR -> NOT_FOUND,
+ * EACCES/EPERM/EROFS -> PERMISSION, ENOMEM -> NOMEM, ETIMEDOUT -> TIMEOUT,
+ * ECONNREFUSED -> CONNECT, EFBIG/E2BIG/ENAMETOOLONG -> LIMIT, others -> IO. */
+HOIST_EXTERN hoist_reason hoist_reason_from_errno(int errnum);
 
 /* Set the hint (printf-style). Returns err->code. Safe on NULL. */
 HOIST_EXTERN int hoist_error_hint(hoist_error *err, const char *fmt, ...)
@@ -68,6 +108,12 @@ HOIST_EXTERN int hoist_error_prefix(hoist_error *err, const char *fmt, ...)
 /* A short stable name for a code: "ok", "failed", "usage", "environment",
  * "input", "interrupted". */
 HOIST_EXTERN const char *hoist_code_name(int code);
+
+/* A short stable name for a reason: "none", "nomem", "not-found",
+ * "permission", "io", "parse", "syntax", "protocol", "daemon", "connect",
+ * "timeout", "cancelled", "unsupported", "limit", "invalid", "config",
+ * "build". */
+HOIST_EXTERN const char *hoist_reason_name(hoist_reason reason);
 
 #ifdef __cplusplus
 }

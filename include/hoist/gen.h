@@ -61,7 +61,8 @@ typedef struct hoist_gen_project {
     hoist_gen_lang lang;
     const char *tool;      /* build tool or package manager: "go", "npm",
                               "yarn", "pnpm", "pip", "pipenv", "poetry",
-                              "cargo", "make", "cmake", "meson", "maven",
+                              "cargo", "make", "cmake", "meson", "autotools",
+                              "maven",
                               "gradle" */
     const char *name;      /* application or binary name */
     const char *version;   /* toolchain version the project asks for ("1.22",
@@ -90,6 +91,11 @@ typedef struct hoist_gen_project {
     bool build_script;     /* Node: package.json has scripts.build */
     bool dev_script;       /* Node: package.json has scripts.dev */
     bool version_var;      /* Go: package main declares `version` */
+    const char *libs;      /* C family: libraries linked beyond the C
+                              library, from pkg-config modules and -l flags
+                              ("libcurl -lz"); NULL when none */
+    bool configure_script; /* C family, autotools: ./configure is shipped
+                              (else autoreconf makes it) */
 } hoist_gen_project;
 
 typedef struct hoist_gen_detection hoist_gen_detection;

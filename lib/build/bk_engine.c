@@ -82,7 +82,7 @@ static int on_cancel(void *user)
 {
     bk_engine_run *run = user;
     const hoist_build_options *opts = run->plan->opts;
-    if (run->decoder->stop || (opts->cancel && *opts->cancel) || run->trace_rc == HOIST_EINTERRUPTED)
+    if (run->decoder->stop || (opts->output.cancel && *opts->output.cancel) || run->trace_rc == HOIST_EINTERRUPTED)
         return 1;
     if (hoist_session_ended(run->session)) {
         double now = hoist_monotonic_seconds();
@@ -126,7 +126,7 @@ static int kv_check(const char *spec, const char *flag, const char *const *known
         for (size_t i = 0; eq && known[i]; i++)
             ok |= strlen(known[i]) == (size_t)(eq - p) && !strncmp(p, known[i], (size_t)(eq - p));
         if (!ok) {
-            hoist_error_set(err, HOIST_EUSAGE, "%s '%s': '%.*s' is not a known KEY=VALUE field", flag, spec, (int)n, p);
+            hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_INVALID, "%s '%s': '%.*s' is not a known KEY=VALUE field", flag, spec, (int)n, p);
             return hoist_error_hint(err, "write %s %s", flag, example);
         }
         p = end ? end + 1 : NULL;
@@ -149,7 +149,7 @@ static int parse_secrets(const hoist_build_buildkit_options *bk, bk_secrets *out
     out->items = calloc(bk->secret_count, sizeof(*out->items));
     out->strings = calloc(bk->secret_count, sizeof(*out->strings));
     if (!out->items || !out->strings)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     for (size_t i = 0; i < bk->secret_count; i++) {
         const char *spec = bk->secrets[i];
         int rc = kv_check(spec, "--secret", known, example, err);
@@ -160,15 +160,15 @@ static int parse_secrets(const hoist_build_buildkit_options *bk, bk_secrets *out
                        kv_get(spec, "file", src, PATH_MAX);
         bool has_env = kv_get(spec, "env", env, PATH_MAX);
         if (kv_get(spec, "type", type, sizeof(type)) && strcmp(type, "file") && strcmp(type, "env")) {
-            hoist_error_set(err, HOIST_EUSAGE, "--secret '%s': type must be file or env", spec);
+            hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_INVALID, "--secret '%s': type must be file or env", spec);
             return hoist_error_hint(err, "write --secret %s", example);
         }
         if (!kv_get(spec, "id", id, PATH_MAX) || !id[0]) {
-            hoist_error_set(err, HOIST_EUSAGE, "--secret '%s' has no id", spec);
+            hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_INVALID, "--secret '%s' has no id", spec);
             return hoist_error_hint(err, "write --secret %s", example);
         }
         if (has_src && has_env) {
-            hoist_error_set(err, HOIST_EUSAGE, "--secret '%s' gives both a file and an environment variable", spec);
+            hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_INVALID, "--secret '%s' gives both a file and an environment variable", spec);
             return hoist_error_hint(err, "write --secret %s", example);
         }
         if (!has_src && !has_env) {
@@ -202,13 +202,13 @@ static int parse_ssh(const hoist_build_buildkit_options *bk, bk_ssh *out, hoist_
     out->items = calloc(bk->ssh_count, sizeof(*out->items));
     out->strings = calloc(bk->ssh_count, sizeof(*out->strings));
     if (!out->items || !out->strings)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     for (size_t i = 0; i < bk->ssh_count; i++) {
         const char *spec = bk->ssh[i];
         const char *eq = strchr(spec, '=');
         char *id = out->strings[i][0], *path = out->strings[i][1];
         if (!eq || eq == spec || !eq[1] || strchr(eq + 1, ',')) {
-            hoist_error_set(err, HOIST_EUSAGE, "--ssh '%s': expected ID=SOCKET%s", spec,
+            hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_INVALID, "--ssh '%s': expected ID=SOCKET%s", spec,
                             !eq ? " (no agent socket: is SSH_AUTH_SOCK set?)" : "");
             return hoist_error_hint(err, "write --ssh default (uses $SSH_AUTH_SOCK) or --ssh ID=/path/to/agent.sock");
         }
@@ -222,7 +222,7 @@ static int parse_ssh(const hoist_build_buildkit_options *bk, bk_ssh *out, hoist_
         }
         if (!S_ISSOCK(st.st_mode)) {
             /* The docker CLI runs an agent of its own for key files; hoist does not. */
-            hoist_error_set(err, HOIST_EUSAGE, "--ssh %s: %s is not an ssh-agent socket (key files are not "
+            hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_INVALID, "--ssh %s: %s is not an ssh-agent socket (key files are not "
                             "supported)", id, path);
             hoist_error_at(err, path, 0, 0);
             return hoist_error_hint(err, "load the key into an agent: eval $(ssh-agent); ssh-add %s; then "
@@ -255,7 +255,7 @@ int hoist_build_parse_output(const char *spec, hoist_build_output *out, hoist_er
     const char *example = "type=local,dest=DIR or type=tar,dest=FILE";
     if (!strchr(spec, '=') && !strchr(spec, ',')) {
         if (!strcmp(spec, "-")) {
-            hoist_error_set(err, HOIST_EUSAGE, "--output -: writing a tar to standard output is not supported");
+            hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_INVALID, "--output -: writing a tar to standard output is not supported");
             return hoist_error_hint(err, "write the tar to a file: --output type=tar,dest=FILE");
         }
         out->type = HOIST_BUILD_OUTPUT_LOCAL;
@@ -267,7 +267,7 @@ int hoist_build_parse_output(const char *spec, hoist_build_output *out, hoist_er
         return rc;
     char type[32] = "";
     if (!kv_get(spec, "type", type, sizeof(type))) {
-        hoist_error_set(err, HOIST_EUSAGE, "--output '%s' has no type", spec);
+        hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_INVALID, "--output '%s' has no type", spec);
         return hoist_error_hint(err, "write --output %s", example);
     }
     if (!strcmp(type, "local"))
@@ -275,15 +275,15 @@ int hoist_build_parse_output(const char *spec, hoist_build_output *out, hoist_er
     else if (!strcmp(type, "tar"))
         out->type = HOIST_BUILD_OUTPUT_TAR;
     else {
-        hoist_error_set(err, HOIST_EUSAGE, "--output type=%s is not supported (local and tar are)", type);
+        hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_INVALID, "--output type=%s is not supported (local and tar are)", type);
         return hoist_error_hint(err, "write --output %s; images go to the daemon without --output", example);
     }
     if (!kv_get(spec, "dest", out->dest, sizeof(out->dest)) || !out->dest[0]) {
-        hoist_error_set(err, HOIST_EUSAGE, "--output '%s' has no dest", spec);
+        hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_INVALID, "--output '%s' has no dest", spec);
         return hoist_error_hint(err, "write --output %s", example);
     }
     if (!strcmp(out->dest, "-")) {
-        hoist_error_set(err, HOIST_EUSAGE, "--output dest=-: writing to standard output is not supported");
+        hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_INVALID, "--output dest=-: writing to standard output is not supported");
         return hoist_error_hint(err, "write --output type=tar,dest=FILE");
     }
     return 0;
@@ -309,7 +309,7 @@ static int temp_beside(const char *dest, char *out, size_t size, hoist_error *er
 {
     _cleanup_free_ char *copy = strdup(dest);
     if (!copy)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     const char *dir = dirname(copy);
     snprintf(out, size, "%s/.hoist-output-XXXXXX", dir);
     int fd = mkstemp(out);
@@ -332,7 +332,7 @@ int hoist_build_run_buildkit(const hoist_build_plan *plan, hoist_build_decoder *
     if (rc)
         return rc;
     if (output.type != HOIST_BUILD_OUTPUT_IMAGE && hoist_api_version_compare(result->api_version, "1.40") < 0) {
-        hoist_error_set(err, HOIST_EENV, "--output needs Engine API 1.40 or newer, but the API version in use is %s",
+        hoist_error_setr(err, HOIST_EENV, HOIST_REASON_UNSUPPORTED, "--output needs Engine API 1.40 or newer, but the API version in use is %s",
                         result->api_version);
         return hoist_error_hint(err, "upgrade the Docker engine or unset DOCKER_API_VERSION");
     }
@@ -351,7 +351,7 @@ int hoist_build_run_buildkit(const hoist_build_plan *plan, hoist_build_decoder *
     }
     _cleanup_free_ char *dir_buf = strdup(df_path), *name_buf = strdup(df_path);
     if (!dir_buf || !name_buf)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     const char *df_dir = dirname(dir_buf), *df_name = basename(name_buf);
 
     _cleanup_free_ char *query = NULL;
@@ -380,10 +380,10 @@ int hoist_build_run_buildkit(const hoist_build_plan *plan, hoist_build_decoder *
         .n_secrets = secrets.count,
         .ssh = ssh.items,
         .n_ssh = ssh.count,
-        .docker_config_dir = opts->docker_config,
-        .home = opts->home,
+        .docker_config_dir = opts->registry.docker_config,
+        .home = opts->registry.home,
         .output_tar = tar_path[0] ? tar_path : NULL,
-        .cancel = opts->cancel,
+        .cancel = opts->output.cancel,
     };
     bk_engine_run run = {.plan = plan, .decoder = decoder};
     rc = hoist_session_start(&run.session, client, &cfg, err);
@@ -404,7 +404,7 @@ int hoist_build_run_buildkit(const hoist_build_plan *plan, hoist_build_decoder *
         hoist_bk_trace_free(run.trace);
         if (output.type == HOIST_BUILD_OUTPUT_LOCAL)
             unlink(tar_path);
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     }
 
     hoist_http_request req = {
@@ -445,12 +445,12 @@ int hoist_build_run_buildkit(const hoist_build_plan *plan, hoist_build_decoder *
     result->context_entries = stats.files_sent;
 
     /* most specific cause first */
-    if (cancelled || (opts->cancel && *opts->cancel) || decoder->stop) {
+    if (cancelled || (opts->output.cancel && *opts->output.cancel) || decoder->stop) {
         rc = hoist_error_set(err, HOIST_EINTERRUPTED, "build cancelled%s%s", decoder->step_text[0] ? " during " : "",
                              decoder->step_text);
         hoist_error_hint(err, "the build was cancelled on the daemon (POST /build/cancel) and the session closed");
     } else if (run.session_lost) {
-        rc = hoist_error_set(err, HOIST_EENV, "the daemon closed the BuildKit session mid-build%s%s",
+        rc = hoist_error_setr(err, HOIST_EENV, HOIST_REASON_CONNECT, "the daemon closed the BuildKit session mid-build%s%s",
                              sess_rc ? ": " : "", sess_rc ? sess_err.message : "");
         hoist_error_hint(err, "the daemon stopped or the connection to it was cut; check the daemon's log");
     } else if (resp.status >= 300) {
@@ -465,7 +465,7 @@ int hoist_build_run_buildkit(const hoist_build_plan *plan, hoist_build_decoder *
             hoist_error_prefix(err, "the build's connection to the daemon");
     } else if (trace_rc == HOIST_EFAILED) {
         *err = trace_err;
-        rc = HOIST_EFAILED;
+        rc = hoist_error_reason(err, HOIST_REASON_BUILD);
     } else if (trace_rc && !(output.type != HOIST_BUILD_OUTPUT_IMAGE && trace_rc == HOIST_EENV && !decoder->failed &&
                              stats.output_bytes > 0)) {
         *err = trace_err;

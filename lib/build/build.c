@@ -164,7 +164,7 @@ static size_t on_body(char *buf, size_t len, void *user)
 static int on_cancel_poll(void *user)
 {
     struct build_run *run = user;
-    return run->decoder.stop || (run->opts->cancel && *run->opts->cancel);
+    return run->decoder.stop || (run->opts->output.cancel && *run->opts->output.cancel);
 }
 
 static void note(struct build_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -194,7 +194,7 @@ static int write_iidfile(const char *path, const char *id, hoist_error *err)
     snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        hoist_error_set(err, HOIST_EFAILED, "cannot write the image ID file %s: %s", path, strerror(errno));
+        hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno), "cannot write the image ID file %s: %s", path, strerror(errno));
         return hoist_error_hint(err, "check that the directory exists and is writable");
     }
     size_t n = strlen(id);
@@ -204,7 +204,7 @@ static int write_iidfile(const char *path, const char *id, hoist_error *err)
     if (!ok || rename(tmp, path) != 0) {
         int e = errno;
         unlink(tmp);
-        return hoist_error_set(err, HOIST_EFAILED, "cannot write the image ID file %s: %s", path, strerror(e));
+        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(e), "cannot write the image ID file %s: %s", path, strerror(e));
     }
     return 0;
 }
@@ -258,8 +258,8 @@ static int run_api(struct build_run *run, const hoist_build_plan *plan, hoist_er
     if (rc)
         return rc;
     _cleanup_(hoist_registry_header_freep) char *auth_header = NULL;
-    hoist_credentials_options cred_opts = {.config_dir = opts->docker_config, .home = opts->home,
-                                           .path_env = opts->path_env};
+    hoist_credentials_options cred_opts = {.config_dir = opts->registry.docker_config, .home = opts->registry.home,
+                                           .path_env = opts->engine.path_env};
     hoist_error skipped;
     rc = hoist_registry_config_header(&cred_opts, &auth_header, &skipped, err);
     if (rc)
@@ -271,7 +271,7 @@ static int run_api(struct build_run *run, const hoist_build_plan *plan, hoist_er
 
     _cleanup_(hoist_json_stream_freep) hoist_json_stream *stream = hoist_json_stream_new(on_message, run);
     if (!stream)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     run->stream = stream;
     const char *headers[] = {
         /* also for gzip: the daemon detects the compression itself */
@@ -280,12 +280,12 @@ static int run_api(struct build_run *run, const hoist_build_plan *plan, hoist_er
         NULL,
     };
     run->upload_estimate = -1;
-    if (opts->measure_upload && !opts->gzip) {
+    if (opts->output.measure_upload && !opts->engine.gzip) {
         hoist_error ignored = HOIST_ERROR_INIT; /* the upload itself reports real errors */
         run->upload_estimate = estimate_tar_size(plan->ctx, &ignored);
     }
     hoist_tar_options topts = HOIST_TAR_OPTIONS_INIT;
-    topts.gzip = opts->gzip;
+    topts.gzip = opts->engine.gzip;
     _cleanup_(hoist_context_tar_freep) hoist_context_tar *tar = NULL;
     rc = hoist_context_tar_new(&tar, plan->ctx, &topts, err);
     if (rc)
@@ -311,7 +311,7 @@ static int run_api(struct build_run *run, const hoist_build_plan *plan, hoist_er
     result->context_entries = hoist_context_tar_entries(tar);
 
     /* most specific cause first */
-    if (req_rc == HOIST_EINTERRUPTED || (opts->cancel && *opts->cancel) || run->decoder.stop) {
+    if (req_rc == HOIST_EINTERRUPTED || (opts->output.cancel && *opts->output.cancel) || run->decoder.stop) {
         hoist_error_set(err, HOIST_EINTERRUPTED, "build cancelled%s%s", run->decoder.step ? " during " : "",
                         run->decoder.step ? run->decoder.step_text : "");
         return hoist_error_hint(err, "the connection was closed, which stops the build on the daemon");
@@ -347,6 +347,7 @@ static int run_cli(struct build_run *run, const hoist_build_plan *plan, const ho
 {
     hoist_cli_build b = {
         .opts = plan->opts,
+        .endpoint = hoist_client_endpoint(plan->client),
         .cli = cli,
         .builder = builder,
         .context_dir = hoist_context_dir(plan->ctx),
@@ -365,11 +366,11 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
         return hoist_error_set(err, HOIST_EUSAGE, "hoist_build: options version mismatch");
     if (!client)
         return hoist_error_set(err, HOIST_EUSAGE, "hoist_build: a client is required (it checks the daemon first)");
-    if (opts->push && opts->tag_count == 0) {
+    if (opts->registry.push && opts->params.tag_count == 0) {
         hoist_error_set(err, HOIST_EUSAGE, "--push needs a tag to push");
         return hoist_error_hint(err, "add -t NAME:TAG");
     }
-    if (opts->push && opts->buildkit.output && *opts->buildkit.output) {
+    if (opts->registry.push && opts->buildkit.output && *opts->buildkit.output) {
         hoist_error_set(err, HOIST_EUSAGE, "--push and --output exclude each other: --output exports files, "
                         "no image is made to push");
         return hoist_error_hint(err, "drop --output to build and push an image");
@@ -378,7 +379,7 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     double started = hoist_monotonic_seconds();
     _cleanup_free_ struct build_run *run = calloc(1, sizeof(*run));
     if (!run)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     run->opts = opts;
 
     /* 1. context and Dockerfile */
@@ -400,7 +401,7 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     rc = hoist_dockerfile_parse_file(hoist_context_dockerfile_path(ctx), &popts, &df, err);
     if (rc)
         return rc;
-    if (opts->target && *opts->target) {
+    if (opts->params.target && *opts->params.target) {
         /* The daemon would only say "failed to reach build target" after the upload. */
         hoist_df_stage *stages = NULL;
         size_t stage_count;
@@ -410,8 +411,8 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
         hoist_df_stages_free(stages);
         _cleanup_free_ bool *needed = calloc(stage_count ? stage_count : 1, sizeof(bool));
         if (!needed)
-            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
-        rc = hoist_dockerfile_target_stages(df, opts->target, NULL, needed, stage_count, err);
+            return hoist_error_nomem(err);
+        rc = hoist_dockerfile_target_stages(df, opts->params.target, NULL, needed, stage_count, err);
         if (rc) {
             if (!err->file[0])
                 hoist_error_at(err, dockerfile_label, 0, 0);
@@ -421,8 +422,8 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     size_t step_count = 0;
     _cleanup_free_ hoist_step_source *steps = step_map(df, &step_count);
     if (!steps)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
-    hoist_build_decoder_init(&run->decoder, dockerfile_label, steps, step_count, opts->on_event, opts->user);
+        return hoist_error_nomem(err);
+    hoist_build_decoder_init(&run->decoder, dockerfile_label, steps, step_count, opts->output.on_event, opts->output.user);
 
     /* The daemon must answer before anything else: one diagnosis for
      * every engine (missing socket, permissions, API version). */
@@ -439,7 +440,7 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     if (rc)
         return rc;
     note(run, "%s", result->engine_reason);
-    if (!opts->no_check) {
+    if (!opts->check.skip) {
         rc = hoist_build_check_gate(&plan, builder, &run->decoder, err);
         if (rc)
             return rc;
@@ -461,7 +462,7 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     /* 5. outcome (the buildkit engine's error already has file:line and
      * the step's last output) */
     if (rc == HOIST_EFAILED && run->decoder.failed && result->engine != HOIST_BUILD_ENGINE_BUILDKIT) {
-        hoist_error_set(err, HOIST_EFAILED, "%s", run->decoder.error_message);
+        hoist_error_setr(err, HOIST_EFAILED, HOIST_REASON_BUILD, "%s", run->decoder.error_message);
         if (run->decoder.error_line)
             hoist_error_at(err, dockerfile_label, run->decoder.error_line, 0);
         hoist_build_failure_hint(opts, &run->decoder, err);
@@ -481,18 +482,18 @@ int hoist_build(hoist_client *client, const hoist_build_options *opts, hoist_bui
     for (size_t i = 0; i < run->decoder.tag_count; i++)
         snprintf(result->tags[i], sizeof(result->tags[i]), "%s", run->decoder.tags[i]);
     result->tag_count = run->decoder.tag_count;
-    if (opts->iidfile && *opts->iidfile) {
-        rc = write_iidfile(opts->iidfile, result->image_id, err);
+    if (opts->output.iidfile && *opts->output.iidfile) {
+        rc = write_iidfile(opts->output.iidfile, result->image_id, err);
         if (rc)
             return rc;
     }
-    for (size_t i = 0; opts->push && i < opts->tag_count; i++) {
+    for (size_t i = 0; opts->registry.push && i < opts->params.tag_count; i++) {
         hoist_push_options push_opts = HOIST_PUSH_OPTIONS_INIT;
-        push_opts.image = opts->tags[i];
-        push_opts.auth = (hoist_registry_auth_options){opts->docker_config, opts->home, opts->path_env, 0};
-        push_opts.on_event = opts->on_event;
-        push_opts.user = opts->user;
-        push_opts.cancel = opts->cancel;
+        push_opts.image = opts->params.tags[i];
+        push_opts.auth = (hoist_registry_auth_options){opts->registry.docker_config, opts->registry.home, opts->engine.path_env, 0};
+        push_opts.on_event = opts->output.on_event;
+        push_opts.user = opts->output.user;
+        push_opts.cancel = opts->output.cancel;
         hoist_push_result pushed;
         if ((rc = hoist_push(&pushed, client, &push_opts, err)))
             return rc;

@@ -23,7 +23,7 @@ int hoist_build_check_gate(const hoist_build_plan *plan, hoist_build_builder bui
 {
     const hoist_build_options *opts = plan->opts;
     _cleanup_(hoist_lint_config_freep) hoist_lint_config *config = NULL;
-    int rc = hoist_lint_config_discover(opts->check_config, hoist_context_dir(plan->ctx), &config, err);
+    int rc = hoist_lint_config_discover(opts->check.config, hoist_context_dir(plan->ctx), &config, err);
     if (rc)
         return rc;
     hoist_lint_engine engine = HOIST_LINT_ENGINE_INIT;

@@ -33,6 +33,7 @@ extern char **environ;
 struct argv_builder {
     const char *argv[MAX_ARGS];
     char owned[64][32]; /* numbers formatted here */
+    char host[HOIST_PATH_MAX + 16]; /* the -H value */
     size_t owned_count;
     size_t count;
     bool overflow;
@@ -67,17 +68,54 @@ static void push_list(struct argv_builder *a, const char *flag, const char *cons
     }
 }
 
+/* The global flags that point the docker CLI at the endpoint: -H with the
+ * resolved host URL, and for TLS --tls or --tlsverify with the CA,
+ * certificate and key the endpoint uses. ssh:// hosts go as they are (the
+ * CLI runs `docker system dial-stdio` on the remote host itself). */
+static void push_endpoint(struct argv_builder *a, const hoist_endpoint *ep)
+{
+    if (!ep)
+        return;
+    /* from the fields rather than ep->host, which a caller filling the
+     * struct by hand may have left empty or written as https:// */
+    char *host = a->host;
+    bool v6 = strchr(ep->address, ':') != NULL;
+    switch (ep->kind) {
+    case HOIST_ENDPOINT_UNIX:
+        snprintf(host, sizeof(a->host), "unix://%s", ep->socket_path);
+        break;
+    case HOIST_ENDPOINT_TCP:
+        snprintf(host, sizeof(a->host), "tcp://%s%s%s:%d", v6 ? "[" : "", ep->address, v6 ? "]" : "", ep->port);
+        break;
+    case HOIST_ENDPOINT_SSH:
+        snprintf(host, sizeof(a->host), "ssh://%s%s%s%s%s:%d", ep->ssh_user, ep->ssh_user[0] ? "@" : "",
+                 v6 ? "[" : "", ep->address, v6 ? "]" : "", ep->port);
+        break;
+    }
+    push(a, "-H");
+    push(a, host);
+    if (ep->kind != HOIST_ENDPOINT_TCP || !ep->tls)
+        return;
+    push(a, ep->tls_verify ? "--tlsverify" : "--tls");
+    if (ep->ca_file[0]) {
+        push(a, "--tlscacert");
+        push(a, ep->ca_file);
+    }
+    if (ep->cert_file[0]) {
+        push(a, "--tlscert");
+        push(a, ep->cert_file);
+    }
+    if (ep->key_file[0]) {
+        push(a, "--tlskey");
+        push(a, ep->key_file);
+    }
+}
+
 static void build_argv(const hoist_cli_build *b, const char *iidfile, struct argv_builder *a)
 {
     const hoist_build_options *o = b->opts;
     push(a, b->cli->path);
-    if (o->host_flag && *o->host_flag) {
-        push(a, "-H");
-        push(a, o->host_flag);
-    } else if (o->context_flag && *o->context_flag) {
-        push(a, "--context");
-        push(a, o->context_flag);
-    }
+    push_endpoint(a, b->endpoint);
     if (b->builder == HOIST_BUILDER_BUILDX) {
         push(a, "buildx");
         push(a, "build");
@@ -87,61 +125,78 @@ static void build_argv(const hoist_cli_build *b, const char *iidfile, struct arg
     }
     if (b->builder != HOIST_BUILDER_CLASSIC)
         push(a, "--progress=plain");
-    else if (!o->keep_intermediate)
+    else if (!o->params.keep_intermediate)
         push(a, "--force-rm");
     push(a, "-f");
     push(a, b->dockerfile_path);
-    push_list(a, "-t", o->tags, o->tag_count);
-    push_list(a, "--build-arg", o->build_args, o->build_arg_count);
-    push_list(a, "--label", o->labels, o->label_count);
-    push_list(a, "--cache-from", o->cache_from, o->cache_from_count);
-    push_list(a, "--add-host", o->add_hosts, o->add_host_count);
-    if (o->target && *o->target) {
+    push_list(a, "-t", o->params.tags, o->params.tag_count);
+    push_list(a, "--build-arg", o->params.build_args, o->params.build_arg_count);
+    push_list(a, "--label", o->params.labels, o->params.label_count);
+    push_list(a, "--cache-from", o->params.cache_from, o->params.cache_from_count);
+    push_list(a, "--add-host", o->params.add_hosts, o->params.add_host_count);
+    if (o->params.target && *o->params.target) {
         push(a, "--target");
-        push(a, o->target);
+        push(a, o->params.target);
     }
-    if (o->platform && *o->platform) {
+    if (o->params.platform && *o->params.platform) {
         push(a, "--platform");
-        push(a, o->platform);
+        push(a, o->params.platform);
     }
-    if (o->network && *o->network) {
+    if (o->params.network && *o->params.network) {
         push(a, "--network");
-        push(a, o->network);
+        push(a, o->params.network);
     }
-    if (o->no_cache)
+    if (o->params.no_cache)
         push(a, "--no-cache");
-    if (o->pull)
+    if (o->params.pull)
         push(a, "--pull");
-    if (o->shm_size > 0) {
+    if (o->params.shm_size > 0) {
         push(a, "--shm-size");
-        push_number(a, o->shm_size);
+        push_number(a, o->params.shm_size);
     }
-    if (o->memory > 0) {
+    if (o->params.memory > 0) {
         push(a, "--memory");
-        push_number(a, o->memory);
+        push_number(a, o->params.memory);
     }
     push(a, "--iidfile");
     push(a, iidfile);
     push(a, b->context_dir);
 }
 
-/* environ with DOCKER_BUILDKIT replaced by the builder's choice. */
-static char **child_environment(hoist_build_builder builder)
+/* Variables the child must not see: the endpoint is on its command line,
+ * the builder is chosen here, and credentials come from the options. */
+static bool replaced_variable(const char *entry, bool docker_config_set)
+{
+    static const char *const names[] = {"DOCKER_BUILDKIT=", "DOCKER_HOST=", "DOCKER_CONTEXT=",
+                                        "DOCKER_TLS_VERIFY=", "DOCKER_CERT_PATH=", "DOCKER_TLS=", NULL};
+    for (size_t k = 0; names[k]; k++)
+        if (!strncmp(entry, names[k], strlen(names[k])))
+            return true;
+    return docker_config_set && !strncmp(entry, "DOCKER_CONFIG=", 14);
+}
+
+/* environ without the endpoint variables, with DOCKER_BUILDKIT set to the
+ * builder's choice and DOCKER_CONFIG to the options' (when given). The
+ * pointers are environ's or static, except docker_config_entry (owned by
+ * the caller). */
+static char **child_environment(hoist_build_builder builder, const char *docker_config_entry)
 {
     size_t n = 0;
     while (environ[n])
         n++;
-    char **env = calloc(n + 2, sizeof(char *));
+    char **env = calloc(n + 3, sizeof(char *));
     if (!env)
         return NULL;
     size_t j = 0;
     for (size_t i = 0; i < n; i++)
-        if (strncmp(environ[i], "DOCKER_BUILDKIT=", 16))
+        if (!replaced_variable(environ[i], docker_config_entry != NULL))
             env[j++] = environ[i];
     if (builder == HOIST_BUILDER_BUILDKIT)
         env[j++] = "DOCKER_BUILDKIT=1";
     else if (builder == HOIST_BUILDER_CLASSIC)
         env[j++] = "DOCKER_BUILDKIT=0";
+    if (docker_config_entry)
+        env[j++] = (char *)docker_config_entry;
     env[j] = NULL;
     return env;
 }
@@ -210,21 +265,33 @@ int hoist_cli_build_run(const hoist_cli_build *b, hoist_error *err)
 
     char iid_dir[] = "/tmp/hoist-iid.XXXXXX";
     if (!mkdtemp(iid_dir))
-        return hoist_error_set(err, HOIST_EFAILED, "cannot create a temporary directory: %s", strerror(errno));
+        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno),
+                                "cannot create a temporary directory: %s", strerror(errno));
     char iidfile[sizeof(iid_dir) + 8];
     snprintf(iidfile, sizeof(iidfile), "%s/iid", iid_dir);
 
     struct argv_builder args = {0};
     build_argv(b, iidfile, &args);
-    _cleanup_free_ char **env = child_environment(b->builder);
+    _cleanup_free_ char *docker_config = NULL;
+    bool oom = false;
+    if (o->registry.docker_config && *o->registry.docker_config &&
+        asprintf(&docker_config, "DOCKER_CONFIG=%s", o->registry.docker_config) < 0) {
+        docker_config = NULL;
+        oom = true;
+    }
+    _cleanup_free_ char **env = oom ? NULL : child_environment(b->builder, docker_config);
     int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
     int rc = 0;
-    if (args.overflow || !env) {
-        rc = hoist_error_set(err, HOIST_EUSAGE, "too many build options for the docker CLI");
+    if (!env) {
+        rc = hoist_error_nomem(err);
+        goto cleanup_dir;
+    }
+    if (args.overflow) {
+        rc = hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_LIMIT, "too many build options for the docker CLI");
         goto cleanup_dir;
     }
     if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
-        rc = hoist_error_set(err, HOIST_EFAILED, "pipe: %s", strerror(errno));
+        rc = hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno), "pipe: %s", strerror(errno));
         goto cleanup_pipes;
     }
 
@@ -240,7 +307,8 @@ int hoist_cli_build_run(const hoist_cli_build *b, hoist_error *err)
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
-        rc = hoist_error_set(err, HOIST_EENV, "cannot start %s: %s", b->cli->path, strerror(errno));
+        rc = hoist_error_setr(err, HOIST_EENV, hoist_reason_from_errno(errno),
+                              "cannot start %s: %s", b->cli->path, strerror(errno));
         goto cleanup_pipes;
     }
     if (pid == 0) {
@@ -291,7 +359,7 @@ int hoist_cli_build_run(const hoist_cli_build *b, hoist_error *err)
                 if (fds[i].revents & (POLLIN | POLLHUP | POLLERR))
                     reader_read(which[i], &progress);
         }
-        if (!cancelled && ((o->cancel && *o->cancel) || d->stop)) {
+        if (!cancelled && ((o->output.cancel && *o->output.cancel) || d->stop)) {
             cancelled = true;
             cancel_at = now_ms();
             kill(-pid, SIGINT);

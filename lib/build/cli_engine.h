@@ -3,7 +3,11 @@
  *
  * The child gets the context as an absolute path, -f as the absolute path
  * of the same Dockerfile, and the context root as its working directory,
- * so relative paths mean the same whatever the caller's directory was. It
+ * so relative paths mean the same whatever the caller's directory was. The
+ * daemon is the client's resolved endpoint, handed over as -H and the TLS
+ * flags (never the caller's raw -H/--context, nor what the environment
+ * says: DOCKER_HOST, DOCKER_CONTEXT, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH
+ * are removed from the child's environment). It
  * runs in its own process group: a cancel sends SIGINT to the group, waits,
  * and only then escalates, so no process is left behind.
  */
@@ -13,10 +17,12 @@
 #include "build/decoder.h"
 #include "hoist/build.h"
 #include "hoist/docker_cli.h"
+#include "hoist/endpoint.h"
 #include "hoist/dockerfile.h"
 
 typedef struct hoist_cli_build {
     const hoist_build_options *opts;
+    const hoist_endpoint *endpoint; /* the daemon to build on */
     const hoist_docker_cli *cli;
     hoist_build_builder builder;   /* CLASSIC, BUILDKIT or BUILDX */
     const char *context_dir;       /* absolute */

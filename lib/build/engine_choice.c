@@ -36,7 +36,7 @@ static void suggest_buildkit_cli(const hoist_build_options *opts, const char *cu
 {
     out[0] = '\0';
     char path[8192];
-    snprintf(path, sizeof(path), "%s:/usr/bin:/usr/local/bin", opts->path_env ? opts->path_env : "");
+    snprintf(path, sizeof(path), "%s:/usr/bin:/usr/local/bin", opts->engine.path_env ? opts->engine.path_env : "");
     char *save = NULL;
     for (char *dir = strtok_r(path, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
         char candidate[4200];
@@ -76,7 +76,7 @@ static int check_frontend(hoist_build_plan *plan, hoist_error *err)
     caps.engine_version = version.version;
     caps.api_version = result->api_version;
     hoist_feature_use bad;
-    if (hoist_dockerfile_unsupported(plan->df, &caps, opts->platform, 0, &bad, 1)) {
+    if (hoist_dockerfile_unsupported(plan->df, &caps, opts->params.platform, 0, &bad, 1)) {
         int major, minor;
         hoist_engine_frontend(&caps, &major, &minor);
         hoist_error_set(err, HOIST_EENV,
@@ -135,7 +135,7 @@ int hoist_build_choose_engine(hoist_build_plan *plan, hoist_docker_cli *cli, hoi
     hoist_feature_use uses[16];
     /* What the classic builder (the API engine) cannot run. */
     hoist_engine_caps classic = HOIST_ENGINE_CAPS_INIT;
-    size_t use_count = hoist_dockerfile_unsupported(plan->df, &classic, opts->platform, 0, uses, 16);
+    size_t use_count = hoist_dockerfile_unsupported(plan->df, &classic, opts->params.platform, 0, uses, 16);
     size_t shown = use_count < 16 ? use_count : 16;
     char needs[600] = "";
     size_t used = 0;
@@ -146,9 +146,9 @@ int hoist_build_choose_engine(hoist_build_plan *plan, hoist_docker_cli *cli, hoi
     char why[300], which[64];
     bool capable = hoist_build_session_capable(plan->client, why, sizeof(why));
     bool bk_options = wants_buildkit_options(opts, which, sizeof(which));
-    if (opts->engine == HOIST_BUILD_ENGINE_BUILDKIT || (opts->engine == HOIST_BUILD_ENGINE_AUTO && capable)) {
+    if (opts->engine.kind == HOIST_BUILD_ENGINE_BUILDKIT || (opts->engine.kind == HOIST_BUILD_ENGINE_AUTO && capable)) {
         if (!capable) {
-            hoist_error_set(err, HOIST_EENV, "the buildkit engine cannot run here: %s", why);
+            hoist_error_setr(err, HOIST_EENV, HOIST_REASON_UNSUPPORTED, "the buildkit engine cannot run here: %s", why);
             return hoist_error_hint(err, "use --engine api (classic builder) or --engine cli (the docker CLI)");
         }
         result->engine = HOIST_BUILD_ENGINE_BUILDKIT;
@@ -157,16 +157,16 @@ int hoist_build_choose_engine(hoist_build_plan *plan, hoist_docker_cli *cli, hoi
         if (rc)
             return rc;
         snprintf(result->engine_reason, sizeof(result->engine_reason), "engine buildkit%s: %s",
-                 opts->engine == HOIST_BUILD_ENGINE_AUTO ? " (auto)" : " (chosen with --engine buildkit)", why);
+                 opts->engine.kind == HOIST_BUILD_ENGINE_AUTO ? " (auto)" : " (chosen with --engine buildkit)", why);
         return 0;
     }
     if (bk_options) {
-        hoist_error_set(err, HOIST_EUSAGE, "%s need%s the buildkit engine, but %s", which,
+        hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_UNSUPPORTED, "%s need%s the buildkit engine, but %s", which,
                         strchr(which, ' ') ? "" : "s",
-                        opts->engine == HOIST_BUILD_ENGINE_AUTO ? why : "another engine was chosen with --engine");
+                        opts->engine.kind == HOIST_BUILD_ENGINE_AUTO ? why : "another engine was chosen with --engine");
         return hoist_error_hint(err, "use --engine buildkit (native BuildKit through a session, API 1.39+)");
     }
-    if (opts->engine == HOIST_BUILD_ENGINE_API) {
+    if (opts->engine.kind == HOIST_BUILD_ENGINE_API) {
         if (use_count) {
             hoist_error_set(err, HOIST_EENV, "the API engine builds with the classic builder, which cannot run %s",
                             needs);
@@ -177,18 +177,19 @@ int hoist_build_choose_engine(hoist_build_plan *plan, hoist_docker_cli *cli, hoi
         snprintf(result->engine_reason, sizeof(result->engine_reason), "engine api: chosen with --engine api");
         return 0;
     }
-    if (opts->engine == HOIST_BUILD_ENGINE_AUTO && use_count) {
+    if (opts->engine.kind == HOIST_BUILD_ENGINE_AUTO && use_count) {
         /* The CLI's BuildKit goes through the same daemon: it helps only
          * when the daemon has BuildKit but its default is switched off. */
         const hoist_ping *ping = hoist_client_last_ping(plan->client);
         if (!ping || strcmp(ping->builder_version, "1")) {
-            hoist_error_set(err, HOIST_EENV, "this Dockerfile needs BuildKit (%s), but %s", needs, why);
+            hoist_error_setr(err, HOIST_EENV, HOIST_REASON_UNSUPPORTED, "this Dockerfile needs BuildKit (%s), but %s",
+                             needs, why);
             hoist_error_at(err, plan->dockerfile_label, uses[0].line, uses[0].column);
             return hoist_error_hint(err, "use an engine with BuildKit (Docker 18.09+ on Linux; unset "
                                          "DOCKER_API_VERSION if it pins an older API)");
         }
     }
-    if (opts->engine == HOIST_BUILD_ENGINE_AUTO && !use_count) {
+    if (opts->engine.kind == HOIST_BUILD_ENGINE_AUTO && !use_count) {
         result->engine = HOIST_BUILD_ENGINE_API;
         snprintf(result->engine_reason, sizeof(result->engine_reason),
                  "engine api (auto): %s; the Dockerfile needs no BuildKit-only feature", why);
@@ -196,7 +197,7 @@ int hoist_build_choose_engine(hoist_build_plan *plan, hoist_docker_cli *cli, hoi
     }
 
     /* The CLI: chosen explicitly, or needed for BuildKit. */
-    int rc = hoist_docker_cli_find(opts->docker_cli, opts->path_env, cli, err);
+    int rc = hoist_docker_cli_find(opts->engine.docker_cli, opts->engine.path_env, cli, err);
     if (!rc)
         rc = hoist_docker_cli_probe(cli, err);
     if (rc) {
@@ -227,7 +228,7 @@ int hoist_build_choose_engine(hoist_build_plan *plan, hoist_docker_cli *cli, hoi
     /* BuildKit runs what its built-in frontend knows; a newer one would be pulled. */
     if (use_count && (rc = check_frontend(plan, err)))
         return rc;
-    if (opts->engine == HOIST_BUILD_ENGINE_CLI)
+    if (opts->engine.kind == HOIST_BUILD_ENGINE_CLI)
         snprintf(result->engine_reason, sizeof(result->engine_reason), "engine cli (%s, %s): chosen with --engine cli",
                  cli->path, hoist_build_builder_name(*builder));
     else

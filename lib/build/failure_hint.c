@@ -27,10 +27,10 @@ static bool mentions(const char *text, const char *const *needles)
 static bool has_credentials(const hoist_build_options *opts, const char *registry)
 {
     char path[PATH_MAX + 32];
-    if (opts->docker_config && *opts->docker_config)
-        snprintf(path, sizeof(path), "%s/config.json", opts->docker_config);
+    if (opts->registry.docker_config && *opts->registry.docker_config)
+        snprintf(path, sizeof(path), "%s/config.json", opts->registry.docker_config);
     else
-        snprintf(path, sizeof(path), "%s/.docker/config.json", opts->home ? opts->home : "/root");
+        snprintf(path, sizeof(path), "%s/.docker/config.json", opts->registry.home ? opts->registry.home : "/root");
     _cleanup_json_ json_t *root = json_load_file(path, 0, NULL);
     json_t *auths = json_object_get(root, "auths");
     if (json_object_get(auths, registry))

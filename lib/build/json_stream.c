@@ -7,7 +7,9 @@
  * for the next one; memory is bounded by the largest single message.
  */
 #include "build/json_stream.h"
+#include "common/buf.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,9 +24,7 @@ struct hoist_json_stream {
     int depth;
     int in_string;
     int escaped;
-    char *buf;
-    size_t len;
-    size_t cap;
+    hbuf buf;    /* the current value, at most MESSAGE_LIMIT bytes with its NUL */
 };
 
 hoist_json_stream *hoist_json_stream_new(hoist_json_message_fn on_message, void *user)
@@ -33,6 +33,7 @@ hoist_json_stream *hoist_json_stream_new(hoist_json_message_fn on_message, void 
     if (s) {
         s->on_message = on_message;
         s->user = user;
+        s->buf.max = MESSAGE_LIMIT - 1; /* and its NUL */
     }
     return s;
 }
@@ -41,38 +42,28 @@ void hoist_json_stream_free(hoist_json_stream *stream)
 {
     if (!stream)
         return;
-    free(stream->buf);
+    hbuf_free(&stream->buf);
     free(stream);
 }
 
 static int append(hoist_json_stream *s, const char *data, size_t n, hoist_error *err)
 {
-    if (s->len + n + 1 > MESSAGE_LIMIT)
-        return hoist_error_set(err, HOIST_EFAILED, "a message from the daemon exceeds %u MiB",
-                               MESSAGE_LIMIT >> 20);
-    if (s->len + n + 1 > s->cap) {
-        size_t cap = s->cap ? s->cap : 1024;
-        while (cap < s->len + n + 1)
-            cap *= 2;
-        char *grown = realloc(s->buf, cap);
-        if (!grown)
-            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
-        s->buf = grown;
-        s->cap = cap;
-    }
-    memcpy(s->buf + s->len, data, n);
-    s->len += n;
-    s->buf[s->len] = '\0';
-    return 0;
+    if (hbuf_append(&s->buf, data, n))
+        return 0;
+    if (s->buf.failed == EOVERFLOW)
+        return hoist_error_setr(err, HOIST_EFAILED, HOIST_REASON_LIMIT, "a message from the daemon exceeds %u MiB",
+                                MESSAGE_LIMIT >> 20);
+    return hoist_error_nomem(err);
 }
 
 static int emit_value(hoist_json_stream *s, hoist_error *err)
 {
     json_error_t jerr;
-    json_t *value = json_loadb(s->buf, s->len, 0, &jerr);
-    s->len = 0;
+    json_t *value = json_loadb(s->buf.data, s->buf.len, 0, &jerr);
+    hbuf_reset(&s->buf);
     if (!value)
-        return hoist_error_set(err, HOIST_EFAILED, "malformed message from the daemon: %s", jerr.text);
+        return hoist_error_setr(err, HOIST_EFAILED, HOIST_REASON_PROTOCOL, "malformed message from the daemon: %s",
+                                jerr.text);
     int rc = s->on_message(value, s->user);
     json_decref(value);
     return rc;
@@ -80,13 +71,14 @@ static int emit_value(hoist_json_stream *s, hoist_error *err)
 
 static int emit_text(hoist_json_stream *s)
 {
-    size_t n = s->len;
-    while (n && (s->buf[n - 1] == '\r' || s->buf[n - 1] == ' '))
+    size_t n = s->buf.len;
+    const char *text = s->buf.data;
+    while (n && (text[n - 1] == '\r' || text[n - 1] == ' '))
         n--;
-    s->len = 0;
+    s->buf.len = 0; /* the bytes stay readable until the next append */
     if (!n)
         return 0;
-    json_t *value = json_stringn(s->buf, n);
+    json_t *value = json_stringn(text, n);
     if (!value) /* not UTF-8: pass it on lossily rather than fail the build */
         value = json_string("(undecodable output from the daemon)");
     int rc = s->on_message(value, s->user);
@@ -167,7 +159,7 @@ int hoist_json_stream_finish(hoist_json_stream *s, hoist_error *err)
     }
     if (s->mode == IN_VALUE) {
         s->mode = BETWEEN;
-        s->len = 0;
+        hbuf_reset(&s->buf);
         return hoist_error_set(err, HOIST_EENV, "the daemon's reply ended in the middle of a message");
     }
     return 0;

@@ -8,6 +8,7 @@
  */
 #include "build/query.h"
 #include "hoist/version.h"
+#include "common/buf.h"
 #include "common/cleanup.h"
 #include "engine/client_internal.h"
 
@@ -18,31 +19,11 @@
 
 struct qbuf {
     hoist_client *client; /* escapes with the transport's libcurl */
-    char *data;
-    size_t len, cap;
-    int oom;
+    hbuf b;
+    int oom;              /* escaping or JSON encoding failed */
 };
 
-static void qb_append(struct qbuf *q, const char *s)
-{
-    size_t n = strlen(s);
-    if (q->oom)
-        return;
-    if (q->len + n + 1 > q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 256;
-        while (cap < q->len + n + 1)
-            cap *= 2;
-        char *grown = realloc(q->data, cap);
-        if (!grown) {
-            q->oom = 1;
-            return;
-        }
-        q->data = grown;
-        q->cap = cap;
-    }
-    memcpy(q->data + q->len, s, n + 1);
-    q->len += n;
-}
+static void qb_append(struct qbuf *q, const char *s) { hbuf_puts(&q->b, s); }
 
 static void qb_param(struct qbuf *q, const char *key, const char *value)
 {
@@ -51,7 +32,7 @@ static void qb_param(struct qbuf *q, const char *key, const char *value)
         q->oom = 1;
         return;
     }
-    qb_append(q, q->data && strchr(q->data, '?') ? "&" : "?");
+    qb_append(q, q->b.data && strchr(q->b.data, '?') ? "&" : "?");
     qb_append(q, key);
     qb_append(q, "=");
     qb_append(q, escaped);
@@ -112,25 +93,25 @@ int hoist_build_query(hoist_client *client, const hoist_build_options *opts, con
 {
     *out = NULL;
     int rc;
-    if (opts->cache_from_count && (rc = need_version(api, "--cache-from", "1.25", err)))
+    if (opts->params.cache_from_count && (rc = need_version(api, "--cache-from", "1.25", err)))
         return rc;
-    if (opts->network && *opts->network && (rc = need_version(api, "--network", "1.25", err)))
+    if (opts->params.network && *opts->params.network && (rc = need_version(api, "--network", "1.25", err)))
         return rc;
-    if (opts->add_host_count && (rc = need_version(api, "--add-host", "1.28", err)))
+    if (opts->params.add_host_count && (rc = need_version(api, "--add-host", "1.28", err)))
         return rc;
-    if (opts->target && *opts->target && (rc = need_version(api, "--target", "1.29", err)))
+    if (opts->params.target && *opts->params.target && (rc = need_version(api, "--target", "1.29", err)))
         return rc;
-    if (opts->platform && *opts->platform && (rc = need_version(api, "--platform", "1.32", err)))
+    if (opts->params.platform && *opts->params.platform && (rc = need_version(api, "--platform", "1.32", err)))
         return rc;
 
     struct qbuf q = {.client = client};
     qb_append(&q, "/build");
     qb_param(&q, "dockerfile", dockerfile_in_tar);
-    for (size_t i = 0; i < opts->tag_count; i++)
-        qb_param(&q, "t", opts->tags[i]);
+    for (size_t i = 0; i < opts->params.tag_count; i++)
+        qb_param(&q, "t", opts->params.tags[i]);
 
     json_t *args = json_object();
-    rc = add_pairs(args, opts->build_args, opts->build_arg_count, "--build-arg", true, err);
+    rc = add_pairs(args, opts->params.build_args, opts->params.build_arg_count, "--build-arg", true, err);
     if (!rc && json_object_size(args))
         qb_json(&q, "buildargs", args);
     json_decref(args);
@@ -138,58 +119,62 @@ int hoist_build_query(hoist_client *client, const hoist_build_options *opts, con
         goto fail;
 
     json_t *labels = json_object();
-    rc = add_pairs(labels, opts->labels, opts->label_count, "--label", false, err);
+    rc = add_pairs(labels, opts->params.labels, opts->params.label_count, "--label", false, err);
     if (!rc && json_object_size(labels))
         qb_json(&q, "labels", labels);
     json_decref(labels);
     if (rc)
         goto fail;
 
-    if (opts->cache_from_count) {
+    if (opts->params.cache_from_count) {
         json_t *list = json_array();
-        for (size_t i = 0; i < opts->cache_from_count; i++)
-            json_array_append_new(list, json_string(opts->cache_from[i]));
+        for (size_t i = 0; i < opts->params.cache_from_count; i++)
+            json_array_append_new(list, json_string(opts->params.cache_from[i]));
         qb_json(&q, "cachefrom", list);
         json_decref(list);
     }
-    for (size_t i = 0; i < opts->add_host_count; i++) {
-        if (!strchr(opts->add_hosts[i], ':')) {
-            rc = hoist_error_set(err, HOIST_EUSAGE, "--add-host '%s' is not HOST:IP", opts->add_hosts[i]);
+    for (size_t i = 0; i < opts->params.add_host_count; i++) {
+        if (!strchr(opts->params.add_hosts[i], ':')) {
+            rc = hoist_error_set(err, HOIST_EUSAGE, "--add-host '%s' is not HOST:IP", opts->params.add_hosts[i]);
             hoist_error_hint(err, "write --add-host db.internal:10.0.0.5");
             goto fail;
         }
-        qb_param(&q, "extrahosts", opts->add_hosts[i]);
+        qb_param(&q, "extrahosts", opts->params.add_hosts[i]);
     }
-    if (opts->target && *opts->target)
-        qb_param(&q, "target", opts->target);
-    if (opts->platform && *opts->platform)
-        qb_param(&q, "platform", opts->platform);
-    if (opts->network && *opts->network)
-        qb_param(&q, "networkmode", opts->network);
-    if (opts->no_cache)
+    if (opts->params.target && *opts->params.target)
+        qb_param(&q, "target", opts->params.target);
+    if (opts->params.platform && *opts->params.platform)
+        qb_param(&q, "platform", opts->params.platform);
+    if (opts->params.network && *opts->params.network)
+        qb_param(&q, "networkmode", opts->params.network);
+    if (opts->params.no_cache)
         qb_param(&q, "nocache", "1");
-    if (opts->pull)
+    if (opts->params.pull)
         qb_param(&q, "pull", "1");
-    if (opts->quiet)
+    if (opts->output.quiet)
         qb_param(&q, "q", "1");
-    qb_param(&q, "rm", opts->keep_intermediate ? "0" : "1");
-    qb_param(&q, "forcerm", opts->keep_intermediate ? "0" : "1");
+    qb_param(&q, "rm", opts->params.keep_intermediate ? "0" : "1");
+    qb_param(&q, "forcerm", opts->params.keep_intermediate ? "0" : "1");
     char number[32];
-    if (opts->shm_size > 0) {
-        snprintf(number, sizeof(number), "%lld", opts->shm_size);
+    if (opts->params.shm_size > 0) {
+        snprintf(number, sizeof(number), "%lld", opts->params.shm_size);
         qb_param(&q, "shmsize", number);
     }
-    if (opts->memory > 0) {
-        snprintf(number, sizeof(number), "%lld", opts->memory);
+    if (opts->params.memory > 0) {
+        snprintf(number, sizeof(number), "%lld", opts->params.memory);
         qb_param(&q, "memory", number);
     }
     if (q.oom) {
-        rc = hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        rc = hoist_error_nomem(err);
         goto fail;
     }
-    *out = q.data;
-    return 0;
+    if (q.b.failed) {
+        rc = hbuf_error(&q.b, err, "building the /build query");
+        goto fail;
+    }
+    *out = hbuf_take(&q.b, NULL);
+    return *out ? 0 : hoist_error_nomem(err);
 fail:
-    free(q.data);
+    hbuf_free(&q.b);
     return rc;
 }

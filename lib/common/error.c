@@ -7,6 +7,7 @@
  */
 #include "hoist/error.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,8 +24,49 @@ int hoist_error_vset(hoist_error *err, int code, const char *fmt, va_list ap)
         return code;
     hoist_error_clear(err);
     err->code = code;
+    if (code == HOIST_EINTERRUPTED)
+        err->reason = HOIST_REASON_CANCELLED;
     vsnprintf(err->message, sizeof(err->message), fmt, ap);
     return code;
+}
+
+int hoist_error_setr(hoist_error *err, int code, hoist_reason reason, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    hoist_error_vset(err, code, fmt, ap);
+    va_end(ap);
+    if (err)
+        err->reason = reason;
+    return code;
+}
+
+int hoist_error_nomem(hoist_error *err)
+{
+    return hoist_error_setr(err, HOIST_EFAILED, HOIST_REASON_NOMEM, "out of memory");
+}
+
+int hoist_error_reason(hoist_error *err, hoist_reason reason)
+{
+    if (!err)
+        return 0;
+    err->reason = reason;
+    return err->code;
+}
+
+hoist_reason hoist_reason_from_errno(int errnum)
+{
+    switch (errnum) {
+    case 0: return HOIST_REASON_NONE;
+    case ENOENT: case ENOTDIR: return HOIST_REASON_NOT_FOUND;
+    case EACCES: case EPERM: case EROFS: return HOIST_REASON_PERMISSION;
+    case ENOMEM: return HOIST_REASON_NOMEM;
+    case ETIMEDOUT: return HOIST_REASON_TIMEOUT;
+    case ECONNREFUSED: case EHOSTUNREACH: case ENETUNREACH: return HOIST_REASON_CONNECT;
+    case EFBIG: case E2BIG: case ENAMETOOLONG: case EOVERFLOW: return HOIST_REASON_LIMIT;
+    case EINTR: case ECANCELED: return HOIST_REASON_CANCELLED;
+    default: return HOIST_REASON_IO;
+    }
 }
 
 int hoist_error_set(hoist_error *err, int code, const char *fmt, ...)
@@ -84,4 +126,28 @@ const char *hoist_code_name(int code)
     case HOIST_EINTERRUPTED: return "interrupted";
     default: return "unknown";
     }
+}
+
+const char *hoist_reason_name(hoist_reason reason)
+{
+    switch (reason) {
+    case HOIST_REASON_NONE: return "none";
+    case HOIST_REASON_NOMEM: return "nomem";
+    case HOIST_REASON_NOT_FOUND: return "not-found";
+    case HOIST_REASON_PERMISSION: return "permission";
+    case HOIST_REASON_IO: return "io";
+    case HOIST_REASON_PARSE: return "parse";
+    case HOIST_REASON_SYNTAX: return "syntax";
+    case HOIST_REASON_PROTOCOL: return "protocol";
+    case HOIST_REASON_DAEMON: return "daemon";
+    case HOIST_REASON_CONNECT: return "connect";
+    case HOIST_REASON_TIMEOUT: return "timeout";
+    case HOIST_REASON_CANCELLED: return "cancelled";
+    case HOIST_REASON_UNSUPPORTED: return "unsupported";
+    case HOIST_REASON_LIMIT: return "limit";
+    case HOIST_REASON_INVALID: return "invalid";
+    case HOIST_REASON_CONFIG: return "config";
+    case HOIST_REASON_BUILD: return "build";
+    }
+    return "unknown";
 }

@@ -32,7 +32,7 @@ int hoist_run_capture(const char *const argv[], char *out, size_t out_size, int 
 {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) < 0)
-        return hoist_error_set(err, HOIST_EFAILED, "pipe: %s", strerror(errno));
+        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno), "pipe: %s", strerror(errno));
     _cleanup_close_ int rd = fds[0];
     int wr = fds[1];
 
@@ -87,7 +87,8 @@ int hoist_run_capture(const char *const argv[], char *out, size_t out_size, int 
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     if (timed_out)
-        return hoist_error_set(err, HOIST_EENV, "%s did not finish within %d ms", argv[0], timeout_ms);
+        return hoist_error_setr(err, HOIST_EENV, HOIST_REASON_TIMEOUT,
+                                "%s did not finish within %d ms", argv[0], timeout_ms);
     *exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return 0;
 }

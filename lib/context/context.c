@@ -129,7 +129,8 @@ static int read_small_file(const char *path, char **data, size_t *len, hoist_err
     _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) < 0) {
-        hoist_error_set(err, HOIST_EINPUT, "cannot read Dockerfile: %s", strerror(errno));
+        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno),
+                         "cannot read Dockerfile: %s", strerror(errno));
         hoist_error_at(err, path, 0, 0);
         return hoist_error_hint(err, "check the -f path and its permissions");
     }
@@ -140,14 +141,15 @@ static int read_small_file(const char *path, char **data, size_t *len, hoist_err
     }
     _cleanup_free_ char *buf = malloc((size_t)st.st_size + 1);
     if (!buf)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     size_t got = 0;
     while (got < (size_t)st.st_size) {
         ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            hoist_error_set(err, HOIST_EINPUT, "cannot read Dockerfile: %s", strerror(errno));
+            hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno),
+                             "cannot read Dockerfile: %s", strerror(errno));
             hoist_error_at(err, path, 0, 0);
             return hoist_error_hint(err, "check the file's permissions");
         }
@@ -170,12 +172,14 @@ static int resolve_dir(hoist_context *ctx, const char *dir, hoist_error *err)
 {
     _cleanup_free_ char *abs = absolute(dir);
     if (!abs)
-        return hoist_error_set(err, HOIST_EFAILED, "cannot resolve %s: %s", dir, strerror(errno));
+        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno),
+                                "cannot resolve %s: %s", dir, strerror(errno));
     ctx->dir = realpath(abs, NULL);
     if (!ctx->dir) {
         int e = errno;
-        hoist_error_set(err, HOIST_EINPUT, "unable to prepare context: path \"%s\" %s", dir,
-                        e == ENOENT ? "not found" : strerror(e));
+        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(e),
+                         "unable to prepare context: path \"%s\" %s", dir,
+                         e == ENOENT ? "not found" : strerror(e));
         hoist_error_at(err, dir, 0, 0);
         return hoist_error_hint(err, "give the directory to build from (usually the one holding "
                                      "the Dockerfile)");
@@ -217,14 +221,15 @@ static int resolve_dockerfile(hoist_context *ctx, const hoist_context_options *o
         abs = hoist_context_default_dockerfile(ctx->dir);
     }
     if (!abs)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     _cleanup_free_ char *real = realpath(abs, NULL);
     if (!real) {
         if (!o->dockerfile && o->dockerfile_optional) {
             *given_abs = TAKE_PTR(abs);
             return 0;
         }
-        hoist_error_set(err, HOIST_EINPUT, "cannot locate Dockerfile: %s", strerror(errno));
+        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno),
+                         "cannot locate Dockerfile: %s", strerror(errno));
         hoist_error_at(err, o->dockerfile ? o->dockerfile : abs, 0, 0);
         return hoist_error_hint(err, o->dockerfile
                                          ? "-f is relative to the current directory, not to the "
@@ -239,7 +244,7 @@ static int resolve_dockerfile(hoist_context *ctx, const hoist_context_options *o
     }
     _cleanup_free_ char *rel = relative(ctx->dir, real);
     if (!rel)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     if (!strncmp(rel, "../", 3)) {
         int rc = read_small_file(o->dockerfile ? o->dockerfile : real, &ctx->dockerfile_data,
                                  &ctx->dockerfile_len, err);
@@ -247,7 +252,8 @@ static int resolve_dockerfile(hoist_context *ctx, const hoist_context_options *o
             return rc;
         unsigned char rnd[10];
         if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-            return hoist_error_set(err, HOIST_EFAILED, "getrandom: %s", strerror(errno));
+            return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno),
+                                    "getrandom: %s", strerror(errno));
         char name[64];
         int n = snprintf(name, sizeof(name), ".dockerfile.");
         for (size_t i = 0; i < sizeof(rnd); i++)
@@ -262,7 +268,7 @@ static int resolve_dockerfile(hoist_context *ctx, const hoist_context_options *o
     /* keep the rel path for TrimBuildFilesFromExcludes: stash in given_abs */
     *given_abs = TAKE_PTR(abs);
     if (!ctx->dockerfile_name)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     return 0;
 }
 
@@ -277,7 +283,7 @@ int hoist_context_open(hoist_context **out, const char *dir, const hoist_context
                                o->version);
     _cleanup_(hoist_context_freep) hoist_context *ctx = calloc(1, sizeof(*ctx));
     if (!ctx)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     ctx->on_note = o->on_note;
     ctx->note_user = o->note_user;
 
@@ -333,7 +339,7 @@ int hoist_context_open(hoist_context **out, const char *dir, const hoist_context
         _cleanup_free_ char *rel = relative(ctx->dir, ctx->dockerfile_path);
         _cleanup_free_ char *exception = NULL;
         if (!rel || asprintf(&exception, "!%s", rel) < 0)
-            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            return hoist_error_nomem(err);
         rc = hoist_ignore_match(ctx->ignore, rel, &excluded, NULL, err);
         if (!rc && excluded)
             rc = ignore_add_raw_pattern(ctx->ignore, exception, HOIST_ALWAYS_SENT, 0, err);
@@ -350,7 +356,7 @@ int context_open_plain(hoist_context **out, const char *dir, hoist_ignore *ignor
     hoist_context *ctx = calloc(1, sizeof(*ctx));
     if (!ctx) {
         hoist_ignore_free(ignore);
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     }
     ctx->ignore = ignore;
     int rc = resolve_dir(ctx, dir, err);

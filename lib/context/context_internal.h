@@ -12,6 +12,8 @@
 #ifndef HOIST_CONTEXT_INTERNAL_H
 #define HOIST_CONTEXT_INTERNAL_H
 
+#include <sys/types.h>
+
 #include <sys/stat.h>
 #include "hoist/context.h"
 
@@ -41,6 +43,9 @@ void context_listing_free(hoist_context *ctx);
 
 void context_note(const hoist_context *ctx, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* The entry type of a stat mode (S_ISDIR -> HOIST_ENTRY_DIR, ...). */
+hoist_entry_type context_type_of_mode(mode_t m);
 
 /* The current entry's content source, for the tar writer: an open fd to
  * read entry->size bytes from, or a memory block. */

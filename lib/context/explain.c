@@ -19,17 +19,6 @@
 #include "common/cleanup.h"
 #include "ignore/ignore_internal.h"
 
-static hoist_entry_type type_of_mode(mode_t m)
-{
-    if (S_ISDIR(m)) return HOIST_ENTRY_DIR;
-    if (S_ISLNK(m)) return HOIST_ENTRY_SYMLINK;
-    if (S_ISCHR(m)) return HOIST_ENTRY_CHAR;
-    if (S_ISBLK(m)) return HOIST_ENTRY_BLOCK;
-    if (S_ISFIFO(m)) return HOIST_ENTRY_FIFO;
-    if (S_ISSOCK(m)) return HOIST_ENTRY_SOCKET;
-    return HOIST_ENTRY_FILE;
-}
-
 int hoist_context_explain(hoist_context *ctx, const char *path, hoist_context_explanation *out,
                           hoist_error *err)
 {
@@ -46,7 +35,7 @@ int hoist_context_explain(hoist_context *ctx, const char *path, hoist_context_ex
     }
     _cleanup_free_ char *clean = go_clean_path(p, strlen(p));
     if (!clean)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     char *rel = clean;
     while (*rel == '/')
         rel++;
@@ -64,12 +53,12 @@ int hoist_context_explain(hoist_context *ctx, const char *path, hoist_context_ex
     _cleanup_free_ uint8_t *self = calloc(ig->count + 1, 1);
     _cleanup_free_ char *abs = malloc(dlen + len + 2);
     if (!parent || !self || !abs)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     snprintf(abs, dlen + len + 2, "%s/%s", ctx->dir, rel);
     struct stat full;
     if (lstat(abs, &full) == 0) {
         out->exists = true;
-        out->type = type_of_mode(full.st_mode);
+        out->type = context_type_of_mode(full.st_mode);
     }
     bool have_parent = false;
     bool on_disk = true;

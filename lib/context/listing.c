@@ -42,7 +42,7 @@ static int walk_into(hoist_context *ctx, hoist_error *err)
             cap = cap ? cap * 2 : 256;
             hoist_context_entry *v = realloc(ctx->listing, cap * sizeof(*v));
             if (!v) {
-                rc = hoist_error_set(err, HOIST_EFAILED, "out of memory");
+                rc = hoist_error_nomem(err);
                 break;
             }
             ctx->listing = v;
@@ -54,7 +54,7 @@ static int walk_into(hoist_context *ctx, hoist_error *err)
         if (!copy->name || (e->link && !copy->link)) {
             free((char *)copy->name);
             free((char *)copy->link);
-            rc = hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            rc = hoist_error_nomem(err);
             break;
         }
         ctx->listing_count++;

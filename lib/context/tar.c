@@ -115,7 +115,7 @@ int hoist_context_tar_new(hoist_context_tar **out, hoist_context *ctx,
                                o->version);
     _cleanup_(hoist_context_tar_freep) hoist_context_tar *t = calloc(1, sizeof(*t));
     if (!t)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     t->ctx = ctx;
     t->fd = -1;
     t->utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
@@ -124,7 +124,7 @@ int hoist_context_tar_new(hoist_context_tar **out, hoist_context *ctx,
         return rc;
     if (!(t->chunk = malloc(TAR_CHUNK)) || !(t->entry = t->api.entry_new()) ||
         !(t->a = t->api.write_new()))
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     rc = hoist_context_iter_new(&t->it, ctx, 0, err);
     if (rc)
         return rc;
@@ -234,8 +234,9 @@ static int tar_step(hoist_context_tar *t, hoist_error *err)
                 if (r < 0 && errno == EINTR)
                     continue;
                 if (r < 0) {
-                    hoist_error_set(err, HOIST_EINPUT, "cannot read %s: %s", t->current,
-                                    strerror(errno));
+                    hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno),
+                                     "cannot read %s: %s", t->current,
+                                     strerror(errno));
                     return hoist_error_hint(err, "make the file readable or exclude it");
                 }
                 if (r == 0)
@@ -355,8 +356,8 @@ static int write_fd(const void *buf, size_t len, void *user)
             continue;
         if (w < 0) {
             int e = errno;
-            hoist_error_set(s->err, e == EPIPE ? HOIST_EINTERRUPTED : HOIST_EFAILED,
-                            "writing the context tar: %s", strerror(e));
+            hoist_error_setr(s->err, e == EPIPE ? HOIST_EINTERRUPTED : HOIST_EFAILED, hoist_reason_from_errno(e),
+                             "writing the context tar: %s", strerror(e));
             hoist_error_hint(s->err, "check the output file or pipe");
             return s->err ? s->err->code : HOIST_EFAILED;
         }

@@ -126,7 +126,7 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int oom(hoist_error *err) { return hoist_error_set(err, HOIST_EFAILED, "out of memory"); }
+static int oom(hoist_error *err) { return hoist_error_nomem(err); }
 
 /* Read and sort the directory at it->abs into a new frame. Returns 0, an
  * error code, or -1 when the directory could not be read and `tolerate` is
@@ -143,8 +143,8 @@ static int push_frame(hoist_context_iter *it, size_t rel_len, uint8_t *matched, 
                          e == ENOENT ? "directory vanished during the walk" : strerror(e));
             return -1;
         }
-        hoist_error_set(err, HOIST_EINPUT, "cannot read directory %s: %s",
-                        rel_len ? rel(it) : ".", strerror(e));
+        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(e), "cannot read directory %s: %s",
+                         rel_len ? rel(it) : ".", strerror(e));
         hoist_error_at(err, it->abs, 0, 0);
         return hoist_error_hint(err, "make it readable (chmod a+rx) or exclude it in "
                                      ".dockerignore; docker build would fail the same way");
@@ -182,8 +182,8 @@ static int push_frame(hoist_context_iter *it, size_t rel_len, uint8_t *matched, 
     if (errno) {
         int e = errno;
         frame_clear(&f);
-        hoist_error_set(err, HOIST_EINPUT, "cannot list directory %s: %s",
-                        rel_len ? rel(it) : ".", strerror(e));
+        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(e), "cannot list directory %s: %s",
+                         rel_len ? rel(it) : ".", strerror(e));
         hoist_error_at(err, it->abs, 0, 0);
         return hoist_error_hint(err, "check the file system and permissions");
     }
@@ -292,7 +292,8 @@ static int read_link(hoist_context_iter *it, size_t size_hint, hoist_error *err)
         }
         ssize_t n = readlink(it->abs, it->link, it->link_cap);
         if (n < 0) {
-            hoist_error_set(err, HOIST_EINPUT, "cannot read symlink %s: %s", rel(it), strerror(errno));
+            hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno),
+                             "cannot read symlink %s: %s", rel(it), strerror(errno));
             hoist_error_at(err, it->abs, 0, 0);
             return hoist_error_hint(err, "check the link and its directory's permissions");
         }
@@ -304,7 +305,7 @@ static int read_link(hoist_context_iter *it, size_t size_hint, hoist_error *err)
     }
 }
 
-static hoist_entry_type type_of(mode_t m)
+hoist_entry_type context_type_of_mode(mode_t m)
 {
     if (S_ISDIR(m)) return HOIST_ENTRY_DIR;
     if (S_ISLNK(m)) return HOIST_ENTRY_SYMLINK;
@@ -321,7 +322,7 @@ static void fill_entry(hoist_context_iter *it, const struct stat *st)
     it->st = *st;
     memset(e, 0, sizeof(*e));
     e->name = rel(it);
-    e->type = type_of(st->st_mode);
+    e->type = context_type_of_mode(st->st_mode);
     e->mode = st->st_mode;
     e->size = e->type == HOIST_ENTRY_FILE ? (uint64_t)st->st_size : 0;
     e->mtime = (int64_t)st->st_mtime;
@@ -449,13 +450,13 @@ int hoist_context_iter_next(hoist_context_iter *it, const hoist_context_entry **
             if (e == ENAMETOOLONG) {
                 /* The path is too long for the kernel (PATH_MAX): say so
                  * with its start only, the message would not hold it. */
-                hoist_error_set(err, HOIST_EINPUT, "a path in the context is %zu bytes long, over the "
+                hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_LIMIT, "a path in the context is %zu bytes long, over the "
                                 "system's limit of %d: %.200s...", strlen(it->abs), PATH_MAX, rel(it));
                 hoist_error_at(err, it->ctx->dir, 0, 0);
                 return hoist_error_hint(err, "shorten the directory names, or exclude that directory in "
                                              ".dockerignore; docker build fails on it the same way");
             }
-            hoist_error_set(err, HOIST_EINPUT, "cannot stat %s: %s", rel(it), strerror(e));
+            hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(e), "cannot stat %s: %s", rel(it), strerror(e));
             hoist_error_at(err, it->abs, 0, 0);
             return hoist_error_hint(err, "make its directory searchable or exclude it in "
                                          ".dockerignore");

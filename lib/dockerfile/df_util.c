@@ -80,89 +80,6 @@ void df_arena_free(df_arena *a)
     a->head = NULL;
 }
 
-bool df_buf_reserve(df_buf *b, size_t extra)
-{
-    if (b->len + extra + 1 <= b->cap)
-        return true;
-    size_t ncap = b->cap ? b->cap * 2 : 256;
-    while (ncap < b->len + extra + 1)
-        ncap *= 2;
-    char *p = realloc(b->data, ncap);
-    if (!p)
-        return false;
-    b->data = p;
-    b->cap = ncap;
-    return true;
-}
-
-bool df_buf_append(df_buf *b, const char *s, size_t n)
-{
-    if (!df_buf_reserve(b, n))
-        return false;
-    if (n)
-        memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = 0;
-    return true;
-}
-
-bool df_buf_putc(df_buf *b, char c)
-{
-    return df_buf_append(b, &c, 1);
-}
-
-bool df_buf_puts(df_buf *b, const char *s)
-{
-    return df_buf_append(b, s, strlen(s));
-}
-
-bool df_buf_put_rune(df_buf *b, int32_t r)
-{
-    char tmp[4];
-    size_t n;
-    if (r < 0 || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF))
-        r = DF_RUNE_ERROR;
-    if (r < 0x80) {
-        tmp[0] = (char)r;
-        n = 1;
-    } else if (r < 0x800) {
-        tmp[0] = (char)(0xC0 | (r >> 6));
-        tmp[1] = (char)(0x80 | (r & 0x3F));
-        n = 2;
-    } else if (r < 0x10000) {
-        tmp[0] = (char)(0xE0 | (r >> 12));
-        tmp[1] = (char)(0x80 | ((r >> 6) & 0x3F));
-        tmp[2] = (char)(0x80 | (r & 0x3F));
-        n = 3;
-    } else {
-        tmp[0] = (char)(0xF0 | (r >> 18));
-        tmp[1] = (char)(0x80 | ((r >> 12) & 0x3F));
-        tmp[2] = (char)(0x80 | ((r >> 6) & 0x3F));
-        tmp[3] = (char)(0x80 | (r & 0x3F));
-        n = 4;
-    }
-    return df_buf_append(b, tmp, n);
-}
-
-void df_buf_reset(df_buf *b)
-{
-    b->len = 0;
-    if (b->data)
-        b->data[0] = 0;
-}
-
-void df_buf_free(df_buf *b)
-{
-    free(b->data);
-    b->data = NULL;
-    b->len = b->cap = 0;
-}
-
-bool df_buf_terminate(df_buf *b)
-{
-    return df_buf_reserve(b, 0) && ((b->data[b->len] = 0), true);
-}
-
 bool df_vec_push(void **items, size_t *count, size_t *cap, size_t size, const void *item)
 {
     if (*count == *cap) {
@@ -178,63 +95,9 @@ bool df_vec_push(void **items, size_t *count, size_t *cap, size_t size, const vo
     return true;
 }
 
-int32_t df_decode_rune(const char *s, size_t n, size_t *width)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    if (n == 0) {
-        *width = 0;
-        return DF_RUNE_ERROR;
-    }
-    unsigned c = p[0];
-    if (c < 0x80) {
-        *width = 1;
-        return (int32_t)c;
-    }
-    /* Go accepts the same well-formed set as RFC 3629: no overlongs, no
-     * surrogates, nothing above U+10FFFF. */
-    if (c >= 0xC2 && c <= 0xDF) {
-        if (n >= 2 && (p[1] & 0xC0) == 0x80) {
-            *width = 2;
-            return (int32_t)(((c & 0x1F) << 6) | (p[1] & 0x3F));
-        }
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        unsigned lo = 0x80, hi = 0xBF;
-        if (c == 0xE0)
-            lo = 0xA0;
-        if (c == 0xED)
-            hi = 0x9F;
-        if (n >= 3 && p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80) {
-            *width = 3;
-            return (int32_t)(((c & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F));
-        }
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        unsigned lo = 0x80, hi = 0xBF;
-        if (c == 0xF0)
-            lo = 0x90;
-        if (c == 0xF4)
-            hi = 0x8F;
-        if (n >= 4 && p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 && (p[3] & 0xC0) == 0x80) {
-            *width = 4;
-            return (int32_t)(((c & 0x07) << 18) | ((p[1] & 0x3F) << 12) | ((p[2] & 0x3F) << 6) |
-                             (p[3] & 0x3F));
-        }
-    }
-    *width = 1;
-    return DF_RUNE_ERROR;
-}
-
-bool df_is_space_rune(int32_t r)
-{
-    if (r <= 0xFF) {
-        return r == ' ' || (r >= '\t' && r <= '\r') || r == 0x85 || r == 0xA0;
-    }
-    return r == 0x1680 || (r >= 0x2000 && r <= 0x200A) || r == 0x2028 || r == 0x2029 ||
-           r == 0x202F || r == 0x205F || r == 0x3000;
-}
-
 bool df_is_space_byte(unsigned char c)
 {
-    return df_is_space_rune((int32_t)c);
+    return utf8_is_space((int32_t)c);
 }
 
 bool df_is_digit_rune(int32_t r)
@@ -271,64 +134,6 @@ bool df_is_letter_rune(int32_t r)
            (r >= 0x30A1 && r <= 0x30FA) || (r >= 0x4E00 && r <= 0x9FFF) ||
            (r >= 0xAC00 && r <= 0xD7A3) || (r >= 0xFF21 && r <= 0xFF3A) ||
            (r >= 0xFF41 && r <= 0xFF5A);
-}
-
-size_t df_trim_left_space(const char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x80) { /* ASCII fast path */
-            if (c == ' ' || (c >= '\t' && c <= '\r')) {
-                i++;
-                continue;
-            }
-            break;
-        }
-        size_t w;
-        int32_t r = df_decode_rune(s + i, n - i, &w);
-        if (!df_is_space_rune(r) || (r == DF_RUNE_ERROR && w == 1))
-            break;
-        i += w;
-    }
-    return i;
-}
-
-/* Decode the last rune of s[0..n) as Go's utf8.DecodeLastRune does. */
-static int32_t decode_last_rune(const char *s, size_t n, size_t *width)
-{
-    size_t start = n - 1;
-    size_t lim = n >= 4 ? n - 4 : 0;
-    while (start > lim && ((unsigned char)s[start] & 0xC0) == 0x80)
-        start--;
-    size_t w;
-    int32_t r = df_decode_rune(s + start, n - start, &w);
-    if (start + w != n) {
-        *width = 1;
-        return DF_RUNE_ERROR;
-    }
-    *width = w;
-    return r;
-}
-
-size_t df_trim_right_space(const char *s, size_t n)
-{
-    while (n > 0) {
-        unsigned char c = (unsigned char)s[n - 1];
-        if (c < 0x80) {
-            if (c == ' ' || (c >= '\t' && c <= '\r')) {
-                n--;
-                continue;
-            }
-            break;
-        }
-        size_t w;
-        int32_t r = decode_last_rune(s, n, &w);
-        if (!df_is_space_rune(r) || (r == DF_RUNE_ERROR && w == 1))
-            break;
-        n -= w;
-    }
-    return n;
 }
 
 bool df_strcaseeq_n(const char *a, size_t an, const char *b)

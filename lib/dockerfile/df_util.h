@@ -1,7 +1,7 @@
 /*
  * df_util.h - small building blocks shared by the Dockerfile code: an arena
- * that owns every string and array of a parsed document, a growable byte
- * buffer, a generic vector push, and the Go-compatible character classes
+ * that owns every string and array of a parsed document, a generic vector
+ * push, and the Go-compatible character classes
  * the parser needs to read text exactly as BuildKit (written in Go) does.
  *
  * Why Go-compatible: BuildKit trims with unicode.IsSpace, decodes UTF-8 with
@@ -19,6 +19,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "common/buf.h"
+#include "common/utf8.h"
+
 /* ---- arena ---- */
 typedef struct df_arena_block df_arena_block;
 typedef struct df_arena {
@@ -31,34 +34,12 @@ char *df_arena_strdup(df_arena *a, const char *s);
 void *df_arena_memdup(df_arena *a, const void *p, size_t n);
 void df_arena_free(df_arena *a);
 
-/* ---- growable buffer (malloc-backed) ---- */
-typedef struct df_buf {
-    char *data;
-    size_t len;
-    size_t cap;
-} df_buf;
-
-bool df_buf_reserve(df_buf *b, size_t extra);
-bool df_buf_append(df_buf *b, const char *s, size_t n);
-bool df_buf_putc(df_buf *b, char c);
-bool df_buf_puts(df_buf *b, const char *s);
-/* Append a rune as UTF-8 the way Go's WriteRune does (invalid -> U+FFFD). */
-bool df_buf_put_rune(df_buf *b, int32_t r);
-void df_buf_reset(df_buf *b);
-void df_buf_free(df_buf *b);
-/* Make sure data is NUL-terminated (not counted in len). */
-bool df_buf_terminate(df_buf *b);
+/* ---- growable buffer: common/buf.h (hbuf) ---- */
 
 /* Append one element of `size` bytes to a malloc'd vector. */
 bool df_vec_push(void **items, size_t *count, size_t *cap, size_t size, const void *item);
 
-/* ---- Go-compatible text helpers ---- */
-#define DF_RUNE_ERROR 0xFFFD
-
-/* utf8.DecodeRune: returns the rune and sets *width (>=1 when n>0). */
-int32_t df_decode_rune(const char *s, size_t n, size_t *width);
-/* unicode.IsSpace on a rune. */
-bool df_is_space_rune(int32_t r);
+/* ---- Go-compatible text helpers (runes: common/utf8.h) ---- */
 /* unicode.IsSpace(rune(b)) on a single byte, as BuildKit's flag and
  * HEALTHCHECK splitters do (0x85 and 0xA0 count). */
 bool df_is_space_byte(unsigned char c);
@@ -66,10 +47,8 @@ bool df_is_space_byte(unsigned char c);
 bool df_is_letter_rune(int32_t r);
 bool df_is_digit_rune(int32_t r);
 
-/* strings.TrimLeftFunc / TrimRightFunc with unicode.IsSpace: return the new
- * start offset / end offset within s[0..n). */
-size_t df_trim_left_space(const char *s, size_t n);
-size_t df_trim_right_space(const char *s, size_t n);
+/* TrimLeftFunc / TrimRightFunc with unicode.IsSpace: utf8_trim_left_space /
+ * utf8_trim_right_space (common/utf8.h). */
 
 static inline bool df_is_ascii_ws(unsigned char c) /* regexp [\t\v\f\r ] */
 {

@@ -79,23 +79,23 @@ int hoist_dockerfile_parse_file(const char *path, const hoist_df_parse_options *
     _cleanup_fclose_ FILE *f = fopen(path, "rb");
     if (!f) {
         int e = errno;
-        hoist_error_set(err, HOIST_EINPUT, "cannot read %s: %s", path, strerror(e));
+        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(e), "cannot read %s: %s", path, strerror(e));
         hoist_error_at(err, path, 0, 0);
         return hoist_error_hint(err, e == ENOENT ? "check the path; -f is relative to the current directory"
                                                  : "check the file's permissions");
     }
-    df_buf b = {0};
+    hbuf b = {0};
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        if (!df_buf_append(&b, chunk, n)) {
-            df_buf_free(&b);
-            return hoist_error_set(err, HOIST_EFAILED, "out of memory reading %s", path);
+        if (!hbuf_append(&b, chunk, n)) {
+            hbuf_free(&b);
+            return hoist_error_setr(err, HOIST_EFAILED, HOIST_REASON_NOMEM, "out of memory reading %s", path);
         }
     if (ferror(f)) {
         int e = errno;
-        df_buf_free(&b);
-        hoist_error_set(err, HOIST_EINPUT, "cannot read %s: %s", path, strerror(e));
+        hbuf_free(&b);
+        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(e), "cannot read %s: %s", path, strerror(e));
         return hoist_error_at(err, path, 0, 0);
     }
     hoist_df_parse_options o = HOIST_DF_PARSE_OPTIONS_INIT;
@@ -104,7 +104,7 @@ int hoist_dockerfile_parse_file(const char *path, const hoist_df_parse_options *
     if (!o.filename)
         o.filename = path;
     int rc = hoist_dockerfile_parse(b.data ? b.data : "", b.len, &o, out, err);
-    df_buf_free(&b);
+    hbuf_free(&b);
     return rc;
 }
 

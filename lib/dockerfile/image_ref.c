@@ -142,13 +142,14 @@ int hoist_image_ref_parse(const char *text, hoist_image_ref **out, hoist_error *
 {
     *out = NULL;
     if (!text || !*text)
-        return hoist_error_set(err, HOIST_EINPUT, "invalid reference format: empty image name");
+        return hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX, "invalid reference format: empty image name");
     size_t n = strlen(text);
     const char *at = strchr(text, '@');
     size_t name_end = at ? (size_t)(at - text) : n;
     const char *digest = at ? at + 1 : NULL;
     if (digest && !valid_digest(digest, n - name_end - 1)) {
-        hoist_error_set(err, HOIST_EINPUT, "invalid reference format: bad digest in \"%s\"", text);
+        hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX,
+                         "invalid reference format: bad digest in \"%s\"", text);
         return hoist_error_hint(err, "a digest looks like sha256:<64 hex digits>");
     }
     /* tag: after the last ':' that follows the last '/' */
@@ -167,7 +168,7 @@ int hoist_image_ref_parse(const char *text, hoist_image_ref **out, hoist_error *
     const char *tag = tag_colon < name_end ? text + tag_colon + 1 : NULL;
     size_t tag_n = tag ? name_end - tag_colon - 1 : 0;
     if (tag && !valid_tag(tag, tag_n)) {
-        hoist_error_set(err, HOIST_EINPUT, "invalid reference format: bad tag in \"%s\"", text);
+        hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX, "invalid reference format: bad tag in \"%s\"", text);
         return hoist_error_hint(err, "tags use letters, digits, '_', '.' and '-' (at most 128)");
     }
     /* domain */
@@ -184,7 +185,8 @@ int hoist_image_ref_parse(const char *text, hoist_image_ref **out, hoist_error *
                          (fl == 9 && !memcmp(text, "localhost", 9)) || has_upper;
         if (is_domain) {
             if (!valid_domain(text, fl)) {
-                hoist_error_set(err, HOIST_EINPUT, "invalid reference format: bad registry in \"%s\"", text);
+                hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX,
+                                 "invalid reference format: bad registry in \"%s\"", text);
                 return hoist_error_hint(err, "a registry is host[:port], e.g. ghcr.io or localhost:5000");
             }
             domain = text;
@@ -205,32 +207,33 @@ int hoist_image_ref_parse(const char *text, hoist_image_ref **out, hoist_error *
             bool upper = false;
             for (size_t k = path_start; k < repo_end; k++)
                 upper |= text[k] >= 'A' && text[k] <= 'Z';
-            hoist_error_set(err, HOIST_EINPUT, "invalid reference format%s: \"%s\"",
-                            upper ? ": repository name must be lowercase" : "", text);
+            hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX, "invalid reference format%s: \"%s\"",
+                             upper ? ": repository name must be lowercase" : "", text);
             return hoist_error_hint(err, "repository names use lower-case letters, digits and . _ - separators");
         }
         i = j + 1;
     }
     if (repo_end - path_start + domain_n + 1 > 255)
-        return hoist_error_set(err, HOIST_EINPUT, "invalid reference format: repository name must not be more than 255 characters");
+        return hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX,
+                                "invalid reference format: repository name must not be more than 255 characters");
 
     struct image_ref_alloc *r = calloc(1, sizeof(*r));
     if (!r)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
-    df_buf repo = {0};
+        return hoist_error_nomem(err);
+    hbuf repo = {0};
     bool library = domain_n == 9 && !memcmp(domain, "docker.io", 9) && !memchr(text + path_start, '/', repo_end - path_start);
     if (library)
-        df_buf_puts(&repo, "library/");
-    df_buf_append(&repo, text + path_start, repo_end - path_start);
+        hbuf_puts(&repo, "library/");
+    hbuf_append(&repo, text + path_start, repo_end - path_start);
     r->ref.text = df_arena_strdup(&r->arena, text);
     r->ref.registry = df_arena_strndup(&r->arena, domain, domain_n);
     r->ref.repository = df_arena_strndup(&r->arena, repo.data, repo.len);
     r->ref.tag = tag ? df_arena_strndup(&r->arena, tag, tag_n) : NULL;
     r->ref.digest = digest ? df_arena_strdup(&r->arena, digest) : NULL;
-    df_buf_free(&repo);
+    hbuf_free(&repo);
     if (!r->ref.text || !r->ref.registry || !r->ref.repository) {
         hoist_image_ref_free(&r->ref);
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     }
     *out = &r->ref;
     return 0;

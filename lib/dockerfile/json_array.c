@@ -216,7 +216,7 @@ static int getu4(const char *s, size_t n, size_t i)
 /* Decode a validated string token s[a..b) (quotes included). */
 static char *decode_string(const char *s, size_t a, size_t b, df_arena *arena, size_t *len)
 {
-    df_buf out = {0};
+    hbuf out = {0};
     size_t i = a + 1, end = b - 1;
     while (i < end) {
         unsigned char c = (unsigned char)s[i];
@@ -224,14 +224,14 @@ static char *decode_string(const char *s, size_t a, size_t b, df_arena *arena, s
             char e = s[i + 1];
             switch (e) {
             case '"': case '\\': case '/':
-                df_buf_putc(&out, e);
+                hbuf_putc(&out, e);
                 i += 2;
                 break;
-            case 'b': df_buf_putc(&out, '\b'); i += 2; break;
-            case 'f': df_buf_putc(&out, '\f'); i += 2; break;
-            case 'n': df_buf_putc(&out, '\n'); i += 2; break;
-            case 'r': df_buf_putc(&out, '\r'); i += 2; break;
-            case 't': df_buf_putc(&out, '\t'); i += 2; break;
+            case 'b': hbuf_putc(&out, '\b'); i += 2; break;
+            case 'f': hbuf_putc(&out, '\f'); i += 2; break;
+            case 'n': hbuf_putc(&out, '\n'); i += 2; break;
+            case 'r': hbuf_putc(&out, '\r'); i += 2; break;
+            case 't': hbuf_putc(&out, '\t'); i += 2; break;
             case 'u': {
                 int r = getu4(s, end, i);
                 i += 6;
@@ -241,26 +241,26 @@ static char *decode_string(const char *s, size_t a, size_t b, df_arena *arena, s
                         r = 0x10000 + ((r - 0xD800) << 10) + (r2 - 0xDC00);
                         i += 6;
                     } else {
-                        r = DF_RUNE_ERROR;
+                        r = UTF8_RUNE_ERROR;
                     }
                 }
-                df_buf_put_rune(&out, r);
+                hbuf_put_rune(&out, r);
                 break;
             }
             }
             continue;
         }
         if (c < 0x80) {
-            df_buf_putc(&out, (char)c);
+            hbuf_putc(&out, (char)c);
             i++;
             continue;
         }
         size_t w;
-        int32_t r = df_decode_rune(s + i, end - i, &w);
-        if (r == DF_RUNE_ERROR && w == 1)
-            df_buf_put_rune(&out, DF_RUNE_ERROR);
+        int32_t r = utf8_decode(s + i, end - i, &w);
+        if (r == UTF8_RUNE_ERROR && w == 1)
+            hbuf_put_rune(&out, UTF8_RUNE_ERROR);
         else
-            df_buf_append(&out, s + i, w);
+            hbuf_append(&out, s + i, w);
         i += w;
     }
     /* not strndup: a decoded \u0000 stays, as in Go */
@@ -271,7 +271,7 @@ static char *decode_string(const char *s, size_t a, size_t b, df_arena *arena, s
         res[out.len] = 0;
     }
     *len = out.len;
-    df_buf_free(&out);
+    hbuf_free(&out);
     return res;
 }
 
@@ -280,7 +280,7 @@ df_json_status df_json_string_array(const char *s, size_t n, df_arena *arena, df
 {
     *elems = NULL;
     *count = 0;
-    size_t i = df_trim_left_space(s, n);
+    size_t i = utf8_trim_left_space(s, n);
     if (i >= n || s[i] != '[')
         return DF_JSON_NOT_JSON;
     if (!json_valid(s + i, n - i))

@@ -20,16 +20,16 @@ static json_t *jstrn(const char *s, size_t n)
     json_t *j = json_stringn(s, n);
     if (j)
         return j;
-    df_buf b = {0};
+    hbuf b = {0};
     size_t i = 0;
     while (i < n) {
         size_t w;
-        int32_t r = df_decode_rune(s + i, n - i, &w);
-        df_buf_put_rune(&b, r);
+        int32_t r = utf8_decode(s + i, n - i, &w);
+        hbuf_put_rune(&b, r);
         i += w;
     }
     j = json_stringn(b.data ? b.data : "", b.len);
-    df_buf_free(&b);
+    hbuf_free(&b);
     return j;
 }
 
@@ -127,7 +127,7 @@ int hoist_dockerfile_write_json(const hoist_dockerfile *df, FILE *out, bool pret
 {
     json_t *root = df_dockerfile_json(df);
     if (!root)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory building JSON");
+        return hoist_error_setr(err, HOIST_EFAILED, HOIST_REASON_NOMEM, "out of memory building JSON");
     size_t flags = JSON_PRESERVE_ORDER | (pretty ? JSON_INDENT(2) : JSON_COMPACT);
     int rc = json_dumpf(root, out, flags);
     json_decref(root);

@@ -29,6 +29,7 @@ static int node_error(df_node_ctx *c, df_text t, size_t at, const char *hint, co
     va_start(ap, fmt);
     hoist_error_vset(c->err, HOIST_EINPUT, fmt, ap);
     va_end(ap);
+    hoist_error_reason(c->err, HOIST_REASON_SYNTAX);
     /* BuildKit reports the instruction's first line; point at the column
      * when the offending text is on that line. */
     int line = c->start_line, col = 1;
@@ -47,7 +48,7 @@ static int node_error(df_node_ctx *c, df_text t, size_t at, const char *hint, co
 
 static int oom(df_node_ctx *c)
 {
-    return hoist_error_set(c->err, HOIST_EFAILED, "out of memory while parsing the Dockerfile");
+    return hoist_error_setr(c->err, HOIST_EFAILED, HOIST_REASON_NOMEM, "out of memory while parsing the Dockerfile");
 }
 
 /* ---- words ---- */
@@ -58,7 +59,7 @@ bool df_parse_words(df_arena *a, const char *s, size_t n, char escape, df_word *
     enum { IN_SPACES, IN_WORD, IN_QUOTE } phase = IN_SPACES;
     df_word *v = NULL;
     size_t cnt = 0, cap = 0;
-    df_buf w = {0};
+    hbuf w = {0};
     int32_t quote = 0;
     bool blank_ok = false;
     int32_t ch = 0;
@@ -77,13 +78,13 @@ bool df_parse_words(df_arena *a, const char *s, size_t n, char escape, df_word *
 
     for (size_t pos = 0; pos <= n; pos += chw) {
         if (pos != n)
-            ch = df_decode_rune(s + pos, n - pos, &chw);
+            ch = utf8_decode(s + pos, n - pos, &chw);
         else
             chw = 1; /* loop ends after this iteration */
         if (phase == IN_SPACES) {
             if (pos == n)
                 break;
-            if (df_is_space_rune(ch))
+            if (utf8_is_space(ch))
                 continue;
             phase = IN_WORD;
             wstart = pos;
@@ -94,11 +95,11 @@ bool df_parse_words(df_arena *a, const char *s, size_t n, char escape, df_word *
             break;
         }
         if (phase == IN_WORD) {
-            if (df_is_space_rune(ch)) {
+            if (utf8_is_space(ch)) {
                 phase = IN_SPACES;
                 if (blank_ok || w.len > 0)
                     PUSH_WORD(pos);
-                df_buf_reset(&w);
+                hbuf_reset(&w);
                 blank_ok = false;
                 continue;
             }
@@ -110,11 +111,11 @@ bool df_parse_words(df_arena *a, const char *s, size_t n, char escape, df_word *
             if (ch == esc) {
                 if (pos + chw == n)
                     continue; /* an escape at the very end is dropped */
-                df_buf_put_rune(&w, ch);
+                hbuf_put_rune(&w, ch);
                 pos += chw;
-                ch = df_decode_rune(s + pos, n - pos, &chw);
+                ch = utf8_decode(s + pos, n - pos, &chw);
             }
-            df_buf_put_rune(&w, ch);
+            hbuf_put_rune(&w, ch);
             continue;
         }
         if (phase == IN_QUOTE) {
@@ -126,15 +127,15 @@ bool df_parse_words(df_arena *a, const char *s, size_t n, char escape, df_word *
                     continue;
                 }
                 pos += chw;
-                df_buf_put_rune(&w, ch);
-                ch = df_decode_rune(s + pos, n - pos, &chw);
+                hbuf_put_rune(&w, ch);
+                ch = utf8_decode(s + pos, n - pos, &chw);
             }
-            df_buf_put_rune(&w, ch);
+            hbuf_put_rune(&w, ch);
         }
     }
 #undef PUSH_WORD
 out:
-    df_buf_free(&w);
+    hbuf_free(&w);
     if (!ok) {
         free(v);
         return false;
@@ -341,7 +342,7 @@ typedef struct flag_vec {
     size_t n, cap;
 } flag_vec;
 
-static bool push_flag(df_node_ctx *c, flag_vec *fv, df_text t, df_buf *w, size_t a, size_t b)
+static bool push_flag(df_node_ctx *c, flag_vec *fv, df_text t, hbuf *w, size_t a, size_t b)
 {
     hoist_df_flag f = {0};
     f.text = df_arena_strndup(&c->df->arena, w->data ? w->data : "", w->len);
@@ -360,7 +361,7 @@ static bool push_flag(df_node_ctx *c, flag_vec *fv, df_text t, df_buf *w, size_t
 static bool extract_flags(df_node_ctx *c, df_text t, size_t a, size_t b, flag_vec *fv, size_t *rest)
 {
     enum { IN_SPACES, IN_WORD, IN_QUOTE } phase = IN_SPACES;
-    df_buf w = {0};
+    hbuf w = {0};
     char quote = 0;
     bool blank_ok = false;
     unsigned char ch = 0;
@@ -400,7 +401,7 @@ static bool extract_flags(df_node_ctx *c, df_text t, size_t a, size_t b, flag_ve
                         ok = false;
                         goto out;
                     }
-                df_buf_reset(&w);
+                hbuf_reset(&w);
                 blank_ok = false;
                 continue;
             }
@@ -416,7 +417,7 @@ static bool extract_flags(df_node_ctx *c, df_text t, size_t a, size_t b, flag_ve
                 pos++;
                 ch = (unsigned char)t.s[pos];
             }
-            df_buf_putc(&w, (char)ch);
+            hbuf_putc(&w, (char)ch);
             continue;
         }
         if (phase == IN_QUOTE) {
@@ -432,11 +433,11 @@ static bool extract_flags(df_node_ctx *c, df_text t, size_t a, size_t b, flag_ve
                 pos++;
                 ch = (unsigned char)t.s[pos];
             }
-            df_buf_putc(&w, (char)ch);
+            hbuf_putc(&w, (char)ch);
         }
     }
 out:
-    df_buf_free(&w);
+    hbuf_free(&w);
     return ok;
 }
 
@@ -445,8 +446,8 @@ out:
 int df_build_node(df_node_ctx *c, df_text t, hoist_df_instruction *ins)
 {
     df_arena *ar = &c->df->arena;
-    size_t a = df_trim_left_space(t.s, t.n);
-    size_t b = df_trim_right_space(t.s, t.n);
+    size_t a = utf8_trim_left_space(t.s, t.n);
+    size_t b = utf8_trim_right_space(t.s, t.n);
     if (b < a)
         b = a;
     size_t k = a;
@@ -476,8 +477,8 @@ int df_build_node(df_node_ctx *c, df_text t, hoist_df_instruction *ins)
             free(fv.v);
             return oom(c);
         }
-        args_a = rest + df_trim_left_space(t.s + rest, b - rest);
-        args_b = args_a + df_trim_right_space(t.s + args_a, b - args_a);
+        args_a = rest + utf8_trim_left_space(t.s + rest, b - rest);
+        args_b = args_a + utf8_trim_right_space(t.s + args_a, b - args_a);
     }
     ins->flag_count = fv.n;
     ins->flags = fv.n ? df_arena_memdup(ar, fv.v, fv.n * sizeof(*fv.v)) : NULL;

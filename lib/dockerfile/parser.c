@@ -37,7 +37,7 @@ typedef struct df_parser {
     char escape;
     hoist_df_comment *comments;
     size_t comment_count, comment_cap;
-    df_buf text;
+    hbuf text;
     uint32_t *map;
     size_t map_cap;
     const char *filename;
@@ -115,7 +115,7 @@ static size_t trim_newline(const char *s, size_t n)
 static bool is_comment_line(const char *s, size_t n)
 {
     n = trim_newline(s, n);
-    size_t a = df_trim_left_space(s, n);
+    size_t a = utf8_trim_left_space(s, n);
     return a < n && s[a] == '#';
 }
 
@@ -127,6 +127,7 @@ static int perr(df_parser *p, int line, int col, const char *hint, const char *f
     va_start(ap, fmt);
     hoist_error_vset(p->err, HOIST_EINPUT, fmt, ap);
     va_end(ap);
+    hoist_error_reason(p->err, HOIST_REASON_SYNTAX);
     hoist_error_at(p->err, p->filename, line, col);
     if (hint)
         hoist_error_hint(p->err, "%s", hint);
@@ -135,7 +136,7 @@ static int perr(df_parser *p, int line, int col, const char *hint, const char *f
 
 static int poom(df_parser *p)
 {
-    return hoist_error_set(p->err, HOIST_EFAILED, "out of memory while parsing the Dockerfile");
+    return hoist_error_setr(p->err, HOIST_EFAILED, HOIST_REASON_NOMEM, "out of memory while parsing the Dockerfile");
 }
 
 /* ---- directives ---- */
@@ -155,7 +156,7 @@ static int check_directive(df_parser *p, const char *s, size_t n, size_t off, in
         p->dir_done = true;
         return 0;
     }
-    size_t i = 1 + df_trim_left_space(s + 1, n - 1);
+    size_t i = 1 + utf8_trim_left_space(s + 1, n - 1);
     if (i >= n || !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'))) {
         p->dir_done = true;
         return 0;
@@ -257,7 +258,7 @@ static bool text_append(df_parser *p, size_t src_off, size_t len)
     }
     for (size_t i = 0; i < len; i++)
         p->map[p->text.len + i] = (uint32_t)(src_off + i);
-    return df_buf_append(&p->text, p->src + src_off, len);
+    return hbuf_append(&p->text, p->src + src_off, len);
 }
 
 /* ---- heredocs ---- */
@@ -399,7 +400,7 @@ static int read_heredocs(df_parser *p, hoist_df_instruction *ins, int start_line
         }
         if (rc || !found)
             continue;
-        df_buf body = {0};
+        hbuf body = {0};
         bool terminated = false;
         size_t first_line = p->idx;
         while (p->idx < p->nlines) {
@@ -415,10 +416,10 @@ static int read_heredocs(df_parser *p, hoist_df_instruction *ins, int start_line
                 terminated = true;
                 break;
             }
-            df_buf_append(&body, s, le - ls);
+            hbuf_append(&body, s, le - ls);
         }
         if (!terminated) {
-            df_buf_free(&body);
+            hbuf_free(&body);
             char hint[160];
             if (p->long_line)
                 snprintf(hint, sizeof(hint),
@@ -431,7 +432,7 @@ static int read_heredocs(df_parser *p, hoist_df_instruction *ins, int start_line
             break;
         }
         h.content = df_arena_strndup(&p->df->arena, body.data ? body.data : "", body.len);
-        df_buf_free(&body);
+        hbuf_free(&body);
         h.range.start = (hoist_df_pos){(int)first_line + 1, 1};
         h.range.end = (hoist_df_pos){(int)p->idx, (int)(line_end(p, p->idx - 1) - line_start(p, p->idx - 1)) + 1};
         if (!h.content || !df_vec_push((void **)&hv.v, &hv.n, &hv.cap, sizeof(h), &h))
@@ -459,8 +460,8 @@ static int add_comment(df_parser *p, size_t ls, size_t le, int line)
     const char *s = p->src + ls;
     size_t n = le - ls;
     /* BuildKit: strings.TrimSpace(string(bytesRead[1:])) */
-    size_t a = 1 + df_trim_left_space(s + 1, n - 1);
-    size_t b = df_trim_right_space(s, n);
+    size_t a = 1 + utf8_trim_left_space(s + 1, n - 1);
+    size_t b = utf8_trim_right_space(s, n);
     if (b < a)
         b = a;
     if (a == b) {
@@ -492,7 +493,7 @@ static int parse_lines(df_parser *p)
                 return rc;
         }
         size_t tn = trim_newline(s, ln);
-        size_t a = df_trim_left_space(s, tn);
+        size_t a = utf8_trim_left_space(s, tn);
         int rc = check_directive(p, s + a, tn - a, ls + a, line);
         if (rc)
             return rc;
@@ -507,7 +508,7 @@ static int parse_lines(df_parser *p)
         size_t keep = trim_continuation(p, s + a, tn - a, &eol);
         if (eol && keep == 0)
             continue;
-        df_buf_reset(&p->text);
+        hbuf_reset(&p->text);
         if (!text_append(p, ls + a, keep))
             return poom(p);
         bool empty_cont = false;
@@ -518,7 +519,7 @@ static int parse_lines(df_parser *p)
             p->idx++;
             if (is_comment_line(s2, le2 - ls2))
                 continue;
-            if (df_trim_left_space(s2, tn2) == tn2) {
+            if (utf8_trim_left_space(s2, tn2) == tn2) {
                 empty_cont = true;
                 continue;
             }
@@ -537,10 +538,10 @@ static int parse_lines(df_parser *p)
         if (empty_cont) {
             /* as BuildKit: names the joined line, at the last line read */
             hoist_df_warning w;
-            df_buf msg = {0};
-            bool ok = df_buf_puts(&msg, "Empty continuation line found in: ") && df_buf_append(&msg, t.s, t.n);
+            hbuf msg = {0};
+            bool ok = hbuf_puts(&msg, "Empty continuation line found in: ") && hbuf_append(&msg, t.s, t.n);
             w.message = ok ? df_arena_strndup(&p->df->arena, msg.data, msg.len) : NULL;
-            df_buf_free(&msg);
+            hbuf_free(&msg);
             w.range.start = (hoist_df_pos){(int)p->idx, 1};
             w.range.end = (hoist_df_pos){(int)p->idx, 1};
             if (!w.message || !df_vec_push((void **)&p->df->warnings, &p->df->warning_count,
@@ -624,10 +625,10 @@ int hoist_dockerfile_parse(const char *data, size_t len, const hoist_df_parse_op
     *out = NULL;
     hoist_error_clear(err);
     if (len > UINT32_MAX - 1)
-        return hoist_error_set(err, HOIST_EINPUT, "Dockerfile is too large (%zu bytes)", len);
+        return hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_LIMIT, "Dockerfile is too large (%zu bytes)", len);
     hoist_dockerfile *df = hoist_dockerfile_new();
     if (!df)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     df_parser p;
     memset(&p, 0, sizeof(p));
     p.df = df;
@@ -694,7 +695,7 @@ int hoist_dockerfile_parse(const char *data, size_t len, const hoist_df_parse_op
 done:
     free(p.comments);
     free(p.map);
-    df_buf_free(&p.text);
+    hbuf_free(&p.text);
     free(p.lm.starts);
     if (rc) {
         hoist_dockerfile_free(df);

@@ -28,32 +28,32 @@ static bool flag_needs_quotes(const char *s)
 /* `--name=value` such that BuildKit's extractBuilderFlags gives it back:
  * `--` stays bare (it is how a flag is recognised), the rest is put in
  * double quotes with `\` escaping when needed. */
-static void put_flag(df_buf *b, const char *text)
+static void put_flag(hbuf *b, const char *text)
 {
     if (!flag_needs_quotes(text) && strncmp(text, "--", 2) == 0 && strcmp(text, "--") != 0) {
-        df_buf_puts(b, text);
+        hbuf_puts(b, text);
         return;
     }
-    df_buf_puts(b, "--\"");
+    hbuf_puts(b, "--\"");
     for (const char *p = text + (strncmp(text, "--", 2) == 0 ? 2 : 0); *p; p++) {
         if (*p == '"' || *p == '\\')
-            df_buf_putc(b, '\\');
-        df_buf_putc(b, *p);
+            hbuf_putc(b, '\\');
+        hbuf_putc(b, *p);
     }
-    df_buf_putc(b, '"');
+    hbuf_putc(b, '"');
 }
 
 /* A line ending in an unescaped escape character would continue onto the
  * next one; BuildKit's TrimSpace would drop a trailing U+00A0 but its
  * continuation check does not see it, so it keeps the text intact. */
-static void guard_continuation(df_buf *b, size_t line_start, char escape)
+static void guard_continuation(hbuf *b, size_t line_start, char escape)
 {
     size_t n = b->len - line_start;
     const char *s = b->data + line_start;
     while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--; /* the continuation check allows blanks after the escape */
     if (n >= 1 && s[n - 1] == escape && (n == 1 || s[n - 2] != escape))
-        df_buf_puts(b, "\xc2\xa0");
+        hbuf_puts(b, "\xc2\xa0");
 }
 
 /* BuildKit reads lines of at most 65,535 bytes. A joined instruction line
@@ -71,7 +71,7 @@ static bool cut_ok(const char *s, size_t i, char escape)
     return c > 0x20 && c < 0x7f && c != '#' && c != (unsigned char)escape && s[i - 1] != escape;
 }
 
-static void split_long_line(df_buf *b, size_t line_start, char escape)
+static void split_long_line(hbuf *b, size_t line_start, char escape)
 {
     size_t n = b->len - line_start;
     if (n <= PRINT_MAX_LINE)
@@ -88,23 +88,23 @@ static void split_long_line(df_buf *b, size_t line_start, char escape)
             cut--;
         if (cut <= pos + 1)
             break; /* nowhere to cut (65,535 blanks): leave it long */
-        df_buf_append(b, copy + pos, cut - pos);
-        df_buf_putc(b, escape);
-        df_buf_putc(b, '\n');
+        hbuf_append(b, copy + pos, cut - pos);
+        hbuf_putc(b, escape);
+        hbuf_putc(b, '\n');
         pos = cut;
     }
-    df_buf_append(b, copy + pos, n - pos);
+    hbuf_append(b, copy + pos, n - pos);
     free(copy);
 }
 
-static void put_instruction_line(df_buf *b, const hoist_df_instruction *ins, bool canonical, char escape)
+static void put_instruction_line(hbuf *b, const hoist_df_instruction *ins, bool canonical, char escape)
 {
     size_t line_start = b->len;
     if (!canonical && ins->original && *ins->keyword_original) {
         /* The joined line BuildKit parsed, verbatim: parsing it again gives
          * the same node, heredoc detection included (which looks at the
          * whole line, bytes the flag scanner skips included). */
-        df_buf_puts(b, ins->original);
+        hbuf_puts(b, ins->original);
         guard_continuation(b, line_start, escape);
         split_long_line(b, line_start, escape);
         return;
@@ -113,30 +113,30 @@ static void put_instruction_line(df_buf *b, const hoist_df_instruction *ins, boo
         /* Only a continuation running into the end of the file leaves an
          * instruction with no text at all (kept with AST_ONLY); a lone
          * escape character on the last line recreates it. */
-        df_buf_putc(b, escape);
+        hbuf_putc(b, escape);
         return;
     }
-    df_buf_puts(b, canonical && ins->kind != HOIST_DF_UNKNOWN ? ins->keyword : ins->keyword_original);
+    hbuf_puts(b, canonical && ins->kind != HOIST_DF_UNKNOWN ? ins->keyword : ins->keyword_original);
     for (size_t i = 0; i < ins->flag_count; i++) {
-        df_buf_putc(b, ' ');
+        hbuf_putc(b, ' ');
         put_flag(b, ins->flags[i].text);
     }
     if (ins->trigger && canonical && ins->trigger->kind != HOIST_DF_UNKNOWN &&
         !strncmp(ins->raw_args, ins->trigger->keyword_original, strlen(ins->trigger->keyword_original))) {
         /* ONBUILD's text is the trigger verbatim; only its keyword changes */
-        df_buf_putc(b, ' ');
-        df_buf_puts(b, ins->trigger->keyword);
-        df_buf_puts(b, ins->raw_args + strlen(ins->trigger->keyword_original));
+        hbuf_putc(b, ' ');
+        hbuf_puts(b, ins->trigger->keyword);
+        hbuf_puts(b, ins->raw_args + strlen(ins->trigger->keyword_original));
     } else if (ins->raw_args && *ins->raw_args) {
-        df_buf_putc(b, ' ');
+        hbuf_putc(b, ' ');
         /* arguments that start with `--` would be read as flags, and a
          * stray 0x85/0xA0 byte would be skipped as a space by the flag
          * scanner (which BuildKit runs byte by byte) but not by its
          * TrimSpace: `--` ends the flags first in both cases */
         unsigned char first = (unsigned char)ins->raw_args[0];
         if (!strncmp(ins->raw_args, "--", 2) || first == 0x85 || first == 0xA0)
-            df_buf_puts(b, "-- ");
-        df_buf_puts(b, ins->raw_args);
+            hbuf_puts(b, "-- ");
+        hbuf_puts(b, ins->raw_args);
     }
     /* A keyword that ends in a Unicode space (only garbage input has one)
      * came from a line where something followed it that BuildKit's
@@ -146,8 +146,8 @@ static void put_instruction_line(df_buf *b, const hoist_df_instruction *ins, boo
      * back the same keyword and no arguments. */
     const char *kw = canonical && ins->kind != HOIST_DF_UNKNOWN ? ins->keyword : ins->keyword_original;
     size_t kwl = strlen(kw);
-    if (!ins->flag_count && !ins->trigger && !*ins->raw_args && df_trim_right_space(kw, kwl) != kwl)
-        df_buf_puts(b, " \xa0");
+    if (!ins->flag_count && !ins->trigger && !*ins->raw_args && utf8_trim_right_space(kw, kwl) != kwl)
+        hbuf_puts(b, " \xa0");
     guard_continuation(b, line_start, escape);
     split_long_line(b, line_start, escape);
 }
@@ -176,8 +176,8 @@ int hoist_dockerfile_print(const hoist_dockerfile *df, const hoist_df_print_opti
     *out = NULL;
     bool canonical = opts && (opts->flags & HOIST_DF_PRINT_CANONICAL);
     bool comments = !(opts && (opts->flags & HOIST_DF_PRINT_NO_COMMENTS));
-    df_buf b = {0};
-    df_buf_reserve(&b, 4096);
+    hbuf b = {0};
+    hbuf_reserve(&b, 4096);
 
     bool dirs_in_comments = false;
     if (df->instruction_count) {
@@ -189,13 +189,13 @@ int hoist_dockerfile_print(const hoist_dockerfile *df, const hoist_df_print_opti
     size_t next_directive = 0;
     if (df->directive_count && (!dirs_in_comments || !comments)) {
         for (size_t i = 0; i < df->directive_count; i++) {
-            df_buf_puts(&b, "# ");
-            df_buf_puts(&b, df->directives[i].name);
-            df_buf_putc(&b, '=');
-            df_buf_puts(&b, df->directives[i].value);
-            df_buf_putc(&b, '\n');
+            hbuf_puts(&b, "# ");
+            hbuf_puts(&b, df->directives[i].name);
+            hbuf_putc(&b, '=');
+            hbuf_puts(&b, df->directives[i].value);
+            hbuf_putc(&b, '\n');
         }
-        df_buf_puts(&b, "#\n"); /* ends the directive block and drops them
+        hbuf_puts(&b, "#\n"); /* ends the directive block and drops them
                                    from the next instruction's comments */
         zone_open = false;
     }
@@ -205,8 +205,8 @@ int hoist_dockerfile_print(const hoist_dockerfile *df, const hoist_df_print_opti
             const hoist_df_comment *cm = &ins->comments[c];
             if (cm->is_directive && zone_open) {
                 /* an indented directive line keeps its '#' in the text */
-                df_buf_puts(&b, cm->text[0] == '#' ? " " : "# ");
-                df_buf_puts(&b, cm->text);
+                hbuf_puts(&b, cm->text[0] == '#' ? " " : "# ");
+                hbuf_puts(&b, cm->text);
                 /* The comment text lost trailing Unicode spaces that the
                  * directive's value keeps (Go's \s is only [\t\n\f\r ], so
                  * a \v stays in the value; a blank value is one space):
@@ -214,45 +214,45 @@ int hoist_dockerfile_print(const hoist_dockerfile *df, const hoist_df_print_opti
                 if (next_directive < df->directive_count) {
                     const char *v = df->directives[next_directive].value;
                     size_t vl = strlen(v), tl = strlen(cm->text);
-                    size_t vt = df_trim_right_space(v, vl);
+                    size_t vt = utf8_trim_right_space(v, vl);
                     if (vt < vl && tl >= vt && !memcmp(cm->text + tl - vt, v, vt))
-                        df_buf_append(&b, v + vt, vl - vt);
+                        hbuf_append(&b, v + vt, vl - vt);
                 }
                 next_directive++;
-                df_buf_putc(&b, '\n');
+                hbuf_putc(&b, '\n');
                 continue;
             }
             if (zone_open && looks_like_directive(cm->text))
-                df_buf_putc(&b, '\n');
+                hbuf_putc(&b, '\n');
             zone_open = false;
             /* "#" alone when "# " would make the line longer than the
              * 65,535 bytes the parser reads (the source line was not) */
-            df_buf_puts(&b, strlen(cm->text) + 2 > PRINT_MAX_LINE ? "#" : "# ");
-            df_buf_puts(&b, cm->text);
-            df_buf_putc(&b, '\n');
+            hbuf_puts(&b, strlen(cm->text) + 2 > PRINT_MAX_LINE ? "#" : "# ");
+            hbuf_puts(&b, cm->text);
+            hbuf_putc(&b, '\n');
         }
         zone_open = false;
         put_instruction_line(&b, ins, canonical, df->escape);
-        df_buf_putc(&b, '\n');
+        hbuf_putc(&b, '\n');
         for (size_t h = 0; h < ins->heredoc_count; h++) {
-            df_buf_puts(&b, ins->heredocs[h].content);
-            df_buf_puts(&b, ins->heredocs[h].name);
-            df_buf_putc(&b, '\n');
+            hbuf_puts(&b, ins->heredocs[h].content);
+            hbuf_puts(&b, ins->heredocs[h].name);
+            hbuf_putc(&b, '\n');
         }
     }
     /* A parser drops one byte order mark at the start of the file; if the
      * text itself starts with one (a keyword beginning with U+FEFF), add a
      * mark for the parser to drop. */
     if (b.len >= 3 && !memcmp(b.data, "\xef\xbb\xbf", 3)) {
-        df_buf with_bom = {0};
-        df_buf_append(&with_bom, "\xef\xbb\xbf", 3);
-        df_buf_append(&with_bom, b.data, b.len);
-        df_buf_free(&b);
+        hbuf with_bom = {0};
+        hbuf_append(&with_bom, "\xef\xbb\xbf", 3);
+        hbuf_append(&with_bom, b.data, b.len);
+        hbuf_free(&b);
         b = with_bom;
     }
-    if (!df_buf_terminate(&b)) {
-        df_buf_free(&b);
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory printing the Dockerfile");
+    if (!hbuf_terminate(&b)) {
+        hbuf_free(&b);
+        return hoist_error_setr(err, HOIST_EFAILED, HOIST_REASON_NOMEM, "out of memory printing the Dockerfile");
     }
     *out = b.data;
     if (out_len)
@@ -262,27 +262,27 @@ int hoist_dockerfile_print(const hoist_dockerfile *df, const hoist_df_print_opti
 
 /* ---- building ---- */
 
-static void put_json_string(df_buf *b, const char *s)
+static void put_json_string(hbuf *b, const char *s)
 {
-    df_buf_putc(b, '"');
+    hbuf_putc(b, '"');
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         switch (*p) {
-        case '"': df_buf_puts(b, "\\\""); break;
-        case '\\': df_buf_puts(b, "\\\\"); break;
-        case '\n': df_buf_puts(b, "\\n"); break;
-        case '\r': df_buf_puts(b, "\\r"); break;
-        case '\t': df_buf_puts(b, "\\t"); break;
+        case '"': hbuf_puts(b, "\\\""); break;
+        case '\\': hbuf_puts(b, "\\\\"); break;
+        case '\n': hbuf_puts(b, "\\n"); break;
+        case '\r': hbuf_puts(b, "\\r"); break;
+        case '\t': hbuf_puts(b, "\\t"); break;
         default:
             if (*p < 0x20) {
                 char tmp[8];
                 snprintf(tmp, sizeof(tmp), "\\u%04x", *p);
-                df_buf_puts(b, tmp);
+                hbuf_puts(b, tmp);
             } else {
-                df_buf_putc(b, (char)*p);
+                hbuf_putc(b, (char)*p);
             }
         }
     }
-    df_buf_putc(b, '"');
+    hbuf_putc(b, '"');
 }
 
 static const char *copy_str(df_arena *a, const char *s)
@@ -362,41 +362,41 @@ int hoist_dockerfile_append(hoist_dockerfile *df, const hoist_df_instruction_spe
 {
     if (!spec || spec->version != HOIST_DF_SPEC_VERSION || !spec->keyword || !*spec->keyword)
         return hoist_error_set(err, HOIST_EUSAGE, "hoist_dockerfile_append: invalid instruction spec");
-    df_buf b = {0};
+    hbuf b = {0};
     if (df->escape == '`')
-        df_buf_puts(&b, "# escape=`\n");
+        hbuf_puts(&b, "# escape=`\n");
     for (size_t i = 0; i < spec->comment_count; i++) {
         const char *c = spec->comments[i];
         if (strchr(c, '\n'))
             goto bad_text;
-        df_buf_puts(&b, "# ");
-        df_buf_puts(&b, c);
-        df_buf_putc(&b, '\n');
+        hbuf_puts(&b, "# ");
+        hbuf_puts(&b, c);
+        hbuf_putc(&b, '\n');
     }
-    df_buf_puts(&b, spec->keyword);
+    hbuf_puts(&b, spec->keyword);
     for (size_t i = 0; i < spec->flag_count; i++) {
         if (strchr(spec->flags[i], '\n'))
             goto bad_text;
-        df_buf_putc(&b, ' ');
+        hbuf_putc(&b, ' ');
         put_flag(&b, spec->flags[i]);
     }
     if (spec->form == HOIST_DF_FORM_EXEC) {
-        df_buf_puts(&b, " [");
+        hbuf_puts(&b, " [");
         for (size_t i = 0; i < spec->arg_count; i++) {
             if (i)
-                df_buf_puts(&b, ", ");
+                hbuf_puts(&b, ", ");
             put_json_string(&b, spec->args[i]);
         }
-        df_buf_putc(&b, ']');
+        hbuf_putc(&b, ']');
     } else {
         for (size_t i = 0; i < spec->arg_count; i++) {
             if (strchr(spec->args[i], '\n'))
                 goto bad_text;
-            df_buf_putc(&b, ' ');
-            df_buf_puts(&b, spec->args[i]);
+            hbuf_putc(&b, ' ');
+            hbuf_puts(&b, spec->args[i]);
         }
     }
-    df_buf_putc(&b, '\n');
+    hbuf_putc(&b, '\n');
 
     hoist_df_parse_options po = HOIST_DF_PARSE_OPTIONS_INIT;
     po.flags = HOIST_DF_PARSE_AST_ONLY;
@@ -412,7 +412,7 @@ int hoist_dockerfile_append(hoist_dockerfile *df, const hoist_df_instruction_spe
         if (!copy_instruction(&df->arena, &ins, &tmp->instructions[0]) ||
             !df_vec_push((void **)&df->instructions, &df->instruction_count, &df->instruction_cap,
                          sizeof(ins), &ins)) {
-            rc = hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            rc = hoist_error_nomem(err);
         } else {
             int stage = -1;
             for (size_t i = 0; i < df->instruction_count; i++) {
@@ -427,9 +427,9 @@ int hoist_dockerfile_append(hoist_dockerfile *df, const hoist_df_instruction_spe
     if (rc && err)
         hoist_error_prefix(err, "generating %s", spec->keyword);
     hoist_dockerfile_free(tmp);
-    df_buf_free(&b);
+    hbuf_free(&b);
     return rc;
 bad_text:
-    df_buf_free(&b);
+    hbuf_free(&b);
     return hoist_error_set(err, HOIST_EINPUT, "%s: generated text may not contain a newline", spec->keyword);
 }

@@ -19,18 +19,16 @@
 
 #include "dockerfile/shell_pattern.h"
 
-#define LEX_EOF (-1)
+#define LEX_EOF UTF8_EOF
 
 typedef struct words_acc {
-    df_buf word;
+    hbuf word;
     bool in_word;
     df_lex_result *res;
 } words_acc;
 
 typedef struct shell_word {
-    const char *src;
-    size_t len;
-    size_t pos;
+    utf8_scanner in;   /* the word being read, rune by rune */
     int32_t escape;
     unsigned flags;
     bool raw_escapes;
@@ -40,23 +38,8 @@ typedef struct shell_word {
     bool failed;
 } shell_word;
 
-static int32_t sw_peek(shell_word *sw)
-{
-    if (sw->pos >= sw->len)
-        return LEX_EOF;
-    size_t w;
-    return df_decode_rune(sw->src + sw->pos, sw->len - sw->pos, &w);
-}
-
-static int32_t sw_next(shell_word *sw)
-{
-    if (sw->pos >= sw->len)
-        return LEX_EOF;
-    size_t w;
-    int32_t r = df_decode_rune(sw->src + sw->pos, sw->len - sw->pos, &w);
-    sw->pos += w;
-    return r;
-}
+static int32_t sw_peek(shell_word *sw) { return utf8_peek(&sw->in); }
+static int32_t sw_next(shell_word *sw) { return utf8_next(&sw->in); }
 
 static bool sw_fail(shell_word *sw, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static bool sw_fail(shell_word *sw, const char *fmt, ...)
@@ -66,7 +49,7 @@ static bool sw_fail(shell_word *sw, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(sw->res->message, sizeof(sw->res->message), fmt, ap);
         va_end(ap);
-        sw->res->error_offset = sw->pos;
+        sw->res->error_offset = sw->in.pos;
         sw->failed = true;
     }
     return false;
@@ -82,20 +65,20 @@ static bool words_flush(words_acc *w)
         free(s);
         return false;
     }
-    df_buf_reset(&w->word);
+    hbuf_reset(&w->word);
     w->in_word = false;
     return true;
 }
 
 static void words_add_raw_char(words_acc *w, int32_t ch)
 {
-    df_buf_put_rune(&w->word, ch);
+    hbuf_put_rune(&w->word, ch);
     w->in_word = true;
 }
 
 static void words_add_char(words_acc *w, int32_t ch)
 {
-    bool space = df_is_space_rune(ch);
+    bool space = utf8_is_space(ch);
     if (space && w->in_word) {
         if (w->word.len != 0)
             words_flush(w);
@@ -109,7 +92,7 @@ static void words_add_string(words_acc *w, const char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         size_t width;
-        int32_t r = df_decode_rune(s + i, n - i, &width);
+        int32_t r = utf8_decode(s + i, n - i, &width);
         words_add_char(w, r);
         i += width;
     }
@@ -117,13 +100,13 @@ static void words_add_string(words_acc *w, const char *s, size_t n)
 
 static void words_add_raw_string(words_acc *w, const char *s, size_t n)
 {
-    df_buf_append(&w->word, s, n);
+    hbuf_append(&w->word, s, n);
     w->in_word = true;
 }
 
-static bool process_stop_on(shell_word *sw, int32_t stop, bool raw_escapes, df_buf *result,
+static bool process_stop_on(shell_word *sw, int32_t stop, bool raw_escapes, hbuf *result,
                             words_acc *words);
-static bool process_dollar(shell_word *sw, df_buf *out);
+static bool process_dollar(shell_word *sw, hbuf *out);
 
 static bool get_env(shell_word *sw, const char *name, size_t n, const char **v, size_t *vn)
 {
@@ -149,50 +132,50 @@ static bool is_special_param(int32_t c)
     return false;
 }
 
-static void process_name(shell_word *sw, df_buf *name)
+static void process_name(shell_word *sw, hbuf *name)
 {
     while (sw_peek(sw) != LEX_EOF) {
         int32_t ch = sw_peek(sw);
         if (name->len == 0 && df_is_digit_rune(ch)) {
             while (sw_peek(sw) != LEX_EOF && df_is_digit_rune(sw_peek(sw)))
-                df_buf_put_rune(name, sw_next(sw));
+                hbuf_put_rune(name, sw_next(sw));
             return;
         }
         if (name->len == 0 && is_special_param(ch)) {
-            df_buf_put_rune(name, sw_next(sw));
+            hbuf_put_rune(name, sw_next(sw));
             return;
         }
         if (!df_is_letter_rune(ch) && !df_is_digit_rune(ch) && ch != '_')
             break;
-        df_buf_put_rune(name, sw_next(sw));
+        hbuf_put_rune(name, sw_next(sw));
     }
 }
 
-static bool process_single_quote(shell_word *sw, df_buf *out)
+static bool process_single_quote(shell_word *sw, hbuf *out)
 {
     bool raw = sw->flags & HOIST_EXPAND_RAW_QUOTES;
     int32_t ch = sw_next(sw);
     if (raw)
-        df_buf_put_rune(out, ch);
+        hbuf_put_rune(out, ch);
     for (;;) {
         ch = sw_next(sw);
         if (ch == LEX_EOF)
             return sw_fail(sw, "unexpected end of statement while looking for matching single-quote");
         if (ch == '\'') {
             if (raw)
-                df_buf_put_rune(out, ch);
+                hbuf_put_rune(out, ch);
             return true;
         }
-        df_buf_put_rune(out, ch);
+        hbuf_put_rune(out, ch);
     }
 }
 
-static bool process_double_quote(shell_word *sw, df_buf *out)
+static bool process_double_quote(shell_word *sw, hbuf *out)
 {
     bool raw = sw->flags & HOIST_EXPAND_RAW_QUOTES;
     int32_t ch = sw_next(sw);
     if (raw)
-        df_buf_put_rune(out, ch);
+        hbuf_put_rune(out, ch);
     for (;;) {
         int32_t pk = sw_peek(sw);
         if (pk == LEX_EOF)
@@ -200,7 +183,7 @@ static bool process_double_quote(shell_word *sw, df_buf *out)
         if (pk == '"') {
             ch = sw_next(sw);
             if (raw)
-                df_buf_put_rune(out, ch);
+                hbuf_put_rune(out, ch);
             return true;
         }
         if (pk == '$') {
@@ -211,49 +194,49 @@ static bool process_double_quote(shell_word *sw, df_buf *out)
         ch = sw_next(sw);
         if (ch == sw->escape) {
             if (sw->raw_escapes)
-                df_buf_put_rune(out, ch);
+                hbuf_put_rune(out, ch);
             int32_t nx = sw_peek(sw);
             if (nx == LEX_EOF)
                 continue;
             if (nx == '"' || nx == '$' || nx == sw->escape)
                 ch = sw_next(sw);
         }
-        df_buf_put_rune(out, ch);
+        hbuf_put_rune(out, ch);
     }
 }
 
-static void put_unset_form(df_buf *out, const char *name, size_t nn, const char *op, size_t opn,
+static void put_unset_form(hbuf *out, const char *name, size_t nn, const char *op, size_t opn,
                            const char *word, size_t wn)
 {
-    df_buf_puts(out, "${");
-    df_buf_append(out, name, nn);
-    df_buf_append(out, op, opn);
-    df_buf_append(out, word, wn);
-    df_buf_putc(out, '}');
+    hbuf_puts(out, "${");
+    hbuf_append(out, name, nn);
+    hbuf_append(out, op, opn);
+    hbuf_append(out, word, wn);
+    hbuf_putc(out, '}');
 }
 
-static bool process_dollar(shell_word *sw, df_buf *out)
+static bool process_dollar(shell_word *sw, hbuf *out)
 {
     bool keep_unset = sw->flags & HOIST_EXPAND_KEEP_UNSET;
     sw_next(sw); /* '$' */
     if (sw_peek(sw) != '{') {
-        df_buf name = {0};
+        hbuf name = {0};
         process_name(sw, &name);
         if (name.len == 0) {
-            df_buf_putc(out, '$');
-            df_buf_free(&name);
+            hbuf_putc(out, '$');
+            hbuf_free(&name);
             return true;
         }
         const char *v;
         size_t vn;
         bool found = get_env(sw, name.data, name.len, &v, &vn);
         if (!found && keep_unset) {
-            df_buf_putc(out, '$');
-            df_buf_append(out, name.data, name.len);
+            hbuf_putc(out, '$');
+            hbuf_append(out, name.data, name.len);
         } else {
-            df_buf_append(out, v, vn);
+            hbuf_append(out, v, vn);
         }
-        df_buf_free(&name);
+        hbuf_free(&name);
         return true;
     }
     sw_next(sw); /* '{' */
@@ -263,12 +246,12 @@ static bool process_dollar(shell_word *sw, df_buf *out)
     if (pk == '{' || pk == '}' || pk == ':')
         return sw_fail(sw, "syntax error: bad substitution");
 
-    df_buf name = {0}, chs = {0}, word = {0};
+    hbuf name = {0}, chs = {0}, word = {0};
     bool ok = true;
     process_name(sw, &name);
     const char *nm = name.data ? name.data : "";
     int32_t ch = sw_next(sw);
-    df_buf_put_rune(&chs, ch == LEX_EOF ? DF_RUNE_ERROR : ch);
+    hbuf_put_rune(&chs, ch == LEX_EOF ? UTF8_RUNE_ERROR : ch);
     bool null_is_unset = false;
     const char *v;
     size_t vn;
@@ -280,7 +263,7 @@ static bool process_dollar(shell_word *sw, df_buf *out)
         if (!set && keep_unset)
             put_unset_form(out, nm, name.len, "", 0, "", 0);
         else
-            df_buf_append(out, v, vn);
+            hbuf_append(out, v, vn);
         break;
     case ':':
     case '+':
@@ -291,7 +274,7 @@ static bool process_dollar(shell_word *sw, df_buf *out)
         if (ch == ':') {
             null_is_unset = true;
             ch = sw_next(sw);
-            df_buf_put_rune(&chs, ch == LEX_EOF ? DF_RUNE_ERROR : ch);
+            hbuf_put_rune(&chs, ch == LEX_EOF ? UTF8_RUNE_ERROR : ch);
         }
         bool raw = ch == '#' || ch == '%';
         if (!process_stop_on(sw, '}', raw, &word, NULL)) {
@@ -311,13 +294,13 @@ static bool process_dollar(shell_word *sw, df_buf *out)
         switch (ch) {
         case '-':
             if (!set || (null_is_unset && vn == 0))
-                df_buf_append(out, wd, word.len);
+                hbuf_append(out, wd, word.len);
             else
-                df_buf_append(out, v, vn);
+                hbuf_append(out, v, vn);
             break;
         case '+':
             if (!(!set || (null_is_unset && vn == 0)))
-                df_buf_append(out, wd, word.len);
+                hbuf_append(out, wd, word.len);
             break;
         case '?':
             if (!set) {
@@ -328,7 +311,7 @@ static bool process_dollar(shell_word *sw, df_buf *out)
                 ok = sw_fail(sw, "%s: %s", nm, word.len ? wd : "is not allowed to be empty");
                 break;
             }
-            df_buf_append(out, v, vn);
+            hbuf_append(out, v, vn);
             break;
         case '%':
         case '#': {
@@ -356,13 +339,13 @@ static bool process_dollar(shell_word *sw, df_buf *out)
         bool all = sw_peek(sw) == '/';
         if (all)
             sw_next(sw);
-        df_buf pattern = {0};
+        hbuf pattern = {0};
         if (!process_stop_on(sw, '/', true, &pattern, NULL)) {
             if (sw_peek(sw) == LEX_EOF) {
                 sw->failed = false;
                 sw_fail(sw, "syntax error: missing '/' in ${}");
             }
-            df_buf_free(&pattern);
+            hbuf_free(&pattern);
             ok = false;
             break;
         }
@@ -371,7 +354,7 @@ static bool process_dollar(shell_word *sw, df_buf *out)
                 sw->failed = false;
                 sw_fail(sw, "syntax error: missing '}'");
             }
-            df_buf_free(&pattern);
+            hbuf_free(&pattern);
             ok = false;
             break;
         }
@@ -379,33 +362,33 @@ static bool process_dollar(shell_word *sw, df_buf *out)
         const char *wd = word.data ? word.data : "";
         set = get_env(sw, nm, name.len, &v, &vn);
         if (keep_unset && !set) {
-            df_buf_puts(out, "${");
-            df_buf_append(out, nm, name.len);
-            df_buf_putc(out, '/');
-            df_buf_append(out, pd, pattern.len);
-            df_buf_putc(out, '/');
-            df_buf_append(out, wd, word.len);
-            df_buf_putc(out, '}');
+            hbuf_puts(out, "${");
+            hbuf_append(out, nm, name.len);
+            hbuf_putc(out, '/');
+            hbuf_append(out, pd, pattern.len);
+            hbuf_putc(out, '/');
+            hbuf_append(out, wd, word.len);
+            hbuf_putc(out, '}');
         } else {
             char msg[400];
             if (!df_pattern_replace(pd, pattern.len, v, vn, wd, word.len, all, out, msg, sizeof(msg)))
                 ok = sw_fail(sw, "%s", msg);
         }
-        df_buf_free(&pattern);
+        hbuf_free(&pattern);
         break;
     }
     default:
         ok = sw_fail(sw, "unsupported modifier (%s) in substitution", chs.data);
     }
-    df_buf_free(&name);
-    df_buf_free(&chs);
-    df_buf_free(&word);
+    hbuf_free(&name);
+    hbuf_free(&chs);
+    hbuf_free(&word);
     if (ok && out->len > DF_EXPAND_MAX)
         ok = sw_fail(sw, "expanded value is too large (over %d bytes)", DF_EXPAND_MAX);
     return ok;
 }
 
-static bool process_stop_on(shell_word *sw, int32_t stop, bool raw_escapes, df_buf *result,
+static bool process_stop_on(shell_word *sw, int32_t stop, bool raw_escapes, hbuf *result,
                             words_acc *words)
 {
     bool saved = sw->raw_escapes;
@@ -419,39 +402,39 @@ static bool process_stop_on(shell_word *sw, int32_t stop, bool raw_escapes, df_b
             goto done;
         }
         if (ch == '$' || (quotes && (ch == '\'' || ch == '"'))) {
-            df_buf tmp = {0};
+            hbuf tmp = {0};
             bool r = ch == '$' ? process_dollar(sw, &tmp)
                      : ch == '\'' ? process_single_quote(sw, &tmp)
                                   : process_double_quote(sw, &tmp);
             if (!r) {
-                df_buf_free(&tmp);
+                hbuf_free(&tmp);
                 ok = false;
                 goto done;
             }
-            df_buf_append(result, tmp.data ? tmp.data : "", tmp.len);
+            hbuf_append(result, tmp.data ? tmp.data : "", tmp.len);
             if (words) {
                 if (ch == '$')
                     words_add_string(words, tmp.data ? tmp.data : "", tmp.len);
                 else
                     words_add_raw_string(words, tmp.data ? tmp.data : "", tmp.len);
             }
-            df_buf_free(&tmp);
+            hbuf_free(&tmp);
             continue;
         }
         if (ch == '<') {
             /* processPossibleHeredoc: `<<` takes the blanks after it into
              * the word, so `<< EOF` stays one word ("<< EOF") */
-            df_buf tmp = {0};
-            df_buf_putc(&tmp, (char)sw_next(sw));
+            hbuf tmp = {0};
+            hbuf_putc(&tmp, (char)sw_next(sw));
             if (sw_peek(sw) == '<') {
-                df_buf_putc(&tmp, (char)sw_next(sw));
+                hbuf_putc(&tmp, (char)sw_next(sw));
                 for (int32_t c = sw_peek(sw); c == ' ' || c == '\t' || c == '\r'; c = sw_peek(sw))
-                    df_buf_putc(&tmp, (char)sw_next(sw));
+                    hbuf_putc(&tmp, (char)sw_next(sw));
             }
-            df_buf_append(result, tmp.data, tmp.len);
+            hbuf_append(result, tmp.data, tmp.len);
             if (words)
                 words_add_raw_string(words, tmp.data, tmp.len);
-            df_buf_free(&tmp);
+            hbuf_free(&tmp);
             continue;
         }
         ch = sw_next(sw);
@@ -459,7 +442,7 @@ static bool process_stop_on(shell_word *sw, int32_t stop, bool raw_escapes, df_b
             if (sw->raw_escapes) {
                 if (words)
                     words_add_raw_char(words, ch);
-                df_buf_put_rune(result, ch);
+                hbuf_put_rune(result, ch);
             }
             ch = sw_next(sw);
             if (ch == LEX_EOF)
@@ -469,14 +452,14 @@ static bool process_stop_on(shell_word *sw, int32_t stop, bool raw_escapes, df_b
         } else if (words) {
             words_add_char(words, ch);
         }
-        df_buf_put_rune(result, ch);
+        hbuf_put_rune(result, ch);
     }
     if (stop != LEX_EOF) {
         char s[8] = {0};
-        df_buf t = {0};
-        df_buf_put_rune(&t, stop);
+        hbuf t = {0};
+        hbuf_put_rune(&t, stop);
         memcpy(s, t.data, t.len < 7 ? t.len : 7);
-        df_buf_free(&t);
+        hbuf_free(&t);
         ok = sw_fail(sw, "unexpected end of statement while looking for matching %s", s);
     }
 done:
@@ -489,8 +472,7 @@ bool df_lex_process(const char *word, size_t len, const hoist_expand_options *op
 {
     memset(r, 0, sizeof(*r));
     shell_word sw = {0};
-    sw.src = word;
-    sw.len = len;
+    sw.in = (utf8_scanner){word, len, 0};
     sw.escape = (opts && opts->escape) ? (unsigned char)opts->escape : '\\';
     sw.flags = opts ? opts->flags : 0;
     sw.raw_escapes = sw.flags & HOIST_EXPAND_RAW_ESCAPES;
@@ -500,13 +482,13 @@ bool df_lex_process(const char *word, size_t len, const hoist_expand_options *op
     /* text/scanner skips a byte order mark at the very start */
     if (len >= 3 && (unsigned char)word[0] == 0xEF && (unsigned char)word[1] == 0xBB &&
         (unsigned char)word[2] == 0xBF)
-        sw.pos = 3;
+        sw.in.pos = 3;
     words_acc w = {.res = r};
     bool ok = process_stop_on(&sw, LEX_EOF, sw.raw_escapes, &r->result, &w);
     if (ok && w.word.len > 0)
         words_flush(&w);
-    df_buf_free(&w.word);
-    df_buf_terminate(&r->result);
+    hbuf_free(&w.word);
+    hbuf_terminate(&r->result);
     if (!ok) {
         /* BuildKit returns no words on error */
         for (size_t i = 0; i < r->word_count; i++)
@@ -518,7 +500,7 @@ bool df_lex_process(const char *word, size_t len, const hoist_expand_options *op
 
 void df_lex_result_free(df_lex_result *r)
 {
-    df_buf_free(&r->result);
+    hbuf_free(&r->result);
     for (size_t i = 0; i < r->word_count; i++)
         free(r->words[i]);
     free(r->words);
@@ -534,8 +516,8 @@ int hoist_expand(const char *word, size_t len, const hoist_expand_options *opts,
     *out = NULL;
     df_lex_result r;
     if (!df_lex_process(word, len, opts, &r)) {
-        int rc = hoist_error_set(err, HOIST_EINPUT, "failed to process \"%.*s\": %s",
-                                 (int)(len > 200 ? 200 : len), word, r.message);
+        int rc = hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX, "failed to process \"%.*s\": %s",
+                                  (int)(len > 200 ? 200 : len), word, r.message);
         hoist_error_at(err, NULL, 0, (int)r.error_offset + 1);
         hoist_error_hint(err, "check the ${...} syntax; write a literal $ as \\$");
         df_lex_result_free(&r);
@@ -545,7 +527,7 @@ int hoist_expand(const char *word, size_t len, const hoist_expand_options *opts,
     r.result.data = NULL;
     df_lex_result_free(&r);
     if (!*out)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     return 0;
 }
 
@@ -556,8 +538,8 @@ int hoist_expand_words(const char *word, size_t len, const hoist_expand_options 
     *out_count = 0;
     df_lex_result r;
     if (!df_lex_process(word, len, opts, &r)) {
-        int rc = hoist_error_set(err, HOIST_EINPUT, "failed to process \"%.*s\": %s",
-                                 (int)(len > 200 ? 200 : len), word, r.message);
+        int rc = hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX, "failed to process \"%.*s\": %s",
+                                  (int)(len > 200 ? 200 : len), word, r.message);
         hoist_error_at(err, NULL, 0, (int)r.error_offset + 1);
         df_lex_result_free(&r);
         return rc;

@@ -11,7 +11,7 @@
 #include "dockerfile/df_util.h"
 
 typedef struct df_lex_result {
-    df_buf result;   /* ProcessWord's string */
+    hbuf result;   /* ProcessWord's string */
     char **words;    /* ProcessWords' list (malloc'd strings) */
     size_t word_count;
     size_t word_cap;

@@ -31,7 +31,7 @@ static rune_at *decode_all(const char *s, size_t n, size_t *count, bool skip_bom
         i = 3;
     while (i < n) {
         size_t w;
-        v[k].r = df_decode_rune(s + i, n - i, &w);
+        v[k].r = utf8_decode(s + i, n - i, &w);
         v[k].off = i;
         k++;
         i += w;
@@ -73,10 +73,10 @@ bool df_pattern_compile(const char *pat, size_t n, df_pattern *out, char *msg, s
             i++;
             t = i < rc ? r[i].r : -1;
             if (t != '*' && t != '?' && t != '\\') {
-                df_buf tmp = {0};
-                df_buf_put_rune(&tmp, t < 0 ? DF_RUNE_ERROR : t);
+                hbuf tmp = {0};
+                hbuf_put_rune(&tmp, t < 0 ? UTF8_RUNE_ERROR : t);
                 snprintf(msg, msgsz, "invalid escape '\\%s'", tmp.data ? tmp.data : "");
-                df_buf_free(&tmp);
+                hbuf_free(&tmp);
                 free(r);
                 df_pattern_free(out);
                 return false;
@@ -173,7 +173,7 @@ bool df_pattern_match_at(const df_pattern *p, const char *s, size_t n, size_t st
 }
 
 bool df_pattern_trim_prefix(const char *pat, size_t patn, const char *v, size_t vn, bool greedy,
-                            df_buf *out, char *msg, size_t msgsz)
+                            hbuf *out, char *msg, size_t msgsz)
 {
     df_pattern p;
     if (!df_pattern_compile(pat, patn, &p, msg, msgsz)) {
@@ -184,15 +184,15 @@ bool df_pattern_trim_prefix(const char *pat, size_t patn, const char *v, size_t 
     }
     size_t end;
     if (df_pattern_match_at(&p, v, vn, 0, greedy, &end))
-        df_buf_append(out, v + end, vn - end);
+        hbuf_append(out, v + end, vn - end);
     else
-        df_buf_append(out, v, vn);
+        hbuf_append(out, v, vn);
     df_pattern_free(&p);
     return true;
 }
 
 /* reversePattern: reverse runes but keep `\x` pairs in order. */
-static bool reverse_pattern(const char *pat, size_t n, df_buf *out)
+static bool reverse_pattern(const char *pat, size_t n, hbuf *out)
 {
     size_t rc;
     rune_at *r = decode_all(pat, n, &rc, false);
@@ -216,55 +216,55 @@ static bool reverse_pattern(const char *pat, size_t n, df_buf *out)
         }
     }
     for (size_t i = 0; i < rc; i++)
-        df_buf_put_rune(out, o[i]);
+        hbuf_put_rune(out, o[i]);
     free(o);
     free(r);
     return true;
 }
 
 /* []rune(s) reversed and re-encoded (invalid bytes become U+FFFD). */
-static bool reverse_string(const char *s, size_t n, df_buf *out)
+static bool reverse_string(const char *s, size_t n, hbuf *out)
 {
     size_t rc;
     rune_at *r = decode_all(s, n, &rc, false);
     if (!r)
         return false;
     for (size_t i = rc; i-- > 0;)
-        df_buf_put_rune(out, r[i].r);
+        hbuf_put_rune(out, r[i].r);
     free(r);
     return true;
 }
 
 bool df_pattern_trim_suffix(const char *pat, size_t patn, const char *v, size_t vn, bool greedy,
-                            df_buf *out, char *msg, size_t msgsz)
+                            hbuf *out, char *msg, size_t msgsz)
 {
-    df_buf rp = {0}, rv = {0}, trimmed = {0};
-    bool ok = reverse_pattern(pat, patn, &rp) && reverse_string(v, vn, &rv) && df_buf_terminate(&rp) &&
-              df_buf_terminate(&rv);
+    hbuf rp = {0}, rv = {0}, trimmed = {0};
+    bool ok = reverse_pattern(pat, patn, &rp) && reverse_string(v, vn, &rv) && hbuf_terminate(&rp) &&
+              hbuf_terminate(&rv);
     if (ok)
         ok = df_pattern_trim_prefix(rp.data, rp.len, rv.data, rv.len, greedy, &trimmed, msg, msgsz);
     if (ok)
         ok = reverse_string(trimmed.data ? trimmed.data : "", trimmed.len, out);
-    df_buf_free(&rp);
-    df_buf_free(&rv);
-    df_buf_free(&trimmed);
+    hbuf_free(&rp);
+    hbuf_free(&rv);
+    hbuf_free(&trimmed);
     return ok;
 }
 
 /* regexp.Expand for a pattern with no capture groups: `$$` is `$`, `$0` /
  * `${0}` is the whole match, any other well-formed name is empty, and a
  * malformed `$` is literal. */
-static void expand_template(const char *t, size_t tn, const char *m, size_t mn, df_buf *out)
+static void expand_template(const char *t, size_t tn, const char *m, size_t mn, hbuf *out)
 {
     size_t i = 0;
     while (i < tn) {
         if (t[i] != '$') {
-            df_buf_putc(out, t[i++]);
+            hbuf_putc(out, t[i++]);
             continue;
         }
         i++;
         if (i < tn && t[i] == '$') {
-            df_buf_putc(out, '$');
+            hbuf_putc(out, '$');
             i++;
             continue;
         }
@@ -274,13 +274,13 @@ static void expand_template(const char *t, size_t tn, const char *m, size_t mn, 
             ne = ns;
             while (ne < tn && t[ne] != '}') {
                 size_t w;
-                int32_t r = df_decode_rune(t + ne, tn - ne, &w);
+                int32_t r = utf8_decode(t + ne, tn - ne, &w);
                 if (!df_is_letter_rune(r) && !df_is_digit_rune(r) && r != '_')
                     break;
                 ne += w;
             }
             if (ne == ns || ne >= tn || t[ne] != '}') {
-                df_buf_putc(out, '$');
+                hbuf_putc(out, '$');
                 continue;
             }
             next = ne + 1;
@@ -288,13 +288,13 @@ static void expand_template(const char *t, size_t tn, const char *m, size_t mn, 
             ns = ne = i;
             while (ne < tn) {
                 size_t w;
-                int32_t r = df_decode_rune(t + ne, tn - ne, &w);
+                int32_t r = utf8_decode(t + ne, tn - ne, &w);
                 if (!df_is_letter_rune(r) && !df_is_digit_rune(r) && r != '_')
                     break;
                 ne += w;
             }
             if (ne == ns) {
-                df_buf_putc(out, '$');
+                hbuf_putc(out, '$');
                 continue;
             }
             next = ne;
@@ -310,13 +310,13 @@ static void expand_template(const char *t, size_t tn, const char *m, size_t mn, 
                 num = num * 10 + (unsigned long)(t[k] - '0');
         }
         if (all_digits && num == 0)
-            df_buf_append(out, m, mn);
+            hbuf_append(out, m, mn);
         i = next;
     }
 }
 
 bool df_pattern_replace(const char *pat, size_t patn, const char *v, size_t vn, const char *repl,
-                        size_t repln, bool all, df_buf *out, char *msg, size_t msgsz)
+                        size_t repln, bool all, hbuf *out, char *msg, size_t msgsz)
 {
     df_pattern p;
     if (!df_pattern_compile(pat, patn, &p, msg, msgsz)) {
@@ -340,14 +340,14 @@ bool df_pattern_replace(const char *pat, size_t patn, const char *v, size_t vn, 
         for (size_t s = 0; s <= rc && !found; s++) {
             size_t e;
             if (match_runes(&p, runes, rc, s, true, &e, scratch, scratch + rc + 1)) {
-                df_buf_append(out, v, OFF(s));
-                df_buf_append(out, repl, repln);
-                df_buf_append(out, v + OFF(e), vn - OFF(e));
+                hbuf_append(out, v, OFF(s));
+                hbuf_append(out, repl, repln);
+                hbuf_append(out, v + OFF(e), vn - OFF(e));
                 found = true;
             }
         }
         if (!found)
-            df_buf_append(out, v, vn);
+            hbuf_append(out, v, vn);
     } else {
         /* regexp.ReplaceAllString's loop, in rune indexes. */
         size_t last_end = 0, search = 0;
@@ -363,7 +363,7 @@ bool df_pattern_replace(const char *pat, size_t patn, const char *v, size_t vn, 
             }
             if (!found)
                 break;
-            df_buf_append(out, v + OFF(last_end), OFF(ms) - OFF(last_end));
+            hbuf_append(out, v + OFF(last_end), OFF(ms) - OFF(last_end));
             if (me > last_end || ms == 0)
                 expand_template(repl, repln, v + OFF(ms), OFF(me) - OFF(ms), out);
             if (out->len > DF_EXPAND_MAX) {
@@ -379,7 +379,7 @@ bool df_pattern_replace(const char *pat, size_t patn, const char *v, size_t vn, 
             else
                 search = me;
         }
-        df_buf_append(out, v + OFF(last_end), vn - OFF(last_end));
+        hbuf_append(out, v + OFF(last_end), vn - OFF(last_end));
     }
 #undef OFF
     free(scratch);

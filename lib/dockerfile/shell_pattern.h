@@ -42,11 +42,11 @@ bool df_pattern_match_at(const df_pattern *p, const char *s, size_t n, size_t st
 
 /* ${v#p} / ${v##p} and ${v%p} / ${v%%p}: result appended to out. */
 bool df_pattern_trim_prefix(const char *pat, size_t patn, const char *v, size_t vn, bool greedy,
-                            df_buf *out, char *msg, size_t msgsz);
+                            hbuf *out, char *msg, size_t msgsz);
 bool df_pattern_trim_suffix(const char *pat, size_t patn, const char *v, size_t vn, bool greedy,
-                            df_buf *out, char *msg, size_t msgsz);
+                            hbuf *out, char *msg, size_t msgsz);
 /* ${v/p/r} and ${v//p/r}. */
 bool df_pattern_replace(const char *pat, size_t patn, const char *v, size_t vn, const char *repl,
-                        size_t repln, bool all, df_buf *out, char *msg, size_t msgsz);
+                        size_t repln, bool all, hbuf *out, char *msg, size_t msgsz);
 
 #endif

@@ -167,7 +167,7 @@ static int apply_arg(hoist_df_scope *s, const hoist_df_scope *global, const hois
 {
     const char **vals = calloc(ins->pair_count + 1, sizeof(char *));
     if (!vals)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     int rc = 0;
     for (size_t i = 0; i < ins->pair_count && rc == 0; i++) {
         const hoist_df_pair *p = &ins->pairs[i];
@@ -184,7 +184,7 @@ static int apply_arg(hoist_df_scope *s, const hoist_df_scope *global, const hois
     }
     for (size_t i = 0; i < ins->pair_count && rc == 0; i++)
         if (!scope_set(s, ins->pairs[i].key, vals[i], false))
-            rc = hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            rc = hoist_error_nomem(err);
     free(vals);
     return rc;
 }
@@ -193,7 +193,7 @@ static int apply_env(hoist_df_scope *s, const hoist_df_instruction *ins, char es
 {
     size_t n = ins->pair_count;
     const char **keys = calloc(n + 1, sizeof(char *)), **vals = calloc(n + 1, sizeof(char *));
-    int rc = (!keys || !vals) ? hoist_error_set(err, HOIST_EFAILED, "out of memory") : 0;
+    int rc = (!keys || !vals) ? hoist_error_nomem(err) : 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         keys[i] = expand_in(s, ins->pairs[i].key, escape, err);
         vals[i] = keys[i] ? expand_in(s, ins->pairs[i].value ? ins->pairs[i].value : "", escape, err) : NULL;
@@ -202,7 +202,7 @@ static int apply_env(hoist_df_scope *s, const hoist_df_instruction *ins, char es
     }
     for (size_t i = 0; i < n && rc == 0; i++)
         if (!scope_set(s, keys[i], vals[i], true))
-            rc = hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            rc = hoist_error_nomem(err);
     free(keys);
     free(vals);
     return rc;
@@ -213,13 +213,13 @@ static int global_scope(const hoist_dockerfile *df, const hoist_df_eval_options 
 {
     hoist_df_scope *g = scope_new();
     if (!g)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     char hb[64];
     const char *build = o && o->build_platform ? o->build_platform : host_platform(hb, sizeof(hb));
     const char *target = o && o->target_platform ? o->target_platform : build;
     if (!set_platform_args(g, "BUILD", build) || !set_platform_args(g, "TARGET", target)) {
         hoist_df_scope_free(g);
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     }
     for (size_t i = 0; i < df->instruction_count && df->instructions[i].stage < 0; i++) {
         const hoist_df_instruction *ins = &df->instructions[i];
@@ -271,7 +271,7 @@ static int compute_stages(const hoist_dockerfile *df, const hoist_df_eval_option
     stage_list *list = calloc(1, sizeof(stage_list) + (n + 1) * sizeof(hoist_df_stage));
     if (!list) {
         hoist_df_scope_free(g);
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     }
     df_arena *arena = &list->arena;
     hoist_df_stage *stages = list->items;
@@ -389,7 +389,7 @@ int hoist_dockerfile_scope_at(const hoist_dockerfile *df, size_t index, const ho
     if (!sc) {
         hoist_df_scope_free(g);
         hoist_df_stages_free(stages);
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     }
     for (size_t d = depth; d-- > 0 && rc == 0;) {
         const hoist_df_stage *st = &stages[chain[d]];
@@ -532,22 +532,22 @@ static int stage_graph(const hoist_dockerfile *df, const hoist_df_stage *stages,
             if (stages[i].name && !strcasecmp(stages[i].name, target))
                 t = (int)i;
         if (t < 0) {
-            df_buf names = {0};
+            hbuf names = {0};
             for (size_t i = 0; i < n; i++)
                 if (stages[i].name) {
                     if (names.len)
-                        df_buf_puts(&names, ", ");
-                    df_buf_puts(&names, stages[i].name);
+                        hbuf_puts(&names, ", ");
+                    hbuf_puts(&names, stages[i].name);
                 }
             hoist_error_set(err, HOIST_EUSAGE, "target stage \"%s\" could not be found", target);
             hoist_error_hint(err, names.len ? "named stages: %s" : "%s", names.len ? names.data : "the Dockerfile has no named stages");
-            df_buf_free(&names);
+            hbuf_free(&names);
             return HOIST_EUSAGE;
         }
     }
     int *todo = calloc(n * 2 + 2, sizeof(int));
     if (!todo)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     size_t ntodo = 0;
     needed[t] = true;
     todo[ntodo++] = t;

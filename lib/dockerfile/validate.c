@@ -45,6 +45,7 @@ static int fail(hoist_error *err, const char *hint, const char *fmt, ...)
     va_start(ap, fmt);
     hoist_error_vset(err, HOIST_EINPUT, fmt, ap);
     va_end(ap);
+    hoist_error_reason(err, HOIST_REASON_SYNTAX);
     if (hint)
         hoist_error_hint(err, "%s", hint);
     return HOIST_EINPUT;
@@ -273,7 +274,7 @@ static int check_dest_not_heredoc(const hoist_df_instruction *ins, hoist_error *
 /* encoding/csv Reader.Read of one record (no LazyQuotes), as BuildKit's
  * parseMount reads a --mount value. Fields go to `fields` (malloc'd, NUL
  * separated); returns false with Go's message on a syntax error. */
-static bool csv_read_record(const char *v, df_buf *fields, size_t *nfields, char *msg, size_t msgsz)
+static bool csv_read_record(const char *v, hbuf *fields, size_t *nfields, char *msg, size_t msgsz)
 {
     size_t n = strlen(v), i = 0;
     *nfields = 0;
@@ -292,7 +293,7 @@ static bool csv_read_record(const char *v, df_buf *fields, size_t *nfields, char
                 }
                 if (v[i] == '"') {
                     if (i + 1 < n && v[i + 1] == '"') {
-                        df_buf_putc(fields, '"');
+                        hbuf_putc(fields, '"');
                         i += 2;
                         continue;
                     }
@@ -303,7 +304,7 @@ static bool csv_read_record(const char *v, df_buf *fields, size_t *nfields, char
                     snprintf(msg, msgsz, "parse error on line 1, column %zu: extraneous or missing \" in quoted-field", i + 2);
                     return false;
                 }
-                df_buf_putc(fields, v[i++]);
+                hbuf_putc(fields, v[i++]);
             }
         } else {
             while (i < n && v[i] != ',') {
@@ -311,16 +312,16 @@ static bool csv_read_record(const char *v, df_buf *fields, size_t *nfields, char
                     snprintf(msg, msgsz, "parse error on line 1, column %zu: bare \" in non-quoted-field", i + 1);
                     return false;
                 }
-                df_buf_putc(fields, v[i++]);
+                hbuf_putc(fields, v[i++]);
             }
         }
-        df_buf_putc(fields, 0);
+        hbuf_putc(fields, 0);
         (*nfields)++;
         if (i >= n)
             return true;
         i++; /* the comma */
         if (i == n) {
-            df_buf_putc(fields, 0);
+            hbuf_putc(fields, 0);
             (*nfields)++;
             return true;
         }
@@ -336,11 +337,11 @@ static int check_run_values(const hoist_df_instruction *ins, hoist_error *err)
         if (!f->value)
             continue;
         if (!strcmp(f->name, "mount")) {
-            df_buf fields = {0};
+            hbuf fields = {0};
             size_t nf;
             char msg[256];
             if (!csv_read_record(f->value, &fields, &nf, msg, sizeof(msg))) {
-                df_buf_free(&fields);
+                hbuf_free(&fields);
                 point_at(err, f->range);
                 return fail(err, "write --mount=type=...,key=value,...; quote a whole field as \"key=value\" when it needs quotes",
                             "failed to parse csv mounts: %s", msg);
@@ -352,13 +353,13 @@ static int check_run_values(const hoist_df_instruction *ins, hoist_error *err)
                     continue;
                 const char *dollar = strchr(eq + 1, '$');
                 if (dollar && dollar[1] && dollar[1] != '\n') {
-                    df_buf_free(&fields);
+                    hbuf_free(&fields);
                     point_at(err, f->range);
                     return fail(err, "name the stage or image directly, or add `FROM <image-with-vars> AS alias` and mount from=alias",
                                 "'from' doesn't support variable expansion, define alias stage instead");
                 }
             }
-            df_buf_free(&fields);
+            hbuf_free(&fields);
         } else if (!strcmp(f->name, "network")) {
             if (strcmp(f->value, "default") && strcmp(f->value, "none") && strcmp(f->value, "host")) {
                 point_at(err, f->range);
@@ -513,7 +514,7 @@ int df_validate_instruction(const hoist_dockerfile *df, const hoist_df_instructi
             return rc;
         for (size_t i = 0; i < n; i++) {
             const char *v = ins->args[i].value;
-            size_t a = df_trim_left_space(v, strlen(v));
+            size_t a = utf8_trim_left_space(v, strlen(v));
             if (a == strlen(v)) {
                 point_at(err, ins->args[i].range);
                 return fail(err, "name a path, e.g. VOLUME /data",

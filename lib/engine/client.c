@@ -38,7 +38,7 @@ int hoist_client_new(const hoist_client_options *opts, hoist_client **out, hoist
     }
     hoist_client *c = calloc(1, sizeof(*c));
     if (!c)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     c->endpoint = *opts->endpoint;
     c->timeout_ms = opts->request_timeout_ms > 0 ? opts->request_timeout_ms : 30000;
     if (opts->api_version_pin)
@@ -83,12 +83,13 @@ int hoist_http_error_from_response(const hoist_http_response *resp, const char *
     }
     /* "client version 1.99 is too new. Maximum supported API version is 1.41" */
     if (resp->status == 400 && strstr(message, "client version")) {
-        hoist_error_set(err, HOIST_EENV, "%s: the daemon refused API version %s: %s", what,
-                        client ? client->api_version : "?", message);
+        hoist_error_setr(err, HOIST_EENV, HOIST_REASON_UNSUPPORTED, "%s: the daemon refused API version %s: %s", what,
+                         client ? client->api_version : "?", message);
         return hoist_error_hint(err, "unset DOCKER_API_VERSION to negotiate, or pin a version the daemon supports");
     }
     if (resp->status == 400 && strstr(message, "HTTP request to an HTTPS server")) {
-        hoist_error_set(err, HOIST_EENV, "%s: the daemon speaks TLS on this port and hoist sent plain HTTP", what);
+        hoist_error_setr(err, HOIST_EENV, HOIST_REASON_PROTOCOL,
+                         "%s: the daemon speaks TLS on this port and hoist sent plain HTTP", what);
         return hoist_error_hint(err, "set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the directory with ca.pem, "
                                      "cert.pem and key.pem (or write the host as https://...)");
     }
@@ -96,6 +97,9 @@ int hoist_http_error_from_response(const hoist_http_response *resp, const char *
     if (resp->status == 401 || resp->status == 403)
         code = HOIST_EENV;
     hoist_error_set(err, code, "%s: daemon answered HTTP %ld: %s", what, resp->status, message);
+    hoist_error_reason(err, resp->status == 404   ? HOIST_REASON_NOT_FOUND
+                            : resp->status == 401 || resp->status == 403 ? HOIST_REASON_PERMISSION
+                                                                         : HOIST_REASON_DAEMON);
     if (resp->status == 404)
         hoist_error_hint(err, "the object does not exist on this daemon, or the daemon is too old for this call");
     else if (resp->status >= 500)
@@ -183,7 +187,7 @@ int hoist_client_request(hoist_client *client, const char *path, hoist_http_requ
     size_t size = strlen(path) + 48;
     _cleanup_free_ char *full = malloc(size);
     if (!full)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     int rc = hoist_client_versioned_path(client, path, full, size, err);
     if (rc)
         return rc;
@@ -208,7 +212,8 @@ int hoist_client_get_json(hoist_client *client, const char *path, json_t **out, 
     json_error_t jerr;
     *out = json_loadb(resp.body ? resp.body : "", resp.body_len, 0, &jerr);
     if (!*out)
-        return hoist_error_set(err, HOIST_EFAILED, "%s: the daemon's answer is not JSON: %s", what, jerr.text);
+        return hoist_error_setr(err, HOIST_EFAILED, HOIST_REASON_PROTOCOL, "%s: the daemon's answer is not JSON: %s",
+                                what, jerr.text);
     return 0;
 }
 

@@ -91,8 +91,9 @@ int hoist_ssh_tunnel_open(const hoist_endpoint *ep, hoist_ssh_tunnel *t, hoist_e
     snprintf(t->dir, sizeof(t->dir), "/tmp/hoist-ssh.XXXXXX");
     if (!mkdtemp(t->dir)) {
         t->dir[0] = '\0';
-        return hoist_error_set(err, HOIST_EFAILED, "cannot create a directory for the ssh tunnel: %s",
-                               strerror(errno));
+        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno),
+                                "cannot create a directory for the ssh tunnel: %s",
+                                strerror(errno));
     }
     snprintf(t->socket, sizeof(t->socket), "%s/docker.sock", t->dir);
     char forward[HOIST_PATH_MAX + 200], port[16], target[800];
@@ -120,7 +121,7 @@ int hoist_ssh_tunnel_open(const hoist_endpoint *ep, hoist_ssh_tunnel *t, hoist_e
     int pipefd[2];
     if (pipe2(pipefd, O_CLOEXEC) < 0) {
         hoist_ssh_tunnel_close(t);
-        return hoist_error_set(err, HOIST_EFAILED, "pipe: %s", strerror(errno));
+        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno), "pipe: %s", strerror(errno));
     }
     pid_t parent = getpid();
     pid_t pid = fork();
@@ -128,7 +129,8 @@ int hoist_ssh_tunnel_open(const hoist_endpoint *ep, hoist_ssh_tunnel *t, hoist_e
         close(pipefd[0]);
         close(pipefd[1]);
         hoist_ssh_tunnel_close(t);
-        return hoist_error_set(err, HOIST_EFAILED, "cannot start ssh: %s", strerror(errno));
+        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno),
+                                "cannot start ssh: %s", strerror(errno));
     }
     if (pid == 0) {
         prctl(PR_SET_PDEATHSIG, SIGTERM);

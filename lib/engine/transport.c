@@ -33,7 +33,7 @@ int hoist_transport_new(const hoist_endpoint *endpoint, hoist_transport **out, h
     *out = NULL;
     hoist_transport *t = calloc(1, sizeof(*t));
     if (!t)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     t->endpoint = *endpoint;
     t->tunnel.stderr_fd = -1;
     if (endpoint->kind == HOIST_ENDPOINT_SSH) {
@@ -188,32 +188,36 @@ static int diagnose_ssh(hoist_transport *t, const char *detail, hoist_error *err
     for (size_t end = strlen(said); end && (said[end - 1] == '\n' || said[end - 1] == '\r');)
         said[--end] = '\0';
     if (strstr(said, "No such file or directory")) {
-        hoist_error_set(err, HOIST_EENV, "on %s, the Docker socket %s does not exist: the daemon is not running "
-                        "there", ep->address, ep->ssh_socket);
+        hoist_error_setr(err, HOIST_EENV, HOIST_REASON_NOT_FOUND,
+                         "on %s, the Docker socket %s does not exist: the daemon is not running "
+                         "there", ep->address, ep->ssh_socket);
         return hoist_error_hint(err, "start the daemon on that host, or name its socket with HOIST_SSH_SOCKET");
     }
     if (strstr(said, "Permission denied")) {
-        hoist_error_set(err, HOIST_EENV, "on %s, the ssh user %s may not open the Docker socket %s", ep->address,
-                        ep->ssh_user[0] ? ep->ssh_user : "(default)", ep->ssh_socket);
+        hoist_error_setr(err, HOIST_EENV, HOIST_REASON_PERMISSION,
+                         "on %s, the ssh user %s may not open the Docker socket %s", ep->address,
+                         ep->ssh_user[0] ? ep->ssh_user : "(default)", ep->ssh_socket);
         return hoist_error_hint(err, "add that user to the docker group on the remote host, or connect as one "
                                      "who may use Docker");
     }
     if (strstr(said, "open failed")) {
         /* sshd does not say why; these are the two usual reasons */
-        hoist_error_set(err, HOIST_EENV, "on %s, sshd could not open the Docker socket %s: it does not exist (no "
-                        "daemon running there) or the ssh user %s may not use it", ep->address, ep->ssh_socket,
-                        ep->ssh_user[0] ? ep->ssh_user : "(default)");
+        hoist_error_setr(err, HOIST_EENV, HOIST_REASON_CONNECT,
+                         "on %s, sshd could not open the Docker socket %s: it does not exist (no "
+                         "daemon running there) or the ssh user %s may not use it", ep->address, ep->ssh_socket,
+                         ep->ssh_user[0] ? ep->ssh_user : "(default)");
         return hoist_error_hint(err, "check with 'ssh %s%s%s ls -l %s'; start the daemon, name its socket with "
                                      "HOIST_SSH_SOCKET, or use a user in the remote docker group",
                                 ep->ssh_user, ep->ssh_user[0] ? "@" : "", ep->address, ep->ssh_socket);
     }
     if (strstr(said, "Connection refused")) {
-        hoist_error_set(err, HOIST_EENV, "on %s, nothing listens on the Docker socket %s (a stale socket)",
-                        ep->address, ep->ssh_socket);
+        hoist_error_setr(err, HOIST_EENV, HOIST_REASON_CONNECT,
+                         "on %s, nothing listens on the Docker socket %s (a stale socket)",
+                         ep->address, ep->ssh_socket);
         return hoist_error_hint(err, "restart the daemon on that host");
     }
-    hoist_error_set(err, HOIST_EENV, "the ssh tunnel to %s failed: %s%s%s", ep->host, detail,
-                    said[0] ? "; ssh said: " : "", said);
+    hoist_error_setr(err, HOIST_EENV, HOIST_REASON_CONNECT, "the ssh tunnel to %s failed: %s%s%s", ep->host, detail,
+                     said[0] ? "; ssh said: " : "", said);
     return hoist_error_hint(err, "check the connection with 'ssh %s%s%s'", ep->ssh_user, ep->ssh_user[0] ? "@" : "",
                             ep->address);
 }
@@ -312,11 +316,11 @@ int hoist_transport_request(hoist_transport *t, const hoist_http_request *req,
     if (tr.sink_stopped)
         return 0; /* the caller's sink chose to stop; it knows why */
     if (tr.body_aborted)
-        return hoist_error_set(err, HOIST_EFAILED, "%s %s: sending the request body failed", method,
-                               req->path);
+        return hoist_error_setr(err, HOIST_EFAILED, HOIST_REASON_IO, "%s %s: sending the request body failed", method,
+                                req->path);
     if (tr.oom)
-        return hoist_error_set(err, HOIST_EFAILED, "%s %s: response larger than %u MiB", method,
-                               req->path, COLLECT_LIMIT >> 20);
+        return hoist_error_setr(err, HOIST_EFAILED, HOIST_REASON_LIMIT, "%s %s: response larger than %u MiB", method,
+                                req->path, COLLECT_LIMIT >> 20);
 
     long os_errno = 0;
     t->api.easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
@@ -327,31 +331,34 @@ int hoist_transport_request(hoist_transport *t, const hoist_http_request *req,
     case CURLE_COULDNT_RESOLVE_HOST:
         return hoist_diagnose_connect(&t->endpoint, (int)os_errno, t->api.easy_strerror(cc), err);
     case CURLE_OPERATION_TIMEDOUT:
-        hoist_error_set(err, HOIST_EENV, "the Docker daemon at %s did not answer %s %s in time",
-                        t->endpoint.host, method, req->path);
+        hoist_error_setr(err, HOIST_EENV, HOIST_REASON_TIMEOUT, "the Docker daemon at %s did not answer %s %s in time",
+                         t->endpoint.host, method, req->path);
         return hoist_error_hint(err, "the daemon may be overloaded or hung; check its logs");
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CACERT_BADFILE:
-        hoist_error_set(err, HOIST_EENV, "TLS with the Docker daemon at %s failed: %s", t->endpoint.host,
-                        t->api.easy_strerror(cc));
+        hoist_error_setr(err, HOIST_EENV, HOIST_REASON_CONNECT,
+                         "TLS with the Docker daemon at %s failed: %s", t->endpoint.host,
+                         t->api.easy_strerror(cc));
         return hoist_error_hint(err, "check DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem) and DOCKER_TLS_VERIFY");
     default:
         if (t->endpoint.tls && resp->status == 0 && (cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR)) {
             /* A daemon with --tlsverify drops the handshake of a client
              * without an acceptable certificate. */
-            hoist_error_set(err, HOIST_EENV, "the Docker daemon at %s closed the TLS connection during the "
-                            "handshake: it did not accept %s", t->endpoint.host,
-                            t->endpoint.cert_file[0] ? "hoist's client certificate" : "a client without a certificate");
+            hoist_error_setr(err, HOIST_EENV, HOIST_REASON_CONNECT,
+                             "the Docker daemon at %s closed the TLS connection during the "
+                             "handshake: it did not accept %s", t->endpoint.host,
+                             t->endpoint.cert_file[0] ? "hoist's client certificate" : "a client without a certificate");
             return hoist_error_hint(err, t->endpoint.cert_file[0]
                                              ? "use a certificate signed by the CA the daemon trusts (DOCKER_CERT_PATH)"
                                              : "put cert.pem and key.pem (signed by the daemon's CA) in DOCKER_CERT_PATH");
         }
         if (resp->status == 0 && (cc == CURLE_GOT_NOTHING || cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR))
             return hoist_diagnose_connect(&t->endpoint, (int)os_errno, t->api.easy_strerror(cc), err);
-        hoist_error_set(err, HOIST_EENV, "the connection to the Docker daemon at %s dropped during %s %s: %s",
-                        t->endpoint.host, method, req->path, t->api.easy_strerror(cc));
+        hoist_error_setr(err, HOIST_EENV, HOIST_REASON_CONNECT,
+                         "the connection to the Docker daemon at %s dropped during %s %s: %s",
+                         t->endpoint.host, method, req->path, t->api.easy_strerror(cc));
         return hoist_error_hint(err, "the daemon may have stopped or restarted; check that it is running "
                                      "('hoist doctor') and retry");
     }
@@ -372,7 +379,7 @@ int hoist_transport_raw_open(hoist_transport *t, hoist_raw_conn **out, hoist_err
     *out = NULL;
     hoist_raw_conn *c = calloc(1, sizeof(*c));
     if (!c)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     c->fd = -1;
     snprintf(c->host, sizeof(c->host), "%s", t->endpoint.host);
     int rc = hoist_curl_api_load(&c->api, err);

@@ -177,7 +177,7 @@ int hoist_gen_detect(const char *dir, hoist_gen_detection **out, hoist_error *er
     }
     _cleanup_(hoist_gen_detection_freep) hoist_gen_detection *d = calloc(1, sizeof(*d));
     if (!d || !(d->projects = calloc(DETECTOR_COUNT, sizeof(*d->projects))))
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     for (size_t i = 0; i < DETECTOR_COUNT; i++) {
         gen_project *p = NULL;
         int rc = detectors[i].detect(dir, &d->pool, &p, err);

@@ -2,9 +2,15 @@
  * detect_c.c - recognise a C or C++ project: a build file (Makefile,
  * CMakeLists.txt or meson.build) next to C/C++ sources, and the binary it
  * builds: the default goal of the Makefile (through `all:` and simple
- * variables), CMake's first add_executable(), meson's first executable().
- * A build file without any C/C++ source (a Go project's Makefile) is not a
- * C project.
+ * variables), CMake's first add_executable(), meson's first executable(),
+ * autotools' first bin_PROGRAMS (configure.ac, with or without a shipped
+ * ./configure). A build file without any C/C++ source (a Go project's
+ * Makefile) is not a C project.
+ *
+ * It also lists the libraries linked beyond the C library (pkg-config
+ * modules, CMake find_package/pkg_check_modules, meson dependency(),
+ * PKG_CHECK_MODULES/AC_CHECK_LIB, -lNAME), because they decide whether a
+ * static link can work and what a runtime image must hold.
  */
 #include "gen/gen_internal.h"
 
@@ -105,6 +111,108 @@ static const char *make_default_goal(gen_pool *pool, const char *text)
     return NULL;
 }
 
+/* ---- libraries linked beyond the C library ---- */
+
+typedef struct lib_list {
+    char text[512];
+    size_t len;
+} lib_list;
+
+static bool is_libc_part(const char *name, size_t n)
+{
+    static const char *const parts[] = {"m", "c", "pthread", "dl", "rt", "threads", "Threads",
+                                        "util", "PkgConfig", NULL};
+    for (size_t i = 0; parts[i]; i++)
+        if (strlen(parts[i]) == n && !strncmp(parts[i], name, n))
+            return true;
+    return false;
+}
+
+static void lib_add(lib_list *l, const char *prefix, const char *name, size_t n)
+{
+    if (!n || is_libc_part(name, n))
+        return;
+    char word[128];
+    int w = snprintf(word, sizeof(word), "%s%.*s", prefix, (int)n, name);
+    if (w <= 0 || (size_t)w >= sizeof(word))
+        return;
+    /* already listed? */
+    for (const char *p = strstr(l->text, word); p; p = strstr(p + 1, word))
+        if ((p == l->text || p[-1] == ' ') && (p[w] == 0 || p[w] == ' '))
+            return;
+    if (l->len + (size_t)w + 2 >= sizeof(l->text))
+        return;
+    if (l->len)
+        l->text[l->len++] = ' ';
+    memcpy(l->text + l->len, word, (size_t)w + 1);
+    l->len += (size_t)w;
+}
+
+static size_t lib_word(const char *s)
+{
+    size_t n = 0;
+    while (isalnum((unsigned char)s[n]) || s[n] == '_' || s[n] == '-' || s[n] == '.' || s[n] == '+')
+        n++;
+    return n;
+}
+
+/* Words after `marker` up to `stop` that look like module names. */
+static void lib_scan_args(lib_list *l, const char *text, const char *marker, const char *stop,
+                          const char *prefix, bool first_is_prefix_var)
+{
+    for (const char *p = strstr(text, marker); p; p = strstr(p + 1, marker)) {
+        const char *a = p + strlen(marker);
+        bool first = true;
+        while (*a && !strchr(stop, *a)) {
+            while (*a && !strchr(stop, *a) &&
+                   (*a == ' ' || *a == '\t' || *a == '[' || *a == ']' || *a == ',' ||
+                    *a == '\'' || *a == '"'))
+                a++;
+            if (!*a || strchr(stop, *a))
+                break;
+            if (*a == '-' || *a == '$' || *a == '>' || *a == '<' || *a == '=' ||
+                isdigit((unsigned char)*a)) { /* flags, variables, version bounds */
+                a += strcspn(a, " \t,])'\"\n");
+                continue;
+            }
+            size_t n = lib_word(a);
+            if (!n) {
+                a++;
+                continue;
+            }
+            bool keyword = (n == 8 && !strncmp(a, "REQUIRED", 8)) || (n == 5 && !strncmp(a, "QUIET", 5)) ||
+                           (n == 6 && !strncmp(a, "CONFIG", 6)) || (n == 6 && !strncmp(a, "MODULE", 6)) ||
+                           (n == 10 && !strncmp(a, "COMPONENTS", 10)) || (n == 8 && !strncmp(a, "required", 8)) ||
+                           (n == 4 && !strncmp(a, "true", 4)) || (n == 5 && !strncmp(a, "false", 5));
+            if (!(first && first_is_prefix_var) && !keyword)
+                lib_add(l, prefix, a, n);
+            first = false;
+            a += n;
+        }
+    }
+}
+
+static void scan_libs(lib_list *l, const char *text)
+{
+    if (!text)
+        return;
+    lib_scan_args(l, text, "pkg-config --libs", ")\n;`", "", false);
+    lib_scan_args(l, text, "pkg-config --cflags --libs", ")\n;`", "", false);
+    lib_scan_args(l, text, "pkg_check_modules(", ")", "", true);
+    lib_scan_args(l, text, "PKG_CHECK_MODULES(", ")", "", true);
+    lib_scan_args(l, text, "find_package(", ")\n", "", false);
+    lib_scan_args(l, text, "dependency(", ",)\n", "", false);
+    lib_scan_args(l, text, "AC_CHECK_LIB(", ",)\n", "-l", false);
+    /* -lNAME words */
+    for (const char *p = strstr(text, "-l"); p; p = strstr(p + 2, "-l")) {
+        if (p != text && !isspace((unsigned char)p[-1]) && p[-1] != '=' && p[-1] != '"' && p[-1] != '\'')
+            continue;
+        size_t n = lib_word(p + 2);
+        if (n && isalpha((unsigned char)p[2]))
+            lib_add(l, "-l", p + 2, n);
+    }
+}
+
 /* First argument of `call(` in a CMake or meson file, quotes removed. */
 static const char *first_call_arg(gen_pool *pool, const char *text, const char *call)
 {
@@ -135,54 +243,94 @@ int gen_detect_c(const char *dir, gen_pool *pool, gen_project **out, hoist_error
             makefile = makefiles[i];
     bool cmake = gen_file_exists(dir, "CMakeLists.txt");
     bool meson = gen_file_exists(dir, "meson.build");
-    if (!makefile && !cmake && !meson)
+    const char *configure_ac = gen_file_exists(dir, "configure.ac")   ? "configure.ac"
+                               : gen_file_exists(dir, "configure.in") ? "configure.in"
+                                                                      : NULL;
+    bool configure = gen_file_exists(dir, "configure");
+    bool autotools = configure_ac || (configure && gen_file_exists(dir, "Makefile.in"));
+    if (!makefile && !cmake && !meson && !autotools)
         return 0;
 
     c_scan scan = {.pool = pool};
     static const char *const suffixes[] = {".c", ".cc", ".cpp", ".cxx", ".C", NULL};
     if (gen_walk_sources(dir, suffixes, 4, visit_c_file, &scan))
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory scanning C sources");
+        return hoist_error_setr(err, HOIST_EFAILED, HOIST_REASON_NOMEM, "out of memory scanning C sources");
     if (!scan.c_files && !scan.cxx_files)
         return 0;
 
     /* CMake and meson describe the build; a Makefile beside them is often a
      * wrapper, so they win. */
-    const char *tool = cmake ? "cmake" : meson ? "meson" : "make";
+    const char *tool = cmake ? "cmake" : meson ? "meson" : autotools ? "autotools" : "make";
     gen_project *p = gen_project_new(HOIST_GEN_LANG_C, tool);
     if (!p)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     *out = p;
     p->pub.cxx = scan.cxx_files > 0;
     gen_project_reason(p, pool, "%zu C and %zu C++ source files (first: %s)", scan.c_files,
                        scan.cxx_files, scan.first);
     _cleanup_free_ char *text = NULL;
     const char *binary = NULL;
+    lib_list libs = {.len = 0};
     if (cmake) {
         gen_project_reason(p, pool, "CMakeLists.txt: built with cmake");
-        if (gen_read_file(dir, "CMakeLists.txt", &text, NULL) == 0)
+        if (gen_read_file(dir, "CMakeLists.txt", &text, NULL) == 0) {
             binary = first_call_arg(pool, text, "add_executable(");
+            scan_libs(&libs, text);
+        }
         if (binary)
             gen_project_reason(p, pool, "CMakeLists.txt: add_executable(%s)", binary);
         p->pub.entry = binary ? gen_pool_printf(pool, "build/%s", binary) : NULL;
     } else if (meson) {
         gen_project_reason(p, pool, "meson.build: built with meson");
-        if (gen_read_file(dir, "meson.build", &text, NULL) == 0)
+        if (gen_read_file(dir, "meson.build", &text, NULL) == 0) {
             binary = first_call_arg(pool, text, "executable(");
+            scan_libs(&libs, text);
+        }
         if (binary)
             gen_project_reason(p, pool, "meson.build: executable('%s')", binary);
         p->pub.entry = binary ? gen_pool_printf(pool, "build/%s", binary) : NULL;
+    } else if (autotools) {
+        p->pub.configure_script = configure;
+        gen_project_reason(p, pool, "%s: built with ./configure && make%s",
+                           configure_ac ? configure_ac : "configure",
+                           configure ? "" : " (configure made by autoreconf)");
+        _cleanup_free_ char *ac = NULL;
+        if (configure_ac && gen_read_file(dir, configure_ac, &ac, NULL) == 0)
+            scan_libs(&libs, ac);
+        /* bin_PROGRAMS of the top Makefile.am, else of src/Makefile.am */
+        static const char *const ams[] = {"Makefile.am", "src/Makefile.am", NULL};
+        for (size_t i = 0; ams[i] && !binary; i++) {
+            _cleanup_free_ char *am = NULL;
+            if (gen_read_file(dir, ams[i], &am, NULL) < 0)
+                continue;
+            scan_libs(&libs, am);
+            const char *prog = make_variable(pool, am, "bin_PROGRAMS", 12);
+            if (prog) {
+                binary = i ? gen_pool_printf(pool, "src/%s", prog) : prog;
+                gen_project_reason(p, pool, "%s: bin_PROGRAMS = %s", ams[i], prog);
+            }
+        }
+        p->pub.entry = binary;
     } else {
         gen_project_reason(p, pool, "%s: built with make", makefile);
         if (gen_read_file(dir, makefile, &text, NULL) == 0) {
             binary = make_default_goal(pool, text);
-            if (!strstr(text, "LDFLAGS") && !strstr(text, "-static"))
-                gen_project_note(p, pool, "%s does not mention LDFLAGS: a static link "
-                                          "(LDFLAGS=-static) may not reach the linker",
+            scan_libs(&libs, text);
+            if (!strstr(text, "$(CC)") && !strstr(text, "${CC}") && !strstr(text, "$(CXX)") &&
+                !strstr(text, "${CXX}") && !strstr(text, "$(LINK"))
+                gen_project_note(p, pool, "%s names no $(CC)/$(CXX): a static link is passed "
+                                          "through CC, CXX and LDFLAGS, and may not reach a "
+                                          "link command that names the compiler itself (the "
+                                          "build stage checks the result)",
                                  makefile);
         }
         if (binary)
             gen_project_reason(p, pool, "%s: default goal builds %s", makefile, binary);
         p->pub.entry = binary;
+    }
+    if (libs.len) {
+        p->pub.libs = gen_pool_strdup(pool, libs.text);
+        gen_project_reason(p, pool, "links libraries beyond the C library: %s", libs.text);
     }
     if (makefile && (cmake || meson))
         gen_project_note(p, pool, "%s is also present; building with %s", makefile, tool);
@@ -194,7 +342,7 @@ int gen_detect_c(const char *dir, gen_pool *pool, gen_project **out, hoist_error
         p->pub.name = slash ? slash + 1 : binary;
     } else {
         p->pub.name = "app";
-        p->pub.entry = tool[0] == 'm' && tool[1] == 'a' ? "app" : "build/app";
+        p->pub.entry = !strcmp(tool, "make") || autotools ? "app" : "build/app";
     }
     static const char *const markers[] = {"htons(", "PORT ", NULL};
     const char *src = scan.first;

@@ -108,12 +108,15 @@ int gen_detect_go(const char *dir, gen_pool *pool, gen_project **out, hoist_erro
         return 0;
     gen_project *p = gen_project_new(HOIST_GEN_LANG_GO, "go");
     if (!p)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     *out = p;
     const char *module = gomod_value(pool, gomod, "module");
     const char *go_version = gomod_value(pool, gomod, "go");
     const char *toolchain = gomod_value(pool, gomod, "toolchain");
-    p->pub.version = go_version;
+    /* `go 1.22` is the minimum the module needs (go.dev/ref/mod#go-mod-file-go),
+     * so any supported newer line honours it; `toolchain go1.22.5` names the
+     * toolchain to use. */
+    p->pub.version = go_version ? gen_pool_printf(pool, ">=%s", go_version) : NULL;
     if (toolchain && gen_starts_with(toolchain, "go"))
         p->pub.version = toolchain + 2;
     gen_project_reason(p, pool, "go.mod: module %s, go %s%s%s", module ? module : "(unnamed)",
@@ -130,7 +133,7 @@ int gen_detect_go(const char *dir, gen_pool *pool, gen_project **out, hoist_erro
     int rc = gen_walk_sources(dir, go_suffix, 6, visit_go_file, &scan);
     if (rc) {
         gen_strv_free(&scan.main_dirs);
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory scanning Go sources");
+        return hoist_error_setr(err, HOIST_EFAILED, HOIST_REASON_NOMEM, "out of memory scanning Go sources");
     }
     p->pub.cgo = scan.cgo;
     p->pub.version_var = scan.version_var;

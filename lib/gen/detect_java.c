@@ -159,12 +159,12 @@ int gen_detect_java(const char *dir, gen_pool *pool, gen_project **out, hoist_er
     }
     gen_project *p = gen_project_new(HOIST_GEN_LANG_JAVA, pom ? "maven" : "gradle");
     if (!p)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     *out = p;
     if (pom) {
         gen_project_add_manifest(p, pool, dir, "pom.xml");
         if (detect_maven(dir, pool, p, pom))
-            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            return hoist_error_nomem(err);
         return 0;
     }
     gen_project_add_manifest(p, pool, dir, build_file);

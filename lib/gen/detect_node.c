@@ -64,7 +64,7 @@ int gen_detect_node(const char *dir, gen_pool *pool, gen_project **out, hoist_er
         lock = "pnpm-lock.yaml", tool = "pnpm";
     gen_project *p = gen_project_new(HOIST_GEN_LANG_NODE, tool);
     if (!p)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     *out = p;
 
     const char *name = hoist_json_str(pkg, "name", NULL);

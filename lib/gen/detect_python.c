@@ -87,7 +87,7 @@ int gen_detect_python(const char *dir, gen_pool *pool, gen_project **out, hoist_
     const char *tool = requirements ? "pip" : pipfile ? "pipenv" : poetry ? "poetry" : "pip";
     gen_project *p = gen_project_new(HOIST_GEN_LANG_PYTHON, tool);
     if (!p)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     *out = p;
     if (requirements) {
         gen_project_add_manifest(p, pool, dir, "requirements.txt");
@@ -121,14 +121,16 @@ int gen_detect_python(const char *dir, gen_pool *pool, gen_project **out, hoist_
         gen_project_reason(p, pool, ".python-version: %s", p->pub.version);
     const char *requires = pyproject ? gen_toml_string(pool, pyproject, "project", "requires-python")
                                      : NULL;
-    if (!p->pub.version && requires && (p->pub.version = major_minor(pool, requires)))
+    /* kept whole: ">=3.9" is a lower bound, not the 3.9 line (images.c) */
+    if (!p->pub.version && requires && major_minor(pool, requires) &&
+        (p->pub.version = requires))
         gen_project_reason(p, pool, "requires-python: %s", requires);
 
     const char *script = pyproject ? first_script(pool, pyproject) : NULL;
     main_scan scan = {.pool = pool};
     static const char *const py[] = {".py", NULL};
     if (gen_walk_sources(dir, py, 2, visit_main, &scan))
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory scanning Python sources");
+        return hoist_error_setr(err, HOIST_EFAILED, HOIST_REASON_NOMEM, "out of memory scanning Python sources");
     const char *file = NULL;
     if (script) {
         const char *argv[] = {script};

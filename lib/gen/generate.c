@@ -5,6 +5,7 @@
  * print it, and write the .dockerignore text. The result keeps the AST (for
  * the linter and the context check), both texts and the list of choices.
  */
+#include "gen/images.h"
 #include "gen/template.h"
 
 #include <stdlib.h>
@@ -108,8 +109,9 @@ static int check_override(const char *stage, const char *image, hoist_error *err
 static int choose_images(gen_ctx *ctx, hoist_error *err)
 {
     const hoist_gen_options *o = ctx->opts;
-    const char *builder, *runtime;
-    hoist_gen_default_images(ctx->project, &builder, &runtime);
+    gen_image_pick pick;
+    gen_pick_images(ctx->project, &pick);
+    const char *builder = pick.builder, *runtime = pick.runtime;
     int rc;
     if (o->builder_image) {
         if ((rc = check_override("builder", o->builder_image, err)))
@@ -123,6 +125,18 @@ static int choose_images(gen_ctx *ctx, hoist_error *err)
         runtime = o->runtime_image;
         ctx->runtime_overridden = true;
     }
+    /* Rust: a numeric version is the toolchain rust-toolchain pins (the
+     * detector gives rust-version as ">=X", a minimum the default meets);
+     * the official images tag every release, X.Y.Z and X.Y. */
+    const char *rv = ctx->project->version;
+    bool rust_pinned = false;
+    if (ctx->project->lang == HOIST_GEN_LANG_RUST && !o->builder_image && rv &&
+        rv[strspn(rv, "0123456789.")] == 0 && strchr(rv, '.')) {
+        builder = gen_pool_printf(ctx->pool, "rust:%s-slim-bookworm", rv);
+        if (!builder)
+            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        rust_pinned = true;
+    }
     if (!builder || !runtime)
         return hoist_error_set(err, HOIST_EFAILED, "no base image known for %s",
                                hoist_gen_lang_name(ctx->project->lang));
@@ -132,6 +146,30 @@ static int choose_images(gen_ctx *ctx, hoist_error *err)
     const char *lang = hoist_gen_lang_name(ctx->project->lang);
     if (ctx->builder_overridden)
         gen_choice(ctx, "builder image", builder, "given with --base builder=");
+    else if (rust_pinned)
+        gen_choice(ctx, "builder image", builder,
+                   "the toolchain rust-toolchain pins (%s) (override with --base builder=IMAGE)",
+                   rv);
+    else if (pick.line && pick.past_eol)
+        gen_choice(ctx, "builder image", builder,
+                   "%s %s as the project declares (%s), but that line reached its end of life "
+                   "on %s: move to a supported release (hoist check reports HS010)",
+                   lang, pick.line, pv, pick.eol);
+    else if (pick.line && pick.unpinned)
+        gen_choice(ctx, "builder image", builder,
+                   "the project declares %s %s, a line hoist pins no image for (past its end of "
+                   "life or not yet covered): using %s %s, the newest supported as of %s",
+                   lang, pv, lang, pick.line, gen_images_as_of);
+    else if (pick.line && pick.is_default)
+        gen_choice(ctx, "builder image", builder,
+                   "newest supported %s line (%s) as of %s%s%s (override with --base "
+                   "builder=IMAGE)",
+                   lang, pick.line, gen_images_as_of, pv ? "; declared " : "", pv ? pv : "");
+    else if (pick.line)
+        gen_choice(ctx, "builder image", builder,
+                   "the newest supported %s line the project's version (%s) admits (override "
+                   "with --base builder=IMAGE)",
+                   lang, pv);
     else
         gen_choice(ctx, "builder image", builder,
                    "pinned default for %s%s%s (override with --base builder=IMAGE)", lang,
@@ -180,7 +218,7 @@ static int fill_common(gen_ctx *ctx, hoist_error *err)
               gen_set_list(ctx, "command", p->command, p->command_count) &&
               (!port || gen_set_var(ctx, "port", port));
     if (!ok)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
 
     if (p->manifest_count) {
         char list[512] = "";
@@ -217,7 +255,7 @@ int hoist_gen_generate(const hoist_gen_project *project, const hoist_gen_options
 
     _cleanup_(hoist_gen_result_freep) hoist_gen_result *r = calloc(1, sizeof(*r));
     if (!r)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     gen_ctx ctx = {.project = project, .opts = o, .pool = &r->pool};
     int rc = choose_images(&ctx, err);
     if (rc == 0)
@@ -227,7 +265,7 @@ int hoist_gen_generate(const hoist_gen_project *project, const hoist_gen_options
     if (rc == 0) {
         r->df = hoist_dockerfile_new();
         if (!r->df)
-            rc = hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            rc = hoist_error_nomem(err);
     }
     if (rc == 0)
         rc = gen_template_apply(r->df, tmpl->steps, tmpl->step_count, &ctx, err);

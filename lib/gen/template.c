@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/cleanup.h"
 
 bool gen_set_var(gen_ctx *ctx, const char *name, const char *value)
@@ -93,50 +94,35 @@ static bool plain_word(const char *s)
     return shell_safe(s);
 }
 
-static bool append_text(char **buf, size_t *len, const char *s, size_t n)
-{
-    char *nb = realloc(*buf, *len + n + 1);
-    if (!nb)
-        return false;
-    memcpy(nb + *len, s, n);
-    *len += n;
-    nb[*len] = 0;
-    *buf = nb;
-    return true;
-}
-
-static bool append_shell_quoted(char **buf, size_t *len, const char *v)
+static bool append_shell_quoted(hbuf *b, const char *v)
 {
     if (shell_safe(v))
-        return append_text(buf, len, v, strlen(v));
-    if (!append_text(buf, len, "'", 1))
-        return false;
+        return hbuf_puts(b, v);
+    hbuf_putc(b, '\'');
     for (const char *p = v; *p; p++) {
-        bool ok = *p == '\'' ? append_text(buf, len, "'\\''", 4) : append_text(buf, len, p, 1);
-        if (!ok)
-            return false;
+        if (*p == '\'')
+            hbuf_puts(b, "'\\''");
+        else
+            hbuf_putc(b, *p);
     }
-    return append_text(buf, len, "'", 1);
+    return hbuf_putc(b, '\'');
 }
 
 int gen_substitute(const gen_ctx *ctx, const char *text, gen_place place, char **out,
                    hoist_error *err)
 {
     *out = NULL;
-    _cleanup_free_ char *buf = NULL;
-    size_t len = 0;
-    if (!append_text(&buf, &len, "", 0))
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+    _cleanup_(hbuf_free) hbuf buf = {0};
     const char *p = text;
     while (*p) {
         const char *open = strstr(p, "{{");
         if (!open) {
-            if (!append_text(&buf, &len, p, strlen(p)))
-                return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            if (!hbuf_puts(&buf, p))
+                return hoist_error_nomem(err);
             break;
         }
-        if (!append_text(&buf, &len, p, (size_t)(open - p)))
-            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        if (!hbuf_append(&buf, p, (size_t)(open - p)))
+            return hoist_error_nomem(err);
         const char *close = strstr(open + 2, "}}");
         if (!close)
             return hoist_error_set(err, HOIST_EFAILED, "template: unterminated {{ in '%s'", text);
@@ -150,7 +136,7 @@ int gen_substitute(const gen_ctx *ctx, const char *text, gen_place place, char *
                                    var->name, v);
         bool ok;
         if (place == GEN_PLACE_SHELL) {
-            ok = append_shell_quoted(&buf, &len, v);
+            ok = append_shell_quoted(&buf, v);
         } else {
             if (place == GEN_PLACE_WORD && !plain_word(v)) {
                 hoist_error_set(err, HOIST_EINPUT,
@@ -158,14 +144,14 @@ int gen_substitute(const gen_ctx *ctx, const char *text, gen_place place, char *
                                 var->name, v);
                 return hoist_error_hint(err, "use names made of letters, digits and ._/:=@%%+,-");
             }
-            ok = append_text(&buf, &len, v, strlen(v));
+            ok = hbuf_puts(&buf, v);
         }
         if (!ok)
-            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            return hoist_error_nomem(err);
         p = close + 2;
     }
-    *out = TAKE_PTR(buf);
-    return 0;
+    *out = hbuf_take(&buf, NULL);
+    return *out ? 0 : hoist_error_nomem(err);
 }
 
 /* Strings made for one instruction, freed together. */

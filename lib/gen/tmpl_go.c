@@ -112,7 +112,7 @@ static int go_prepare(gen_ctx *ctx, hoist_error *err)
     if (reason) {
         ctx->facts |= GEN_F_STATIC;
         if (!gen_set_var(ctx, "static_reason", reason))
-            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            return hoist_error_nomem(err);
     }
     gen_choice(ctx, "flags", "-trimpath -ldflags=\"-s -w -X main.version=${VERSION}\"",
                "reproducible paths, no debug tables, the VERSION build argument stamped in%s",

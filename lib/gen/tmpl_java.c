@@ -71,7 +71,7 @@ static int java_prepare(gen_ctx *ctx, hoist_error *err)
     if (ctx->opts->buildkit && !dev &&
         !gen_set_var(ctx, "cache", maven ? "--mount=type=cache,target=/root/.m2"
                                          : "--mount=type=cache,target=/root/.gradle"))
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     gen_choice(ctx, "build", maven ? "mvn package -DskipTests" : "gradle assemble",
                "tests belong in CI, not in the image build; dependencies resolved in their own "
                "layer first");

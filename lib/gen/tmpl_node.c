@@ -109,7 +109,7 @@ static int node_prepare(gen_ctx *ctx, hoist_error *err)
                             : !strcmp(tool, "pnpm") ? "--mount=type=cache,target=/root/.local/share/pnpm/store"
                                                     : "--mount=type=cache,target=/root/.npm";
         if (!dev && !gen_set_var(ctx, "cache", cache))
-            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            return hoist_error_nomem(err);
     }
     const char *install = !strcmp(tool, "yarn") ? "yarn install --frozen-lockfile"
                           : !strcmp(tool, "pnpm") ? "pnpm install --frozen-lockfile"

@@ -63,7 +63,7 @@ static int rust_prepare(gen_ctx *ctx, hoist_error *err)
     if (ctx->opts->buildkit && !dev &&
         (!gen_set_var(ctx, "cache", "--mount=type=cache,target=/usr/local/cargo/registry") ||
          !gen_set_var(ctx, "target_cache", "--mount=type=cache,target=/src/target")))
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     gen_choice(ctx, "build", p->lockfile ? "cargo install --locked" : "cargo install",
                "release build of binary %s into /out/bin%s", p->entry,
                p->lockfile ? ", exactly the versions in Cargo.lock" : "");

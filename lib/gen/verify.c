@@ -90,11 +90,12 @@ int hoist_gen_verify_context(const hoist_gen_result *r, const char *dir, hoist_e
     tmp.fd = mkstemp(tmp.path);
     if (tmp.fd < 0) {
         tmp.path[0] = 0;
-        return hoist_error_set(err, HOIST_EENV, "cannot create a temporary file: %s",
-                               strerror(errno));
+        return hoist_error_setr(err, HOIST_EENV, hoist_reason_from_errno(errno), "cannot create a temporary file: %s",
+                                strerror(errno));
     }
     if (write_all(tmp.fd, text, strlen(text)) < 0)
-        return hoist_error_set(err, HOIST_EENV, "cannot write %s: %s", tmp.path, strerror(errno));
+        return hoist_error_setr(err, HOIST_EENV, hoist_reason_from_errno(errno),
+                                "cannot write %s: %s", tmp.path, strerror(errno));
 
     hoist_context_options co = HOIST_CONTEXT_OPTIONS_INIT;
     co.dockerfile_optional = true;

@@ -31,11 +31,11 @@ static int write_one(const char *path, const char *text, bool force, hoist_error
 {
     _cleanup_free_ char *tmp = NULL;
     if (asprintf(&tmp, "%s.hoist-XXXXXX", path) < 0)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     _cleanup_close_ int fd = mkstemp(tmp);
     if (fd < 0) {
-        hoist_error_set(err, HOIST_EINPUT, "cannot create a file next to %s: %s", path,
-                        strerror(errno));
+        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno), "cannot create a file next to %s: %s", path,
+                         strerror(errno));
         return hoist_error_hint(err, "check that the directory is writable");
     }
     size_t len = strlen(text);
@@ -47,7 +47,8 @@ static int write_one(const char *path, const char *text, bool force, hoist_error
         if (n <= 0) {
             int e = errno;
             unlink(tmp);
-            return hoist_error_set(err, HOIST_EINPUT, "cannot write %s: %s", tmp, strerror(e));
+            return hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(e),
+                                    "cannot write %s: %s", tmp, strerror(e));
         }
         p += n;
         len -= (size_t)n;
@@ -55,7 +56,7 @@ static int write_one(const char *path, const char *text, bool force, hoist_error
     if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
         int e = errno;
         unlink(tmp);
-        return hoist_error_set(err, HOIST_EINPUT, "cannot write %s: %s", tmp, strerror(e));
+        return hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(e), "cannot write %s: %s", tmp, strerror(e));
     }
     int rc;
     if (force) {
@@ -72,7 +73,8 @@ static int write_one(const char *path, const char *text, bool force, hoist_error
             unlink(tmp);
         if (e == EEXIST)
             return exists_error(path, err);
-        return hoist_error_set(err, HOIST_EINPUT, "cannot write %s: %s", path, strerror(e));
+        return hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(e),
+                                "cannot write %s: %s", path, strerror(e));
     }
     return 0;
 }
@@ -87,7 +89,7 @@ int hoist_gen_write(const hoist_gen_result *r, const char *dir, const char *dock
     _cleanup_free_ char *df_path = NULL, *ig_path = NULL;
     if (asprintf(&df_path, "%s/%s", dir, dockerfile_name ? dockerfile_name : "Dockerfile") < 0 ||
         asprintf(&ig_path, "%s/.dockerignore", dir) < 0)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     struct stat st;
     if (!force) {
         if (lstat(df_path, &st) == 0)

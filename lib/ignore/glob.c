@@ -24,8 +24,8 @@ static size_t class_char(const char *c, size_t n)
             return 0;
     }
     size_t w;
-    int32_t r = go_decode_rune(c + i, n - i, &w);
-    if (r == GO_RUNE_ERROR && w == 1)
+    int32_t r = utf8_decode(c + i, n - i, &w);
+    if (r == UTF8_RUNE_ERROR && w == 1)
         return 0;
     i += w;
     if (i == n)

@@ -33,7 +33,7 @@ int hoist_ignore_new(hoist_ignore **out, hoist_error *err)
 {
     *out = calloc(1, sizeof(**out));
     if (!*out)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     return 0;
 }
 
@@ -75,7 +75,7 @@ int hoist_ignore_get(const hoist_ignore *ig, size_t index, hoist_ignore_pattern_
 static int bad_pattern(hoist_error *err, const char *file, int line, const char *source,
                        const char *why)
 {
-    hoist_error_set(err, HOIST_EINPUT, "invalid ignore pattern '%s': %s", source, why);
+    hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_SYNTAX, "invalid ignore pattern '%s': %s", source, why);
     hoist_error_at(err, file, line, 0);
     return hoist_error_hint(err, "fix or remove this line; patterns use Go filepath.Match syntax "
                                  "(* ? [a-z] [^a] \\x) plus ** and a leading ! for exceptions");
@@ -91,7 +91,7 @@ static int add_compiled(hoist_ignore *ig, const char *pat, size_t len, const cha
         return 0;
     _cleanup_free_ char *clean = go_clean_path(pat + start, n);
     if (!clean)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     bool exception = false;
     char *body = clean;
     if (clean[0] == '!') {
@@ -109,7 +109,7 @@ static int add_compiled(hoist_ignore *ig, const char *pat, size_t len, const cha
         size_t cap = ig->cap ? ig->cap * 2 : 16;
         ignore_pattern *np = realloc(ig->patterns, cap * sizeof(*np));
         if (!np)
-            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            return hoist_error_nomem(err);
         ig->patterns = np;
         ig->cap = cap;
     }
@@ -122,7 +122,7 @@ static int add_compiled(hoist_ignore *ig, const char *pat, size_t len, const cha
     p.exception = exception;
     if (!p.cleaned || !p.source || !p.file) {
         pattern_clear(&p);
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     }
     char why[256];
     if (ignore_pattern_compile(&p, why, sizeof(why)) < 0) {
@@ -153,7 +153,7 @@ static int add_line(hoist_ignore *ig, const char *text, size_t len, const char *
         return 0;
     _cleanup_free_ char *source = strndup(text, len);
     if (!source)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     size_t start, n;
     go_trim_space(text, len, &start, &n);
     if (n == 0)
@@ -171,7 +171,7 @@ static int add_line(hoist_ignore *ig, const char *text, size_t len, const char *
     if (n > 0) {
         clean = go_clean_path(pat, n);
         if (!clean)
-            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            return hoist_error_nomem(err);
         body = clean;
         if (strlen(body) > 1 && body[0] == '/')
             body++;
@@ -179,7 +179,7 @@ static int add_line(hoist_ignore *ig, const char *text, size_t len, const char *
     _cleanup_free_ char *full = NULL;
     if (asprintf(&full, "%s%s", invert ? "!" : "", body) < 0) {
         full = NULL;
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     }
     return add_compiled(ig, full, strlen(full), source, file, lineno, err);
 }
@@ -211,7 +211,8 @@ int hoist_ignore_parse(hoist_ignore **out, const char *text, size_t len, const c
         lineno++;
         if (n > IGNORE_MAX_LINE) {
             hoist_ignore_free(ig);
-            hoist_error_set(err, HOIST_EINPUT, "line is longer than 64 KiB (docker cannot read it)");
+            hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_LIMIT,
+                             "line is longer than 64 KiB (docker cannot read it)");
             hoist_error_at(err, filename, lineno, 0);
             return hoist_error_hint(err, "shorten or split the line");
         }
@@ -230,25 +231,26 @@ int hoist_ignore_load(hoist_ignore **out, const char *path, hoist_error *err)
 {
     _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        hoist_error_set(err, HOIST_EINPUT, "cannot open ignore file: %s", strerror(errno));
+        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno),
+                         "cannot open ignore file: %s", strerror(errno));
         hoist_error_at(err, path, 0, 0);
         return hoist_error_hint(err, "check that the file exists and is readable");
     }
     struct stat st;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        hoist_error_set(err, HOIST_EINPUT, "ignore file is not a regular file");
+        hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_INVALID, "ignore file is not a regular file");
         hoist_error_at(err, path, 0, 0);
         return hoist_error_hint(err, "replace it with a regular file");
     }
     size_t cap = (size_t)st.st_size + 1, len = 0;
     _cleanup_free_ char *buf = malloc(cap);
     if (!buf)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     for (;;) {
         if (len == cap) {
             char *nb = realloc(buf, cap * 2);
             if (!nb)
-                return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+                return hoist_error_nomem(err);
             buf = nb;
             cap *= 2;
         }
@@ -256,7 +258,8 @@ int hoist_ignore_load(hoist_ignore **out, const char *path, hoist_error *err)
         if (r < 0) {
             if (errno == EINTR)
                 continue;
-            hoist_error_set(err, HOIST_EINPUT, "cannot read ignore file: %s", strerror(errno));
+            hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno),
+                             "cannot read ignore file: %s", strerror(errno));
             hoist_error_at(err, path, 0, 0);
             return hoist_error_hint(err, "check the file's permissions");
         }
@@ -320,7 +323,7 @@ int hoist_ignore_match(const hoist_ignore *ig, const char *path, bool *excluded,
         return 0;
     _cleanup_free_ char *clean = go_clean_path(path, strlen(path));
     if (!clean)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     if (!strcmp(clean, "."))
         return 0;
     ignore_match_using_parent(ig, clean, strlen(clean), NULL, NULL, excluded, decider);

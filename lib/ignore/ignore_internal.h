@@ -14,20 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/utf8.h"
 #include "hoist/error.h"
 #include "hoist/ignore.h"
 
 /* ---- gostr.c: Go string semantics ---- */
-
-#define GO_RUNE_ERROR 0xFFFD
-
-/* Go's utf8.DecodeRune: invalid or truncated input decodes as
- * (GO_RUNE_ERROR, 1). `len` must be > 0. Returns the rune, sets *width. */
-int32_t go_decode_rune(const char *s, size_t len, size_t *width);
-
-/* Append the UTF-8 encoding of `r` to buf (at least 4 bytes free).
- * Returns the bytes written. */
-size_t go_encode_rune(int32_t r, char *buf);
 
 /* Go's strings.TrimSpace: returns the trimmed span of s[0..len). */
 void go_trim_space(const char *s, size_t len, size_t *start, size_t *out_len);

@@ -13,65 +13,17 @@
  */
 #include "ignore_internal.h"
 
+#include "common/buf.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct strbuf {
-    char *s;
-    size_t n, cap;
-} strbuf;
-
-static int sb_add(strbuf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = (b->cap + n + 1) * 2;
-        char *ns = realloc(b->s, cap);
-        if (!ns)
-            return -1;
-        b->s = ns;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-    return 0;
-}
-
-static int sb_str(strbuf *b, const char *s) { return sb_add(b, s, strlen(s)); }
-
-static int sb_rune(strbuf *b, int32_t r)
-{
-    char tmp[4];
-    return sb_add(b, tmp, go_encode_rune(r, tmp));
-}
-
-/* Runes of the pattern as Go's text/scanner yields them: an invalid byte
- * becomes U+FFFD. */
-typedef struct rune_scanner {
-    const char *s;
-    size_t len, pos;
-} rune_scanner;
-
-#define SCAN_EOF (-1)
-
-static int32_t scan_peek(const rune_scanner *sc)
-{
-    if (sc->pos >= sc->len)
-        return SCAN_EOF;
-    size_t w;
-    return go_decode_rune(sc->s + sc->pos, sc->len - sc->pos, &w);
-}
-
-static int32_t scan_next(rune_scanner *sc)
-{
-    if (sc->pos >= sc->len)
-        return SCAN_EOF;
-    size_t w;
-    int32_t r = go_decode_rune(sc->s + sc->pos, sc->len - sc->pos, &w);
-    sc->pos += w;
-    return r;
-}
+/* The expression is built in an hbuf (common/buf.h); the pattern is read
+ * rune by rune as Go's text/scanner yields them (common/utf8.h): an invalid
+ * byte becomes U+FFFD. */
+static int sb_str(hbuf *b, const char *s) { return hbuf_puts(b, s) ? 0 : -1; }
+static int sb_rune(hbuf *b, int32_t r) { return hbuf_put_rune(b, r) ? 0 : -1; }
 
 /* Characters patternmatcher escapes because they mean something to a regexp
  * but nothing to filepath.Match. */
@@ -82,22 +34,22 @@ static bool should_escape(int32_t r)
 
 int ignore_pattern_compile(ignore_pattern *p, char *errbuf, size_t errlen)
 {
-    strbuf re = {0};
+    hbuf re = {0};
     enum ignore_match_type type = IGNORE_MATCH_EXACT;
-    rune_scanner sc = {p->cleaned, p->cleaned_len, 0};
+    utf8_scanner sc = {p->cleaned, p->cleaned_len, 0};
     int rc = -1;
 
     if (sb_str(&re, "^") < 0)
         goto oom;
-    for (int i = 0; scan_peek(&sc) != SCAN_EOF; i++) {
-        int32_t ch = scan_next(&sc);
+    for (int i = 0; utf8_peek(&sc) != UTF8_EOF; i++) {
+        int32_t ch = utf8_next(&sc);
         if (ch == '*') {
-            if (scan_peek(&sc) == '*') {
-                scan_next(&sc);
+            if (utf8_peek(&sc) == '*') {
+                utf8_next(&sc);
                 /* "**" followed by "/" is treated as "**" */
-                if (scan_peek(&sc) == '/')
-                    scan_next(&sc);
-                if (scan_peek(&sc) == SCAN_EOF) {
+                if (utf8_peek(&sc) == '/')
+                    utf8_next(&sc);
+                if (utf8_peek(&sc) == UTF8_EOF) {
                     if (type == IGNORE_MATCH_EXACT) {
                         type = IGNORE_MATCH_PREFIX;
                     } else {
@@ -125,8 +77,8 @@ int ignore_pattern_compile(ignore_pattern *p, char *errbuf, size_t errlen)
             if (sb_str(&re, "\\") < 0 || sb_rune(&re, ch) < 0)
                 goto oom;
         } else if (ch == '\\') {
-            if (scan_peek(&sc) != SCAN_EOF) {
-                if (sb_str(&re, "\\") < 0 || sb_rune(&re, scan_next(&sc)) < 0)
+            if (utf8_peek(&sc) != UTF8_EOF) {
+                if (sb_str(&re, "\\") < 0 || sb_rune(&re, utf8_next(&sc)) < 0)
                     goto oom;
                 type = IGNORE_MATCH_REGEXP;
             } else if (sb_str(&re, "\\") < 0) {
@@ -143,7 +95,7 @@ int ignore_pattern_compile(ignore_pattern *p, char *errbuf, size_t errlen)
     if (type == IGNORE_MATCH_REGEXP) {
         if (sb_str(&re, "$") < 0)
             goto oom;
-        if (go_regex_compile(re.s, re.n, &p->regex, errbuf, errlen) < 0)
+        if (go_regex_compile(re.data, re.len, &p->regex, errbuf, errlen) < 0)
             goto out;
     }
     p->type = type;
@@ -152,7 +104,7 @@ int ignore_pattern_compile(ignore_pattern *p, char *errbuf, size_t errlen)
 oom:
     snprintf(errbuf, errlen, "out of memory");
 out:
-    free(re.s);
+    hbuf_free(&re);
     return rc;
 }
 

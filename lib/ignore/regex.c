@@ -203,7 +203,7 @@ static bool at_end(const parser *p) { return p->pos >= p->len; }
 static int32_t next_rune(parser *p)
 {
     size_t w;
-    int32_t r = go_decode_rune(p->s + p->pos, p->len - p->pos, &w);
+    int32_t r = utf8_decode(p->s + p->pos, p->len - p->pos, &w);
     p->pos += w;
     return r;
 }
@@ -720,7 +720,7 @@ int go_regex_compile(const char *s, size_t len, go_regex **out, char *errbuf, si
     *out = NULL;
     for (size_t i = 0; i < len;) {
         size_t w;
-        if (go_decode_rune(s + i, len - i, &w) == GO_RUNE_ERROR && w == 1) {
+        if (utf8_decode(s + i, len - i, &w) == UTF8_RUNE_ERROR && w == 1) {
             snprintf(errbuf, errlen, "invalid UTF-8");
             return -1;
         }
@@ -807,7 +807,7 @@ bool go_regex_match(const go_regex *re, const char *s, size_t len)
                     break;
                 }
                 size_t w;
-                int32_t r = go_decode_rune(s + f.pos, len - f.pos, &w);
+                int32_t r = utf8_decode(s + f.pos, len - f.pos, &w);
                 if (in->op == OP_LIT)
                     ok = r == in->arg;
                 else if (in->op == OP_CLASS)

@@ -2,7 +2,7 @@
  * config.c - lint configuration: ignored rules, severity overrides, the
  * failure threshold, trusted registries and hadolint's label schema.
  *
- * The file form is `.hoist.yaml` (see yaml.c for the subset): keys are read
+ * The file form is `.hoist.yaml` (YAML, read by yaml.c with libyaml): keys are read
  * at the top level or under `check:`, with hadolint's spellings accepted so
  * a `.hadolint.yaml` can be passed with --config. Overrides are kept as an
  * ordered list; the last entry naming a rule wins, which is what gives the
@@ -22,6 +22,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "common/buf.h"
 #include "common/cleanup.h"
 #include "common/json_util.h"
 #include "lint/yaml.h"
@@ -75,7 +76,7 @@ int hoist_lint_config_new(hoist_lint_config **out, hoist_error *err)
 {
     *out = calloc(1, sizeof(**out));
     if (!*out)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     (*out)->threshold = HOIST_LINT_ERROR;
     return 0;
 }
@@ -134,11 +135,11 @@ int hoist_lint_config_override(hoist_lint_config *cfg, const char *id, hoist_lin
         sev = HOIST_LINT_OFF;
     override *v = realloc(cfg->ov, (cfg->ov_count + 1) * sizeof(*v));
     if (!v)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     cfg->ov = v;
     char *s = strdup(canonical(id));
     if (!s)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     cfg->ov[cfg->ov_count].id = s;
     cfg->ov[cfg->ov_count++].sev = sev;
     return 0;
@@ -157,10 +158,10 @@ int hoist_lint_config_add_trusted_registry(hoist_lint_config *cfg, const char *r
         err = &local;
     char **v = realloc(cfg->trusted, (cfg->trusted_count + 1) * sizeof(*v));
     if (!v)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     cfg->trusted = v;
     if (!(cfg->trusted[cfg->trusted_count] = strdup(registry)))
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     cfg->trusted_count++;
     return 0;
 }
@@ -218,62 +219,53 @@ bool lint_config_strict_labels(const hoist_lint_config *cfg)
 
 /* ------------------------------------------------------------------------ */
 
-/* Line of the first occurrence of `needle` in text (for error positions). */
-static int line_of(const char *text, size_t len, const char *needle)
-{
-    size_t nl = strlen(needle);
-    int line = 1;
-    for (size_t i = 0; i + nl <= len; i++) {
-        if (!strncmp(text + i, needle, nl))
-            return line;
-        if (text[i] == '\n')
-            line++;
-    }
-    return 0;
-}
-
 typedef struct parse_in {
-    const char *text;
-    size_t len;
+    const lint_yaml *yaml;
     const char *file;
     hoist_error *err;
 } parse_in;
 
-static int bad(const parse_in *in, const char *token, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int bad(const parse_in *in, const char *token, const char *fmt, ...)
+/* A bad value: the error points at key `key` of map `parent`, or (key
+ * NULL) at the value `node` itself. */
+static int bad(const parse_in *in, const json_t *parent, const char *key, const json_t *node,
+               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int bad(const parse_in *in, const json_t *parent, const char *key, const json_t *node,
+               const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     hoist_error_vset(in->err, HOIST_EINPUT, fmt, ap);
     va_end(ap);
+    hoist_error_reason(in->err, HOIST_REASON_CONFIG);
     hoist_error_hint(in->err, "run 'hoist check --list-rules' for rule IDs; severities are "
                               "error, warning, info, style, ignore");
-    return hoist_error_at(in->err, in->file, token ? line_of(in->text, in->len, token) : 0, 0);
+    int line, col;
+    lint_yaml_where(in->yaml, parent, key, node, &line, &col);
+    return hoist_error_at(in->err, in->file, line, col);
 }
 
 static int apply_list(hoist_lint_config *cfg, const parse_in *in, json_t *list,
-                      hoist_lint_severity sev, const char *key)
+                      hoist_lint_severity sev, const json_t *parent, const char *key)
 {
     if (json_is_null(list))
         return 0;
     if (json_is_string(list)) {
         const char *id = json_string_value(list);
         if (!valid_id(id))
-            return bad(in, id, "unknown rule '%s'", id);
+            return bad(in, NULL, NULL, list, "unknown rule '%s'", id);
         return hoist_lint_config_override(cfg, id, sev, in->err);
     }
     if (!json_is_array(list))
-        return bad(in, key, "'%s' must be a list of rule IDs", key);
+        return bad(in, parent, key, NULL, "'%s' must be a list of rule IDs", key);
     size_t i;
     json_t *v;
     json_array_foreach(list, i, v)
     {
         if (!json_is_string(v))
-            return bad(in, key, "'%s' must be a list of rule IDs", key);
+            return bad(in, NULL, NULL, v, "'%s' must be a list of rule IDs", key);
         const char *id = json_string_value(v);
         if (!valid_id(id))
-            return bad(in, id, "unknown rule '%s'", id);
+            return bad(in, NULL, NULL, v, "unknown rule '%s'", id);
         int rc = hoist_lint_config_override(cfg, id, sev, in->err);
         if (rc)
             return rc;
@@ -289,27 +281,27 @@ static int apply(hoist_lint_config *cfg, const parse_in *in, json_t *obj)
     {
         int rc = 0;
         if (!strcmp(key, "ignored") || !strcmp(key, "ignore")) {
-            rc = apply_list(cfg, in, v, HOIST_LINT_OFF, key);
+            rc = apply_list(cfg, in, v, HOIST_LINT_OFF, obj, key);
         } else if (!strcmp(key, "override") || !strcmp(key, "overrides")) {
             if (json_is_null(v))
                 continue;
             if (!json_is_object(v))
-                return bad(in, key, "'%s' must map a severity to a list of rule IDs", key);
+                return bad(in, obj, key, NULL, "'%s' must map a severity to a list of rule IDs", key);
             const char *sk;
             json_t *list;
             json_object_foreach(v, sk, list)
             {
                 hoist_lint_severity sev;
                 if (hoist_lint_severity_parse(sk, &sev) < 0 || sev == HOIST_LINT_NEVER)
-                    return bad(in, sk, "unknown severity '%s'", sk);
-                if ((rc = apply_list(cfg, in, list, sev, sk)))
+                    return bad(in, v, sk, NULL, "unknown severity '%s'", sk);
+                if ((rc = apply_list(cfg, in, list, sev, v, sk)))
                     return rc;
             }
         } else if (!strcmp(key, "failure-threshold") || !strcmp(key, "failure_threshold") ||
                    !strcmp(key, "failureThreshold")) {
             hoist_lint_severity sev;
             if (!json_is_string(v) || hoist_lint_severity_parse(json_string_value(v), &sev) < 0)
-                return bad(in, key, "'%s' must be error, warning, info, style or none", key);
+                return bad(in, obj, key, NULL, "'%s' must be error, warning, info, style or none", key);
             /* hadolint's "ignore" threshold fails on anything reported. */
             cfg->threshold = sev == HOIST_LINT_OFF ? HOIST_LINT_STYLE : sev;
         } else if (!strcmp(key, "trusted-registries") || !strcmp(key, "trustedRegistries") ||
@@ -317,20 +309,20 @@ static int apply(hoist_lint_config *cfg, const parse_in *in, json_t *obj)
             if (json_is_null(v))
                 continue;
             if (!json_is_array(v))
-                return bad(in, key, "'%s' must be a list of registries", key);
+                return bad(in, obj, key, NULL, "'%s' must be a list of registries", key);
             size_t i;
             json_t *r;
             json_array_foreach(v, i, r)
             {
                 if (!json_is_string(r))
-                    return bad(in, key, "'%s' must be a list of registries", key);
+                    return bad(in, NULL, NULL, r, "'%s' must be a list of registries", key);
                 if ((rc = hoist_lint_config_add_trusted_registry(cfg, json_string_value(r),
                                                                  in->err)))
                     return rc;
             }
         } else if (!strcmp(key, "label-schema") || !strcmp(key, "labelSchema")) {
             if (!json_is_object(v))
-                return bad(in, key, "'%s' must map label names to types", key);
+                return bad(in, obj, key, NULL, "'%s' must map label names to types", key);
             const char *ln;
             json_t *lt;
             json_object_foreach(v, ln, lt)
@@ -342,11 +334,11 @@ static int apply(hoist_lint_config *cfg, const parse_in *in, json_t *obj)
                 for (size_t k = 0; types[k]; k++)
                     ok |= !strcmp(types[k], t);
                 if (!ok)
-                    return bad(in, ln, "label '%s' needs a type: text, url, rfc3339, semver, "
+                    return bad(in, v, ln, NULL, "label '%s' needs a type: text, url, rfc3339, semver, "
                                        "hash, spdx or email", ln);
                 label_spec *nv = realloc(cfg->labels, (cfg->label_count + 1) * sizeof(*nv));
                 if (!nv)
-                    return hoist_error_set(in->err, HOIST_EFAILED, "out of memory");
+                    return hoist_error_nomem(in->err);
                 cfg->labels = nv;
                 cfg->labels[cfg->label_count].name = strdup(ln);
                 cfg->labels[cfg->label_count].type = strdup(t);
@@ -410,35 +402,31 @@ int hoist_lint_config_parse(const char *text, size_t len, const char *filename,
         err = &local;
     *out = NULL;
     const char *file = filename ? filename : ".hoist.yaml";
-    _cleanup_json_ json_t *root = NULL;
+    _cleanup_(lint_yaml_free) lint_yaml yaml = {0};
     int rc = check_utf8(text, len, file, err);
     if (rc)
         return rc;
-    rc = lint_yaml_parse(text, len, file, &root, err);
-    if (rc) {
-        if (!err->message[0]) {
-            hoist_error_set(err, HOIST_EINPUT, "cannot read the configuration");
-            hoist_error_at(err, file, 0, 0);
-        }
+    rc = lint_yaml_parse(text, len, file, &yaml, err);
+    if (rc)
         return rc;
-    }
-    if (json_is_null(root)) {
-        json_decref(root);
-        root = json_object();
-    }
-    if (!json_is_object(root)) {
-        hoist_error_set(err, HOIST_EINPUT, "the configuration must be a map of keys");
-        return hoist_error_at(err, file, 1, 0);
+    json_t *root = yaml.root;
+    if (root && !json_is_null(root) && !json_is_object(root)) {
+        int line, col;
+        lint_yaml_where(&yaml, NULL, NULL, root, &line, &col);
+        hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_CONFIG, "the configuration must be a map of keys");
+        return hoist_error_at(err, file, line ? line : 1, col);
     }
     _cleanup_(hoist_lint_config_freep) hoist_lint_config *cfg = NULL;
     if ((rc = hoist_lint_config_new(&cfg, err)))
         return rc;
-    parse_in in = {text, len, file, err};
-    if ((rc = apply(cfg, &in, root)))
-        return rc;
-    json_t *check = json_object_get(root, "check");
-    if (json_is_object(check) && (rc = apply(cfg, &in, check)))
-        return rc;
+    parse_in in = {&yaml, file, err};
+    if (json_is_object(root)) {
+        if ((rc = apply(cfg, &in, root)))
+            return rc;
+        json_t *check = json_object_get(root, "check");
+        if (json_is_object(check) && (rc = apply(cfg, &in, check)))
+            return rc;
+    }
     *out = TAKE_PTR(cfg);
     return 0;
 }
@@ -451,27 +439,19 @@ int hoist_lint_config_load(const char *path, hoist_lint_config **out, hoist_erro
     *out = NULL;
     _cleanup_fclose_ FILE *f = fopen(path, "rb");
     if (!f) {
-        hoist_error_set(err, HOIST_EINPUT, "cannot read config %s: %s", path, strerror(errno));
+        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno),
+                         "cannot read config %s: %s", path, strerror(errno));
         return hoist_error_hint(err, "check the path given with --config");
     }
-    _cleanup_free_ char *buf = NULL;
-    size_t len = 0, cap = 0;
+    _cleanup_(hbuf_free) hbuf buf = {.max = 16u << 20};
     char chunk[8192];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        if (len + n + 1 > cap) {
-            cap = (len + n + 1) * 2;
-            char *nb = realloc(buf, cap);
-            if (!nb)
-                return hoist_error_set(err, HOIST_EFAILED, "out of memory");
-            buf = nb;
-        }
-        memcpy(buf + len, chunk, n);
-        len += n;
-    }
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        if (!hbuf_append(&buf, chunk, n))
+            return hbuf_error(&buf, err, "reading the config");
     if (ferror(f))
-        return hoist_error_set(err, HOIST_EINPUT, "cannot read config %s", path);
-    return hoist_lint_config_parse(buf ? buf : "", len, path, out, err);
+        return hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_IO, "cannot read config %s", path);
+    return hoist_lint_config_parse(buf.data ? buf.data : "", buf.len, path, out, err);
 }
 
 int hoist_lint_config_discover(const char *path, const char *context_dir, hoist_lint_config **out,

@@ -81,11 +81,9 @@ static bool is_cmd(const lint_cmd *c, const char *const *names)
 static const char *unpinned(const lint_cmd *c, const char *const *valued,
                             bool (*pinned)(const char *))
 {
-    size_t n;
-    _cleanup_free_ const char **ops = lint_cmd_operands(c, valued, &n);
-    for (size_t k = 0; k < n; k++)
-        if (!pinned(ops[k]) && ops[k][0] != '$')
-            return ops[k];
+    for (size_t k = lint_cmd_next_operand(c, valued, 0); k; k = lint_cmd_next_operand(c, valued, k))
+        if (!pinned(c->argv[k]) && c->argv[k][0] != '$')
+            return c->argv[k];
     return NULL;
 }
 

@@ -51,7 +51,7 @@ static const char *level(hoist_lint_severity s)
 static int write_json_value(json_t *v, FILE *out, size_t flags, hoist_error *err)
 {
     if (!v)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     if (json_dumpf(v, out, flags) != 0)
         return hoist_error_set(err, HOIST_EFAILED, "cannot write the report");
     fputc('\n', out);
@@ -135,7 +135,7 @@ static int write_sarif(const hoist_lint_result *r, FILE *out, hoist_error *err)
     _cleanup_json_ json_t *results = json_array();
     _cleanup_json_ json_t *seen = json_object();
     if (!rules || !results || !seen)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     for (size_t i = 0; i < hoist_lint_result_count(r); i++) {
         const hoist_lint_finding *f = hoist_lint_result_get(r, i);
         json_t *idx = json_object_get(seen, f->code);
@@ -182,7 +182,7 @@ static int write_sarif(const hoist_lint_result *r, FILE *out, hoist_error *err)
                                 sarif_level(f->severity), "message", "text", f->message,
                                 "locations", "physicalLocation", loc);
         if (!res)
-            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            return hoist_error_nomem(err);
         json_array_append_new(results, res);
     }
     json_t *run = json_pack("{s:{s:{s:s, s:s, s:O}}, s:O}", "tool", "driver", "name", "hoist",

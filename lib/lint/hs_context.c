@@ -59,7 +59,7 @@ int lint_context_load(lint_ctx *ctx, hoist_error *err)
         return rc;
     ctx->entries = calloc(count ? count : 1, sizeof(*ctx->entries));
     if (!ctx->entries)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     for (size_t i = 0; i < count; i++) {
         const hoist_context_entry *e = &all[i];
         if (e->generated)

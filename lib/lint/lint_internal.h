@@ -41,6 +41,7 @@ extern const lint_family lint_family_dl_pkg;
 extern const lint_family lint_family_dl_label;
 extern const lint_family lint_family_buildkit;
 extern const lint_family lint_family_hs;
+extern const lint_family lint_family_hs_images; /* hs_images.c: HS010 */
 
 /* registry.c: index over every family. */
 size_t lint_rule_total(void);
@@ -66,7 +67,8 @@ typedef struct lint_script {
     bool has_pipe;
 } lint_script;
 
-void lint_shell_parse(const char *text, lint_script *out);
+/* Split text into commands. 0, or -1 when out of memory (out is then empty). */
+int lint_shell_parse(const char *text, lint_script *out);
 void lint_script_free(lint_script *s);
 /* argv[0] without a leading directory ("/usr/bin/apt-get" -> "apt-get"). */
 const char *lint_cmd_name(const lint_cmd *c);
@@ -78,10 +80,10 @@ bool lint_cmd_has_word(const lint_cmd *c, const char *word);
 bool lint_cmd_has_flag(const lint_cmd *c, char s, const char *lng);
 /* Index of the first non-flag word after argv[0] (the subcommand), or 0. */
 size_t lint_cmd_subcommand(const lint_cmd *c);
-/* Non-flag words after the subcommand. Flags listed in `valued` ("-t",
- * "--target-release", ...) consume the next word. Returns a malloc'd array
- * of pointers into argv (free it, not the strings). */
-const char **lint_cmd_operands(const lint_cmd *c, const char *const *valued, size_t *n);
+/* Index of the next non-flag word after the subcommand that follows argv[i]
+ * (start with i = 0), or 0 when there is none. Flags listed in `valued`
+ * ("-t", "--target-release", ...) consume the next word. Allocates nothing. */
+size_t lint_cmd_next_operand(const lint_cmd *c, const char *const *valued, size_t i);
 
 /* Any command of the script is `name` (and has subcommand `sub`, or any
  * subcommand when sub is NULL). */

@@ -28,7 +28,7 @@ int hoist_lint_result_new(hoist_lint_result **out, hoist_error *err)
 {
     *out = calloc(1, sizeof(**out));
     if (!*out)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     return 0;
 }
 
@@ -163,11 +163,11 @@ int hoist_lint_result_merge(hoist_lint_result *into, hoist_lint_result *from, ho
             size_t cap = into->cap ? into->cap * 2 : 16;
             hoist_lint_finding *items = realloc(into->items, cap * sizeof(*items));
             if (!items)
-                return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+                return hoist_error_nomem(err);
             into->items = items;
             int *ins = realloc(into->ins, cap * sizeof(*ins));
             if (!ins)
-                return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+                return hoist_error_nomem(err);
             into->ins = ins;
             into->cap = cap;
         }
@@ -177,7 +177,7 @@ int hoist_lint_result_merge(hoist_lint_result *into, hoist_lint_result *from, ho
     from->count = 0;
     for (size_t i = 0; i < from->note_count; i++) {
         if (lint_result_note(into, "%s", from->notes[i]) < 0)
-            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            return hoist_error_nomem(err);
         free(from->notes[i]);
     }
     from->note_count = 0;

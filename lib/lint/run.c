@@ -256,7 +256,8 @@ static void parse_scripts(lint_ctx *ctx)
         if (ins->form == HOIST_DF_FORM_EXEC) {
             if (ins->arg_count >= 3 && is_shell_name(ins->args[0].value) &&
                 !strcmp(ins->args[1].value, "-c")) {
-                lint_shell_parse(ins->args[2].value, &ctx->scripts[i]);
+                if (lint_shell_parse(ins->args[2].value, &ctx->scripts[i]) < 0)
+                    ctx->status = HOIST_EFAILED;
                 continue;
             }
             /* One command, the array as its words. */
@@ -264,15 +265,25 @@ static void parse_scripts(lint_ctx *ctx)
             if (!ins->arg_count)
                 continue;
             s->cmds = calloc(1, sizeof(lint_cmd));
-            if (!s->cmds)
+            if (!s->cmds) {
+                ctx->status = HOIST_EFAILED;
                 continue;
+            }
             s->count = 1;
             lint_cmd *c = &s->cmds[0];
             c->argv = calloc(ins->arg_count + 1, sizeof(char *));
-            if (!c->argv)
+            if (!c->argv) {
+                ctx->status = HOIST_EFAILED;
                 continue;
-            for (size_t k = 0; k < ins->arg_count; k++)
-                c->argv[c->argc++] = strdup(ins->args[k].value ? ins->args[k].value : "");
+            }
+            for (size_t k = 0; k < ins->arg_count; k++) {
+                char *w = strdup(ins->args[k].value ? ins->args[k].value : "");
+                if (!w) {
+                    ctx->status = HOIST_EFAILED;
+                    break;
+                }
+                c->argv[c->argc++] = w;
+            }
             const char *slash = c->argc ? strrchr(c->argv[0], '/') : NULL;
             c->name = c->argc ? (slash ? slash + 1 : c->argv[0]) : "";
             continue;
@@ -285,8 +296,10 @@ static void parse_scripts(lint_ctx *ctx)
             for (size_t h = 0; h < ins->heredoc_count; h++)
                 len += strlen(ins->heredocs[h].content ? ins->heredocs[h].content : "") + 1;
             _cleanup_free_ char *all = malloc(len);
-            if (!all)
+            if (!all) {
+                ctx->status = HOIST_EFAILED;
                 continue;
+            }
             /* The line with the heredoc operator itself, then the bodies. */
             size_t w = 0;
             all[0] = '\0';
@@ -298,10 +311,12 @@ static void parse_scripts(lint_ctx *ctx)
                 all[w++] = '\n';
             }
             all[w] = '\0';
-            lint_shell_parse(all, &ctx->scripts[i]);
+            if (lint_shell_parse(all, &ctx->scripts[i]) < 0)
+                ctx->status = HOIST_EFAILED;
             continue;
         }
-        lint_shell_parse(text, &ctx->scripts[i]);
+        if (lint_shell_parse(text, &ctx->scripts[i]) < 0)
+            ctx->status = HOIST_EFAILED;
     }
 }
 
@@ -347,7 +362,7 @@ int hoist_lint_run(const hoist_dockerfile *df, const hoist_lint_options *opts, h
     if (!ctx.scripts) {
         hoist_df_stages_free(stages);
         hoist_lint_result_free(ctx.res);
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     }
     parse_scripts(&ctx);
 
@@ -382,7 +397,7 @@ int hoist_lint_run(const hoist_dockerfile *df, const hoist_lint_options *opts, h
     lint_result_filter(ctx.res, keep_finding, &fu);
     lint_result_sort(ctx.res);
     skips_free(&sk);
-    rc = ctx.status ? hoist_error_set(err, ctx.status, "out of memory while checking") : 0;
+    rc = ctx.status ? hoist_error_setr(err, ctx.status, HOIST_REASON_NOMEM, "out of memory while checking") : 0;
 
 done:
     for (size_t i = 0; i < ctx.n; i++)
@@ -506,7 +521,7 @@ int hoist_lint_text(const char *text, size_t len, const hoist_lint_options *opts
     hoist_dockerfile_free(df);
     if (rc < 0) {
         hoist_lint_result_free(res);
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory while checking");
+        return hoist_error_setr(err, HOIST_EFAILED, HOIST_REASON_NOMEM, "out of memory while checking");
     }
     lint_result_sort(res);
     *out = res;

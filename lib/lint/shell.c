@@ -18,47 +18,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct buf {
-    char *p;
-    size_t len, cap;
-} buf;
-
-static void buf_putc(buf *b, char c)
-{
-    if (b->len + 2 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 128;
-        char *p = realloc(b->p, cap);
-        if (!p)
-            abort();
-        b->p = p;
-        b->cap = cap;
-    }
-    b->p[b->len++] = c;
-    b->p[b->len] = '\0';
-}
+#include "common/buf.h"
 
 typedef struct words {
     char **v;
     size_t n, cap;
 } words;
 
-static void words_push(words *w, char *s)
+/* Takes s (freeing it when it cannot be stored). False when out of memory. */
+static bool words_push(words *w, char *s)
 {
     if (w->n + 1 > w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 8;
         char **v = realloc(w->v, cap * sizeof(*v));
-        if (!v)
-            abort();
+        if (!v) {
+            free(s);
+            return false;
+        }
         w->v = v;
         w->cap = cap;
     }
     w->v[w->n++] = s;
+    return true;
 }
 
 typedef struct scanner {
     lint_script *out;
     words cur;        /* words of the command being read */
-    buf word;
+    hbuf word;
+    bool oom;         /* an allocation failed: the rest is skipped */
     bool in_word;     /* a word has started (possibly empty: "") */
     bool skip_next;   /* the next word is a redirection target */
     bool pipe_next;   /* the next command follows a `|` */
@@ -90,30 +78,49 @@ static bool is_assignment(const char *w)
     return false;
 }
 
+static void buf_putc(scanner *s, char c)
+{
+    if (!hbuf_putc(&s->word, c))
+        s->oom = true;
+}
+
 static void end_word(scanner *s)
 {
-    if (!s->in_word)
+    if (!s->in_word || s->oom)
         return;
     s->in_word = false;
     if (s->skip_next) {
         s->skip_next = false;
-        s->word.len = 0;
+        hbuf_reset(&s->word);
         return;
     }
     /* The word buffer is reused; each word gets an exact-size copy. */
-    char *w = strndup(s->word.p ? s->word.p : "", s->word.len);
-    if (!w)
-        abort();
-    s->word.len = 0;
-    if (s->word.p)
-        s->word.p[0] = '\0';
-    words_push(&s->cur, w);
+    char *w = strndup(s->word.data ? s->word.data : "", s->word.len);
+    hbuf_reset(&s->word);
+    if (!w || !words_push(&s->cur, w))
+        s->oom = true;
+}
+
+static void cmd_free(lint_cmd *c)
+{
+    for (size_t j = 0; j < c->argc; j++)
+        free(c->argv[j]);
+    for (size_t j = 0; j < c->assign_count; j++)
+        free(c->assigns[j]);
+    free(c->argv);
+    free(c->assigns);
 }
 
 static void end_cmd(scanner *s, bool piped_after)
 {
     end_word(s);
     words *w = &s->cur;
+    if (s->oom) {
+        for (size_t j = 0; j < w->n; j++)
+            free(w->v[j]);
+        w->n = 0;
+        return;
+    }
     size_t i = 0;
     lint_cmd cmd = {0};
     /* Keywords and assignments before the command name. */
@@ -126,8 +133,10 @@ static void end_cmd(scanner *s, bool piped_after)
         if (is_assignment(w->v[i])) {
             if (!cmd.assigns)
                 cmd.assigns = calloc(w->n, sizeof(char *));
-            if (!cmd.assigns)
-                abort();
+            if (!cmd.assigns) {
+                s->oom = true;
+                break;
+            }
             cmd.assigns[cmd.assign_count++] = w->v[i];
             w->v[i] = NULL;
             continue;
@@ -136,11 +145,13 @@ static void end_cmd(scanner *s, bool piped_after)
     }
     /* `for x in a b` and `case x in` are not commands. */
     bool drop = i < w->n && (!strcmp(w->v[i], "for") || !strcmp(w->v[i], "case"));
-    if (i < w->n && !drop) {
+    if (i < w->n && !drop && !s->oom) {
         cmd.argc = w->n - i;
         cmd.argv = calloc(cmd.argc + 1, sizeof(char *));
-        if (!cmd.argv)
-            abort();
+        if (!cmd.argv) {
+            s->oom = true;
+            cmd.argc = 0;
+        }
         for (size_t j = 0; j < cmd.argc; j++) {
             cmd.argv[j] = w->v[i + j];
             w->v[i + j] = NULL;
@@ -149,6 +160,10 @@ static void end_cmd(scanner *s, bool piped_after)
     for (size_t j = 0; j < w->n; j++)
         free(w->v[j]);
     w->n = 0;
+    if (s->oom) {
+        cmd_free(&cmd);
+        return;
+    }
     if (cmd.argc == 0 && cmd.assign_count == 0) {
         free(cmd.argv);
         free(cmd.assigns);
@@ -165,8 +180,11 @@ static void end_cmd(scanner *s, bool piped_after)
         s->out->has_pipe = true;
     lint_script *o = s->out;
     lint_cmd *v = realloc(o->cmds, (o->count + 1) * sizeof(*v));
-    if (!v)
-        abort();
+    if (!v) {
+        cmd_free(&cmd);
+        s->oom = true;
+        return;
+    }
     o->cmds = v;
     o->cmds[o->count++] = cmd;
     s->pipe_next = piped_after;
@@ -177,35 +195,35 @@ static void end_cmd(scanner *s, bool piped_after)
 static const char *copy_nested(scanner *s, const char *p)
 {
     if (*p == '`') {
-        buf_putc(&s->word, *p++);
+        buf_putc(s, *p++);
         while (*p && *p != '`') {
             if (*p == '\\' && p[1])
-                buf_putc(&s->word, *p++);
-            buf_putc(&s->word, *p++);
+                buf_putc(s, *p++);
+            buf_putc(s, *p++);
         }
         if (*p)
-            buf_putc(&s->word, *p++);
+            buf_putc(s, *p++);
         return p;
     }
     char open = p[1], close = open == '(' ? ')' : '}';
     int depth = 0;
-    buf_putc(&s->word, *p++); /* $ */
+    buf_putc(s, *p++); /* $ */
     while (*p) {
         char c = *p;
         if (c == '\\' && p[1]) {
-            buf_putc(&s->word, *p++);
-            buf_putc(&s->word, *p++);
+            buf_putc(s, *p++);
+            buf_putc(s, *p++);
             continue;
         }
         if (c == '\'' ) {
-            buf_putc(&s->word, *p++);
+            buf_putc(s, *p++);
             while (*p && *p != '\'')
-                buf_putc(&s->word, *p++);
+                buf_putc(s, *p++);
             if (*p)
-                buf_putc(&s->word, *p++);
+                buf_putc(s, *p++);
             continue;
         }
-        buf_putc(&s->word, *p++);
+        buf_putc(s, *p++);
         if (c == open)
             depth++;
         else if (c == close && --depth == 0)
@@ -214,12 +232,12 @@ static const char *copy_nested(scanner *s, const char *p)
     return p;
 }
 
-void lint_shell_parse(const char *text, lint_script *out)
+int lint_shell_parse(const char *text, lint_script *out)
 {
     memset(out, 0, sizeof(*out));
     scanner s = {.out = out};
     const char *p = text ? text : "";
-    while (*p) {
+    while (*p && !s.oom) {
         char c = *p;
         if (c == '\\') {
             if (p[1] == '\n') {
@@ -228,7 +246,7 @@ void lint_shell_parse(const char *text, lint_script *out)
             }
             if (p[1]) {
                 s.in_word = true;
-                buf_putc(&s.word, p[1]);
+                buf_putc(&s, p[1]);
                 p += 2;
                 continue;
             }
@@ -239,7 +257,7 @@ void lint_shell_parse(const char *text, lint_script *out)
             s.in_word = true;
             p++;
             while (*p && *p != '\'')
-                buf_putc(&s.word, *p++);
+                buf_putc(&s, *p++);
             if (*p)
                 p++;
             continue;
@@ -250,7 +268,7 @@ void lint_shell_parse(const char *text, lint_script *out)
             while (*p && *p != '"') {
                 if (*p == '\\' && p[1] && strchr("\"\\$`\n", p[1])) {
                     if (p[1] != '\n')
-                        buf_putc(&s.word, p[1]);
+                        buf_putc(&s, p[1]);
                     p += 2;
                     continue;
                 }
@@ -258,7 +276,7 @@ void lint_shell_parse(const char *text, lint_script *out)
                     p = copy_nested(&s, p);
                     continue;
                 }
-                buf_putc(&s.word, *p++);
+                buf_putc(&s, *p++);
             }
             if (*p)
                 p++;
@@ -311,14 +329,13 @@ void lint_shell_parse(const char *text, lint_script *out)
         }
         if (c == '>' || c == '<') {
             /* A word of digits right before is the fd: drop it. */
-            if (s.in_word && s.word.p) {
+            if (s.in_word && s.word.data) {
                 bool digits = s.word.len > 0;
                 for (size_t i = 0; i < s.word.len; i++)
-                    if (!isdigit((unsigned char)s.word.p[i]))
+                    if (!isdigit((unsigned char)s.word.data[i]))
                         digits = false;
                 if (digits) {
-                    s.word.len = 0;
-                    s.word.p[0] = '\0';
+                    hbuf_reset(&s.word);
                     s.in_word = false;
                 }
             }
@@ -330,27 +347,25 @@ void lint_shell_parse(const char *text, lint_script *out)
             continue;
         }
         s.in_word = true;
-        buf_putc(&s.word, c);
+        buf_putc(&s, c);
         p++;
     }
     end_cmd(&s, false);
-    free(s.word.p);
+    hbuf_free(&s.word);
     free(s.cur.v);
+    if (s.oom) {
+        lint_script_free(out);
+        return -1;
+    }
+    return 0;
 }
 
 void lint_script_free(lint_script *sc)
 {
     if (!sc)
         return;
-    for (size_t i = 0; i < sc->count; i++) {
-        lint_cmd *c = &sc->cmds[i];
-        for (size_t j = 0; j < c->argc; j++)
-            free(c->argv[j]);
-        for (size_t j = 0; j < c->assign_count; j++)
-            free(c->assigns[j]);
-        free(c->argv);
-        free(c->assigns);
-    }
+    for (size_t i = 0; i < sc->count; i++)
+        cmd_free(&sc->cmds[i]);
     free(sc->cmds);
     memset(sc, 0, sizeof(*sc));
 }
@@ -404,28 +419,22 @@ size_t lint_cmd_subcommand(const lint_cmd *c)
     return 0;
 }
 
-const char **lint_cmd_operands(const lint_cmd *c, const char *const *valued, size_t *n)
+size_t lint_cmd_next_operand(const lint_cmd *c, const char *const *valued, size_t i)
 {
-    *n = 0;
-    const char **v = calloc(c->argc + 1, sizeof(char *));
-    if (!v)
-        abort();
     size_t sub = lint_cmd_subcommand(c);
     if (!sub)
-        return v;
-    for (size_t i = sub + 1; i < c->argc; i++) {
+        return 0;
+    for (i = i < sub ? sub + 1 : i + 1; i < c->argc; i++) {
         const char *a = c->argv[i];
-        if (a[0] == '-') {
-            for (size_t k = 0; valued && valued[k]; k++)
-                if (!strcmp(a, valued[k])) {
-                    i++;
-                    break;
-                }
-            continue;
-        }
-        v[(*n)++] = a;
+        if (a[0] != '-')
+            return i;
+        for (size_t k = 0; valued && valued[k]; k++)
+            if (!strcmp(a, valued[k])) {
+                i++;
+                break;
+            }
     }
-    return v;
+    return 0;
 }
 
 bool lint_script_uses(const lint_script *s, const char *name, const char *sub)

@@ -22,37 +22,37 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "common/buf.h"
 #include "common/cleanup.h"
 #include "common/json_util.h"
 #include "common/subprocess.h"
 
+/* The script handed to shellcheck, and which instruction each of its lines
+ * came from. On an allocation failure `oom` is set and the rest is skipped. */
 typedef struct sbuf {
-    char *p;
-    size_t len, cap;
+    hbuf text;
     int *line_ins; /* line (1-based) -> instruction, -1 */
     size_t lines, line_cap;
+    bool oom;
 } sbuf;
 
 static void sb_line(sbuf *b, const char *text, size_t n, int ins)
 {
-    if (b->len + n + 2 > b->cap) {
-        size_t cap = (b->len + n + 2) * 2;
-        char *p = realloc(b->p, cap);
-        if (!p)
-            abort();
-        b->p = p;
-        b->cap = cap;
+    if (b->oom)
+        return;
+    if (!hbuf_append(&b->text, text, n) || !hbuf_putc(&b->text, '\n')) {
+        b->oom = true;
+        return;
     }
-    memcpy(b->p + b->len, text, n);
-    b->len += n;
-    b->p[b->len++] = '\n';
-    b->p[b->len] = '\0';
     if (b->lines + 2 > b->line_cap) {
-        b->line_cap = (b->lines + 2) * 2;
-        int *v = realloc(b->line_ins, b->line_cap * sizeof(int));
-        if (!v)
-            abort();
+        size_t cap = (b->lines + 2) * 2;
+        int *v = realloc(b->line_ins, cap * sizeof(int));
+        if (!v) {
+            b->oom = true;
+            return;
+        }
         b->line_ins = v;
+        b->line_cap = cap;
     }
     b->line_ins[++b->lines] = ins;
 }
@@ -80,7 +80,7 @@ static void run_it(lint_ctx *ctx, const char *path, const sbuf *b, bool bash)
 {
     /* The same script under the same shellcheck: its cached verdict. */
     char key[65];
-    bool cacheable = lint_sc_cache_key(ctx, path, bash ? "bash" : "sh", b->p, b->len, key);
+    bool cacheable = lint_sc_cache_key(ctx, path, bash ? "bash" : "sh", b->text.data, b->text.len, key);
     _cleanup_free_ char *outbuf = cacheable ? lint_sc_cache_get(key) : NULL;
     bool cached = outbuf != NULL;
     int status = 0;
@@ -98,7 +98,7 @@ static void run_it(lint_ctx *ctx, const char *path, const sbuf *b, bool bash)
          * unlinked: nothing is left in TMPDIR whatever ends hoist (a signal,
          * SIGKILL). The descriptor is inherited by the child only. */
         unlink(tmpl);
-        if (write(fd, b->p, b->len) != (ssize_t)b->len) {
+        if (write(fd, b->text.data, b->text.len) != (ssize_t)b->text.len) {
             lint_result_note(ctx->res, "shellcheck skipped: cannot write a temporary file");
             close(fd);
             return;
@@ -221,7 +221,10 @@ void lint_shellcheck(lint_ctx *ctx)
         }
     }
 
-    run_it(ctx, path, &b, bash);
-    free(b.p);
+    if (b.oom)
+        ctx->status = HOIST_EFAILED; /* reported as out of memory by hoist_lint_run */
+    else
+        run_it(ctx, path, &b, bash);
+    hbuf_free(&b.text);
     free(b.line_ins);
 }

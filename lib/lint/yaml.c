@@ -1,372 +1,325 @@
 /*
- * yaml.c - the small YAML subset `.hoist.yaml` is written in, read into
- * jansson values.
+ * yaml.c - `.hoist.yaml` read with libyaml into jansson values.
  *
- * Supported: block maps (`key: value`, `key:` then an indented block), block
- * lists (`- item`, including `- key: value` items that start a map), flow
- * lists and maps of scalars (`[a, "b"]`, `{a: b}`), plain, single- and
- * double-quoted scalars, `true`/`false`/`null`, and `#` comments. Anchors,
- * tags, multi-document streams and block scalars (`|`, `>`) are not: they
- * are reported as errors with the line, so nothing is silently misread.
- * Every scalar becomes a JSON string except booleans and null.
+ * libyaml parses full YAML 1.1 (block and flow collections, every quoting
+ * style, block scalars `|` and `>`, anchors and aliases, tags, comments);
+ * this file turns its document tree into JSON the config code walks, and
+ * remembers where each key and value was written so that a bad rule ID is
+ * reported at its own line and column. Conversion rules: a plain
+ * `true`/`false` (any case) is a boolean, a plain `null`, `~` or nothing is
+ * null, every other scalar (numbers included) is a string, and quoted
+ * scalars are always strings. `<<: *anchor` merges a map (YAML's merge
+ * key). A key that is not a scalar, a duplicate key, or a second document
+ * is an error. Aliases are expanded by copying, with a cap on the total
+ * number of values so that a "billion laughs" file fails instead of
+ * exhausting memory.
  */
 #include "lint/yaml.h"
 
-#include <ctype.h>
-#include <stdbool.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <yaml.h>
 
-#include "common/cleanup.h"
-#include "common/json_util.h"
+#define YAML_MAX_VALUES 100000 /* values after alias expansion */
+#define YAML_MAX_DEPTH 64
 
-typedef struct yline {
-    int no;       /* 1-based */
-    int indent;
-    char *text;   /* content after the indentation, comment removed */
-} yline;
-
-typedef struct yparser {
-    yline *lines;
-    size_t count;
-    size_t pos;
+typedef struct conv {
+    yaml_document_t *doc;
+    lint_yaml *out;
     const char *file;
     hoist_error *err;
-} yparser;
+    size_t values;
+} conv;
 
-static int yerr(yparser *p, int line, const char *msg)
+static int yerr(conv *c, const yaml_mark_t *m, hoist_reason reason, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int yerr(conv *c, const yaml_mark_t *m, hoist_reason reason, const char *fmt, ...)
 {
-    hoist_error_set(p->err, HOIST_EINPUT, "%s", msg);
-    hoist_error_hint(p->err, "hoist reads a YAML subset: maps, lists, scalars, flow [a, b] lists");
-    return hoist_error_at(p->err, p->file, line, 0);
+    va_list ap;
+    va_start(ap, fmt);
+    hoist_error_vset(c->err, HOIST_EINPUT, fmt, ap);
+    va_end(ap);
+    hoist_error_reason(c->err, reason);
+    return hoist_error_at(c->err, c->file, m ? (int)m->line + 1 : 0, m ? (int)m->column + 1 : 0);
 }
 
-static void strip_comment(char *s)
+static int add_mark(conv *c, const json_t *node, const json_t *parent, const char *key,
+                    const yaml_mark_t *at, const yaml_mark_t *value_at)
 {
-    char q = 0;
-    for (char *c = s; *c; c++) {
-        if (q) {
-            if (*c == q)
-                q = 0;
-            continue;
-        }
-        if (*c == '"' || *c == '\'') {
-            if (c == s || c[-1] == ' ' || c[-1] == '\t' || c[-1] == '[' || c[-1] == ',' ||
-                c[-1] == ':' || c[-1] == '-' || c[-1] == '{')
-                q = *c;
-            continue;
-        }
-        if (*c == '#' && (c == s || c[-1] == ' ' || c[-1] == '\t')) {
-            *c = '\0';
-            break;
-        }
-    }
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-        s[--n] = '\0';
-}
-
-static json_t *scalar(const char *s, size_t n)
-{
-    while (n && isspace((unsigned char)*s))
-        s++, n--;
-    while (n && isspace((unsigned char)s[n - 1]))
-        n--;
-    if (n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0]) {
-        /* Double quotes: handle \" and \\ only. */
-        char *o = malloc(n);
-        if (!o)
-            return NULL;
-        size_t w = 0;
-        for (size_t i = 1; i + 1 < n; i++) {
-            if (s[0] == '"' && s[i] == '\\' && i + 2 < n)
-                i++;
-            else if (s[0] == '\'' && s[i] == '\'' && i + 2 < n && s[i + 1] == '\'')
-                i++;
-            o[w++] = s[i];
-        }
-        json_t *j = json_stringn(o, w);
-        free(o);
-        return j;
-    }
-    if ((n == 4 && !strncmp(s, "true", 4)) || (n == 3 && !strncmp(s, "yes", 3)))
-        return json_true();
-    if ((n == 5 && !strncmp(s, "false", 5)) || (n == 2 && !strncmp(s, "no", 2)))
-        return json_false();
-    if ((n == 4 && !strncmp(s, "null", 4)) || (n == 1 && s[0] == '~') || n == 0)
-        return json_null();
-    return json_stringn(s, n);
-}
-
-/* Split a flow collection body on top-level commas. */
-static json_t *flow(yparser *p, int line, const char *s)
-{
-    size_t n = strlen(s);
-    bool is_map = s[0] == '{';
-    if (n < 2 || s[n - 1] != (is_map ? '}' : ']')) {
-        yerr(p, line, "unterminated flow collection");
-        return NULL;
-    }
-    json_t *out = is_map ? json_object() : json_array();
-    const char *b = s + 1, *end = s + n - 1;
-    while (b < end) {
-        const char *e = b;
-        char q = 0;
-        while (e < end && (q || *e != ',')) {
-            if (q && *e == q)
-                q = 0;
-            else if (!q && (*e == '"' || *e == '\''))
-                q = *e;
-            e++;
-        }
-        const char *ib = b;
-        while (ib < e && isspace((unsigned char)*ib))
-            ib++;
-        if (ib < e) {
-            if (is_map) {
-                const char *colon = memchr(ib, ':', (size_t)(e - ib));
-                if (!colon) {
-                    json_decref(out);
-                    yerr(p, line, "flow map entry without ':'");
-                    return NULL;
-                }
-                json_t *k = scalar(ib, (size_t)(colon - ib));
-                json_t *v = scalar(colon + 1, (size_t)(e - colon - 1));
-                if (json_is_string(k))
-                    json_object_set_new(out, json_string_value(k), v);
-                else
-                    json_decref(v);
-                json_decref(k);
-            } else {
-                json_array_append_new(out, scalar(ib, (size_t)(e - ib)));
-            }
-        }
-        b = e + 1;
-    }
-    return out;
-}
-
-static json_t *value_of(yparser *p, int line, const char *s)
-{
-    if (s[0] == '[' || s[0] == '{')
-        return flow(p, line, s);
-    if (s[0] == '&' || s[0] == '*' || s[0] == '!' || s[0] == '|' || s[0] == '>') {
-        yerr(p, line, "unsupported YAML feature (anchor, alias, tag, or block scalar in a list)");
-        return NULL;
-    }
-    return scalar(s, strlen(s));
-}
-
-static json_t *block(yparser *p, int indent);
-
-/* `key: rest` at the current line, inside a map at `indent`. */
-static int map_entry(yparser *p, json_t *map, const char *text, int indent, int line)
-{
-    const char *colon = NULL;
-    char q = 0;
-    for (const char *c = text; *c; c++) {
-        if (q) {
-            if (*c == q)
-                q = 0;
-        } else if (*c == '"' || *c == '\'') {
-            q = *c;
-        } else if (*c == ':' && (c[1] == '\0' || c[1] == ' ' || c[1] == '\t')) {
-            colon = c;
-            break;
-        }
-    }
-    if (!colon)
-        return yerr(p, line, "expected 'key: value'");
-    _cleanup_json_ json_t *k = scalar(text, (size_t)(colon - text));
-    if (!json_is_string(k))
-        return yerr(p, line, "map key must be a string");
-    const char *rest = colon + 1;
-    while (*rest == ' ' || *rest == '\t')
-        rest++;
-    json_t *v;
-    if (*rest == '|' || *rest == '>') {
-        /* Block scalar: the more-indented lines that follow, joined with
-         * newlines (|) or spaces (>); chomping indicators are accepted. */
-        bool literal = *rest == '|';
-        size_t total = 1;
-        size_t first = p->pos;
-        while (p->pos < p->count && p->lines[p->pos].indent > indent)
-            total += strlen(p->lines[p->pos++].text) + 1;
-        char *buf = malloc(total);
-        if (!buf)
-            return hoist_error_set(p->err, HOIST_EFAILED, "out of memory");
-        size_t w = 0;
-        for (size_t li = first; li < p->pos; li++) {
-            size_t n = strlen(p->lines[li].text);
-            memcpy(buf + w, p->lines[li].text, n);
-            w += n;
-            if (li + 1 < p->pos)
-                buf[w++] = literal ? '\n' : ' ';
-        }
-        v = json_stringn(buf, w);
-        free(buf);
-    } else if (*rest) {
-        v = value_of(p, line, rest);
+    lint_yaml *y = c->out;
+    if (y->mark_count == y->mark_cap) {
+        size_t cap = y->mark_cap ? y->mark_cap * 2 : 32;
+        lint_yaml_mark *v = realloc(y->marks, cap * sizeof(*v));
         if (!v)
-            return p->err->code;
-    } else if (p->pos < p->count && (p->lines[p->pos].indent > indent ||
-                                     (p->lines[p->pos].indent == indent &&
-                                      p->lines[p->pos].text[0] == '-'))) {
-        v = block(p, p->lines[p->pos].indent);
-        if (!v)
-            return p->err->code;
-    } else {
-        v = json_null();
+            return hoist_error_nomem(c->err);
+        y->marks = v;
+        y->mark_cap = cap;
     }
-    json_object_set_new(map, json_string_value(k), v);
+    lint_yaml_mark *m = &y->marks[y->mark_count];
+    *m = (lint_yaml_mark){.node = node, .parent = parent, .line = (int)at->line + 1,
+                          .column = (int)at->column + 1, .value_line = (int)value_at->line + 1,
+                          .value_column = (int)value_at->column + 1};
+    if (key && !(m->key = strdup(key)))
+        return hoist_error_nomem(c->err);
+    y->mark_count++;
     return 0;
 }
 
-static json_t *block(yparser *p, int indent)
+static bool plain_is(const yaml_node_t *n, const char *word)
 {
-    if (p->pos >= p->count)
-        return json_null();
-    bool list = p->lines[p->pos].text[0] == '-' &&
-                (p->lines[p->pos].text[1] == '\0' || p->lines[p->pos].text[1] == ' ');
-    json_t *out = list ? json_array() : json_object();
-    while (p->pos < p->count) {
-        yline *l = &p->lines[p->pos];
-        if (l->indent < indent)
-            break;
-        if (l->indent > indent) {
-            json_decref(out);
-            yerr(p, l->no, "unexpected indentation");
-            return NULL;
-        }
-        bool item = l->text[0] == '-' && (l->text[1] == '\0' || l->text[1] == ' ');
-        if (item != list)
-            break;
-        p->pos++;
-        if (!list) {
-            if (map_entry(p, out, l->text, indent, l->no)) {
-                json_decref(out);
-                return NULL;
-            }
-            continue;
-        }
-        const char *rest = l->text + 1;
-        while (*rest == ' ')
-            rest++;
-        if (!*rest) {
-            json_t *v = p->pos < p->count && p->lines[p->pos].indent > indent
-                            ? block(p, p->lines[p->pos].indent)
-                            : json_null();
-            if (!v) {
-                json_decref(out);
-                return NULL;
-            }
-            json_array_append_new(out, v);
-            continue;
-        }
-        /* `- key: value` starts a map whose other keys are indented to the
-         * column of `key`. */
-        bool is_map = false;
-        char q = 0;
-        for (const char *c = rest; *c && rest[0] != '[' && rest[0] != '{'; c++) {
-            if (q) {
-                if (*c == q)
-                    q = 0;
-            } else if (*c == '"' || *c == '\'') {
-                q = *c;
-            } else if (*c == ':' && (c[1] == '\0' || c[1] == ' ')) {
-                is_map = true;
-                break;
-            }
-        }
-        if (is_map) {
-            int inner = indent + (int)(rest - l->text);
-            json_t *m = json_object();
-            if (map_entry(p, m, rest, inner, l->no)) {
-                json_decref(m);
-                json_decref(out);
-                return NULL;
-            }
-            while (p->pos < p->count && p->lines[p->pos].indent == inner &&
-                   p->lines[p->pos].text[0] != '-') {
-                yline *m2 = &p->lines[p->pos++];
-                if (map_entry(p, m, m2->text, inner, m2->no)) {
-                    json_decref(m);
-                    json_decref(out);
-                    return NULL;
-                }
-            }
-            json_array_append_new(out, m);
-            continue;
-        }
-        json_t *v = value_of(p, l->no, rest);
-        if (!v) {
-            json_decref(out);
-            return NULL;
-        }
-        json_array_append_new(out, v);
-    }
-    return out;
+    return n->data.scalar.length == strlen(word) &&
+           !strncasecmp((const char *)n->data.scalar.value, word, n->data.scalar.length);
 }
 
-int lint_yaml_parse(const char *text, size_t len, const char *file, json_t **out,
-                     hoist_error *err)
+static int convert(conv *c, yaml_node_t *n, int depth, json_t **out);
+
+static int scalar(conv *c, yaml_node_t *n, json_t **out)
 {
-    *out = NULL;
-    yparser p = {.file = file ? file : "<config>", .err = err};
-    _cleanup_free_ char *copy = strndup(text, len);
-    if (!copy)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
-    int no = 0;
+    const char *v = (const char *)n->data.scalar.value;
+    size_t len = n->data.scalar.length;
+    if (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+        if (plain_is(n, "true") || plain_is(n, "false")) {
+            *out = json_boolean(plain_is(n, "true"));
+            return 0;
+        }
+        if (len == 0 || plain_is(n, "null") || plain_is(n, "~")) {
+            *out = json_null();
+            return 0;
+        }
+    }
+    if (memchr(v, '\0', len))
+        return yerr(c, &n->start_mark, HOIST_REASON_PARSE, "a NUL character in a YAML value");
+    *out = json_stringn(v, len);
+    if (!*out)
+        return yerr(c, &n->start_mark, HOIST_REASON_PARSE, "a YAML value is not valid UTF-8");
+    return 0;
+}
+
+static int merge_into(conv *c, json_t *obj, yaml_node_t *src, const yaml_mark_t *at, int depth)
+{
+    json_t *m = NULL;
+    int rc = convert(c, src, depth + 1, &m);
+    if (rc)
+        return rc;
+    if (!json_is_object(m)) {
+        json_decref(m);
+        return yerr(c, at, HOIST_REASON_PARSE, "'<<' must merge a map (or a list of maps)");
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach(m, k, v)
+    {
+        if (json_object_get(obj, k))
+            continue; /* keys written in the map itself win */
+        if (json_object_set(obj, k, v) || add_mark(c, v, obj, k, at, at)) {
+            json_decref(m);
+            return hoist_error_nomem(c->err);
+        }
+    }
+    json_decref(m);
+    return 0;
+}
+
+static int mapping(conv *c, yaml_node_t *n, int depth, json_t **out)
+{
+    json_t *obj = json_object();
+    if (!obj)
+        return hoist_error_nomem(c->err);
     int rc = 0;
-    char *save = NULL;
-    /* strtok_r would skip blank lines' numbering: walk by hand. */
-    char *s = copy;
-    (void)save;
-    while (s) {
-        char *nl = strchr(s, '\n');
-        if (nl)
-            *nl = '\0';
-        no++;
-        if (no == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
-            (unsigned char)s[2] == 0xBF)
-            s += 3;
-        int indent = 0;
-        while (s[indent] == ' ')
-            indent++;
-        if (s[indent] == '\t') {
-            rc = yerr(&p, no, "tabs are not allowed for indentation in YAML");
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; !rc && p < n->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
+        yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
+        if (!k || !v)
+            continue;
+        if (k->type != YAML_SCALAR_NODE) {
+            rc = yerr(c, &k->start_mark, HOIST_REASON_PARSE, "a map key must be a string, not a %s",
+                      k->type == YAML_MAPPING_NODE ? "map" : "list");
             break;
         }
-        char *t = s + indent;
-        strip_comment(t);
-        if (!strcmp(t, "---") || !strcmp(t, "...")) {
-            t[0] = '\0';
+        const char *key = (const char *)k->data.scalar.value;
+        if (k->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !strcmp(key, "<<")) {
+            if (v->type == YAML_SEQUENCE_NODE) {
+                for (yaml_node_item_t *i = v->data.sequence.items.start; !rc && i < v->data.sequence.items.top;
+                     i++) {
+                    yaml_node_t *item = yaml_document_get_node(c->doc, *i);
+                    if (item)
+                        rc = merge_into(c, obj, item, &k->start_mark, depth);
+                }
+            } else {
+                rc = merge_into(c, obj, v, &k->start_mark, depth);
+            }
+            continue;
         }
-        if (t[0]) {
-            yline *v = realloc(p.lines, (p.count + 1) * sizeof(*v));
-            if (!v) {
-                rc = hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        if (strlen(key) != k->data.scalar.length) {
+            rc = yerr(c, &k->start_mark, HOIST_REASON_PARSE, "a NUL character in a YAML key");
+            break;
+        }
+        if (json_object_get(obj, key)) {
+            /* a key from an earlier '<<' merge is overridden; a repeated key is an error */
+            bool written = false;
+            for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
+                yaml_node_t *qk = yaml_document_get_node(c->doc, q->key);
+                if (qk && qk->type == YAML_SCALAR_NODE && !strcmp((const char *)qk->data.scalar.value, key))
+                    written = true;
+            }
+            if (written) {
+                rc = yerr(c, &k->start_mark, HOIST_REASON_PARSE, "duplicate key '%s'", key);
                 break;
             }
-            p.lines = v;
-            p.lines[p.count].no = no;
-            p.lines[p.count].indent = indent;
-            p.lines[p.count].text = t;
-            p.count++;
         }
-        s = nl ? nl + 1 : NULL;
+        json_t *value = NULL;
+        if ((rc = convert(c, v, depth + 1, &value)))
+            break;
+        if (json_object_set_new(obj, key, value)) {
+            rc = hoist_error_nomem(c->err);
+            break;
+        }
+        rc = add_mark(c, value, obj, key, &k->start_mark, &v->start_mark);
     }
-    if (!rc) {
-        json_t *root = p.count ? block(&p, p.lines[0].indent) : json_object();
-        if (!root) {
-            rc = err && err->code ? err->code : HOIST_EINPUT;
-        } else if (p.pos < p.count) {
-            json_decref(root);
-            rc = yerr(&p, p.lines[p.pos].no, "unexpected line (indentation does not match)");
-        } else {
-            *out = root;
+    if (rc) {
+        json_decref(obj);
+        return rc;
+    }
+    *out = obj;
+    return 0;
+}
+
+static int sequence(conv *c, yaml_node_t *n, int depth, json_t **out)
+{
+    json_t *arr = json_array();
+    if (!arr)
+        return hoist_error_nomem(c->err);
+    int rc = 0;
+    for (yaml_node_item_t *i = n->data.sequence.items.start; !rc && i < n->data.sequence.items.top; i++) {
+        yaml_node_t *item = yaml_document_get_node(c->doc, *i);
+        if (!item)
+            continue;
+        json_t *value = NULL;
+        if ((rc = convert(c, item, depth + 1, &value)))
+            break;
+        if (json_array_append_new(arr, value)) {
+            rc = hoist_error_nomem(c->err);
+            break;
+        }
+        rc = add_mark(c, value, arr, NULL, &item->start_mark, &item->start_mark);
+    }
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return 0;
+}
+
+static int convert(conv *c, yaml_node_t *n, int depth, json_t **out)
+{
+    *out = NULL;
+    if (++c->values > YAML_MAX_VALUES)
+        return yerr(c, &n->start_mark, HOIST_REASON_LIMIT,
+                    "the YAML expands to more than %d values (aliases of aliases?)", YAML_MAX_VALUES);
+    if (depth > YAML_MAX_DEPTH)
+        return yerr(c, &n->start_mark, HOIST_REASON_LIMIT, "the YAML nests deeper than %d levels",
+                    YAML_MAX_DEPTH);
+    switch (n->type) {
+    case YAML_SCALAR_NODE:
+        return scalar(c, n, out);
+    case YAML_MAPPING_NODE:
+        return mapping(c, n, depth, out);
+    case YAML_SEQUENCE_NODE:
+        return sequence(c, n, depth, out);
+    default:
+        *out = json_null();
+        return 0;
+    }
+}
+
+static int parser_error(conv *c, const yaml_parser_t *p, size_t len)
+{
+    if (p->error == YAML_MEMORY_ERROR)
+        return hoist_error_nomem(c->err);
+    const char *problem = p->problem ? p->problem : "malformed YAML";
+    if (p->context && p->problem_mark.index >= len)
+        /* the file ended inside something (an unclosed '[' or quote):
+         * point where that started */
+        yerr(c, &p->context_mark, HOIST_REASON_PARSE, "%s: the file ends %s", problem, p->context);
+    else if (p->context)
+        yerr(c, &p->problem_mark, HOIST_REASON_PARSE, "%s (%s at line %zu, column %zu)", problem, p->context,
+             p->context_mark.line + 1, p->context_mark.column + 1);
+    else
+        yerr(c, &p->problem_mark, HOIST_REASON_PARSE, "%s", problem);
+    return hoist_error_hint(c->err, "check the YAML syntax at that place: indentation with spaces (no tabs), "
+                                    "closed brackets and quotes, 'key: value' with a space after ':'");
+}
+
+int lint_yaml_parse(const char *text, size_t len, const char *file, lint_yaml *out, hoist_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    conv c = {.out = out, .file = file, .err = err};
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser))
+        return hoist_error_nomem(err);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    yaml_document_t doc;
+    int rc = 0;
+    if (!yaml_parser_load(&parser, &doc)) {
+        rc = parser_error(&c, &parser, len);
+        yaml_parser_delete(&parser);
+        return rc;
+    }
+    c.doc = &doc;
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    if (root) {
+        rc = convert(&c, root, 0, &out->root);
+        yaml_mark_t start = root->start_mark;
+        if (!rc)
+            rc = add_mark(&c, out->root, NULL, NULL, &start, &start);
+        if (!rc) {
+            /* a second document is not a config this file can mean */
+            yaml_document_t next;
+            if (!yaml_parser_load(&parser, &next)) {
+                rc = parser_error(&c, &parser, len);
+            } else {
+                yaml_node_t *r2 = yaml_document_get_root_node(&next);
+                if (r2)
+                    rc = yerr(&c, &r2->start_mark, HOIST_REASON_PARSE,
+                              "a second YAML document ('---'): the configuration is one document");
+                yaml_document_delete(&next);
+            }
         }
     }
-    free(p.lines);
+    yaml_document_delete(&doc);
+    yaml_parser_delete(&parser);
+    if (rc)
+        lint_yaml_free(out);
     return rc;
+}
+
+void lint_yaml_free(lint_yaml *y)
+{
+    if (!y)
+        return;
+    json_decref(y->root);
+    for (size_t i = 0; i < y->mark_count; i++)
+        free(y->marks[i].key);
+    free(y->marks);
+    memset(y, 0, sizeof(*y));
+}
+
+bool lint_yaml_where(const lint_yaml *y, const json_t *parent, const char *key, const json_t *node,
+                     int *line, int *column)
+{
+    *line = *column = 0;
+    /* the newest first: a key written after a '<<' merge replaced it */
+    for (size_t i = y ? y->mark_count : 0; i-- > 0;) {
+        const lint_yaml_mark *m = &y->marks[i];
+        bool hit = key ? (m->parent == parent && m->key && !strcmp(m->key, key)) : m->node == node;
+        if (hit) {
+            *line = key ? m->line : m->value_line;
+            *column = key ? m->column : m->value_column;
+            return true;
+        }
+    }
+    return false;
 }

@@ -90,18 +90,18 @@ static int make_header(const char *name, json_t *json, char **header, hoist_erro
     char *text = json_dumps(json, JSON_COMPACT | JSON_SORT_KEYS);
     json_wipe_free(json);
     if (!text)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     char *b64 = hoist_base64url_encode((const unsigned char *)text, strlen(text));
     OPENSSL_cleanse(text, strlen(text));
     free(text);
     if (!b64)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     size_t size = strlen(b64) + strlen(name) + 4;
     *header = malloc(size);
     if (*header)
         snprintf(*header, size, "%s: %s", name, b64);
     hoist_registry_header_free(b64);
-    return *header ? 0 : hoist_error_set(err, HOIST_EFAILED, "out of memory");
+    return *header ? 0 : hoist_error_nomem(err);
 }
 
 static int add_to_map(const hoist_credential *cred, void *user)

@@ -289,7 +289,7 @@ int hoist_registry_check(hoist_doctor_report *report, const hoist_registry_check
     /* 2. the helper answers */
     _cleanup_(cred_freep) hoist_credential *cred = calloc(1, sizeof(*cred));
     if (!cred)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     if (!creds_ok) {
         skip(report, "helper", "helper", "the docker config file could not be read");
     } else {

@@ -80,16 +80,16 @@ int hoist_helper_run(const char *name, const char *action, const char *input, co
     }
     int in[2], out[2];
     if (pipe2(in, O_CLOEXEC) < 0)
-        return hoist_error_set(err, HOIST_EFAILED, "pipe: %s", strerror(errno));
+        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno), "pipe: %s", strerror(errno));
     if (pipe2(out, O_CLOEXEC) < 0) {
         close(in[0]);
         close(in[1]);
-        return hoist_error_set(err, HOIST_EFAILED, "pipe: %s", strerror(errno));
+        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno), "pipe: %s", strerror(errno));
     }
     pid_t pid = fork();
     if (pid < 0) {
         close(in[0]); close(in[1]); close(out[0]); close(out[1]);
-        return hoist_error_set(err, HOIST_EFAILED, "fork: %s", strerror(errno));
+        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno), "fork: %s", strerror(errno));
     }
     if (pid == 0) {
         setpgid(0, 0);
@@ -118,7 +118,7 @@ int hoist_helper_run(const char *name, const char *action, const char *input, co
     if (!buf) {
         kill(-pid, SIGKILL);
         waitpid(pid, NULL, 0);
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     }
     size_t used = 0;
     long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 15000);

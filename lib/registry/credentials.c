@@ -365,7 +365,7 @@ int hoist_credentials_lookup(const hoist_credentials_options *opts, const char *
         secret[0] = '\0';
     hoist_credential *cred = malloc(sizeof(*cred));
     if (!cred)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     int rc = hoist_credentials_get(opts, host, cred, err);
     if (!rc && cred->source != HOIST_CRED_NONE) {
         if (cred->identity_token[0]) {
@@ -408,7 +408,7 @@ int hoist_credentials_foreach(const hoist_credentials_options *opts, hoist_crede
         return rc;
     hoist_credential *cred = malloc(sizeof(*cred));
     if (!cred)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     _cleanup_json_ json_t *done = json_object(); /* server keys already given */
 
     /* the store's list (or the file's auths), each unless a credHelper owns it */

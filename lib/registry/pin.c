@@ -96,15 +96,15 @@ static int write_atomic(const char *path, const char *data, size_t len, hoist_er
 {
     struct stat st;
     if (stat(path, &st) != 0)
-        return hoist_error_set(err, HOIST_EINPUT, "%s: %s", path, strerror(errno));
+        return hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno), "%s: %s", path, strerror(errno));
     size_t n = strlen(path) + 32;
     _cleanup_free_ char *tmp = malloc(n);
     if (!tmp)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     snprintf(tmp, n, "%s.hoist-pin.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        hoist_error_set(err, HOIST_EFAILED, "cannot write next to %s: %s", path, strerror(errno));
+        hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno), "cannot write next to %s: %s", path, strerror(errno));
         return hoist_error_hint(err, "the directory must be writable; use --check to only report");
     }
     size_t off = 0;
@@ -116,19 +116,19 @@ static int write_atomic(const char *path, const char *data, size_t len, hoist_er
             int e = errno;
             close(fd);
             unlink(tmp);
-            return hoist_error_set(err, HOIST_EFAILED, "writing %s: %s", tmp, strerror(e));
+            return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(e), "writing %s: %s", tmp, strerror(e));
         }
         off += (size_t)w;
     }
     if (fchmod(fd, st.st_mode & 07777) != 0 || fsync(fd) != 0 || close(fd) != 0) {
         int e = errno;
         unlink(tmp);
-        return hoist_error_set(err, HOIST_EFAILED, "writing %s: %s", tmp, strerror(e));
+        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(e), "writing %s: %s", tmp, strerror(e));
     }
     if (rename(tmp, path) != 0) {
         int e = errno;
         unlink(tmp);
-        return hoist_error_set(err, HOIST_EFAILED, "replacing %s: %s", path, strerror(e));
+        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(e), "replacing %s: %s", path, strerror(e));
     }
     return 0;
 }
@@ -137,7 +137,7 @@ static int read_file(const char *path, char **out, size_t *len, hoist_error *err
 {
     _cleanup_fclose_ FILE *f = fopen(path, "rb");
     if (!f) {
-        hoist_error_set(err, HOIST_EINPUT, "cannot read %s: %s", path, strerror(errno));
+        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno), "cannot read %s: %s", path, strerror(errno));
         return hoist_error_hint(err, "give the Dockerfile's path: hoist pin path/to/Dockerfile");
     }
     size_t cap = 8192, n = 0;
@@ -157,7 +157,7 @@ static int read_file(const char *path, char **out, size_t *len, hoist_error *err
         }
     }
     if (!buf)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     buf[n] = '\0';
     *out = buf;
     *len = n;
@@ -195,7 +195,7 @@ int hoist_pin(hoist_pin_result **out, const hoist_pin_options *opts, hoist_error
         res->entries = calloc(stage_count ? stage_count : 1, sizeof(*res->entries));
     if (!res || !edits || !res->entries) {
         hoist_df_stages_free(stages);
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     }
     reg_http http;
     rc = reg_http_open(&http, opts->ca_file, opts->timeout_ms > 0 ? opts->timeout_ms : 10000, err);
@@ -314,7 +314,7 @@ int hoist_pin(hoist_pin_result **out, const hoist_pin_options *opts, hoist_error
             grow += strlen(edits[i].text);
         _cleanup_free_ char *next = malloc(len + grow + 1);
         if (!next)
-            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            return hoist_error_nomem(err);
         memcpy(next, data, len + 1);
         size_t cur = len;
         for (size_t i = 0; i < edit_count; i++) { /* last first: earlier offsets stay valid */

@@ -221,7 +221,7 @@ int hoist_push(hoist_push_result *result, hoist_client *client, const hoist_push
 
     _cleanup_(cred_freep) hoist_credential *cred = calloc(1, sizeof(*cred));
     if (!cred)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     hoist_credentials_options copts = hoist_registry_cred_options(&opts->auth);
     rc = hoist_credentials_get(&copts, ref->registry, cred, err);
     if (rc)
@@ -234,14 +234,14 @@ int hoist_push(hoist_push_result *result, hoist_client *client, const hoist_push
 
     _cleanup_free_ struct push_run *run = calloc(1, sizeof(*run));
     if (!run)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     run->opts = opts;
     run->result = result;
     run->cred = cred;
     run->started = started;
     _cleanup_(hoist_json_stream_freep) hoist_json_stream *stream = hoist_json_stream_new(on_message, run);
     if (!stream)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     run->stream = stream;
 
     char path[1024];

@@ -138,7 +138,7 @@ int hoist_bk_build(hoist_client *client, const hoist_bk_build_options *o, hoist_
     }
     _cleanup_free_ char *df_dir_buf = strdup(df), *df_name_buf = strdup(df);
     if (!df_dir_buf || !df_name_buf)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     const char *df_dir = dirname(df_dir_buf), *df_name = basename(df_name_buf);
 
     unsigned char rnd[16];
@@ -170,7 +170,7 @@ int hoist_bk_build(hoist_client *client, const hoist_bk_build_options *o, hoist_
     _cleanup_free_ char *args = build_args_json(o);
     if (!q || !args) {
         hoist_session_close(session, NULL);
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     }
     len = (size_t)sprintf(q, "/build?version=2");
     int bad = add_param(&q, &len, &cap, t, "session", hoist_session_id(session)) ||
@@ -186,14 +186,14 @@ int hoist_bk_build(hoist_client *client, const hoist_bk_build_options *o, hoist_
               add_param(&q, &len, &cap, t, "rm", "1");
     if (bad) {
         hoist_session_close(session, NULL);
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     }
 
     bk_run *run = calloc(1, sizeof(*run));
     if (!run || !(run->stream = hoist_json_stream_new(on_json, run))) {
         free(run);
         hoist_session_close(session, NULL);
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     }
     run->opts = o;
     run->result = result;

@@ -44,7 +44,7 @@ struct fs_walk {
     pending current;         /* what the last call returned */
 };
 
-static int oom(hoist_error *err) { return hoist_error_set(err, HOIST_EFAILED, "out of memory"); }
+static int oom(hoist_error *err) { return hoist_error_nomem(err); }
 
 uint32_t fs_go_mode(mode_t m)
 {
@@ -284,7 +284,7 @@ static int ensure_parents(fs_walk *w, const char *path, hoist_error *err)
             return oom(err);
         struct stat st;
         if (lstat(abs, &st) < 0) {
-            hoist_error_set(err, HOIST_EINPUT, "cannot stat %s: %s", parent, strerror(errno));
+            hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno), "cannot stat %s: %s", parent, strerror(errno));
             return hoist_error_at(err, abs, 0, 0);
         }
         int rc = enqueue(w, parent, &st, NULL, false, err);

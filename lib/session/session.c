@@ -139,7 +139,7 @@ static int send_upgrade(hoist_session *s, const char *path, hoist_error *err)
     size_t cap = 4096 + strlen(name);
     _cleanup_free_ char *req = malloc(cap);
     if (!req)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     size_t n = (size_t)snprintf(req, cap,
                                 "POST %s HTTP/1.1\r\nHost: docker\r\nUser-Agent: hoist/0.1\r\n"
                                 "Connection: Upgrade\r\nUpgrade: h2c\r\nContent-Length: 0\r\n"
@@ -161,7 +161,7 @@ static int read_upgrade_reply(hoist_session *s, hoist_error *err)
 {
     _cleanup_free_ char *buf = malloc(HEADER_MAX + 1);
     if (!buf)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     size_t len = 0;
     long deadline = now_ms() + UPGRADE_TIMEOUT_MS;
     char *end = NULL;
@@ -205,7 +205,7 @@ static int read_upgrade_reply(hoist_session *s, hoist_error *err)
     }
     if (len > head) {
         if (!(s->early = malloc(len - head)))
-            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+            return hoist_error_nomem(err);
         memcpy(s->early, buf + head, len - head);
         s->early_len = len - head;
     }
@@ -340,25 +340,25 @@ int hoist_session_start(hoist_session **out, hoist_client *client, const hoist_s
         return hoist_error_set(err, HOIST_EUSAGE, "hoist_session_start: no context directory");
     _cleanup_(session_freep) hoist_session *s = calloc(1, sizeof(*s));
     if (!s)
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     s->wake[0] = s->wake[1] = -1;
     s->cfg = *cfg;
     s->context_dir = realpath(cfg->context_dir, NULL);
     if (!s->context_dir) {
-        hoist_error_set(err, HOIST_EINPUT, "context directory %s: %s", cfg->context_dir, strerror(errno));
+        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno), "context directory %s: %s", cfg->context_dir, strerror(errno));
         return hoist_error_at(err, cfg->context_dir, 0, 0);
     }
     const char *df_dir = cfg->dockerfile_dir ? cfg->dockerfile_dir : cfg->context_dir;
     s->dockerfile_dir = realpath(df_dir, NULL);
     if (!s->dockerfile_dir) {
-        hoist_error_set(err, HOIST_EINPUT, "Dockerfile directory %s: %s", df_dir, strerror(errno));
+        hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno), "Dockerfile directory %s: %s", df_dir, strerror(errno));
         return hoist_error_at(err, df_dir, 0, 0);
     }
     if ((cfg->docker_config_dir && !(s->config_dir = strdup(cfg->docker_config_dir))) ||
         (cfg->home && !(s->home = strdup(cfg->home))) ||
         (cfg->path_env && !(s->path_env = strdup(cfg->path_env))) ||
         (cfg->output_tar && !(s->output_tar = strdup(cfg->output_tar))))
-        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        return hoist_error_nomem(err);
     s->cfg.context_dir = s->context_dir;
     s->cfg.dockerfile_dir = s->dockerfile_dir;
     s->cfg.docker_config_dir = s->config_dir;
@@ -374,7 +374,7 @@ int hoist_session_start(hoist_session **out, hoist_client *client, const hoist_s
             return hoist_error_set(err, HOIST_EUSAGE, "secret %zu: needs an id and a file or an environment "
                                    "variable", i + 1);
     if (new_id(s->id, sizeof(s->id)))
-        return hoist_error_set(err, HOIST_EFAILED, "no random numbers for the session id: %s", strerror(errno));
+        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno), "no random numbers for the session id: %s", strerror(errno));
     shared_key(s->context_dir, s->shared_key);
 
     char path[128];
@@ -382,7 +382,7 @@ int hoist_session_start(hoist_session **out, hoist_client *client, const hoist_s
     if (rc)
         return rc;
     if (pipe2(s->wake, O_CLOEXEC | O_NONBLOCK))
-        return hoist_error_set(err, HOIST_EFAILED, "pipe: %s", strerror(errno));
+        return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno), "pipe: %s", strerror(errno));
     if (!(s->srv = grpc_server_new(hoist_session_methods, hoist_session_n_methods, s)))
         return hoist_error_set(err, HOIST_EFAILED, "cannot create the HTTP/2 session (out of memory)");
     rc = hoist_transport_raw_open(hoist_client_transport(client), &s->conn, err);

@@ -1,7 +1,7 @@
 /*
  * fuzz_docker_config.c - libFuzzer target for the docker CLI's config.json
- * as hoist reads it: registry credentials (lib/build/registry_auth.c, the
- * X-Registry-Config header) and currentContext (lib/engine/endpoint.c).
+ * as hoist reads it: registry credentials (lib/registry: credentials.c
+ * and the X-Registry-Config header of auth_header.c) and currentContext (lib/engine/endpoint.c).
  *
  * The input is written to $tmp/config.json (both readers take a config
  * directory, as the CLI does). Any content must give a header or fail with
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "build/registry_auth.h"
+#include "registry/auth_header.h"
 #include "hoist/endpoint.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -62,7 +62,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     hoist_error err = HOIST_ERROR_INIT;
     char *header = NULL;
-    if (hoist_registry_config_header(dir, NULL, &header, &err) == 0) {
+    /* PATH is the scratch directory: a credsStore or credHelpers entry in
+     * the input names a helper that is never found, never one that runs. */
+    hoist_credentials_options copts = {.config_dir = dir, .path_env = dir, .helper_timeout_ms = 1000};
+    if (hoist_registry_config_header(&copts, &header, NULL, &err) == 0) {
         if (!header || strncmp(header, "X-Registry-Config: ", 19) != 0)
             abort();
         hoist_registry_header_free(header);

@@ -78,12 +78,19 @@ else
   assert_contains "$err" "last output"
 fi
 assert_contains "$err" "starting"
+# --progress json says why (the reason beside the exit code)
+expect_exit 1 "$HOIST" build fail --network none --progress json
+assert_contains "$out" '"type":"failed","exit_code":1,"reason":"build"'
 
 # 6. a Dockerfile that does not parse: exit 4 before anything is sent (the
 #    daemon address is unusable, so reaching it would be a different error).
 mkdir -p bad && printf 'FROM hoist-test/busybox:1\nCOPY\n' > bad/Dockerfile
 expect_exit 4 env DOCKER_HOST="unix://$tmp/no-daemon.sock" "$HOIST" build --engine "$engine" bad
 assert_contains "$err" "Dockerfile:2"
+expect_exit 4 env DOCKER_HOST="unix://$tmp/no-daemon.sock" "$HOIST" build bad --progress json
+assert_contains "$out" '"exit_code":4,"reason":"syntax"'
+expect_exit 3 env DOCKER_HOST="unix://$tmp/no-daemon.sock" "$HOIST" build args --progress json
+assert_contains "$out" '"exit_code":3,"reason":"not-found"'
 
 # 7. ignored files are absent from the image; the Dockerfile is still sent.
 mkdir -p ign/sub && cat > ign/Dockerfile <<'DF'

@@ -101,7 +101,14 @@ mkdir -p slow && marker=hoist-slow-$$
 printf 'FROM hoist-test/busybox:1\nRUN echo sleeping %s && sleep 120\n' "$marker" > slow/Dockerfile
 # containers of this test's slow build (others may share the engine)
 slow_containers() { docker_cli ps -a --no-trunc --format '{{.ID}} {{.Command}}' | grep -- "$marker" | cut -d' ' -f1 || true; }
+# Other clients of the machine (a developer's concurrent run) may have
+# their own docker CLI children and iidfile directories: only what appears
+# during this test counts.
+iid_dirs() { ls -d /tmp/hoist-iid.* 2>/dev/null | sort || true; }
+iid_procs() { pgrep -f -- "--iidfile /tmp/hoist-iid" | sort || true; }
+dirs_before=$(iid_dirs)
 for cli in "$(command -v docker)" "$BUILDKIT_CLI"; do
+  procs_before=$(iid_procs)
   "$HOIST" build slow --engine cli --docker "$cli" --network none --no-cache --progress plain > slow.out 2>&1 &
   pid=$!
   for _ in $(seq 1 150); do grep -q sleeping slow.out && break; sleep 0.1; done
@@ -109,10 +116,11 @@ for cli in "$(command -v docker)" "$BUILDKIT_CLI"; do
   kill -INT $pid
   set +e; wait $pid; rc=$?; set -e
   assert_eq 130 "$rc" "exit after SIGINT ($cli)"
-  leftover=$(pgrep -f -- "--iidfile /tmp/hoist-iid" || true)
+  leftover=$(comm -13 <(echo "$procs_before") <(iid_procs) | grep . || true)
   assert_eq "" "$leftover" "CLI processes left after SIGINT ($cli)"
   for _ in $(seq 1 50); do [ -z "$(slow_containers)" ] && break; sleep 0.2; done
   assert_eq "" "$(slow_containers)" "containers left after SIGINT ($cli)"
 done
-ls -d /tmp/hoist-iid.* 2>/dev/null && fail "temporary iidfile directories left behind"
+left_dirs=$(comm -13 <(echo "$dirs_before") <(iid_dirs) | grep . || true)
+[ -z "$left_dirs" ] || fail "temporary iidfile directories left behind: $left_dirs"
 true

@@ -18,7 +18,7 @@ touch -d '+1 hour' "$tmp/app/greet" 2>/dev/null || true
 expect_exit 0 "$HOIST" init "$tmp/app" --base builder=hoist-test/gcc:12 --base runtime=hoist-test/busybox:1
 assert_contains "$err" "detected c project (make)"
 assert_contains "$err" "linking"
-assert_contains "$err" "static (LDFLAGS=-static)"
+assert_contains "$err" "static (-static through every route, checked)"
 assert_eq "$(cat "$HOIST_SRC/tests/data/gen/expected/c-offline.Dockerfile")" "$(cat "$tmp/app/Dockerfile")" "generated Dockerfile"
 grep -qx 'greet' "$tmp/app/.dockerignore" || fail ".dockerignore does not exclude the local binary"
 

@@ -36,7 +36,7 @@ assert_eq "FROM scratch" "$(cat "$tmp/go/Dockerfile")" "untouched Dockerfile"
 expect_exit 0 "$HOIST" init -q --diff "$tmp/go"
 assert_contains "$out" "--- a/Dockerfile"
 assert_contains "$out" "-FROM scratch"
-assert_contains "$out" "+FROM golang:1.22.7-bookworm AS build"
+assert_contains "$out" "+FROM golang:1.26.1-bookworm AS build"
 assert_contains "$out" "+++ b/.dockerignore"
 expect_exit 0 "$HOIST" init -q --force "$tmp/go"
 assert_eq "$(cat "$HOIST_SRC/tests/data/gen/expected/go-prod.Dockerfile")" "$(cat "$tmp/go/Dockerfile")" "--force"
@@ -68,3 +68,22 @@ expect_exit 2 "$HOIST" init --lang cobol "$tmp/go"
 expect_exit 2 "$HOIST" init "$tmp/go" "$tmp/empty"
 expect_exit 0 "$HOIST" init --help
 assert_contains "$out" "--base builder=IMAGE"
+
+# 7. dated release lines (issue #14 item 15): a toolchain past its end of
+# life is honoured, written, and reported as HS010 (by init and by check);
+# `go 1.21` alone is a minimum and gets the newest supported Go.
+mkdir -p "$tmp/eol"
+printf 'module example.com/eol\n\ngo 1.22\n\ntoolchain go1.22.5\n' > "$tmp/eol/go.mod"
+printf 'package main\n\nfunc main() {}\n' > "$tmp/eol/main.go"
+expect_exit 0 "$HOIST" init "$tmp/eol"
+assert_contains "$err" "reached its end of life on 2025-02-11"
+assert_contains "$err" "go 1.22 as the project declares"
+grep -qx 'FROM golang:1.22.7-bookworm AS build' "$tmp/eol/Dockerfile" || fail "declared toolchain not honoured"
+expect_exit 0 "$HOIST" check "$tmp/eol" --format gnu
+assert_contains "$out" "HS010"
+assert_contains "$out" "golang 1.22 reached its end of life"
+rm -f "$tmp/eol/Dockerfile" "$tmp/eol/.dockerignore"
+printf 'module example.com/eol\n\ngo 1.21\n' > "$tmp/eol/go.mod"
+expect_exit 0 "$HOIST" init "$tmp/eol"
+grep -qx 'FROM golang:1.26.1-bookworm AS build' "$tmp/eol/Dockerfile" || fail "go 1.21 is a minimum: expected the newest supported Go"
+assert_not_contains "$err" "HS010"

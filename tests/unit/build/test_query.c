@@ -54,23 +54,23 @@ static void all_options(void **state)
     const char *cache[] = {"app:cache"};
     const char *hosts[] = {"db:10.0.0.5", "cache:10.0.0.6"};
     hoist_build_options o = HOIST_BUILD_OPTIONS_INIT;
-    o.tags = tags;
-    o.tag_count = 2;
-    o.build_args = args;
-    o.build_arg_count = 2;
-    o.labels = labels;
-    o.label_count = 1;
-    o.cache_from = cache;
-    o.cache_from_count = 1;
-    o.add_hosts = hosts;
-    o.add_host_count = 2;
-    o.target = "runtime";
-    o.platform = "linux/amd64";
-    o.network = "none";
-    o.no_cache = true;
-    o.pull = true;
-    o.shm_size = 67108864;
-    o.memory = 536870912;
+    o.params.tags = tags;
+    o.params.tag_count = 2;
+    o.params.build_args = args;
+    o.params.build_arg_count = 2;
+    o.params.labels = labels;
+    o.params.label_count = 1;
+    o.params.cache_from = cache;
+    o.params.cache_from_count = 1;
+    o.params.add_hosts = hosts;
+    o.params.add_host_count = 2;
+    o.params.target = "runtime";
+    o.params.platform = "linux/amd64";
+    o.params.network = "none";
+    o.params.no_cache = true;
+    o.params.pull = true;
+    o.params.shm_size = 67108864;
+    o.params.memory = 536870912;
     char *q = NULL;
     assert_int_equal(hoist_build_query(test_client, &o, "sub/Dockerfile", "1.41", &q, NULL), 0);
     char *u = unescape(q);
@@ -98,8 +98,8 @@ static void build_arg_from_environment(void **state)
     setenv("FROM_ENV", "env-value", 1);
     unsetenv("NOT_SET_ANYWHERE_XYZ");
     hoist_build_options o = HOIST_BUILD_OPTIONS_INIT;
-    o.build_args = args;
-    o.build_arg_count = 2;
+    o.params.build_args = args;
+    o.params.build_arg_count = 2;
     char *q = NULL;
     assert_int_equal(hoist_build_query(test_client, &o, "Dockerfile", "1.41", &q, NULL), 0);
     char *u = unescape(q);
@@ -111,7 +111,7 @@ static void build_arg_from_environment(void **state)
 static void version_gates(void **state)
 {
     hoist_build_options o = HOIST_BUILD_OPTIONS_INIT;
-    o.platform = "linux/arm64";
+    o.params.platform = "linux/arm64";
     char *q = NULL;
     hoist_error err = HOIST_ERROR_INIT;
     assert_int_equal(hoist_build_query(test_client, &o, "Dockerfile", "1.31", &q, &err), HOIST_EENV);
@@ -121,7 +121,7 @@ static void version_gates(void **state)
     assert_non_null(strstr(err.message, "1.31"));
 
     hoist_build_options t = HOIST_BUILD_OPTIONS_INIT;
-    t.target = "x";
+    t.params.target = "x";
     assert_int_equal(hoist_build_query(test_client, &t, "Dockerfile", "1.28", &q, &err), HOIST_EENV);
     assert_non_null(strstr(err.message, "--target"));
 }
@@ -130,15 +130,15 @@ static void bad_values(void **state)
 {
     const char *labels[] = {"novalue"};
     hoist_build_options o = HOIST_BUILD_OPTIONS_INIT;
-    o.labels = labels;
-    o.label_count = 1;
+    o.params.labels = labels;
+    o.params.label_count = 1;
     char *q = NULL;
     hoist_error err = HOIST_ERROR_INIT;
     assert_int_equal(hoist_build_query(test_client, &o, "Dockerfile", "1.41", &q, &err), HOIST_EUSAGE);
     const char *hosts[] = {"nocolon"};
     hoist_build_options h = HOIST_BUILD_OPTIONS_INIT;
-    h.add_hosts = hosts;
-    h.add_host_count = 1;
+    h.params.add_hosts = hosts;
+    h.params.add_host_count = 1;
     assert_int_equal(hoist_build_query(test_client, &h, "Dockerfile", "1.41", &q, &err), HOIST_EUSAGE);
     assert_null(q);
 }
@@ -146,8 +146,8 @@ static void bad_values(void **state)
 static void keep_intermediate(void **state)
 {
     hoist_build_options o = HOIST_BUILD_OPTIONS_INIT;
-    o.keep_intermediate = true;
-    o.quiet = true;
+    o.params.keep_intermediate = true;
+    o.output.quiet = true;
     char *q = NULL;
     assert_int_equal(hoist_build_query(test_client, &o, "Dockerfile", "1.41", &q, NULL), 0);
     assert_non_null(strstr(q, "rm=0&forcerm=0"));

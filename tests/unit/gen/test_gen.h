@@ -21,12 +21,20 @@ void test_verify_missing_source(void **state);
 void test_write_no_clobber(void **state);
 void test_make_default_goal(void **state);
 void test_node_variants(void **state);
+void test_image_table(void **state);
+void test_image_eol(void **state);
+void test_rust_toolchain(void **state);
+void test_c_shapes(void **state);
+void test_c_libs_and_configure(void **state);
 
 #define GEN_CASE_TESTS                                                                       \
     cmocka_unit_test(test_several_candidates), cmocka_unit_test(test_no_project),           \
         cmocka_unit_test(test_image_overrides), cmocka_unit_test(test_go_cgo),              \
         cmocka_unit_test(test_substitution), cmocka_unit_test(test_dockerignore_guard),     \
         cmocka_unit_test(test_verify_missing_source), cmocka_unit_test(test_write_no_clobber), \
-        cmocka_unit_test(test_make_default_goal), cmocka_unit_test(test_node_variants),
+        cmocka_unit_test(test_make_default_goal), cmocka_unit_test(test_node_variants),     \
+        cmocka_unit_test(test_image_table), cmocka_unit_test(test_image_eol),               \
+        cmocka_unit_test(test_c_shapes), cmocka_unit_test(test_c_libs_and_configure),     \
+        cmocka_unit_test(test_rust_toolchain),
 
 #endif

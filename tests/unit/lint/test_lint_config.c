@@ -20,6 +20,8 @@
 
 #include "hoist/context.h"
 #include "lint_harness.h"
+#include "lint/lint_internal.h"
+#include "lint/yaml.h"
 
 static const hoist_lint_finding *find(const hoist_lint_result *r, const char *code)
 {
@@ -64,8 +66,16 @@ static void yaml_errors_have_lines(void **state)
         {"override:\n  fatal: [DL3006]\n", 2},
         {"failure-threshold: sometimes\n", 1},
         {"ignored: [DL3006\n", 1},
-        {"a: &anchor 1\n", 1},
         {"a:\n\tb: 1\n", 2},
+        {"a: 1\nb: [x, y\nc: 2\n", 3},          /* malformed: a ':' inside an unclosed list */
+        {"a: \"open\n", 1},                      /* unclosed quote */
+        {"a: *nowhere\n", 1},                     /* alias of an undefined anchor */
+        {"ignored: [DL3006]\nignored: [DL3007]\n", 2}, /* duplicate key */
+        {"? [a, b]\n: 1\n", 1},                  /* a list as a key */
+        {"ignored: []\n---\nignored: []\n", 3}, /* a second document */
+        {"- DL3006\n", 1},                        /* not a map */
+        {"check:\n  ignored: [DL3006, DL9998]\n", 2},
+        {"check:\n  ignored:\n    - DL3006\n    - 'DL9997'\n", 4},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         hoist_lint_config *cfg = NULL;
@@ -78,6 +88,107 @@ static void yaml_errors_have_lines(void **state)
         assert_string_equal(err.file, "c.yaml");
         assert_null(cfg);
     }
+}
+
+/* Full YAML through libyaml: anchors and aliases, merge keys, block
+ * scalars, every quoting style, quoted keys, flow lists. */
+static void yaml_full(void **state)
+{
+    const char *y = "base: &common\n"
+                    "  - DL3006\n"
+                    "  - \"DL3007\"\n"
+                    "defaults: &d {failure-threshold: info}\n"
+                    "check:\n"
+                    "  <<: *d\n"
+                    "  ignored: *common\n"
+                    "  \"override\":\n"
+                    "    'error': [DL3008, \"DL3009\"]\n"
+                    "  trusted-registries: [ghcr.io, 'quay.io']\n"
+                    "  label-schema:\n"
+                    "    \"org.opencontainers.image.url\": url\n"
+                    "notes: |\n"
+                    "  DL3006: we pin by digest\n"
+                    "  elsewhere\n"
+                    "folded: >-\n"
+                    "  one\n"
+                    "  two\n";
+    hoist_lint_config *cfg = NULL;
+    hoist_error err = HOIST_ERROR_INIT;
+    assert_int_equal(hoist_lint_config_parse(y, strlen(y), "full.yaml", &cfg, &err), 0);
+    assert_int_equal(hoist_lint_config_threshold(cfg), HOIST_LINT_INFO);
+    assert_int_equal(lint_config_severity(cfg, "DL3006", HOIST_LINT_WARNING, NULL), HOIST_LINT_OFF);
+    assert_int_equal(lint_config_severity(cfg, "DL3007", HOIST_LINT_WARNING, NULL), HOIST_LINT_OFF);
+    assert_int_equal(lint_config_severity(cfg, "DL3008", HOIST_LINT_WARNING, NULL), HOIST_LINT_ERROR);
+    assert_int_equal(lint_config_severity(cfg, "DL3009", HOIST_LINT_INFO, NULL), HOIST_LINT_ERROR);
+    assert_int_equal(lint_config_severity(cfg, "DL3010", HOIST_LINT_INFO, NULL), HOIST_LINT_INFO);
+    assert_int_equal(lint_config_trusted_count(cfg), 2);
+    assert_string_equal(lint_config_trusted(cfg, 1), "quay.io");
+    assert_int_equal(lint_config_label_count(cfg), 1);
+    const char *name, *type;
+    lint_config_label(cfg, 0, &name, &type);
+    assert_string_equal(name, "org.opencontainers.image.url");
+    assert_string_equal(type, "url");
+    hoist_lint_config_free(cfg);
+
+    /* the scalars themselves, through the reader */
+    const char *t = "lit: |\n  a\n  b\nfold: >\n  a\n  b\nsq: 'it''s'\ndq: \"tab\\there\"\n"
+                    "\"quoted key\": 1\nt: TRUE\nf: false\nn: ~\ne:\nqs: 'true'\nnum: 010\n"
+                    "a: &x [1, {k: v}]\nb: *x\n";
+    lint_yaml yy;
+    assert_int_equal(lint_yaml_parse(t, strlen(t), "t.yaml", &yy, &err), 0);
+    json_t *r = yy.root;
+    assert_string_equal(json_string_value(json_object_get(r, "lit")), "a\nb\n");
+    assert_string_equal(json_string_value(json_object_get(r, "fold")), "a b\n");
+    assert_string_equal(json_string_value(json_object_get(r, "sq")), "it's");
+    assert_string_equal(json_string_value(json_object_get(r, "dq")), "tab\there");
+    assert_string_equal(json_string_value(json_object_get(r, "quoted key")), "1");
+    assert_true(json_is_true(json_object_get(r, "t")));
+    assert_true(json_is_false(json_object_get(r, "f")));
+    assert_true(json_is_null(json_object_get(r, "n")));
+    assert_true(json_is_null(json_object_get(r, "e")));
+    assert_string_equal(json_string_value(json_object_get(r, "qs")), "true");
+    assert_string_equal(json_string_value(json_object_get(r, "num")), "010");
+    assert_true(json_equal(json_object_get(r, "a"), json_object_get(r, "b")));
+    int line, col;
+    assert_true(lint_yaml_where(&yy, r, "quoted key", NULL, &line, &col));
+    assert_int_equal(line, 9);
+    assert_int_equal(col, 1);
+    assert_true(lint_yaml_where(&yy, r, "fold", NULL, &line, &col));
+    assert_int_equal(line, 4);
+    lint_yaml_free(&yy);
+
+    /* an unknown rule found through an alias is reported where it is written */
+    const char *u = "ids: &ids\n  - DL3006\n  - DL9999\nignored: *ids\n";
+    cfg = NULL;
+    assert_int_equal(hoist_lint_config_parse(u, strlen(u), "u.yaml", &cfg, &err), HOIST_EINPUT);
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.column, 5);
+    assert_int_equal(err.reason, HOIST_REASON_CONFIG);
+    assert_null(cfg);
+
+    /* a malformed file: the error names the file, line and column */
+    const char *m = "check:\n  ignored: [DL3006\n  failure-threshold: error\n";
+    assert_int_equal(hoist_lint_config_parse(m, strlen(m), "m.yaml", &cfg, &err), HOIST_EINPUT);
+    assert_string_equal(err.file, "m.yaml");
+    assert_int_equal(err.line, 3);
+    assert_true(err.column > 0);
+    assert_int_equal(err.reason, HOIST_REASON_PARSE);
+
+    /* aliases that expand exponentially fail instead of eating memory */
+    const char *lol = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+                      "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+                      "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                      "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+                      "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n";
+    assert_int_equal(hoist_lint_config_parse(lol, strlen(lol), "lol.yaml", &cfg, &err), HOIST_EINPUT);
+    assert_int_equal(err.reason, HOIST_REASON_LIMIT);
+
+    /* empty and comment-only files are an empty config */
+    assert_int_equal(hoist_lint_config_parse("", 0, "e.yaml", &cfg, &err), 0);
+    hoist_lint_config_free(cfg);
+    assert_int_equal(hoist_lint_config_parse("# nothing\n", 10, "e.yaml", &cfg, &err), 0);
+    hoist_lint_config_free(cfg);
 }
 
 static void config_precedence(void **state)
@@ -402,6 +513,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(yaml_forms),       cmocka_unit_test(yaml_errors_have_lines),
+        cmocka_unit_test(yaml_full),
         cmocka_unit_test(config_precedence), cmocka_unit_test(pragmas),
         cmocka_unit_test(hadolint_pragmas),
         cmocka_unit_test(config_discover),  cmocka_unit_test(shared_context),

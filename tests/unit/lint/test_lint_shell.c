@@ -17,7 +17,7 @@
 static void words(void **state)
 {
     lint_script s;
-    lint_shell_parse("apt-get install -y \"a b\" 'c d' e\\ f $(echo x y) ${V:-1 2}", &s);
+    assert_int_equal(lint_shell_parse("apt-get install -y \"a b\" 'c d' e\\ f $(echo x y) ${V:-1 2}", &s), 0);
     assert_int_equal(s.count, 1);
     const lint_cmd *c = &s.cmds[0];
     assert_int_equal(c->argc, 8);
@@ -33,9 +33,9 @@ static void words(void **state)
 static void operators(void **state)
 {
     lint_script s;
-    lint_shell_parse("set -e; A=1 B=2 /usr/bin/make all && if true; then echo ok; fi || "
+    assert_int_equal(lint_shell_parse("set -e; A=1 B=2 /usr/bin/make all && if true; then echo ok; fi || "
                      "curl -s x | tar -xz 2>/dev/null >out.log\n# comment | not a pipe\nls",
-                     &s);
+                     &s), 0);
     assert_int_equal(s.count, 7);
     assert_string_equal(lint_cmd_name(&s.cmds[0]), "set");
     assert_string_equal(lint_cmd_name(&s.cmds[1]), "make");
@@ -53,7 +53,7 @@ static void operators(void **state)
     assert_true(s.has_pipe);
     lint_script_free(&s);
 
-    lint_shell_parse("a || b && c", &s);
+    assert_int_equal(lint_shell_parse("a || b && c", &s), 0);
     assert_false(s.has_pipe);
     assert_int_equal(s.count, 3);
     lint_script_free(&s);
@@ -62,19 +62,20 @@ static void operators(void **state)
 static void flags_and_operands(void **state)
 {
     lint_script s;
-    lint_shell_parse("apt-get -q install -qy --no-install-recommends -t bookworm curl=1 git", &s);
+    assert_int_equal(lint_shell_parse("apt-get -q install -qy --no-install-recommends -t bookworm curl=1 git", &s), 0);
     const lint_cmd *c = &s.cmds[0];
     assert_true(lint_cmd_has_flag(c, 'y', "--yes"));
     assert_true(lint_cmd_has_flag(c, 0, "--no-install-recommends"));
     assert_false(lint_cmd_has_flag(c, 'x', "--assume-yes"));
     assert_string_equal(c->argv[lint_cmd_subcommand(c)], "install");
     static const char *const valued[] = {"-t", NULL};
-    size_t n;
-    const char **ops = lint_cmd_operands(c, valued, &n);
-    assert_int_equal(n, 2);
-    assert_string_equal(ops[0], "curl=1");
-    assert_string_equal(ops[1], "git");
-    free(ops);
+    size_t k = lint_cmd_next_operand(c, valued, 0);
+    assert_true(k > 0);
+    assert_string_equal(c->argv[k], "curl=1");
+    k = lint_cmd_next_operand(c, valued, k);
+    assert_true(k > 0);
+    assert_string_equal(c->argv[k], "git");
+    assert_int_equal(lint_cmd_next_operand(c, valued, k), 0);
     assert_true(lint_script_uses(&s, "apt-get", "install"));
     assert_false(lint_script_uses(&s, "apt-get", "upgrade"));
     lint_script_free(&s);

@@ -4,7 +4,8 @@ WORKDIR /src
 # Linked statically: the runtime image has no C library the binary could use.
 ENV LDFLAGS=-static
 COPY . .
-RUN make
+# -static by every route the build reads; the check fails the build (not the run) if the binary still needs a dynamic loader.
+RUN make CC="gcc -static" CXX="g++ -static" && readelf -l /src/greet > /tmp/program-headers && if grep -q 'program interpreter' /tmp/program-headers; then echo "error: /src/greet is dynamically linked but the runtime image has no C library; link it statically (the link command must use CC or LDFLAGS) or choose a runtime with glibc: hoist init --base runtime=debian:12.7-slim" >&2; exit 1; fi
 # Runtime: only the binary.
 FROM hoist-test/busybox:1
 COPY --from=build /src/greet /usr/local/bin/greet

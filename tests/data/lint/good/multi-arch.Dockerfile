@@ -1,4 +1,4 @@
-FROM --platform=$BUILDPLATFORM golang:1.22.3-alpine3.19 AS build
+FROM --platform=$BUILDPLATFORM golang:1.26.1-alpine3.22 AS build
 ARG TARGETOS
 ARG TARGETARCH
 WORKDIR /src

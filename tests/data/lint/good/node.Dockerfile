@@ -1,9 +1,9 @@
-FROM node:20.12.2-alpine3.19 AS deps
+FROM node:24.11.0-alpine3.22 AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev
 
-FROM node:20.12.2-alpine3.19
+FROM node:24.11.0-alpine3.22
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
