@@ -1,13 +1,17 @@
 # Thin wrapper around Meson. `make` builds build/hoist; `make test` runs
 # everything CI runs (see tests/run-all); `make demo` shows hoist at work
 # against a private engine; `make install PREFIX=/usr/local`.
+# `make deb` builds the Debian packages (hoist, libhoist1, libhoist-dev) into
+# ../ with dpkg-buildpackage; `make deb-test` builds them in a scratch copy,
+# runs lintian, and checks them unpacked in a scratch root, including the C
+# API example against the private engine (tests/integration/test_debian_packages.sh).
 # `make fuzz` runs a fuzzing campaign (FUZZ_SECONDS per target, default
 # 600, a random seed, corpora kept in build-fuzz/fuzz-corpus; FUZZ_TARGETS
 # limits it); `make valgrind` runs the unit tests under valgrind memcheck.
 PREFIX ?= /usr/local
 BUILD ?= build
 
-.PHONY: all test demo install clean engine-down fuzz valgrind
+.PHONY: all test demo install clean engine-down fuzz valgrind deb deb-test
 FUZZ_SECONDS ?= 600
 FUZZ_TARGETS ?=
 
@@ -38,6 +42,16 @@ install: $(BUILD)/build.ninja
 	meson configure $(BUILD) -Dprefix=$(PREFIX)
 	ninja -C $(BUILD)
 	meson install -C $(BUILD) $(if $(DESTDIR),--destdir $(DESTDIR))
+
+deb:
+	scripts/bootstrap --packaging
+	DEB_BUILD_OPTIONS="nocheck parallel=2 $(DEB_BUILD_OPTIONS)" dpkg-buildpackage -us -uc -b
+
+deb-test: all
+	scripts/bootstrap --packaging
+	scripts/engine up
+	scripts/base-images
+	tests/integration/run debian_packages
 
 engine-down:
 	scripts/engine down

@@ -97,6 +97,44 @@ static void plain_step_ref(build_renderer *r, const hoist_build_event *ev, char 
         snprintf(buf, size, " (step %d/%d)", ev->step, ev->step_total);
 }
 
+/* Print `text` and a newline; without colour (stderr not a terminal, or
+ * NO_COLOR), the ANSI escape sequences a RUN command's own output carries
+ * (compilers, test runners and package managers colour their output) are
+ * dropped: CSI "ESC [ params final", OSC "ESC ] ... BEL|ESC \\", and the
+ * two-byte "ESC x". */
+static void put_line(build_renderer *r, const char *text)
+{
+    if (r->color || !strchr(text, '\033')) {
+        fprintf(r->out, "%s\n", text);
+        return;
+    }
+    for (const char *p = text; *p;) {
+        if (*p != '\033') {
+            size_t n = strcspn(p, "\033");
+            fwrite(p, 1, n, r->out);
+            p += n;
+            continue;
+        }
+        p++;
+        if (*p == '[') {
+            for (p++; *p && !(*p >= 0x40 && *p <= 0x7e); p++)
+                ;
+            if (*p)
+                p++;
+        } else if (*p == ']') {
+            for (p++; *p && *p != '\a' && !(*p == '\033' && p[1] == '\\'); p++)
+                ;
+            if (*p == '\a')
+                p++;
+            else if (*p)
+                p += 2;
+        } else if (*p) {
+            p++;
+        }
+    }
+    fputc('\n', r->out);
+}
+
 static void text_event(build_renderer *r, const hoist_build_event *ev)
 {
     const char *bold = r->color ? "\033[1m" : "";
@@ -159,13 +197,12 @@ static void text_event(build_renderer *r, const hoist_build_event *ev)
         if (ev->step > 0 && ev->step != r->last_step && ev->vertex) {
             fprintf(r->out, "%s[step %d/%d]%s ", dim, ev->step, ev->step_total, reset);
         }
-        fprintf(r->out, "%s\n", ev->text);
+        put_line(r, ev->text);
         break;
     case HOIST_EVENT_PULL:
         if (ev->id)
-            fprintf(r->out, "%s: %s\n", ev->id, ev->text);
-        else
-            fprintf(r->out, "%s\n", ev->text);
+            fprintf(r->out, "%s: ", ev->id);
+        put_line(r, ev->text);
         break;
     case HOIST_EVENT_WARNING:
         end_upload_line(r);

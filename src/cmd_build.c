@@ -104,42 +104,45 @@ static void client_freep(hoist_client **c)
     hoist_client_free(*c);
 }
 
+enum { O_BUILD_ARG = 256, O_LABEL, O_TARGET, O_PLATFORM, O_NETWORK, O_NO_CACHE, O_PULL, O_CACHE_FROM,
+       O_ADD_HOST, O_SHM, O_IIDFILE, O_GZIP, O_PROGRESS, O_ENGINE, O_CONTEXT, O_DOCKER, O_NO_CHECK, O_CHECK_CONFIG, O_PUSH,
+       O_SECRET, O_SSH };
+/* The flags getopt_long parses; `hoist completion` reads the same table. */
+const struct option cmd_build_longopts[] = {
+    {"file", required_argument, NULL, 'f'},
+    {"tag", required_argument, NULL, 't'},
+    {"build-arg", required_argument, NULL, O_BUILD_ARG},
+    {"label", required_argument, NULL, O_LABEL},
+    {"target", required_argument, NULL, O_TARGET},
+    {"platform", required_argument, NULL, O_PLATFORM},
+    {"network", required_argument, NULL, O_NETWORK},
+    {"no-cache", no_argument, NULL, O_NO_CACHE},
+    {"pull", no_argument, NULL, O_PULL},
+    {"cache-from", required_argument, NULL, O_CACHE_FROM},
+    {"add-host", required_argument, NULL, O_ADD_HOST},
+    {"shm-size", required_argument, NULL, O_SHM},
+    {"memory", required_argument, NULL, 'm'},
+    {"iidfile", required_argument, NULL, O_IIDFILE},
+    {"quiet", no_argument, NULL, 'q'},
+    {"gzip", no_argument, NULL, O_GZIP},
+    {"progress", required_argument, NULL, O_PROGRESS},
+    {"engine", required_argument, NULL, O_ENGINE},
+    {"docker", required_argument, NULL, O_DOCKER},
+    {"no-check", no_argument, NULL, O_NO_CHECK},
+    {"check-config", required_argument, NULL, O_CHECK_CONFIG},
+    {"push", no_argument, NULL, O_PUSH},
+    {"secret", required_argument, NULL, O_SECRET},
+    {"ssh", required_argument, NULL, O_SSH},
+    {"output", required_argument, NULL, 'o'},
+    {"host", required_argument, NULL, 'H'},
+    {"context", required_argument, NULL, O_CONTEXT},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const char cmd_build_shortopts[] = "f:t:m:qo:H:h";
+
 int cmd_build(int argc, char **argv)
 {
-    enum { O_BUILD_ARG = 256, O_LABEL, O_TARGET, O_PLATFORM, O_NETWORK, O_NO_CACHE, O_PULL, O_CACHE_FROM,
-           O_ADD_HOST, O_SHM, O_IIDFILE, O_GZIP, O_PROGRESS, O_ENGINE, O_CONTEXT, O_DOCKER, O_NO_CHECK, O_CHECK_CONFIG, O_PUSH,
-           O_SECRET, O_SSH };
-    static const struct option long_opts[] = {
-        {"file", required_argument, NULL, 'f'},
-        {"tag", required_argument, NULL, 't'},
-        {"build-arg", required_argument, NULL, O_BUILD_ARG},
-        {"label", required_argument, NULL, O_LABEL},
-        {"target", required_argument, NULL, O_TARGET},
-        {"platform", required_argument, NULL, O_PLATFORM},
-        {"network", required_argument, NULL, O_NETWORK},
-        {"no-cache", no_argument, NULL, O_NO_CACHE},
-        {"pull", no_argument, NULL, O_PULL},
-        {"cache-from", required_argument, NULL, O_CACHE_FROM},
-        {"add-host", required_argument, NULL, O_ADD_HOST},
-        {"shm-size", required_argument, NULL, O_SHM},
-        {"memory", required_argument, NULL, 'm'},
-        {"iidfile", required_argument, NULL, O_IIDFILE},
-        {"quiet", no_argument, NULL, 'q'},
-        {"gzip", no_argument, NULL, O_GZIP},
-        {"progress", required_argument, NULL, O_PROGRESS},
-        {"engine", required_argument, NULL, O_ENGINE},
-        {"docker", required_argument, NULL, O_DOCKER},
-        {"no-check", no_argument, NULL, O_NO_CHECK},
-        {"check-config", required_argument, NULL, O_CHECK_CONFIG},
-        {"push", no_argument, NULL, O_PUSH},
-        {"secret", required_argument, NULL, O_SECRET},
-        {"ssh", required_argument, NULL, O_SSH},
-        {"output", required_argument, NULL, 'o'},
-        {"host", required_argument, NULL, 'H'},
-        {"context", required_argument, NULL, O_CONTEXT},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     hoist_build_options opts = HOIST_BUILD_OPTIONS_INIT;
     hoist_endpoint_options eopts = HOIST_ENDPOINT_OPTIONS_INIT;
     hoist_endpoint_options_from_env(&eopts);
@@ -151,7 +154,7 @@ int cmd_build(int argc, char **argv)
     optind = 1;
     opterr = 0;
     int ch;
-    while ((ch = getopt_long(argc, argv, "f:t:m:qo:H:h", long_opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, cmd_build_shortopts, cmd_build_longopts, NULL)) != -1) {
         switch (ch) {
         case 'f': opts.dockerfile = optarg; break;
         case 't': if ((rc = list_add(&tags, "-t", optarg))) return rc; break;
@@ -283,6 +286,7 @@ int cmd_build(int argc, char **argv)
     if ((rc = hoist_endpoint_resolve(&eopts, &endpoint, &err)))
         return build_render_failure(&renderer, &err, &result), rc;
     hoist_client_options copts = HOIST_CLIENT_OPTIONS_INIT;
+    cli_log_install(&copts);
     copts.endpoint = &endpoint;
     copts.api_version_pin = getenv("DOCKER_API_VERSION");
     __attribute__((cleanup(client_freep))) hoist_client *client = NULL;

@@ -36,7 +36,8 @@ static void usage(FILE *out)
             "  -f, --file DOCKERFILE        Dockerfile for a context directory PATH\n"
             "      --context DIR            check a Dockerfile PATH together with context DIR\n"
             "      --no-context             do not look at the build context\n"
-            "      --format FORMAT          tty (default), json, sarif, checkstyle, gnu\n"
+            "      --format FORMAT          tty (default), json, sarif, checkstyle, gnu,\n"
+            "                               codeclimate (GitLab code quality; alias gitlab)\n"
             "      --config FILE            configuration (default: .hoist.yaml in the context)\n"
             "      --ignore ID              do not report rule ID (repeatable)\n"
             "      --failure-threshold LVL  error (default), warning, info, style, none\n"
@@ -150,27 +151,30 @@ static bool is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+enum { OPT_CONTEXT = 256, OPT_NO_CONTEXT, OPT_FORMAT, OPT_CONFIG, OPT_IGNORE, OPT_THRESHOLD,
+       OPT_TRUSTED, OPT_NO_SC, OPT_NO_SC_CACHE, OPT_NO_COLOR, OPT_EXPLAIN, OPT_LIST };
+/* The flags getopt_long parses; `hoist completion` reads the same table. */
+const struct option cmd_check_longopts[] = {
+    {"file", required_argument, NULL, 'f'},
+    {"context", required_argument, NULL, OPT_CONTEXT},
+    {"no-context", no_argument, NULL, OPT_NO_CONTEXT},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"ignore", required_argument, NULL, OPT_IGNORE},
+    {"failure-threshold", required_argument, NULL, OPT_THRESHOLD},
+    {"trusted-registry", required_argument, NULL, OPT_TRUSTED},
+    {"no-shellcheck", no_argument, NULL, OPT_NO_SC},
+    {"no-cache", no_argument, NULL, OPT_NO_SC_CACHE},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"explain", required_argument, NULL, OPT_EXPLAIN},
+    {"list-rules", no_argument, NULL, OPT_LIST},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const char cmd_check_shortopts[] = "f:h";
+
 int cmd_check(int argc, char **argv)
 {
-    enum { OPT_CONTEXT = 256, OPT_NO_CONTEXT, OPT_FORMAT, OPT_CONFIG, OPT_IGNORE, OPT_THRESHOLD,
-           OPT_TRUSTED, OPT_NO_SC, OPT_NO_SC_CACHE, OPT_NO_COLOR, OPT_EXPLAIN, OPT_LIST };
-    static const struct option longopts[] = {
-        {"file", required_argument, NULL, 'f'},
-        {"context", required_argument, NULL, OPT_CONTEXT},
-        {"no-context", no_argument, NULL, OPT_NO_CONTEXT},
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"config", required_argument, NULL, OPT_CONFIG},
-        {"ignore", required_argument, NULL, OPT_IGNORE},
-        {"failure-threshold", required_argument, NULL, OPT_THRESHOLD},
-        {"trusted-registry", required_argument, NULL, OPT_TRUSTED},
-        {"no-shellcheck", no_argument, NULL, OPT_NO_SC},
-        {"no-cache", no_argument, NULL, OPT_NO_SC_CACHE},
-        {"no-color", no_argument, NULL, OPT_NO_COLOR},
-        {"explain", required_argument, NULL, OPT_EXPLAIN},
-        {"list-rules", no_argument, NULL, OPT_LIST},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *file = NULL, *context = NULL, *config_path = NULL;
     const char *threshold_arg = NULL;
     bool no_context = false, no_sc = false, no_color = false, list = false, no_cache = false;
@@ -186,7 +190,7 @@ int cmd_check(int argc, char **argv)
     }
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, cmd_check_shortopts, cmd_check_longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
             file = optarg;
@@ -200,7 +204,7 @@ int cmd_check(int argc, char **argv)
         case OPT_FORMAT:
             if (hoist_lint_format_parse(optarg, &format) < 0)
                 rc = cli_usage_error("check", "unknown format '%s' (tty, json, sarif, "
-                                              "checkstyle, gnu)", optarg);
+                                              "checkstyle, gnu, codeclimate)", optarg);
             break;
         case OPT_CONFIG:
             config_path = optarg;

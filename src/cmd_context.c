@@ -464,15 +464,18 @@ static int run_tar(hoist_context *ctx, const char *dest, bool gzip, hoist_error 
     return rc;
 }
 
+/* The flags getopt_long parses; `hoist completion` reads the same table. */
+const struct option cmd_context_longopts[] = {
+    {"file", required_argument, NULL, 'f'}, {"list", no_argument, NULL, 'l'},
+    {"stats", no_argument, NULL, 's'},      {"explain", required_argument, NULL, 'e'},
+    {"json", no_argument, NULL, 'j'},       {"tar", required_argument, NULL, 't'},
+    {"gzip", no_argument, NULL, 'z'},       {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const char cmd_context_shortopts[] = "f:h";
+
 int cmd_context(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"file", required_argument, NULL, 'f'}, {"list", no_argument, NULL, 'l'},
-        {"stats", no_argument, NULL, 's'},      {"explain", required_argument, NULL, 'e'},
-        {"json", no_argument, NULL, 'j'},       {"tar", required_argument, NULL, 't'},
-        {"gzip", no_argument, NULL, 'z'},       {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *dockerfile = NULL, *explain = NULL, *tar = NULL;
     bool json = false, gzip = false;
     int modes = 0;
@@ -480,7 +483,7 @@ int cmd_context(int argc, char **argv)
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, cmd_context_shortopts, cmd_context_longopts, NULL)) != -1) {
         switch (c) {
         case 'f': dockerfile = optarg; break;
         case 'l': mode = MODE_LIST; modes++; break;

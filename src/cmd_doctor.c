@@ -113,6 +113,7 @@ static int doctor_registry(const hoist_doctor_options *dopts, const char *target
     hoist_error ignored = HOIST_ERROR_INIT;
     if (!hoist_endpoint_resolve(&dopts->endpoint, &endpoint, &ignored)) {
         hoist_client_options copts = HOIST_CLIENT_OPTIONS_INIT;
+        cli_log_install(&copts);
         copts.endpoint = &endpoint;
         copts.api_version_pin = dopts->api_version_pin;
         if (hoist_client_new(&copts, &client, &ignored))
@@ -124,23 +125,27 @@ static int doctor_registry(const hoist_doctor_options *dopts, const char *target
     return rc;
 }
 
+/* The flags getopt_long parses; `hoist completion` reads the same table. */
+const struct option cmd_doctor_longopts[] = {
+    {"json", no_argument, NULL, 'j'},
+    {"host", required_argument, NULL, 'H'},
+    {"context", required_argument, NULL, 'c'},
+    {"docker", required_argument, NULL, 'd'},
+    {"registry", required_argument, NULL, 'r'},
+    {"push", no_argument, NULL, 'p'},
+    {"config", required_argument, NULL, 'C'},
+    {"ca-file", required_argument, NULL, 'A'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const char cmd_doctor_shortopts[] = "+H:h";
+
 int cmd_doctor(int argc, char **argv)
 {
-    static const struct option long_opts[] = {
-        {"json", no_argument, NULL, 'j'},
-        {"host", required_argument, NULL, 'H'},
-        {"context", required_argument, NULL, 'c'},
-        {"docker", required_argument, NULL, 'd'},
-        {"registry", required_argument, NULL, 'r'},
-        {"push", no_argument, NULL, 'p'},
-        {"config", required_argument, NULL, 'C'},
-        {"ca-file", required_argument, NULL, 'A'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     bool json = false, push = false;
     const char *registry = NULL, *config = getenv("DOCKER_CONFIG"), *ca_file = NULL;
     hoist_doctor_options opts = HOIST_DOCTOR_OPTIONS_INIT;
+    opts.log = cli_log_callback();
     hoist_endpoint_options_from_env(&opts.endpoint);
     opts.api_version_pin = getenv("DOCKER_API_VERSION");
     opts.docker_cli = getenv("HOIST_DOCKER");
@@ -149,7 +154,7 @@ int cmd_doctor(int argc, char **argv)
     optind = 1;
     opterr = 0;
     int ch;
-    while ((ch = getopt_long(argc, argv, "+H:h", long_opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, cmd_doctor_shortopts, cmd_doctor_longopts, NULL)) != -1) {
         switch (ch) {
         case 'j': json = true; break;
         case 'H': opts.endpoint.host_flag = optarg; break;

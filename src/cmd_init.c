@@ -66,27 +66,30 @@ typedef struct init_args {
     bool pin_digest; /* --pin digest */
 } init_args;
 
+enum { OPT_LANG = 256, OPT_PROFILE, OPT_BASE, OPT_BUILDKIT, OPT_STDOUT, OPT_DIFF, OPT_FORCE, OPT_PIN };
+/* The flags getopt_long parses; `hoist completion` reads the same table. */
+const struct option cmd_init_longopts[] = {
+    {"lang", required_argument, NULL, OPT_LANG},
+    {"profile", required_argument, NULL, OPT_PROFILE},
+    {"base", required_argument, NULL, OPT_BASE},
+    {"buildkit", no_argument, NULL, OPT_BUILDKIT},
+    {"file", required_argument, NULL, 'f'},
+    {"stdout", optional_argument, NULL, OPT_STDOUT},
+    {"diff", no_argument, NULL, OPT_DIFF},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"pin", required_argument, NULL, OPT_PIN},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const char cmd_init_shortopts[] = "f:qh";
+
 static int parse_args(int argc, char **argv, init_args *a)
 {
-    enum { OPT_LANG = 256, OPT_PROFILE, OPT_BASE, OPT_BUILDKIT, OPT_STDOUT, OPT_DIFF, OPT_FORCE, OPT_PIN };
-    static const struct option longopts[] = {
-        {"lang", required_argument, NULL, OPT_LANG},
-        {"profile", required_argument, NULL, OPT_PROFILE},
-        {"base", required_argument, NULL, OPT_BASE},
-        {"buildkit", no_argument, NULL, OPT_BUILDKIT},
-        {"file", required_argument, NULL, 'f'},
-        {"stdout", optional_argument, NULL, OPT_STDOUT},
-        {"diff", no_argument, NULL, OPT_DIFF},
-        {"force", no_argument, NULL, OPT_FORCE},
-        {"pin", required_argument, NULL, OPT_PIN},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "f:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, cmd_init_shortopts, cmd_init_longopts, NULL)) != -1) {
         switch (c) {
         case OPT_LANG: a->lang = optarg; break;
         case OPT_PROFILE: a->profile = optarg; break;
@@ -267,6 +270,7 @@ static int pin_written(const char *dir, const char *name, bool quiet)
     hoist_client *client = NULL;
     if (!hoist_endpoint_resolve(&eo, &ep, &ignored)) {
         hoist_client_options co = HOIST_CLIENT_OPTIONS_INIT;
+        cli_log_install(&co);
         co.endpoint = &ep;
         if (hoist_client_new(&co, &client, &ignored))
             client = NULL;

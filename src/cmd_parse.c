@@ -61,21 +61,24 @@ static int read_stdin(char **data, size_t *len)
     return 0;
 }
 
+/* The flags getopt_long parses; `hoist completion` reads the same table. */
+const struct option cmd_parse_longopts[] = {
+    {"file", required_argument, NULL, 'f'}, {"json", no_argument, NULL, 'j'},
+    {"compact", no_argument, NULL, 'c'},    {"print", no_argument, NULL, 'p'},
+    {"canonical", no_argument, NULL, 'C'},  {"ast-only", no_argument, NULL, 'a'},
+    {"warnings", no_argument, NULL, 'w'},   {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const char cmd_parse_shortopts[] = "f:h";
+
 int cmd_parse(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"file", required_argument, NULL, 'f'}, {"json", no_argument, NULL, 'j'},
-        {"compact", no_argument, NULL, 'c'},    {"print", no_argument, NULL, 'p'},
-        {"canonical", no_argument, NULL, 'C'},  {"ast-only", no_argument, NULL, 'a'},
-        {"warnings", no_argument, NULL, 'w'},   {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *file = NULL;
     bool json = false, print = false, compact = false, canonical = false, ast_only = false,
          warnings = false;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, cmd_parse_shortopts, cmd_parse_longopts, NULL)) != -1) {
         switch (c) {
         case 'f': file = optarg; break;
         case 'j': json = true; break;

@@ -33,19 +33,22 @@ static void usage(FILE *out)
         "2 usage, 4 invalid Dockerfile.\n");
 }
 
+enum { O_CHECK = 256, O_JSON, O_CONFIG, O_CA, O_CONTEXT };
+/* The flags getopt_long parses; `hoist completion` reads the same table. */
+const struct option cmd_pin_longopts[] = {
+    {"check", no_argument, NULL, O_CHECK},
+    {"json", no_argument, NULL, O_JSON},
+    {"config", required_argument, NULL, O_CONFIG},
+    {"ca-file", required_argument, NULL, O_CA},
+    {"host", required_argument, NULL, 'H'},
+    {"context", required_argument, NULL, O_CONTEXT},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const char cmd_pin_shortopts[] = "H:h";
+
 int cmd_pin(int argc, char **argv)
 {
-    enum { O_CHECK = 256, O_JSON, O_CONFIG, O_CA, O_CONTEXT };
-    static const struct option long_opts[] = {
-        {"check", no_argument, NULL, O_CHECK},
-        {"json", no_argument, NULL, O_JSON},
-        {"config", required_argument, NULL, O_CONFIG},
-        {"ca-file", required_argument, NULL, O_CA},
-        {"host", required_argument, NULL, 'H'},
-        {"context", required_argument, NULL, O_CONTEXT},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     hoist_pin_options opts;
     hoist_pin_options_init(&opts);
     opts.auth.docker_config = getenv("DOCKER_CONFIG");
@@ -60,7 +63,7 @@ int cmd_pin(int argc, char **argv)
     optind = 1;
     opterr = 0;
     int ch;
-    while ((ch = getopt_long(argc, argv, "H:h", long_opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, cmd_pin_shortopts, cmd_pin_longopts, NULL)) != -1) {
         switch (ch) {
         case O_CHECK: opts.check = true; break;
         case O_JSON: json = true; break;
@@ -85,6 +88,7 @@ int cmd_pin(int argc, char **argv)
     hoist_error ignored = HOIST_ERROR_INIT;
     if (!hoist_endpoint_resolve(&eopts, &endpoint, &ignored)) {
         hoist_client_options copts = HOIST_CLIENT_OPTIONS_INIT;
+        cli_log_install(&copts);
         copts.endpoint = &endpoint;
         copts.api_version_pin = getenv("DOCKER_API_VERSION");
         if (hoist_client_new(&copts, &client, &ignored))

@@ -139,18 +139,21 @@ static int fail(push_ui *ui, const hoist_error *err)
     return cli_report("push", err);
 }
 
+enum { O_CONFIG = 256, O_PROGRESS, O_CONTEXT };
+/* The flags getopt_long parses; `hoist completion` reads the same table. */
+const struct option cmd_push_longopts[] = {
+    {"config", required_argument, NULL, O_CONFIG},
+    {"progress", required_argument, NULL, O_PROGRESS},
+    {"quiet", no_argument, NULL, 'q'},
+    {"host", required_argument, NULL, 'H'},
+    {"context", required_argument, NULL, O_CONTEXT},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const char cmd_push_shortopts[] = "qH:h";
+
 int cmd_push(int argc, char **argv)
 {
-    enum { O_CONFIG = 256, O_PROGRESS, O_CONTEXT };
-    static const struct option long_opts[] = {
-        {"config", required_argument, NULL, O_CONFIG},
-        {"progress", required_argument, NULL, O_PROGRESS},
-        {"quiet", no_argument, NULL, 'q'},
-        {"host", required_argument, NULL, 'H'},
-        {"context", required_argument, NULL, O_CONTEXT},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     hoist_push_options opts;
     hoist_push_options_init(&opts);
     opts.auth.docker_config = getenv("DOCKER_CONFIG");
@@ -165,7 +168,7 @@ int cmd_push(int argc, char **argv)
     optind = 1;
     opterr = 0;
     int ch;
-    while ((ch = getopt_long(argc, argv, "qH:h", long_opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, cmd_push_shortopts, cmd_push_longopts, NULL)) != -1) {
         switch (ch) {
         case O_CONFIG: opts.auth.docker_config = optarg; break;
         case O_PROGRESS: progress = optarg; break;
@@ -214,6 +217,7 @@ int cmd_push(int argc, char **argv)
     if ((rc = hoist_endpoint_resolve(&eopts, &endpoint, &err)))
         return fail(&ui, &err);
     hoist_client_options copts = HOIST_CLIENT_OPTIONS_INIT;
+    cli_log_install(&copts);
     copts.endpoint = &endpoint;
     copts.api_version_pin = getenv("DOCKER_API_VERSION");
     __attribute__((cleanup(client_freep))) hoist_client *client = NULL;

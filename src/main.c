@@ -1,64 +1,99 @@
 /*
  * main.c - the hoist command-line tool: global flags and command dispatch.
  *
- * `hoist [--version] [--help] <command> [args]`. Each command parses its
- * own flags (cmd_*.c) and returns the exit code documented in docs/design.md:
- * 0 ok, 1 failed, 2 usage, 3 environment, 4 invalid input, 130 interrupted
- * (SIGINT/SIGTERM; 129 SIGHUP, 141 SIGPIPE: see cli_signals.c).
+ * `hoist [-v] [--version] [--help] <command> [args]`. Each command parses
+ * its own flags (cmd_*.c) and returns the exit code documented in
+ * docs/design.md: 0 ok, 1 failed, 2 usage, 3 environment, 4 invalid input,
+ * 130 interrupted (SIGINT/SIGTERM; 129 SIGHUP, 141 SIGPIPE: see
+ * cli_signals.c). -v/--verbose is HOIST_LOG=debug: every Engine API request
+ * and reply is logged to stderr (cli_log.c). The command table below is
+ * the one `hoist help` lists and `hoist completion` completes from.
  */
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 
-struct command {
-    const char *name;
-    int (*run)(int argc, char **argv);
-    const char *summary;
+#define CMD(n, summary) {#n, cmd_##n, summary, cmd_##n##_longopts, cmd_##n##_shortopts}
+const cli_command cli_commands[] = {
+    CMD(doctor, "check that a Docker engine is usable and explain what is not"),
+    CMD(context, "show, explain and stream the build context docker build would send"),
+    CMD(parse, "parse a Dockerfile and print its AST as JSON or text"),
+    CMD(build, "build an image on a Docker engine, streamed, with errors at the Dockerfile line"),
+    CMD(init, "detect the project and write a compliant multi-stage Dockerfile and .dockerignore"),
+    CMD(push, "push an image to its registry, with the docker CLI's credentials and a diagnosis on failure"),
+    CMD(pin, "pin every FROM image:tag of a Dockerfile to its current digest (or --check the pins)"),
+    CMD(check, "lint a Dockerfile together with its build context"),
+    CMD(version, "print the versions of hoist, libhoist and its libraries, and its features"),
+    CMD(completion, "print the bash, zsh or fish completion script"),
+    CMD(help, "show the manual page of a command"),
 };
+const size_t cli_command_count = sizeof(cli_commands) / sizeof(cli_commands[0]);
 
-static const struct command commands[] = {
-    {"doctor", cmd_doctor, "check that a Docker engine is usable and explain what is not"},
-    {"context", cmd_context, "show, explain and stream the build context docker build would send"},
-    {"parse", cmd_parse, "parse a Dockerfile and print its AST as JSON or text"},
-    {"build", cmd_build, "build an image on a Docker engine, streamed, with errors at the Dockerfile line"},
-    {"init", cmd_init, "detect the project and write a compliant multi-stage Dockerfile and .dockerignore"},
-    {"push", cmd_push, "push an image to its registry, with the docker CLI's credentials and a diagnosis on failure"},
-    {"pin", cmd_pin, "pin every FROM image:tag of a Dockerfile to its current digest (or --check the pins)"},
-    {"check", cmd_check, "lint a Dockerfile together with its build context"},
+const struct option cli_global_longopts[] = {
+    {"verbose", no_argument, NULL, 'v'},
+    {"version", no_argument, NULL, 'V'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
+const char cli_global_shortopts[] = "+vh";
+
+const cli_command *cli_command_find(const char *name)
+{
+    for (size_t i = 0; name && i < cli_command_count; i++)
+        if (!strcmp(cli_commands[i].name, name))
+            return &cli_commands[i];
+    return NULL;
+}
 
 static void print_help(FILE *out)
 {
-    fprintf(out, "usage: hoist [--version] [--help] <command> [<args>]\n\n"
+    fprintf(out, "usage: hoist [-v] [--version] [--help] <command> [<args>]\n\n"
                  "Automate Docker image builds the standard way.\n\ncommands:\n");
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\nRun 'hoist <command> --help' for a command's options.\n"
+    for (size_t i = 0; i < cli_command_count; i++)
+        fprintf(out, "  %-10s %s\n", cli_commands[i].name, cli_commands[i].summary);
+    fprintf(out, "\n  -v, --verbose  log every Engine API request and reply to stderr\n"
+                 "                 (HOIST_LOG=debug; credentials are never printed)\n"
+                 "\nRun 'hoist help <command>' for its manual, 'hoist <command> --help' for\n"
+                 "its options.\n"
                  "Exit codes: 0 ok, 1 failed, 2 usage, 3 environment not ready,\n"
                  "4 invalid input, 130 interrupted (129 SIGHUP, 141 SIGPIPE).\n");
 }
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            print_help(stdout);
+            return 0;
+        }
+        if (!strcmp(a, "--version"))
+            return cmd_version(1, (char *[]){"version", NULL});
+        if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            /* The commands read HOIST_LOG when they make a client. */
+            setenv("HOIST_LOG", "debug", 1);
+            continue;
+        }
+        fprintf(stderr, "hoist: unknown option '%s'\n", a);
         print_help(stderr);
         return HOIST_EUSAGE;
     }
-    const char *name = argv[1];
-    if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+    if (i >= argc) {
+        print_help(stderr);
+        return HOIST_EUSAGE;
+    }
+    const char *name = argv[i];
+    if (!strcmp(name, "help") && argc - i == 1) {
         print_help(stdout);
         return 0;
     }
-    if (!strcmp(name, "--version") || !strcmp(name, "version")) {
-        printf("hoist %s\n", hoist_version_string());
-        return 0;
-    }
     cli_signals_default();
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-        if (!strcmp(commands[i].name, name))
-            return commands[i].run(argc - 1, argv + 1);
-    }
+    const cli_command *c = cli_command_find(name);
+    if (c)
+        return c->run(argc - i, argv + i);
     fprintf(stderr, "hoist: '%s' is not a hoist command.\n", name);
     print_help(stderr);
     return HOIST_EUSAGE;

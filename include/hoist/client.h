@@ -11,6 +11,7 @@
 #define HOIST_CLIENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include "hoist/endpoint.h"
 #include "hoist/error.h"
 
@@ -20,15 +21,46 @@ extern "C" {
 
 typedef struct hoist_client hoist_client;
 
+/* The request log: what a client sends and receives, for -v / HOIST_LOG.
+ * Credentials never reach the callback: header values of X-Registry-Auth,
+ * X-Registry-Config, Authorization, Proxy-Authorization and Cookie, the
+ * query parameters buildargs, registryauth, auth, password, token and
+ * secret, and in stream lines the JSON string values of keys such as
+ * identitytoken, password, auth and token are replaced by "<redacted>". */
+typedef enum hoist_log_event {
+    HOIST_LOG_REQUEST = 0,   /* about to send: method, path, headers */
+    HOIST_LOG_RESPONSE,      /* done: status (0 when no reply came), seconds */
+    HOIST_LOG_STREAM_LINE,   /* one line of a streamed reply (build, push) */
+} hoist_log_event;
+
+typedef struct hoist_log_record {
+    hoist_log_event event;
+    const char *method;           /* "GET", "POST", ... */
+    const char *path;             /* "/v1.43/build?t=x" (redacted) */
+    const char *const *headers;   /* REQUEST: NULL-terminated "Name: value" (redacted) */
+    long status;                  /* RESPONSE */
+    double seconds;               /* RESPONSE: total time */
+    const char *line;             /* STREAM_LINE: without its newline (redacted) */
+    size_t line_len;
+} hoist_log_record;
+
+/* Called on the thread making the request; the record is valid during the
+ * call only. */
+typedef void (*hoist_log_fn)(const hoist_log_record *record, void *user);
+
 typedef struct hoist_client_options {
     unsigned int version;            /* HOIST_CLIENT_OPTIONS_VERSION */
     const hoist_endpoint *endpoint;  /* required; copied */
     const char *api_version_pin;     /* DOCKER_API_VERSION, or NULL to negotiate */
     long request_timeout_ms;         /* for short calls (ping, version, info); 0 = 30 s */
+    /* version 2: */
+    hoist_log_fn log;                /* request log, or NULL */
+    void *log_user;
 } hoist_client_options;
 
-#define HOIST_CLIENT_OPTIONS_VERSION 1
-#define HOIST_CLIENT_OPTIONS_INIT {HOIST_CLIENT_OPTIONS_VERSION, NULL, NULL, 0}
+/* Version 1 (without log) is still accepted. */
+#define HOIST_CLIENT_OPTIONS_VERSION 2
+#define HOIST_CLIENT_OPTIONS_INIT {HOIST_CLIENT_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL}
 
 typedef struct hoist_ping {
     char api_version[32];      /* daemon's maximum API version (API-Version header) */

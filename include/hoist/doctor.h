@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "hoist/client.h"
 #include "hoist/endpoint.h"
 #include "hoist/error.h"
 
@@ -56,11 +57,15 @@ typedef struct hoist_doctor_options {
     const char *api_version_pin;       /* DOCKER_API_VERSION or NULL */
     const char *docker_cli;            /* --docker / HOIST_DOCKER or NULL */
     const char *path_env;              /* $PATH for finding the docker CLI */
+    /* version 2: */
+    hoist_log_fn log;                  /* request log of the daemon checks (client.h), or NULL */
+    void *log_user;
 } hoist_doctor_options;
 
-#define HOIST_DOCTOR_OPTIONS_VERSION 1
+/* Version 1 (without log) is still accepted. */
+#define HOIST_DOCTOR_OPTIONS_VERSION 2
 #define HOIST_DOCTOR_OPTIONS_INIT \
-    {HOIST_DOCTOR_OPTIONS_VERSION, HOIST_ENDPOINT_OPTIONS_INIT, NULL, NULL, NULL}
+    {HOIST_DOCTOR_OPTIONS_VERSION, HOIST_ENDPOINT_OPTIONS_INIT, NULL, NULL, NULL, NULL, NULL}
 
 /* Run every check. Returns 0 when the engine is usable; HOIST_EENV when
  * not, with err holding the first failure's message and hint. The report

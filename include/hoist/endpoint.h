@@ -12,6 +12,7 @@
 #define HOIST_ENDPOINT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include "hoist/error.h"
 
 #ifdef __cplusplus
@@ -71,6 +72,15 @@ typedef struct hoist_endpoint {
 
 /* Fill options from the process environment (getenv). */
 HOIST_EXTERN void hoist_endpoint_options_from_env(hoist_endpoint_options *opts);
+
+/* The names of the docker CLI's contexts ($DOCKER_CONFIG/contexts/meta, as
+ * `docker context ls` lists them): "default" first, then the others sorted.
+ * *names is a new array of *count malloc'd strings: free it with
+ * hoist_endpoint_context_names_free(). A missing store gives just
+ * "default"; unreadable entries are skipped. */
+HOIST_EXTERN int hoist_endpoint_context_names(const hoist_endpoint_options *opts, char ***names,
+                                              size_t *count, hoist_error *err);
+HOIST_EXTERN void hoist_endpoint_context_names_free(char **names, size_t count);
 
 /* Resolve which daemon to use. Errors: HOIST_EUSAGE for a malformed host
  * flag, HOIST_EENV for a bad DOCKER_HOST, unknown context or unreadable

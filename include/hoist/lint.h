@@ -220,9 +220,11 @@ typedef enum hoist_lint_format {
     HOIST_LINT_FORMAT_SARIF,     /* SARIF 2.1.0 */
     HOIST_LINT_FORMAT_CHECKSTYLE,
     HOIST_LINT_FORMAT_GNU,       /* file:line:col: severity: message [code] */
+    HOIST_LINT_FORMAT_CODECLIMATE, /* Code Climate issues, GitLab's code quality report */
 } hoist_lint_format;
 
-/* "tty", "json", "sarif", "checkstyle", "gnu". Returns 0 or -1. */
+/* "tty", "json", "sarif", "checkstyle", "gnu", "codeclimate" (also read as
+ * "gitlab"). Returns 0 or -1. */
 HOIST_EXTERN int hoist_lint_format_parse(const char *name, hoist_lint_format *out);
 
 /* The source text of a file named in the findings, so that the tty format

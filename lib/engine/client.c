@@ -29,7 +29,8 @@ struct hoist_client {
 int hoist_client_new(const hoist_client_options *opts, hoist_client **out, hoist_error *err)
 {
     *out = NULL;
-    if (!opts || opts->version != HOIST_CLIENT_OPTIONS_VERSION || !opts->endpoint)
+    /* Version 1 ends before `log`: read the fields it has. */
+    if (!opts || opts->version < 1 || opts->version > HOIST_CLIENT_OPTIONS_VERSION || !opts->endpoint)
         return hoist_error_set(err, HOIST_EUSAGE, "hoist_client_new: bad options (version or endpoint)");
     if (opts->api_version_pin && *opts->api_version_pin &&
         hoist_api_version_parse(opts->api_version_pin, NULL, NULL) < 0) {
@@ -48,6 +49,8 @@ int hoist_client_new(const hoist_client_options *opts, hoist_client **out, hoist
         free(c);
         return rc;
     }
+    if (opts->version >= 2 && opts->log)
+        hoist_transport_set_log(c->transport, opts->log, opts->log_user);
     *out = c;
     return 0;
 }

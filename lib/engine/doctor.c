@@ -176,7 +176,7 @@ static void client_freep(hoist_client **c)
 int hoist_doctor_run(const hoist_doctor_options *opts, hoist_doctor_report *r, hoist_error *err)
 {
     memset(r, 0, sizeof(*r));
-    if (!opts || opts->version != HOIST_DOCTOR_OPTIONS_VERSION)
+    if (!opts || opts->version < 1 || opts->version > HOIST_DOCTOR_OPTIONS_VERSION)
         return hoist_error_set(err, HOIST_EUSAGE, "hoist_doctor_run: options version mismatch");
 
     static const char *const after_endpoint[][2] = {
@@ -209,6 +209,10 @@ int hoist_doctor_run(const hoist_doctor_options *opts, hoist_doctor_report *r, h
     copts.endpoint = &ep;
     copts.api_version_pin = opts->api_version_pin;
     copts.request_timeout_ms = 10000;
+    if (opts->version >= 2) {
+        copts.log = opts->log;
+        copts.log_user = opts->log_user;
+    }
     c = add_check(r, "daemon", "daemon");
     hoist_ping ping;
     if (hoist_client_new(&copts, &client, &e) || hoist_client_ping(client, &ping, &e)) {

@@ -8,12 +8,14 @@
  *     {"Name": ..., "Endpoints": {"docker": {"Host": ..., "SkipTLSVerify": ...}}}
  *   $DOCKER_CONFIG/contexts/tls/<sha256(name)>/docker/{ca,cert,key}.pem
  * The context called "default" means "no context": DOCKER_HOST or the
- * default socket.
+ * default socket. hoist_endpoint_context_names lists the store (shell
+ * completion of --context).
  */
 #include "hoist/endpoint.h"
 #include "common/cleanup.h"
 #include "common/json_util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -367,4 +369,65 @@ int hoist_endpoint_resolve(const hoist_endpoint_options *opts, hoist_endpoint *o
     if (!rc)
         apply_ssh_socket(opts, out);
     return rc;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The context store's names: "default" (always there, as in `docker
+ * context ls`) and the Name of every meta.json under contexts/meta, sorted.
+ * A meta.json that cannot be read is skipped: listing is for completion and
+ * display, and load_context reports the bad file when it is used. */
+int hoist_endpoint_context_names(const hoist_endpoint_options *opts, char ***names, size_t *count,
+                                 hoist_error *err)
+{
+    *names = NULL;
+    *count = 0;
+    if (!opts || opts->version != HOIST_ENDPOINT_OPTIONS_VERSION)
+        return hoist_error_set(err, HOIST_EUSAGE, "hoist_endpoint_context_names: options version mismatch");
+    char dir[HOIST_PATH_MAX], meta_dir[HOIST_PATH_MAX + 32];
+    config_dir(opts, dir, sizeof(dir));
+    snprintf(meta_dir, sizeof(meta_dir), "%s/contexts/meta", dir);
+    size_t n = 0, cap = 8;
+    _cleanup_closedir_ DIR *d = NULL;
+    char **list = calloc(cap, sizeof(*list));
+    if (!list || !(list[n++] = strdup("default")))
+        goto oom;
+    d = opendir(meta_dir);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[HOIST_PATH_MAX * 2];
+        snprintf(path, sizeof(path), "%s/%s/meta.json", meta_dir, e->d_name);
+        _cleanup_json_ json_t *meta = json_load_file(path, 0, NULL);
+        const char *name = hoist_json_str(meta, "Name", NULL);
+        if (!name || !name[0] || !strcmp(name, "default"))
+            continue;
+        if (n + 1 >= cap) {
+            char **grown = realloc(list, 2 * cap * sizeof(*list));
+            if (!grown)
+                goto oom;
+            list = grown;
+            cap *= 2;
+        }
+        if (!(list[n] = strdup(name)))
+            goto oom;
+        n++;
+    }
+    qsort(list + 1, n - 1, sizeof(*list), cmp_names);
+    *names = list;
+    *count = n;
+    return 0;
+oom:
+    hoist_endpoint_context_names_free(list, n);
+    return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+}
+
+void hoist_endpoint_context_names_free(char **names, size_t count)
+{
+    for (size_t i = 0; names && i < count; i++)
+        free(names[i]);
+    free(names);
 }

@@ -9,6 +9,7 @@
  * response because negotiation needs them from /_ping.
  */
 #include "engine/transport.h"
+#include "engine/request_log.h"
 #include "common/cleanup.h"
 #include "engine/curl_api.h"
 #include "engine/raw_conn.h"
@@ -26,7 +27,15 @@ struct hoist_transport {
     hoist_ssh_tunnel tunnel;     /* ssh endpoints: the local end of the forward */
     CURL *curl;
     char base_url[600];
+    hoist_log_fn log;            /* request log (request_log.h), or NULL */
+    void *log_user;
 };
+
+void hoist_transport_set_log(hoist_transport *t, hoist_log_fn fn, void *user)
+{
+    t->log = fn;
+    t->log_user = user;
+}
 
 int hoist_transport_new(const hoist_endpoint *endpoint, hoist_transport **out, hoist_error *err)
 {
@@ -93,6 +102,7 @@ struct transfer {
     int body_aborted;
     int cancelled;
     int oom;
+    hoist_log_lines *lines;  /* streamed reply lines for the log, or NULL */
 };
 
 static size_t on_write(char *data, size_t size, size_t nmemb, void *user)
@@ -100,6 +110,8 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *user)
     struct transfer *tr = user;
     size_t len = size * nmemb;
     if (tr->request->sink) {
+        if (tr->lines)
+            hoist_log_lines_feed(tr->lines, data, len);
         if (tr->request->sink(data, len, tr->request->sink_user)) {
             tr->sink_stopped = 1;
             return 0;
@@ -304,10 +316,42 @@ int hoist_transport_request(hoist_transport *t, const hoist_http_request *req,
         }
     }
 
+    char logged_path[2048];
+    _cleanup_free_ hoist_log_lines *lines = NULL;
+    if (t->log) {
+        hoist_log_redact_path(req->path, logged_path, sizeof(logged_path));
+        enum { MAX_LOGGED = 32 };
+        char texts[MAX_LOGGED][512];
+        const char *list[MAX_LOGGED + 1];
+        size_t n = 0;
+        for (const char *const *h = req->headers; h && *h && n < MAX_LOGGED; h++, n++) {
+            hoist_log_redact_header(*h, texts[n], sizeof(texts[n]));
+            list[n] = texts[n];
+        }
+        list[n] = NULL;
+        hoist_log_record rec = {.event = HOIST_LOG_REQUEST, .method = method, .path = logged_path,
+                                .headers = list};
+        t->log(&rec, t->log_user);
+        if (req->sink && (lines = calloc(1, sizeof(*lines)))) {
+            lines->fn = t->log;
+            lines->user = t->log_user;
+            lines->method = method;
+            lines->path = logged_path;
+            tr.lines = lines;
+        }
+    }
+
     CURLcode cc = t->api.easy_perform(c);
     t->api.slist_free_all(headers);
     t->api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
     t->api.easy_getinfo(c, CURLINFO_TOTAL_TIME, &resp->seconds);
+    if (t->log) {
+        if (lines)
+            hoist_log_lines_flush(lines);
+        hoist_log_record rec = {.event = HOIST_LOG_RESPONSE, .method = method, .path = logged_path,
+                                .status = resp->status, .seconds = resp->seconds};
+        t->log(&rec, t->log_user);
+    }
     if (cc == CURLE_OK)
         return 0;
 

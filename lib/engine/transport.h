@@ -14,6 +14,7 @@
 #define HOIST_ENGINE_TRANSPORT_H
 
 #include <stddef.h>
+#include "hoist/client.h"
 #include "hoist/endpoint.h"
 #include "hoist/error.h"
 
@@ -57,6 +58,9 @@ typedef struct hoist_http_response {
 
 int hoist_transport_new(const hoist_endpoint *endpoint, hoist_transport **out, hoist_error *err);
 void hoist_transport_free(hoist_transport *transport);
+/* Pass every request, reply and streamed reply line to `fn`, redacted
+ * (request_log.h). */
+void hoist_transport_set_log(hoist_transport *transport, hoist_log_fn fn, void *user);
 
 /* Perform one request. Returns 0 when an HTTP response arrived (any
  * status); HOIST_EENV with a diagnosis when the daemon could not be

@@ -1,12 +1,18 @@
 /*
- * format.c - writing a lint result: tty, json, sarif, checkstyle, gnu.
+ * format.c - writing a lint result: tty, json, sarif, checkstyle, gnu,
+ * codeclimate.
  *
  * json is hadolint's format (an array of {code, level, file, line, column,
  * message}) with hoist's extra fields end_line, end_column, hint and source
  * added; tools that read hadolint's output keep working. sarif is SARIF
  * 2.1.0 with one run, the rules that fired listed in the driver. checkstyle
  * groups errors per file. gnu is `file:line:col: severity: message [code]`,
- * the form editors and compilers use. tty is for people: the location, the
+ * the form editors and compilers use. codeclimate is the array of Code
+ * Climate issues that GitLab reads as a code quality report (description,
+ * check_name, fingerprint, severity, location.path, location.lines.begin);
+ * the fingerprint is a SHA-256 of the rule, file, message and the finding's
+ * rank among identical ones, not of the line number, so that a finding keeps
+ * its identity when lines above it move. tty is for people: the location, the
  * severity in colour, the source line with a caret under the range, the
  * hint, and a summary line.
  */
@@ -17,13 +23,20 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/evp.h>
+
 #include "common/cleanup.h"
 #include "common/json_util.h"
 #include "hoist/version.h"
 
 int hoist_lint_format_parse(const char *name, hoist_lint_format *out)
 {
-    static const char *const names[] = {"tty", "json", "sarif", "checkstyle", "gnu"};
+    static const char *const names[] = {"tty", "json", "sarif", "checkstyle", "gnu",
+                                        "codeclimate"};
+    if (name && !strcasecmp(name, "gitlab")) {
+        *out = HOIST_LINT_FORMAT_CODECLIMATE;
+        return 0;
+    }
     for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++)
         if (!strcasecmp(name, names[i])) {
             *out = (hoist_lint_format)i;
@@ -191,6 +204,82 @@ static int write_sarif(const hoist_lint_result *r, FILE *out, hoist_error *err)
         json_pack("{s:s, s:s, s:[o]}", "$schema", "https://json.schemastore.org/sarif-2.1.0.json",
                   "version", "2.1.0", "runs", run);
     return write_json_value(doc, out, JSON_INDENT(2), err);
+}
+
+/* Code Climate severities: info, minor, major, critical, blocker. */
+static const char *cc_severity(hoist_lint_severity s)
+{
+    switch (s) {
+    case HOIST_LINT_ERROR:
+        return "critical";
+    case HOIST_LINT_WARNING:
+        return "major";
+    case HOIST_LINT_INFO:
+        return "minor";
+    default:
+        return "info";
+    }
+}
+
+/* Hex SHA-256 of code, file, message and `rank` (how many identical
+ * findings came before this one), each NUL-terminated. */
+static void cc_fingerprint(const hoist_lint_finding *f, size_t rank, char hex[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    char rank_text[32];
+    snprintf(rank_text, sizeof(rank_text), "%zu", rank);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
+              EVP_DigestUpdate(ctx, f->code, strlen(f->code) + 1) &&
+              EVP_DigestUpdate(ctx, f->file, strlen(f->file) + 1) &&
+              EVP_DigestUpdate(ctx, f->message, strlen(f->message) + 1) &&
+              EVP_DigestUpdate(ctx, rank_text, strlen(rank_text) + 1) &&
+              EVP_DigestFinal_ex(ctx, md, &len);
+    EVP_MD_CTX_free(ctx);
+    if (!ok)
+        len = 0;
+    for (unsigned int i = 0; i < len && i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    hex[2 * (len < 32 ? len : 32)] = '\0';
+}
+
+static int write_codeclimate(const hoist_lint_result *r, FILE *out, hoist_error *err)
+{
+    _cleanup_json_ json_t *issues = json_array();
+    _cleanup_json_ json_t *ranks = json_object();
+    if (!issues || !ranks)
+        return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+    for (size_t i = 0; i < hoist_lint_result_count(r); i++) {
+        const hoist_lint_finding *f = hoist_lint_result_get(r, i);
+        /* Identical findings (same rule, file and message on other lines)
+         * are told apart by their rank, which survives line moves. */
+        _cleanup_free_ char *key = NULL;
+        if (asprintf(&key, "%s\n%s\n%s", f->code, f->file, f->message) < 0)
+            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        json_int_t rank = json_integer_value(json_object_get(ranks, key));
+        json_object_set_new(ranks, key, json_integer(rank + 1));
+        char fp[65];
+        cc_fingerprint(f, (size_t)rank, fp);
+        /* GitLab matches location.path against the repository's paths:
+         * "./Dockerfile" would not match "Dockerfile". */
+        const char *path = f->file;
+        while (path[0] == '.' && path[1] == '/')
+            path += 2;
+        int begin = f->range.start.line > 0 ? f->range.start.line : 1;
+        int end = f->range.end.line >= begin ? f->range.end.line : begin;
+        json_t *issue = json_pack(
+            "{s:s, s:s, s:s, s:[s], s:s, s:s, s:{s:s, s:{s:i, s:i}}}", "type", "issue",
+            "description", f->message, "check_name", f->code, "categories", "Style",
+            "fingerprint", fp, "severity", cc_severity(f->severity), "location", "path",
+            path, "lines", "begin", begin, "end", end);
+        if (!issue)
+            return hoist_error_set(err, HOIST_EFAILED, "out of memory");
+        if (f->hint)
+            json_object_set_new(issue, "content", json_pack("{s:s}", "body", f->hint));
+        json_array_append_new(issues, issue);
+    }
+    return write_json_value(issues, out, JSON_INDENT(2), err);
 }
 
 static void xml_escape(FILE *out, const char *s)
@@ -365,6 +454,8 @@ int hoist_lint_write(const hoist_lint_result *r, hoist_lint_format format, FILE 
         return write_checkstyle(r, out, err);
     case HOIST_LINT_FORMAT_GNU:
         return write_gnu(r, out, err);
+    case HOIST_LINT_FORMAT_CODECLIMATE:
+        return write_codeclimate(r, out, err);
     }
     return hoist_error_set(err, HOIST_EUSAGE, "unknown output format");
 }

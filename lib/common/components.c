@@ -1,0 +1,154 @@
+/*
+ * components.c - what libhoist is made of: its own version, the libraries
+ * it uses (with the version each was built against and the one running),
+ * and the capabilities compiled in. `hoist version` prints it.
+ *
+ * jansson, OpenSSL's libcrypto, nghttp2, protobuf-c and libyaml are linked: their
+ * running versions come from their own version functions. libcurl and
+ * libarchive are loaded with dlopen when a client or a tar writer is made
+ * (dynlib.h). Asking must not load forty libraries into a process that did
+ * not need them, so by default a lazy library is looked up with
+ * RTLD_NOLOAD (is it already in the process?) and reported "not loaded";
+ * HOIST_COMPONENTS_LOAD loads it for the question and unloads it after.
+ * No state is kept: the caller's array is filled.
+ */
+#include "hoist/version.h"
+#include "hoist_config.h"
+
+#include <archive.h>
+#include <curl/curl.h>
+#include <dlfcn.h>
+#include <jansson.h>
+#include <nghttp2/nghttp2.h>
+#include <openssl/crypto.h>
+#include <openssl/opensslv.h>
+#include <protobuf-c/protobuf-c.h>
+#include <yaml.h>
+#include <stdio.h>
+#include <string.h>
+
+static void set(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src ? src : "");
+}
+
+static hoist_component *add(hoist_component *out, size_t max, size_t *n, const char *name,
+                            const char *built_with, bool lazy)
+{
+    hoist_component *c = *n < max ? &out[*n] : NULL;
+    (*n)++;
+    if (!c)
+        return NULL;
+    memset(c, 0, sizeof(*c));
+    set(c->name, sizeof(c->name), name);
+    set(c->built_with, sizeof(c->built_with), built_with);
+    c->lazy = lazy;
+    c->loaded = !lazy;
+    return c;
+}
+
+/* A lazily loaded library: find it in the process (or load it when
+ * `load`), then ask it its version through `fn`. */
+static void probe_lazy(hoist_component *c, const char *const *sonames, bool load,
+                       void (*fn)(void *handle, hoist_component *c))
+{
+    if (!c)
+        return;
+    for (size_t i = 0; sonames[i]; i++) {
+        void *h = dlopen(sonames[i], RTLD_LAZY | RTLD_NOLOAD);
+        bool was_loaded = h != NULL;
+        if (!h && load)
+            h = dlopen(sonames[i], RTLD_LAZY | RTLD_LOCAL);
+        if (!h)
+            continue;
+        set(c->soname, sizeof(c->soname), sonames[i]);
+        c->loaded = was_loaded;
+        fn(h, c);
+        dlclose(h);
+        return;
+    }
+    if (load)
+        set(c->note, sizeof(c->note), "cannot be loaded (not installed?)");
+    else
+        set(c->note, sizeof(c->note), "not loaded (loaded on demand)");
+}
+
+static void curl_version_of(void *h, hoist_component *c)
+{
+    curl_version_info_data *(*info)(CURLversion) =
+        (curl_version_info_data * (*)(CURLversion)) dlsym(h, "curl_version_info");
+    curl_version_info_data *d = info ? info(CURLVERSION_NOW) : NULL;
+    if (d) {
+        set(c->version, sizeof(c->version), d->version);
+        snprintf(c->note, sizeof(c->note), "%s%s%s", d->ssl_version ? d->ssl_version : "",
+                 d->libz_version ? ", zlib " : "", d->libz_version ? d->libz_version : "");
+    }
+}
+
+static void archive_version_of(void *h, hoist_component *c)
+{
+    const char *(*v)(void) = (const char *(*)(void))dlsym(h, "archive_version_string");
+    const char *s = v ? v() : NULL;
+    if (s && !strncmp(s, "libarchive ", 11))
+        s += 11;
+    set(c->version, sizeof(c->version), s);
+}
+
+size_t hoist_components(hoist_component *out, size_t max, unsigned int flags)
+{
+    size_t n = 0;
+    bool load = flags & HOIST_COMPONENTS_LOAD;
+    hoist_component *c;
+
+    if ((c = add(out, max, &n, "libhoist", HOIST_VERSION, false)))
+        set(c->version, sizeof(c->version), hoist_version_string());
+#if JANSSON_VERSION_HEX >= 0x020d00
+    if ((c = add(out, max, &n, "jansson", JANSSON_VERSION, false)))
+        set(c->version, sizeof(c->version), jansson_version_str());
+#else
+    if ((c = add(out, max, &n, "jansson", JANSSON_VERSION, false)))
+        set(c->version, sizeof(c->version), JANSSON_VERSION);
+#endif
+    if ((c = add(out, max, &n, "openssl", OPENSSL_VERSION_STR, false)))
+        set(c->version, sizeof(c->version), OpenSSL_version(OPENSSL_VERSION_STRING));
+    if ((c = add(out, max, &n, "nghttp2", NGHTTP2_VERSION, false)))
+        set(c->version, sizeof(c->version), nghttp2_version(0)->version_str);
+    if ((c = add(out, max, &n, "protobuf-c", PROTOBUF_C_VERSION, false)))
+        set(c->version, sizeof(c->version), protobuf_c_version());
+    if ((c = add(out, max, &n, "libyaml", HOIST_YAML_BUILT_WITH, false)))
+        set(c->version, sizeof(c->version), yaml_get_version_string());
+
+    static const char *const curl_sonames[] = {"libcurl.so.4", "libcurl-gnutls.so.4", NULL};
+    probe_lazy(add(out, max, &n, "libcurl", LIBCURL_VERSION, true), curl_sonames, load,
+               curl_version_of);
+    static const char *const archive_sonames[] = {"libarchive.so.13", NULL};
+    probe_lazy(add(out, max, &n, "libarchive", ARCHIVE_VERSION_ONLY_STRING, true), archive_sonames,
+               load, archive_version_of);
+    return n;
+}
+
+/* What this build of libhoist can do, as stable lower-case words. */
+static const char *const capabilities[] = {
+    "engine-api",        /* builds through the Engine API (classic builder) */
+    "docker-cli",        /* builds through the docker CLI (BuildKit) */
+    "buildkit-session",  /* BuildKit session over HTTP/2 (nghttp2, protobuf-c) */
+    "endpoint-unix",
+    "endpoint-tcp-tls",
+    "endpoint-ssh",
+    "registry",          /* push, pin, credential helpers */
+    "lint",              /* DL, BuildKit, HS rules; ShellCheck when installed */
+    "init",              /* Dockerfile generation */
+    "lazy-libcurl",
+    "lazy-libarchive",
+    "request-log",       /* hoist_client_options.log */
+};
+
+size_t hoist_capability_count(void)
+{
+    return sizeof(capabilities) / sizeof(capabilities[0]);
+}
+
+const char *hoist_capability_at(size_t index)
+{
+    return index < hoist_capability_count() ? capabilities[index] : NULL;
+}
