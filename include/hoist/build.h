@@ -4,14 +4,19 @@
  * hoist_build() parses the Dockerfile (a syntax error stops the build
  * before anything is uploaded), runs `hoist check` on it and its context
  * (findings at or above the configured threshold stop the build; the
- * others are reported as warnings), streams the build context as a tar straight
- * into POST /build, decodes the daemon's JSON message stream into events
- * (hoist_build_event) delivered to a callback, and fills a result: image
- * ID, tags, duration, context size, steps run and cached. A failed build
- * is HOIST_EFAILED with the daemon's message and the Dockerfile location of
+ * others are reported as warnings), then builds: by default on the daemon's
+ * own BuildKit (engine buildkit: hoist serves the BuildKit session from
+ * which BuildKit reads the files it needs, and runs POST /build?version=2),
+ * else by streaming the context as a tar straight into the classic
+ * builder's POST /build (engine api) or through the docker CLI (engine
+ * cli). The daemon's reply becomes events (hoist_build_event) delivered to
+ * a callback, and a result is filled: image ID, tags, duration, context
+ * size, steps run and cached, which engine ran and why. A failed build is
+ * HOIST_EFAILED with the daemon's message and the Dockerfile location of
  * the failing step; cancellation (the cancel flag, or the callback
- * returning non-zero) closes the connection, which makes the daemon stop
- * the build, and returns HOIST_EINTERRUPTED.
+ * returning non-zero) stops the build on the daemon (closing the
+ * connection; with BuildKit also POST /build/cancel) and returns
+ * HOIST_EINTERRUPTED; a daemon that goes away mid-build is HOIST_EENV.
  */
 #ifndef HOIST_BUILD_H
 #define HOIST_BUILD_H
