@@ -44,9 +44,14 @@ static void usage(FILE *out)
         "  -q, --quiet              print only the image ID\n"
         "      --gzip               compress the context upload\n"
         "      --progress MODE      auto, plain, tty, json or quiet (default auto: tty on a terminal)\n"
-        "      --engine ENGINE      auto (default): the CLI with BuildKit when the Dockerfile needs it,\n"
-        "                           else the Engine API; api; or cli (docker buildx build, else\n"
+        "      --engine ENGINE      auto (default): the daemon's BuildKit when it supports sessions\n"
+        "                           (API 1.39+, Linux), else the Engine API's classic builder, or the\n"
+        "                           CLI when the Dockerfile needs BuildKit; buildkit (native, no CLI);\n"
+        "                           api (classic builder); or cli (docker buildx build, else\n"
         "                           DOCKER_BUILDKIT=1 docker build, else the classic builder)\n"
+        "      --secret id=ID[,src=PATH|,env=VAR]  secret for RUN --mount=type=secret (buildkit; repeatable)\n"
+        "      --ssh default|ID=SOCKET  ssh-agent for RUN --mount=type=ssh (default: $SSH_AUTH_SOCK)\n"
+        "      --output type=local,dest=DIR | type=tar,dest=FILE  export the result's files (buildkit)\n"
         "      --docker PATH        the docker CLI for the CLI engine (default: HOIST_DOCKER, then PATH)\n"
         "      --no-check           skip the hoist check gate (by default errors stop the build)\n"
         "      --check-config FILE  hoist check configuration (default: PATH/.hoist.yaml)\n"
@@ -100,7 +105,8 @@ static void client_freep(hoist_client **c)
 }
 
 enum { O_BUILD_ARG = 256, O_LABEL, O_TARGET, O_PLATFORM, O_NETWORK, O_NO_CACHE, O_PULL, O_CACHE_FROM,
-       O_ADD_HOST, O_SHM, O_IIDFILE, O_GZIP, O_PROGRESS, O_ENGINE, O_CONTEXT, O_DOCKER, O_NO_CHECK, O_CHECK_CONFIG, O_PUSH };
+       O_ADD_HOST, O_SHM, O_IIDFILE, O_GZIP, O_PROGRESS, O_ENGINE, O_CONTEXT, O_DOCKER, O_NO_CHECK, O_CHECK_CONFIG, O_PUSH,
+       O_SECRET, O_SSH };
 /* The flags getopt_long parses; `hoist completion` reads the same table. */
 const struct option cmd_build_longopts[] = {
     {"file", required_argument, NULL, 'f'},
@@ -125,19 +131,23 @@ const struct option cmd_build_longopts[] = {
     {"no-check", no_argument, NULL, O_NO_CHECK},
     {"check-config", required_argument, NULL, O_CHECK_CONFIG},
     {"push", no_argument, NULL, O_PUSH},
+    {"secret", required_argument, NULL, O_SECRET},
+    {"ssh", required_argument, NULL, O_SSH},
+    {"output", required_argument, NULL, 'o'},
     {"host", required_argument, NULL, 'H'},
     {"context", required_argument, NULL, O_CONTEXT},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
-const char cmd_build_shortopts[] = "f:t:m:qH:h";
+const char cmd_build_shortopts[] = "f:t:m:qo:H:h";
 
 int cmd_build(int argc, char **argv)
 {
     hoist_build_options opts = HOIST_BUILD_OPTIONS_INIT;
     hoist_endpoint_options eopts = HOIST_ENDPOINT_OPTIONS_INIT;
     hoist_endpoint_options_from_env(&eopts);
-    struct list tags = {0}, args = {0}, labels = {0}, cache_from = {0}, hosts = {0};
+    struct list tags = {0}, args = {0}, labels = {0}, cache_from = {0}, hosts = {0}, secrets = {0}, ssh = {0};
+    char ssh_specs[MAX_LIST][512];
     const char *progress = "auto";
     int rc;
 
@@ -180,13 +190,35 @@ int cmd_build(int argc, char **argv)
                 opts.engine.kind = HOIST_BUILD_ENGINE_CLI;
             else if (!strcmp(optarg, "auto"))
                 opts.engine.kind = HOIST_BUILD_ENGINE_AUTO;
+            else if (!strcmp(optarg, "buildkit"))
+                opts.engine.kind = HOIST_BUILD_ENGINE_BUILDKIT;
             else
-                return cli_usage_error("build", "--engine '%s': use api, cli or auto", optarg);
+                return cli_usage_error("build", "--engine '%s': use auto, buildkit, api or cli", optarg);
             break;
         case O_DOCKER: opts.engine.docker_cli = optarg; break;
         case O_NO_CHECK: opts.check.skip = true; break;
         case O_CHECK_CONFIG: opts.check.config = optarg; break;
         case O_PUSH: opts.registry.push = true; break;
+        case O_SECRET: if ((rc = list_add(&secrets, "--secret", optarg))) return rc; break;
+        case O_SSH: {
+            /* "default" and "ID" alone mean the agent at $SSH_AUTH_SOCK: read here, not in the library */
+            const char *sock = getenv("SSH_AUTH_SOCK");
+            if (!strchr(optarg, '=') && !strchr(optarg, ',')) {
+                if (!sock || !*sock)
+                    return cli_usage_error("build", "--ssh %s: SSH_AUTH_SOCK is not set (start ssh-agent, or "
+                                           "give --ssh %s=SOCKET)", optarg, optarg);
+                snprintf(ssh_specs[ssh.count % MAX_LIST], sizeof(ssh_specs[0]), "%s=%s", optarg, sock);
+                if ((rc = list_add(&ssh, "--ssh", ssh_specs[ssh.count % MAX_LIST]))) return rc;
+            } else if ((rc = list_add(&ssh, "--ssh", optarg))) {
+                return rc;
+            }
+            break;
+        }
+        case 'o':
+            if (opts.buildkit.output)
+                return cli_usage_error("build", "give --output once");
+            opts.buildkit.output = optarg;
+            break;
         case 'H': eopts.host_flag = optarg; break;
         case O_CONTEXT: eopts.context_flag = optarg; break;
         case 'h': usage(stdout); return 0;
@@ -230,6 +262,10 @@ int cmd_build(int argc, char **argv)
         opts.engine.docker_cli = getenv("HOIST_DOCKER");
     opts.engine.path_env = getenv("PATH");
     opts.registry.home = getenv("HOME");
+    opts.buildkit.secrets = secrets.items;
+    opts.buildkit.secret_count = secrets.count;
+    opts.buildkit.ssh = ssh.items;
+    opts.buildkit.ssh_count = ssh.count;
 
     opts.output.measure_upload = mode == RENDER_TTY;
     build_renderer renderer;

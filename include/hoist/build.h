@@ -4,20 +4,26 @@
  * hoist_build() parses the Dockerfile (a syntax error stops the build
  * before anything is uploaded), runs `hoist check` on it and its context
  * (findings at or above the configured threshold stop the build; the
- * others are reported as warnings), streams the build context as a tar straight
- * into POST /build, decodes the daemon's JSON message stream into events
- * (hoist_build_event) delivered to a callback, and fills a result: image
- * ID, tags, duration, context size, steps run and cached. A failed build
- * is HOIST_EFAILED with the daemon's message and the Dockerfile location of
+ * others are reported as warnings), then builds: by default on the daemon's
+ * own BuildKit (engine buildkit: hoist serves the BuildKit session from
+ * which BuildKit reads the files it needs, and runs POST /build?version=2),
+ * else by streaming the context as a tar straight into the classic
+ * builder's POST /build (engine api) or through the docker CLI (engine
+ * cli). The daemon's reply becomes events (hoist_build_event) delivered to
+ * a callback, and a result is filled: image ID, tags, duration, context
+ * size, steps run and cached, which engine ran and why. A failed build is
+ * HOIST_EFAILED with the daemon's message and the Dockerfile location of
  * the failing step; cancellation (the cancel flag, or the callback
- * returning non-zero) closes the connection, which makes the daemon stop
- * the build, and returns HOIST_EINTERRUPTED.
+ * returning non-zero) stops the build on the daemon (closing the
+ * connection; with BuildKit also POST /build/cancel) and returns
+ * HOIST_EINTERRUPTED; a daemon that goes away mid-build is HOIST_EENV.
  *
  * Threads: hoist_build() uses its hoist_client for the whole call, so one
  * client serves one build at a time; builds on different clients may run
  * in different threads at once. A hoist_build_options (and its groups
  * hoist_build_params, hoist_build_engine_options, hoist_build_check_options,
- * hoist_build_output_options, hoist_build_registry_options) is only read
+ * hoist_build_output_options, hoist_build_registry_options,
+ * hoist_build_buildkit_options) is only read
  * during the call and may be shared by threads that do not change it; its
  * output.on_event callback runs on the calling thread. A hoist_build_result and a
  * hoist_build_event (valid during the callback only) belong to the caller's
@@ -79,12 +85,17 @@ typedef struct hoist_build_event {
 /* Return 0 to go on, non-zero to cancel the build. */
 typedef int (*hoist_build_event_fn)(const hoist_build_event *event, void *user);
 
-/* Who runs the build. AUTO (the default) picks the CLI with BuildKit when
- * the Dockerfile or flags need BuildKit, and the API otherwise. */
+/* Who runs the build. AUTO (the default) picks native BuildKit whenever the
+ * daemon supports BuildKit sessions (API 1.39+, a Linux daemon, BuildKit not
+ * switched off in daemon.json); else the API (classic builder), or the CLI
+ * with BuildKit when the Dockerfile needs BuildKit. The CLI only when asked
+ * or needed. */
 typedef enum hoist_build_engine {
     HOIST_BUILD_ENGINE_AUTO = 0,
     HOIST_BUILD_ENGINE_API,
     HOIST_BUILD_ENGINE_CLI,
+    HOIST_BUILD_ENGINE_BUILDKIT,   /* the daemon's BuildKit, driven natively: POST /build?version=2
+                                      with a session hoist serves (no docker CLI) */
 } hoist_build_engine;
 
 /* Which builder ran it. */
@@ -152,11 +163,22 @@ typedef struct hoist_build_registry_options {
                                       credentials from docker_config/home and engine.path_env */
 } hoist_build_registry_options;
 
+/* Options only BuildKit understands (the buildkit engine). Strings in the
+ * docker CLI's syntax, parsed by the library (errors name the flag). */
+typedef struct hoist_build_buildkit_options {
+    const char *const *secrets;    /* --secret "id=ID[,src=PATH|,env=VAR]" (src= also source=, file=) */
+    size_t secret_count;
+    const char *const *ssh;        /* --ssh "ID=SOCKET" (an agent socket; the caller turns "default"
+                                      into "default=$SSH_AUTH_SOCK": the library reads no env) */
+    size_t ssh_count;
+    const char *output;            /* --output "type=local,dest=DIR", "type=tar,dest=FILE" or a bare
+                                      DIR (local); NULL: the image in the daemon */
+} hoist_build_buildkit_options;
+
 /* Grouped the way libgit2 nests its checkout and fetch options: start from
  * HOIST_BUILD_OPTIONS_INIT and set the fields needed, e.g.
  *   opts.params.tags = tags; opts.output.on_event = cb; opts.engine.kind = HOIST_BUILD_ENGINE_CLI;
- * Options only BuildKit understands (secrets, ssh, outputs) will get their
- * own group. */
+ * Options only BuildKit understands (secrets, ssh, outputs) are in .buildkit. */
 typedef struct hoist_build_options {
     unsigned int version;          /* HOIST_BUILD_OPTIONS_VERSION */
     const char *context_dir;       /* build context; NULL means "." */
@@ -166,6 +188,7 @@ typedef struct hoist_build_options {
     hoist_build_check_options check;
     hoist_build_output_options output;
     hoist_build_registry_options registry;
+    hoist_build_buildkit_options buildkit;
 } hoist_build_options;
 
 #define HOIST_BUILD_OPTIONS_VERSION 2
@@ -186,7 +209,7 @@ typedef struct hoist_build_result {
     int steps_run;
     int steps_cached;
     char api_version[32];             /* the API version used */
-    hoist_build_engine engine;        /* API or CLI: what actually ran */
+    hoist_build_engine engine;        /* API, CLI or BUILDKIT: what actually ran */
     hoist_build_builder builder;
     char engine_reason[512];          /* why this engine (auto) */
 } hoist_build_result;
@@ -194,7 +217,7 @@ typedef struct hoist_build_result {
 HOIST_EXTERN int hoist_build(hoist_build_result *result, hoist_client *client, const hoist_build_options *opts,
                 hoist_error *err);
 
-HOIST_EXTERN const char *hoist_build_engine_name(hoist_build_engine engine);   /* "auto", "api", "cli" */
+HOIST_EXTERN const char *hoist_build_engine_name(hoist_build_engine engine);   /* "auto", "api", "cli", "buildkit" */
 HOIST_EXTERN const char *hoist_build_builder_name(hoist_build_builder builder); /* "classic", "buildkit", "buildx" */
 
 /* Stable lower-case name of an event kind, as used in --progress json. */

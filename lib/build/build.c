@@ -16,7 +16,8 @@
  *      streamed into POST /build while the reply is decoded (libcurl pulls
  *      the body straight from the context engine's tar reader, so the
  *      context is never held in memory or written to disk); or through the
- *      docker CLI (cli_engine.c);
+ *      docker CLI (cli_engine.c); or natively through the daemon's BuildKit
+ *      (bk_engine.c: a session serves the files BuildKit asks for);
  *   5. report: image ID (and --iidfile), tags, steps run and cached, and a
  *      hint for the failures users hit most (failure_hint.c).
  */
@@ -52,6 +53,7 @@ const char *hoist_build_engine_name(hoist_build_engine engine)
     case HOIST_BUILD_ENGINE_AUTO: return "auto";
     case HOIST_BUILD_ENGINE_API: return "api";
     case HOIST_BUILD_ENGINE_CLI: return "cli";
+    case HOIST_BUILD_ENGINE_BUILDKIT: return "buildkit";
     }
     return "unknown";
 }
@@ -382,6 +384,11 @@ int hoist_build(hoist_build_result *result, hoist_client *client, const hoist_bu
         hoist_error_set(err, HOIST_EUSAGE, "--push needs a tag to push");
         return hoist_error_hint(err, "add -t NAME:TAG");
     }
+    if (opts->registry.push && opts->buildkit.output && *opts->buildkit.output) {
+        hoist_error_set(err, HOIST_EUSAGE, "--push and --output exclude each other: --output exports files, "
+                        "no image is made to push");
+        return hoist_error_hint(err, "drop --output to build and push an image");
+    }
 
     double started = hoist_monotonic_seconds();
     _cleanup_free_ struct build_run *run = calloc(1, sizeof(*run));
@@ -455,22 +462,32 @@ int hoist_build(hoist_build_result *result, hoist_client *client, const hoist_bu
     note(run, "context %s, Dockerfile %s, API %s", hoist_context_dir(ctx), dockerfile_label, result->api_version);
 
     /* 4. build */
-    rc = result->engine == HOIST_BUILD_ENGINE_CLI ? run_cli(run, &plan, &cli, builder, err) : run_api(run, &plan, err);
+    if (result->engine == HOIST_BUILD_ENGINE_CLI)
+        rc = run_cli(run, &plan, &cli, builder, err);
+    else if (result->engine == HOIST_BUILD_ENGINE_BUILDKIT)
+        rc = hoist_build_run_buildkit(&plan, &run->decoder, err);
+    else
+        rc = run_api(run, &plan, err);
     result->seconds = hoist_monotonic_seconds() - started;
     result->steps_total = run->decoder.step_total;
     result->steps_run = run->decoder.steps_run;
     result->steps_cached = run->decoder.steps_cached;
 
-    /* 5. outcome */
-    if (rc == HOIST_EFAILED && run->decoder.failed) {
+    /* 5. outcome (the buildkit engine's error already has file:line and
+     * the step's last output) */
+    if (rc == HOIST_EFAILED && run->decoder.failed && result->engine != HOIST_BUILD_ENGINE_BUILDKIT) {
         hoist_error_setr(err, HOIST_EFAILED, HOIST_REASON_BUILD, "%s", run->decoder.error_message);
         if (run->decoder.error_line)
             hoist_error_at(err, dockerfile_label, run->decoder.error_line, 0);
         hoist_build_failure_hint(opts, &run->decoder, err);
         return err->code;
     }
+    if (rc == HOIST_EFAILED && run->decoder.failed && !err->hint[0])
+        hoist_build_failure_hint(opts, &run->decoder, err); /* BuildKit: a step without output (FROM) */
     if (rc)
         return rc;
+    if (result->engine == HOIST_BUILD_ENGINE_BUILDKIT && opts->buildkit.output && *opts->buildkit.output)
+        return 0; /* exported with --output: no image in the daemon */
     if (!run->decoder.image_id[0]) {
         hoist_error_set(err, HOIST_EFAILED, "the daemon finished the build without reporting an image ID");
         return hoist_error_hint(err, "check the daemon's log; the build output above may say more");

@@ -43,4 +43,30 @@ void hoist_build_failure_hint(const hoist_build_options *opts, const hoist_build
  * any connection. HOIST_EUSAGE with a hint, or 0. */
 int build_params_check(const hoist_build_params *p, hoist_error *err);
 
+/* --output of the buildkit engine, parsed (bk_engine.c). */
+typedef enum hoist_build_output_type {
+    HOIST_BUILD_OUTPUT_IMAGE = 0,   /* no --output: the image in the daemon */
+    HOIST_BUILD_OUTPUT_LOCAL,       /* type=local,dest=DIR (or a bare DIR) */
+    HOIST_BUILD_OUTPUT_TAR,         /* type=tar,dest=FILE */
+} hoist_build_output_type;
+
+typedef struct hoist_build_output {
+    hoist_build_output_type type;
+    char dest[4096];
+} hoist_build_output;
+
+/* Parse --output; NULL or "" is the image. Bad specs: HOIST_EUSAGE. */
+int hoist_build_parse_output(const char *spec, hoist_build_output *out, hoist_error *err);
+
+/* The buildkit engine (bk_engine.c): session, POST /build?version=2, the
+ * trace decoded into `decoder`'s events and results; fills
+ * plan->result->context_bytes/entries. */
+int hoist_build_run_buildkit(const hoist_build_plan *plan, hoist_build_decoder *decoder, hoist_error *err);
+
+/* Unpack the tar at `tar_path` into the directory `dest` (output_unpack.c). */
+int hoist_build_unpack_output(const char *tar_path, const char *dest, hoist_error *err);
+
+/* Can the daemon run native BuildKit builds? Fills `why` either way. */
+bool hoist_build_session_capable(hoist_client *client, char *why, size_t size);
+
 #endif

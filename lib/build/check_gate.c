@@ -28,7 +28,8 @@ int hoist_build_check_gate(const hoist_build_plan *plan, hoist_build_builder bui
         return rc;
     hoist_lint_engine engine = HOIST_LINT_ENGINE_INIT;
     engine.known = true;
-    engine.buildkit = plan->result->engine == HOIST_BUILD_ENGINE_CLI && builder != HOIST_BUILDER_CLASSIC;
+    engine.buildkit = plan->result->engine == HOIST_BUILD_ENGINE_BUILDKIT ||
+                      (plan->result->engine == HOIST_BUILD_ENGINE_CLI && builder != HOIST_BUILDER_CLASSIC);
     engine.api_version = plan->result->api_version;
     /* The release, when engine choice asked for it: then HS009 judges the
      * built-in frontend exactly as engine choice did. */

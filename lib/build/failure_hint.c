@@ -49,7 +49,8 @@ void hoist_build_failure_hint(const hoist_build_options *opts, const hoist_build
                                           "TLS handshake", "connection refused", NULL};
     static const char *const denied[] = {"pull access denied", "unauthorized", "authentication required",
                                          "denied:", "forbidden", NULL};
-    static const char *const missing_tag[] = {"manifest unknown", "not found: manifest", NULL};
+    /* BuildKit says "<ref>: not found" */
+    static const char *const missing_tag[] = {"manifest unknown", "not found: manifest", ": not found", NULL};
     static const char *const copy_missing[] = {"COPY failed", "ADD failed", "no such file or directory",
                                                "failed to compute cache key", NULL};
     /* the docker CLI's words when its connection to the daemon broke */

@@ -119,15 +119,20 @@ static void check_buildkit(const hoist_ping *ping, hoist_doctor_report *r)
                  windows ? " and a Linux daemon" : "");
     engine_report_field(c, "session", session ? "yes" : "no");
     engine_report_field(c, "frontend", "built-in (dockerfile.v0)");
-    if (!strcmp(ping->builder_version, "2")) {
-        engine_report_set(c, HOIST_DOCTOR_PASS, "available (%s; built-in frontend (dockerfile.v0)); the daemon's default "
-                   "builder is BuildKit (Builder-Version 2)", session_text);
+    /* hoist build's engine choice (lib/build/engine_choice.c) reads the same
+     * facts: sessions possible and Builder-Version not "1" (daemon.json
+     * features.buildkit=false) -> native BuildKit. */
+    engine_report_field(c, "hoist_build_engine", session && strcmp(ping->builder_version, "1") ? "buildkit" : "api");
+    if (session && !strcmp(ping->builder_version, "1")) {
+        engine_report_set(c, HOIST_DOCTOR_PASS, "available (API %s >= 1.39; %s; built-in frontend (dockerfile.v0)), "
+                   "but switched off as the default (Builder-Version 1: daemon.json features.buildkit=false); "
+                   "hoist build uses the classic builder unless --engine buildkit", ping->api_version, session_text);
+        snprintf(c->hint, sizeof(c->hint), "BuildKit-only Dockerfile features (RUN --mount, heredocs) are "
+                 "built through the docker CLI with DOCKER_BUILDKIT=1, or natively with --engine buildkit");
     } else if (session) {
         engine_report_set(c, HOIST_DOCTOR_PASS, "available (API %s >= 1.39; %s; built-in frontend (dockerfile.v0)); "
-                   "the daemon's default builder is the classic builder (Builder-Version %s)", ping->api_version,
-                   session_text, ping->builder_version[0] ? ping->builder_version : "absent");
-        snprintf(c->hint, sizeof(c->hint), "BuildKit-only Dockerfile features (RUN --mount, heredocs) are "
-                 "built through the docker CLI with DOCKER_BUILDKIT=1");
+                   "hoist build uses it natively (Builder-Version %s)", ping->api_version, session_text,
+                   ping->builder_version[0] ? ping->builder_version : "absent");
     } else {
         engine_report_set(c, HOIST_DOCTOR_WARN, "not available (Builder-Version '%s', API %s); %s", ping->builder_version,
                    ping->api_version, session_text);

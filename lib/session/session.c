@@ -226,7 +226,7 @@ static void sync_counts(hoist_session *s)
     atomic_store(&s->unimplemented, grpc_server_unimplemented(s->srv));
 }
 
-static void *session_main(void *arg)
+static void *session_loop(void *arg)
 {
     hoist_session *s = arg;
     if (s->early_len && grpc_server_feed(s->srv, s->early, s->early_len)) {
@@ -315,6 +315,21 @@ static void *session_main(void *arg)
     }
     sync_counts(s);
     return NULL;
+}
+
+/* The loop, then a flag the build watches: a session that ended while its
+ * build still runs means the daemon (or the connection to it) went away. */
+static void *session_main(void *arg)
+{
+    hoist_session *s = arg;
+    session_loop(s);
+    atomic_store(&s->ended, 1);
+    return NULL;
+}
+
+bool hoist_session_ended(hoist_session *s)
+{
+    return s && atomic_load(&s->ended);
 }
 
 int hoist_session_start(hoist_session **out, hoist_client *client, const hoist_session_config *cfg,

@@ -67,6 +67,9 @@ int hoist_session_start(hoist_session **out, hoist_client *client, const hoist_s
                         hoist_error *err);
 const char *hoist_session_id(const hoist_session *s);
 void hoist_session_get_stats(hoist_session *s, hoist_session_stats *out);
+/* True once the session stopped serving on its own: the daemon closed it
+ * or the connection was lost (thread-safe; poll it during the build). */
+bool hoist_session_ended(hoist_session *s);
 /* Stop serving, free, and return the session's own failure if one
  * happened (connection lost, a file could not be read). NULL is fine. */
 int hoist_session_close(hoist_session *s, hoist_error *err);

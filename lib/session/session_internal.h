@@ -36,6 +36,7 @@ struct hoist_session {
     bool thread_started;
     int wake[2];
     atomic_int stop;
+    atomic_int ended;           /* the thread returned (lost connection, failure, or stop) */
     atomic_uint_fast64_t stat_packets, req_packets, files_sent, bytes_sent, health_checks, secrets_sent,
         credentials_asked, calls, unimplemented, output_bytes, max_step_us;
     bool failed;                /* set by the thread; read after join */

@@ -45,18 +45,24 @@ for engine in "api" "cli --docker $BUILDKIT_CLI" "cli --docker $(command -v dock
   assert_eq "payload" "$(docker_cli run --rm --network none "$tag-rel" cat /p.txt)" "relative paths ($engine)"
 done
 
-# 4. RUN --mount=type=cache: auto picks the CLI with BuildKit, offline.
+# 4. RUN --mount=type=cache: auto picks native BuildKit (this daemon has
+#    sessions; auto takes the CLI for it only where the daemon has none,
+#    i.e. BuildKit switched off in daemon.json, which this shared engine
+#    cannot be); --engine cli builds it with the CLI's BuildKit.
 mkdir -p mount && cat > mount/Dockerfile <<'DF'
 FROM hoist-test/busybox:1
 RUN --mount=type=cache,target=/cache echo cached-data > /cache/x && cp /cache/x /result
 DF
-HOIST_DOCKER=$BUILDKIT_CLI expect_exit 0 "$HOIST" build mount -t "$tag-mount" --network none --progress plain
-assert_contains "$err" "engine cli (auto"
+expect_exit 0 "$HOIST" build mount -t "$tag-mount" --network none --progress plain
+assert_contains "$err" "engine buildkit (auto)"
+assert_eq "cached-data" "$(docker_cli run --rm --network none "$tag-mount" cat /result)" "RUN --mount result (buildkit)"
+HOIST_DOCKER=$BUILDKIT_CLI expect_exit 0 "$HOIST" build mount --engine cli -t "$tag-mount" --network none --progress plain
+assert_contains "$err" "engine cli ("
 assert_contains "$err" "RUN --mount"
 assert_eq "cached-data" "$(docker_cli run --rm --network none "$tag-mount" cat /result)" "RUN --mount result"
 # ... and says what is missing when the chosen CLI cannot do BuildKit.
 if [ "$(docker version --format '{{.Client.Version}}' 2>/dev/null | cut -d. -f1)" -ge 23 ] && ! docker buildx version >/dev/null 2>&1; then
-  expect_exit 3 "$HOIST" build mount --docker "$(command -v docker)" --network none
+  expect_exit 3 "$HOIST" build mount --engine cli --docker "$(command -v docker)" --network none
   assert_contains "$err" "needs BuildKit"
   assert_contains "$err" "Dockerfile:2"
   assert_contains "$err" "--docker $BUILDKIT_CLI"
@@ -75,14 +81,16 @@ fi
 
 # 6. failures are located the same way through every engine.
 mkdir -p fail && printf 'FROM hoist-test/busybox:1\nRUN true\nRUN echo about to fail && \\\n    exit 4\n' > fail/Dockerfile
-for engine in "api" "cli --docker $BUILDKIT_CLI" "cli --docker $(command -v docker)"; do
+for engine in "api" "buildkit" "cli --docker $BUILDKIT_CLI" "cli --docker $(command -v docker)"; do
   expect_exit 1 "$HOIST" build fail --engine $engine --network none --no-cache -t "$tag-fail"
   assert_contains "$err" "Dockerfile:3: RUN echo about to fail"
 done
 
 # 7. no docker CLI on PATH: exit 3 with the doctor's advice.
-expect_exit 3 env PATH=/nonexistent "$HOIST" build mount --network none
+expect_exit 3 env PATH=/nonexistent "$HOIST" build mount --engine cli --network none
 assert_contains "$err" "no docker CLI found on PATH"
+# ... which native BuildKit does not need
+expect_exit 0 env PATH=/nonexistent "$HOIST" build mount --network none
 expect_exit 3 env PATH=/nonexistent "$HOIST" build "$hello" --engine cli --network none
 # a daemon that is not running: the same diagnosis as hoist doctor.
 expect_exit 3 env DOCKER_HOST="unix://$tmp/none.sock" "$HOIST" build "$hello" --engine cli --docker "$BUILDKIT_CLI"

@@ -34,6 +34,7 @@ bk = next(c for c in report["checks"] if c["id"] == "buildkit")
 assert bk["details"]["session"] == "yes", bk
 assert bk["details"]["frontend"] == "built-in (dockerfile.v0)", bk
 assert "session: POST /session" in bk["message"], bk
+assert bk["details"]["hoist_build_engine"] == "buildkit", bk   # what hoist build auto picks
 PY
 
 # 3. a socket path that does not exist: exit 3, "not running".

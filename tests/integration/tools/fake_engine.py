@@ -9,7 +9,11 @@ Listens on the unix socket SOCKET; answers GET/HEAD /_ping (API 1.41, no
 BuildKit) and /version, and for POST /build saves the request body (the
 context tar, de-chunked) to OUT_DIR/context.tar and the query string to
 OUT_DIR/query, then replies with a build that failed on purpose so that
-the CLI exits at once. Everything else is a 404. Runs until killed.
+the CLI exits at once. Everything else is a 404 (so POST /session, the
+BuildKit session, is refused). FAKE_ENGINE_BUILDER_VERSION sets the ping's
+Builder-Version header (as daemon.json features.buildkit does: "1" false,
+"2" true; absent by default), FAKE_ENGINE_OSTYPE its OSType (linux).
+Runs until killed.
 """
 import http.server
 import json
@@ -33,7 +37,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def reply(self, code, body=b"", ctype="application/json"):
         self.send_response(code)
         self.send_header("Api-Version", API)
-        self.send_header("Ostype", "linux")
+        self.send_header("Ostype", os.environ.get("FAKE_ENGINE_OSTYPE", "linux"))
+        if os.environ.get("FAKE_ENGINE_BUILDER_VERSION"):
+            self.send_header("Builder-Version", os.environ["FAKE_ENGINE_BUILDER_VERSION"])
         self.send_header("Docker-Experimental", "false")
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
