@@ -60,6 +60,11 @@ int cli_report(const char *command, const hoist_error *err);
 int cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Registry credentials as the docker CLI finds them: $DOCKER_CONFIG,
+ * $HOME, $PATH for docker-credential-NAME helpers, and
+ * HOIST_CREDENTIAL_TIMEOUT (seconds) for a helper that does not answer. */
+void cli_registry_auth_from_env(hoist_registry_auth_options *auth);
+
 /* The request log (cli_log.c): on when HOIST_LOG=debug (or -v). */
 bool cli_log_enabled(void);
 void cli_log_install(hoist_client_options *opts);

@@ -52,3 +52,13 @@ bool cli_use_color(FILE *stream)
         return false;
     return isatty(fileno(stream));
 }
+
+void cli_registry_auth_from_env(hoist_registry_auth_options *auth)
+{
+    auth->docker_config = getenv("DOCKER_CONFIG");
+    auth->home = getenv("HOME");
+    auth->path_env = getenv("PATH");
+    const char *timeout = getenv("HOIST_CREDENTIAL_TIMEOUT");
+    if (timeout)
+        auth->helper_timeout_ms = atoi(timeout) * 1000;
+}

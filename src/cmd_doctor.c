@@ -102,12 +102,10 @@ static int doctor_registry(const hoist_doctor_options *dopts, const char *target
     hoist_registry_check_options_init(&ro);
     ro.target = target;
     ro.push = push;
-    ro.auth.docker_config = config;
-    ro.auth.home = getenv("HOME");
+    cli_registry_auth_from_env(&ro.auth);
+    ro.auth.docker_config = config;     /* --config only, as before */
     ro.auth.path_env = dopts->path_env;
     ro.ca_file = ca_file;
-    if (getenv("HOIST_CREDENTIAL_TIMEOUT"))
-        ro.auth.helper_timeout_ms = atoi(getenv("HOIST_CREDENTIAL_TIMEOUT")) * 1000;
     hoist_endpoint endpoint;
     hoist_client *client = NULL;
     hoist_error ignored = HOIST_ERROR_INIT;

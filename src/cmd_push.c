@@ -156,11 +156,7 @@ int cmd_push(int argc, char **argv)
 {
     hoist_push_options opts;
     hoist_push_options_init(&opts);
-    opts.auth.docker_config = getenv("DOCKER_CONFIG");
-    opts.auth.home = getenv("HOME");
-    opts.auth.path_env = getenv("PATH");
-    if (getenv("HOIST_CREDENTIAL_TIMEOUT"))
-        opts.auth.helper_timeout_ms = atoi(getenv("HOIST_CREDENTIAL_TIMEOUT")) * 1000;
+    cli_registry_auth_from_env(&opts.auth);
     hoist_endpoint_options eopts = HOIST_ENDPOINT_OPTIONS_INIT;
     hoist_endpoint_options_from_env(&eopts);
     const char *progress = "auto";
