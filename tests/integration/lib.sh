@@ -83,6 +83,20 @@ expect_exit() {
 # The docker CLI the tests use to inspect the private engine.
 docker_cli() { "${HOIST_TEST_DOCKER:-docker}" "$@"; }
 
+# containers_matching TOKEN: IDs of the engine's containers whose command
+# contains TOKEN, one per line. `docker ps` can fail while the daemon
+# removes a container (it vanishes between list and inspect): a failed
+# listing prints "ps-failed: ..." so that callers waiting for "no
+# container" keep waiting instead of taking an error for an empty list.
+containers_matching() {
+  local listing
+  listing=$(docker_cli ps -a --no-trunc --format '{{.ID}} {{.Command}}' 2>&1) || {
+    echo "ps-failed: $listing"
+    return 0
+  }
+  printf '%s\n' "$listing" | grep -F -- "$1" | cut -d' ' -f1 || true
+}
+
 # assert_no_canary SECRET [PATH...]: fails when SECRET (a planted canary:
 # registry password, credential-helper reply, --secret value) appears in
 # $out, $err or any PATH (files, or directories searched recursively: logs,

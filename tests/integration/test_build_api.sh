@@ -158,7 +158,7 @@ assert_not_contains "$out$err" "$(printf 'u:TopSecretPw' | base64)"
 mkdir -p slow && marker=hoist-slow-$$
 printf 'FROM hoist-test/busybox:1\nRUN echo sleeping %s && sleep 120\n' "$marker" > slow/Dockerfile
 # containers of this test's slow build (others may share the engine)
-slow_containers() { docker_cli ps -a --no-trunc --format '{{.ID}} {{.Command}}' | grep -- "$marker" | cut -d' ' -f1 || true; }
+slow_containers() { containers_matching "$marker"; }
 "$HOIST" build --engine "$engine" slow --network none --no-cache --progress plain > slow.out 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do grep -q sleeping slow.out && break; sleep 0.1; done

@@ -100,7 +100,7 @@ assert_contains "$err" "daemon is not running"
 mkdir -p slow && marker=hoist-slow-$$
 printf 'FROM hoist-test/busybox:1\nRUN echo sleeping %s && sleep 120\n' "$marker" > slow/Dockerfile
 # containers of this test's slow build (others may share the engine)
-slow_containers() { docker_cli ps -a --no-trunc --format '{{.ID}} {{.Command}}' | grep -- "$marker" | cut -d' ' -f1 || true; }
+slow_containers() { containers_matching "$marker"; }
 # Other clients of the machine (a developer's concurrent run) may have
 # their own docker CLI children and iidfile directories: only what appears
 # during this test counts.

@@ -11,13 +11,12 @@ ctx=$tmp/ctx
 mkdir -p "$ctx"
 printf 'FROM hoist-test/busybox:1\nRUN echo %s && sleep 60\n' "$tok" >"$ctx/Dockerfile"
 remove_token_containers() {
-  docker_cli ps -a --no-trunc --format '{{.ID}} {{.Command}}' | grep "$tok" | cut -d' ' -f1 \
-    | xargs -r "${HOIST_TEST_DOCKER:-docker}" rm -f >/dev/null 2>&1
+  containers_matching "$tok" | grep -v '^ps-failed' | xargs -r "${HOIST_TEST_DOCKER:-docker}" rm -f >/dev/null 2>&1
 }
 on_exit remove_token_containers
 
-containers_with_token() {
-  docker_cli ps -a --no-trunc --format '{{.ID}} {{.Command}}' | grep -c "$tok" || true
+containers_with_token() { # a failed listing counts as one (not none)
+  containers_matching "$tok" | grep -c . || true
 }
 wait_for_container() { # up to 90 s: the RUN step's container exists
   local i
