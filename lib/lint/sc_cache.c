@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
+#include "common/sha256.h"
 
 #define LINT_SC_CACHE_MAX 2000
 #define LINT_SC_CACHE_BYTES (32ull << 20)
@@ -81,17 +81,11 @@ bool lint_sc_cache_key(const lint_ctx *ctx, const char *prog, const char *dialec
                      dialect);
     if (n < 0 || (size_t)n >= sizeof(head))
         return false;
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int dlen = 0;
-    bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) &&
-              EVP_DigestUpdate(md, head, (size_t)n) && EVP_DigestUpdate(md, script, len) &&
-              EVP_DigestFinal_ex(md, digest, &dlen) && dlen == 32;
-    EVP_MD_CTX_free(md);
-    if (!ok)
-        return false;
-    for (unsigned int i = 0; i < 32; i++)
-        snprintf(key + 2 * i, 3, "%02x", digest[i]);
+    hoist_sha256 md;
+    hoist_sha256_init(&md);
+    hoist_sha256_update(&md, head, (size_t)n);
+    hoist_sha256_update(&md, script, len);
+    hoist_sha256_final_hex(&md, key);
     return true;
 }
 
