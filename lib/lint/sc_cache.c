@@ -42,7 +42,7 @@ static bool cache_enabled(const lint_ctx *ctx)
     return !off || !off[0] || !strcmp(off, "0");
 }
 
-/* mkdir -p of the cache directory; false when it cannot be had. */
+/* The cache directory's path; false when there is none. */
 static bool cache_dir(char *dir, size_t size)
 {
     const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
@@ -53,8 +53,13 @@ static bool cache_dir(char *dir, size_t size)
         n = snprintf(dir, size, "%s/.cache/hoist/shellcheck", home);
     else
         return false;
-    if (n < 0 || (size_t)n >= size)
-        return false;
+    return n >= 0 && (size_t)n < size;
+}
+
+/* mkdir -p of the cache directory, done by a write that found it missing
+ * (a read of a missing directory is a miss and makes nothing). */
+static bool make_cache_dir(char *dir)
+{
     for (char *p = dir + 1; *p; p++) {
         if (*p != '/')
             continue;
@@ -179,6 +184,10 @@ void lint_sc_cache_put(const char key[65], const char *out, size_t len)
     snprintf(path, sizeof(path), "%s/%s.json", dir, key);
     snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, key);
     int fd = mkstemp(tmp);
+    if (fd < 0 && errno == ENOENT && make_cache_dir(dir)) {
+        snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, key);
+        fd = mkstemp(tmp);
+    }
     if (fd < 0)
         return;
     bool ok = write(fd, out, len) == (ssize_t)len;
