@@ -26,6 +26,7 @@
 #include <protobuf-c/protobuf-c.h>
 #include <yaml.h>
 
+#include "common/dynlib.h"
 #include "ignore/re2_module.h"
 #include <stdio.h>
 #include <string.h>
@@ -118,6 +119,27 @@ static void re2_version_of(void *h, hoist_component *c)
         set(c->built_with, sizeof(c->built_with), c->version);
 }
 
+/* RE2 comes with hoist's module, which is found as regex.c finds it. */
+static void probe_re2(hoist_component *c, bool load)
+{
+    if (!c)
+        return;
+    void *h = dlopen(HOIST_RE2_MODULE, RTLD_LAZY | RTLD_NOLOAD);
+    c->loaded = h != NULL;
+    hoist_error err = HOIST_ERROR_INIT;
+    if (!h && load && hoist_dynlib_load_module(HOIST_RE2_MODULE, NULL, 0, NULL, &h, &err) != 0) {
+        set(c->note, sizeof(c->note), err.message);
+        return;
+    }
+    if (!h) {
+        set(c->note, sizeof(c->note), "not loaded (loaded on demand)");
+        return;
+    }
+    set(c->soname, sizeof(c->soname), HOIST_RE2_MODULE);
+    re2_version_of(h, c);
+    dlclose(h);
+}
+
 static void archive_version_of(void *h, hoist_component *c)
 {
     const char *(*v)(void) = (const char *(*)(void))dlsym(h, "archive_version_string");
@@ -156,8 +178,7 @@ size_t hoist_components(hoist_component *out, size_t max, unsigned int flags)
     static const char *const yaml_sonames[] = {"libyaml-0.so.2", NULL};
     probe_lazy(add(out, max, &n, "libyaml", HOIST_YAML_BUILT_WITH, true), yaml_sonames, load,
                yaml_version_of);
-    static const char *const re2_modules[] = {HOIST_RE2_MODULE, HOIST_MODULEDIR "/" HOIST_RE2_MODULE, NULL};
-    probe_lazy(add(out, max, &n, "re2", HOIST_RE2_BUILT_WITH, true), re2_modules, load, re2_version_of);
+    probe_re2(add(out, max, &n, "re2", HOIST_RE2_BUILT_WITH, true), load);
     return n;
 }
 

@@ -30,13 +30,15 @@ typedef struct hoist_dynsym {
 int hoist_dynlib_load(const char *const *sonames, const char *package, const hoist_dynsym *symbols,
                       size_t count, void *table, void **handle, hoist_error *err);
 
-/* Load one of hoist's own modules, `file` (e.g. "hoist-re2.so"): first by
- * its bare name, which finds the module of an uninstalled build through
- * the RUNPATH that build gives hoist, libhoist.so and the tests (Meson's
- * build_rpath, removed at install) or LD_LIBRARY_PATH; then in the
- * installed module directory, HOIST_MODULEDIR ($libdir/hoist). The module
- * stays loaded until the process ends (RTLD_NODELETE), so that objects
- * made and freed in turn do not load and relocate it each time. */
+/* Load one of hoist's own modules, `file` (e.g. "hoist-re2.so"): the copy
+ * already loaded (the module's soname is its file name); else from the
+ * search path of the program or library holding libhoist's code, which
+ * finds the module of an uninstalled build through the RUNPATH that build
+ * gives hoist, libhoist.so and the tests (Meson's build_rpath, removed at
+ * install), or LD_LIBRARY_PATH; else from the installed module directory,
+ * HOIST_MODULEDIR ($libdir/hoist/1). The module stays loaded until the
+ * process ends (RTLD_NODELETE), so that objects made and freed in turn do
+ * not load and relocate it each time. */
 int hoist_dynlib_load_module(const char *file, const hoist_dynsym *symbols, size_t count, void *table,
                              void **handle, hoist_error *err);
 
