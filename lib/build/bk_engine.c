@@ -443,6 +443,17 @@ int hoist_build_run_buildkit(const hoist_build_plan *plan, hoist_build_decoder *
     hoist_bk_trace_free(run.trace);
     result->context_bytes = stats.bytes_sent;
     result->context_entries = stats.files_sent;
+    result->session = (hoist_build_session_stats){
+        .requests = stats.req_packets,
+        .stat_packets = stats.stat_packets,
+        .calls = stats.calls,
+        .unimplemented = stats.unimplemented,
+        .health_checks = stats.health_checks,
+        .secrets_sent = stats.secrets_sent,
+        .credentials_asked = stats.credentials_asked,
+        .output_bytes = stats.output_bytes,
+        .max_step_us = stats.max_step_us,
+    };
 
     /* most specific cause first */
     if (cancelled || (opts->output.cancel && *opts->output.cancel) || decoder->stop) {
