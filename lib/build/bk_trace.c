@@ -13,6 +13,7 @@
 #include "build/bk_stages.h"
 #include "build/json_stream.h"
 #include "common/json_util.h"
+#include "common/vec.h"
 #include "control.pb-c.h"
 
 #include <ctype.h>
@@ -162,14 +163,10 @@ static bk_vertex *find_vertex(hoist_bk_trace *t, const char *digest, bool create
             return &t->vertices[i];
     if (!create || t->vertex_count >= MAX_VERTICES)
         return NULL;
-    if (t->vertex_count == t->vertex_cap) {
-        size_t cap = t->vertex_cap ? t->vertex_cap * 2 : 32;
-        bk_vertex *grown = realloc(t->vertices, cap * sizeof(*grown));
-        if (!grown)
-            return NULL;
-        t->vertices = grown;
-        t->vertex_cap = cap;
-    }
+    bk_vertex *grown = hoist_vec_grow(t->vertices, &t->vertex_cap, t->vertex_count, sizeof(*grown), 32);
+    if (!grown)
+        return NULL;
+    t->vertices = grown;
     bk_vertex *v = &t->vertices[t->vertex_count];
     memset(v, 0, sizeof(*v));
     v->digest = dup_str(digest);
