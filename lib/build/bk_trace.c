@@ -701,17 +701,11 @@ int hoist_bk_trace_finish(hoist_bk_trace *t, hoist_error *err)
 
 static int reply_feed(void *t, const char *data, size_t len, hoist_error *err)
 {
-    return hoist_bk_trace_feed(t, data, len, err);
-}
-
-static int reply_finish(void *t, hoist_error *err)
-{
-    return hoist_bk_trace_finish(t, err);
+    return data ? hoist_bk_trace_feed(t, data, len, err) : hoist_bk_trace_finish(t, err);
 }
 
 void hoist_bk_trace_reply(hoist_bk_trace *t, hoist_reply *reply)
 {
     reply->feed = reply_feed;
-    reply->finish = reply_finish;
     reply->decoder = t;
 }

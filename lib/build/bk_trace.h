@@ -73,8 +73,8 @@ int hoist_bk_trace_message(hoist_bk_trace *t, json_t *message, hoist_error *err)
 int hoist_bk_trace_finish(hoist_bk_trace *t, hoist_error *err);
 
 /* Make `t` the decoder of a streamed reply (engine/reply.h): sets
- * reply->feed (hoist_bk_trace_feed), finish (hoist_bk_trace_finish) and
- * decoder. */
+ * reply->feed (hoist_bk_trace_feed, and hoist_bk_trace_finish at the end)
+ * and reply->decoder. */
 void hoist_bk_trace_reply(hoist_bk_trace *t, hoist_reply *reply);
 
 /* Decode standard base64 (padding optional, no whitespace). Returns the

@@ -33,7 +33,7 @@ int hoist_json_stream_feed(hoist_json_stream *stream, const char *data, size_t l
 int hoist_json_stream_finish(hoist_json_stream *stream, hoist_error *err);
 
 /* Make `stream` the decoder of a streamed reply (engine/reply.h): sets
- * reply->feed, finish and decoder. */
+ * reply->feed (feed, and finish at the end) and reply->decoder. */
 void hoist_json_stream_reply(hoist_json_stream *stream, hoist_reply *reply);
 
 #endif

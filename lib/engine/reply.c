@@ -23,8 +23,8 @@ int hoist_reply_request(hoist_client *client, const char *path, hoist_http_reque
     reply->response = response;
     int rc = hoist_client_request(client, path, request, response, err);
     reply->response = NULL;
-    if (!rc && !reply->rc && reply->finish)
-        reply->rc = reply->finish(reply->decoder, &reply->err);
+    if (!rc && !reply->rc)
+        reply->rc = reply->feed(reply->decoder, NULL, 0, &reply->err);
     return rc;
 }
 

@@ -8,9 +8,10 @@
  * request's sink: it keeps the first head.max bytes (common/buf.h,
  * hbuf_append_head) and hands every byte to `feed` until feed fails (the
  * first failure is kept in rc/err). hoist_reply_request performs the
- * request with it and calls `finish` when the reply ended normally.
+ * request with it and, when the reply ended normally, calls feed once more
+ * with data NULL: the end of input.
  *
- *   hoist_reply reply = {.feed = f, .finish = fin, .decoder = d, .head.max = 8192};
+ *   hoist_reply reply = {.feed = f, .decoder = d, .head.max = 8192};
  *   int req_rc = hoist_reply_request(client, path, &req, &reply, &resp, &req_err);
  *   if (resp.status >= 300) rc = hoist_reply_http_error(&reply, &resp, "POST /build", client, err);
  *   else if (reply.rc) ... reply.err ...
@@ -23,12 +24,11 @@
 #include "common/buf.h"
 #include "engine/client_internal.h"
 
+/* Bytes of the reply; data NULL: the reply ended normally. 0 or a hoist code. */
 typedef int (*hoist_reply_feed_fn)(void *decoder, const char *data, size_t len, hoist_error *err);
-typedef int (*hoist_reply_finish_fn)(void *decoder, hoist_error *err);
 
 typedef struct hoist_reply {
     hoist_reply_feed_fn feed;
-    hoist_reply_finish_fn finish;   /* may be NULL */
     void *decoder;
     bool only_success;              /* feed only a reply whose status is below 300 */
     hbuf head;                      /* the reply's first bytes; set head.max */
@@ -41,7 +41,7 @@ typedef struct hoist_reply {
 int hoist_reply_sink(const char *data, size_t len, void *reply);
 
 /* hoist_client_request with the reply as the request's sink; then, when
- * the request succeeded and the feed did not fail, `finish`. Returns the
+ * the request succeeded and the feed did not fail, the end of input. Returns the
  * request's result (the decoder's is in reply->rc). */
 int hoist_reply_request(hoist_client *client, const char *path, hoist_http_request *request, hoist_reply *reply,
                         hoist_http_response *response, hoist_error *err);
