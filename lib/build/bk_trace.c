@@ -435,14 +435,10 @@ static bool status_reported(hoist_bk_trace *t, const char *id)
     for (size_t i = 0; i < t->done_count; i++)
         if (!strcmp(t->done_statuses[i], id))
             return true;
-    if (t->done_count == t->done_cap) {
-        size_t cap = t->done_cap ? t->done_cap * 2 : 16;
-        char **grown = realloc(t->done_statuses, cap * sizeof(*grown));
-        if (!grown)
-            return true;
-        t->done_statuses = grown;
-        t->done_cap = cap;
-    }
+    char **grown = hoist_vec_grow(t->done_statuses, &t->done_cap, t->done_count, sizeof(*grown), 16);
+    if (!grown)
+        return true;
+    t->done_statuses = grown;
     char *copy = dup_str(id);
     if (!copy)
         return true;
