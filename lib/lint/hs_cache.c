@@ -901,9 +901,10 @@ static void hs012(lint_ctx *ctx)
             lint_report(ctx, (int)i, &a->pairs[p].range, hint,
                         "build-arg %s holds %s, which changes on every build: its value is part "
                         "of the cache key of every RUN below this ARG%s, so %zu RUN step%s that "
-                        "do%s not use it rebuild every time (line%s %s)",
+                        "do%s not use it rebuild%s every time (line%s %s)",
                         name, kind, from, needless, needless == 1 ? "" : "s",
-                        needless == 1 ? "es" : "", needless == 1 ? "" : "s", lines);
+                        needless == 1 ? "es" : "", needless == 1 ? "s" : "",
+                        needless == 1 ? "" : "s", lines);
         }
     }
 }
@@ -1045,6 +1046,24 @@ static bool reincluded_on_purpose(const lint_ctx *ctx, const lint_ctx_entry *e)
     return !strcmp(info->pattern, e->path) || !strcmp(pat, base_name(e->path));
 }
 
+/* Would ignore line `line`, added at the end of the ignore file, exclude a
+ * file that an exception re-includes on purpose (`!keep.log` after
+ * `*.log`)? Then the offender is named by its path instead. */
+static bool excludes_on_purpose(const lint_ctx *ctx, const char *line)
+{
+    _cleanup_(hoist_ignore_freep) hoist_ignore *one = NULL;
+    if (hoist_ignore_parse(&one, line, strlen(line), "suggestion", NULL))
+        return true;
+    for (size_t i = 0; i < ctx->entry_count; i++) {
+        const lint_ctx_entry *e = &ctx->entries[i];
+        bool excluded = false;
+        if (!e->excluded && reincluded_on_purpose(ctx, e) &&
+            !hoist_ignore_match(one, &excluded, NULL, e->path, NULL) && excluded)
+            return true;
+    }
+    return false;
+}
+
 typedef struct offender {
     const lint_ctx_entry *e;
     const noise_kind *kind;
@@ -1096,7 +1115,8 @@ static void hs013_report(lint_ctx *ctx, size_t copy, const offender *off, size_t
     }
     for (size_t i = 0; i < n; i++) {
         bool excluded = false;
-        if (hoist_ignore_match(ig, &excluded, NULL, off[i].e->path, NULL) || !excluded)
+        if (hoist_ignore_match(ig, &excluded, NULL, off[i].e->path, NULL) || !excluded ||
+            excludes_on_purpose(ctx, lines[i]))
             snprintf(lines[i], PATH_LEN, "%s", off[i].e->path);
         bool dup = false;
         for (size_t k = 0; k < nl && !dup; k++)
