@@ -730,7 +730,9 @@ static const lint_rule rules[] = {
       "Any source change invalidates the COPY . layer and every layer after it, so the "
       "dependencies are downloaded again on every build. Fix: COPY only the manifests "
       "(package.json and lockfile, go.mod/go.sum, requirements.txt), run the install, then "
-      "COPY . .",
+      "COPY . . Without the context, this is a guess from the Dockerfile alone; with it, HS011 "
+      "reports the case instead (only when the manifests are there, with the fix lines), and "
+      "HS008 is reported only when HS011 is disabled.",
       hs008),
     R("HS009", ERROR, "Dockerfile feature the target engine cannot run",
       "Heredocs, RUN --mount, COPY --link/--chmod and other flags need BuildKit and a recent "
