@@ -1046,19 +1046,15 @@ static bool reincluded_on_purpose(const lint_ctx *ctx, const lint_ctx_entry *e)
     return !strcmp(info->pattern, e->path) || !strcmp(pat, base_name(e->path));
 }
 
-/* Would ignore line `line`, added at the end of the ignore file, exclude a
- * file that an exception re-includes on purpose (`!keep.log` after
- * `*.log`)? Then the offender is named by its path instead. */
-static bool excludes_on_purpose(const lint_ctx *ctx, const char *line)
+/* Would the ignore line in `one`, added at the end of the ignore file,
+ * exclude one of the `kept` files, those an exception re-includes on
+ * purpose (`!keep.log` after `*.log`)? Then the offenders are named by
+ * their paths instead. */
+static bool excludes_kept(const hoist_ignore *one, const lint_ctx_entry *const *kept, size_t nk)
 {
-    _cleanup_(hoist_ignore_freep) hoist_ignore *one = NULL;
-    if (hoist_ignore_parse(&one, line, strlen(line), "suggestion", NULL))
-        return true;
-    for (size_t i = 0; i < ctx->entry_count; i++) {
-        const lint_ctx_entry *e = &ctx->entries[i];
+    for (size_t i = 0; i < nk; i++) {
         bool excluded = false;
-        if (!e->excluded && reincluded_on_purpose(ctx, e) &&
-            !hoist_ignore_match(one, &excluded, NULL, e->path, NULL) && excluded)
+        if (!hoist_ignore_match(one, &excluded, NULL, kept[i]->path, NULL) && excluded)
             return true;
     }
     return false;
@@ -1070,60 +1066,78 @@ typedef struct offender {
     size_t files;
 } offender;
 
-/* The ignore line for an offender: its kind's pattern, at the root or at any
- * depth; .env files by name (a pattern would also exclude .env.example). */
-static void ignore_line(const offender *o, bool any_depth, char *b, size_t size)
-{
-    if (o->kind->cond == COND_ENV || !strcmp(o->kind->glob, ".env"))
-        snprintf(b, size, "%s", o->e->path);
-    else
-        snprintf(b, size, "%s%s", any_depth ? "**/" : "", o->kind->glob);
-}
-
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* Report the offenders a COPY includes, with the ignore lines that exclude
- * them, each checked with lib/ignore's matcher. */
+ * them: per kind its pattern, at the root or, when some are deeper, at any
+ * depth (`**` + '/'); .env files by name (a pattern would also exclude
+ * .env.example). Each line is checked with lib/ignore's matcher: when it
+ * does not exclude an offender, or excludes a file kept on purpose, the
+ * offender's own path is given instead. */
 static void hs013_report(lint_ctx *ctx, size_t copy, const offender *off, size_t n)
 {
-    bool nested[NOISE_COUNT] = {false};
+    bool nested[NOISE_COUNT] = {false}, have[NOISE_COUNT] = {false}, usable[NOISE_COUNT];
+    char kind_line[NOISE_COUNT][64];
     size_t files = 0;
     for (size_t i = 0; i < n; i++) {
+        size_t k = (size_t)(off[i].kind - noise);
+        have[k] = true;
         if (strchr(off[i].e->path, '/'))
-            nested[off[i].kind - noise] = true;
+            nested[k] = true;
         files += off[i].files;
     }
-    /* The lines, unique and sorted; a line that does not exclude what it
-     * is for (an exception further down cannot win over a line added at
-     * the end, but a pattern can be odd) gives way to the path itself. */
-    char (*lines)[PATH_LEN] = calloc(n, sizeof(*lines));
+    /* The files exceptions keep on purpose (usually none). */
+    const lint_ctx_entry **kept = NULL;
+    size_t nk = 0;
+    for (size_t i = 0; i < ctx->entry_count; i++) {
+        const lint_ctx_entry *e = &ctx->entries[i];
+        if (e->excluded || !reincluded_on_purpose(ctx, e))
+            continue;
+        const lint_ctx_entry **v = realloc(kept, (nk + 1) * sizeof(*kept));
+        if (!v) {
+            free(kept);
+            ctx->status = HOIST_EFAILED;
+            return;
+        }
+        kept = v;
+        kept[nk++] = e;
+    }
+    hoist_ignore *one[NOISE_COUNT] = {NULL};
+    for (size_t k = 0; k < NOISE_COUNT; k++) {
+        usable[k] = have[k] && noise[k].cond != COND_ENV && strcmp(noise[k].glob, ".env");
+        if (!usable[k])
+            continue;
+        snprintf(kind_line[k], sizeof(kind_line[k]), "%s%s", nested[k] ? "**/" : "", noise[k].glob);
+        usable[k] = !hoist_ignore_parse(&one[k], kind_line[k], strlen(kind_line[k]), "suggestion", NULL) &&
+                    !excludes_kept(one[k], kept, nk);
+    }
+    free(kept);
+    /* The lines, unique and sorted. */
     const char **sorted = calloc(n, sizeof(*sorted));
-    _cleanup_(hoist_ignore_freep) hoist_ignore *ig = NULL;
-    if (!lines || !sorted || hoist_ignore_new(&ig, NULL)) {
-        free(lines);
-        free(sorted);
+    if (!sorted) {
+        for (size_t k = 0; k < NOISE_COUNT; k++)
+            hoist_ignore_free(one[k]);
         ctx->status = HOIST_EFAILED;
         return;
     }
     size_t nl = 0;
+    bool used[NOISE_COUNT] = {false};
     for (size_t i = 0; i < n; i++) {
-        ignore_line(&off[i], nested[off[i].kind - noise], lines[i], PATH_LEN);
-        hoist_ignore_add_line(ig, lines[i], "suggestion", 0, NULL);
-    }
-    for (size_t i = 0; i < n; i++) {
+        size_t k = (size_t)(off[i].kind - noise);
         bool excluded = false;
-        if (hoist_ignore_match(ig, &excluded, NULL, off[i].e->path, NULL) || !excluded ||
-            excludes_on_purpose(ctx, lines[i]))
-            snprintf(lines[i], PATH_LEN, "%s", off[i].e->path);
-        bool dup = false;
-        for (size_t k = 0; k < nl && !dup; k++)
-            dup = !strcmp(sorted[k], lines[i]);
-        if (!dup)
-            sorted[nl++] = lines[i];
+        if (usable[k] && !hoist_ignore_match(one[k], &excluded, NULL, off[i].e->path, NULL) && excluded) {
+            if (!used[k])
+                sorted[nl++] = kind_line[k];
+            used[k] = true;
+        } else {
+            sorted[nl++] = off[i].e->path; /* paths of offenders are unique */
+        }
     }
+    for (size_t k = 0; k < NOISE_COUNT; k++)
+        hoist_ignore_free(one[k]);
     qsort(sorted, nl, sizeof(*sorted), cmp_str);
     char add[1024] = "", list[1024] = "";
     for (size_t k = 0; k < nl; k++) {
@@ -1158,7 +1172,6 @@ static void hs013_report(lint_ctx *ctx, size_t copy, const offender *off, size_t
                 ins->keyword, files, files == 1 ? "" : "s",
                 ignfile ? "that the ignore file does not exclude" : "that no ignore file excludes",
                 list, ins->keyword);
-    free(lines);
     free(sorted);
 }
 
@@ -1200,7 +1213,7 @@ static void hs013(lint_ctx *ctx)
                 if (!kind || !cond_holds(ctx, i, kind, e->path) || reincluded_on_purpose(ctx, e))
                     continue;
                 bool dup = false; /* two sources of one COPY overlapping */
-                for (size_t d = 0; d < n && !dup; d++)
+                for (size_t d = 0; k > 0 && d < n && !dup; d++)
                     dup = off[d].e == e;
                 if (dup)
                     continue;
