@@ -682,7 +682,7 @@ static void hs011_install(lint_ctx *ctx, size_t run, const install *in, void *vu
     for (size_t i = first + 1; i < run; i++) {
         const hoist_df_instruction *cp = lint_ins_top(ctx, i);
         if ((cp->kind != HOIST_DF_COPY && cp->kind != HOIST_DF_ADD) || cp->arg_count < 2 ||
-            hoist_df_instruction_flag(cp, "from") || cp->heredoc_count)
+            cp->stage != stage || hoist_df_instruction_flag(cp, "from") || cp->heredoc_count)
             continue;
         for (size_t k = 0; k + 1 < cp->arg_count; k++) {
             const char *v = cp->args[k].value;
@@ -744,25 +744,25 @@ static void hs011_install(lint_ctx *ctx, size_t run, const install *in, void *vu
             const char *tool = lint_cmd_name(in->cmd);
             if (pre)
                 lint_report(ctx, (int)i, NULL, hint,
-                            "%s is copied at line %d, but this COPY of %s still comes before the "
+                            "%s is copied at line %d, but this %s of %s still comes before the "
                             "%s install at line %d: a change to any file it copies reruns the "
                             "install; move the install above this line",
-                            f.path[0], lint_ins_top(ctx, pre)->range.start.line, what, tool,
-                            r->range.start.line);
+                            f.path[0], lint_ins_top(ctx, pre)->range.start.line, cp->keyword, what,
+                            tool, r->range.start.line);
             else if (in->build)
                 lint_report(ctx, (int)i, NULL, hint,
-                            "COPY of %s before `%s %s` at line %d, which downloads the "
+                            "%s of %s before `%s %s` at line %d, which downloads the "
                             "dependencies: a change to any file downloads them again, although "
                             "the manifests in the context (%s) would let a download step above "
                             "this COPY be reused",
-                            what, tool, in->cmd->argc > 1 ? in->cmd->argv[1] : "",
+                            cp->keyword, what, tool, in->cmd->argc > 1 ? in->cmd->argv[1] : "",
                             r->range.start.line, names);
             else
                 lint_report(ctx, (int)i, NULL, hint,
-                            "COPY of %s before the %s install at line %d: a change to any file "
+                            "%s of %s before the %s install at line %d: a change to any file "
                             "reruns the install, although the manifests it needs (%s) are in the "
                             "context and, copied alone first, would let it be reused",
-                            what, tool, r->range.start.line, names);
+                            cp->keyword, what, tool, r->range.start.line, names);
             return;
         }
     }

@@ -191,6 +191,13 @@ static void hs011_where(void **state)
     assert_int_equal(g.count, 1);
     has(g.hint, "`COPY web/package.json ./web/`, `RUN cd web && npm ci`");
 
+    /* ADD copies the same way. */
+    g = run("HS011", "ADD . /app\nWORKDIR /app\nRUN npm install --omit=dev\n",
+            FILES("package.json={}"), NULL, NULL);
+    assert_int_equal(g.count, 1);
+    has(g.message, "ADD of the whole context before the npm install at line 4");
+    has(g.hint, "`COPY package.json /app/`, `RUN npm install --omit=dev`, `ADD . /app`");
+
     /* The manifests are copied first, but COPY . still precedes the install. */
     g = run("HS011", "WORKDIR /app\nCOPY package*.json ./\nCOPY . .\nRUN npm ci\n",
             FILES("package.json={}", "package-lock.json={}"), NULL, NULL);
