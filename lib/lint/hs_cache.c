@@ -36,10 +36,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "common/cleanup.h"
-
-HOIST_DEFINE_FREEP(hoist_ignore, hoist_ignore_free)
-
 #define PATH_LEN 1024
 
 /* ------------------------------------------------------------ paths */
