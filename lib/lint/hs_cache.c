@@ -727,11 +727,19 @@ static void hs011_install(lint_ctx *ctx, size_t run, const install *in, void *vu
             if (root_files[0])
                 snprintf(head, sizeof(head), "`COPY%s %s`, ", root_files, dn);
             fix_command(in, cmd, sizeof(cmd));
+            /* What else the install's RUN does stays below the COPY. */
+            const lint_script *rs = lint_run_script(ctx, run);
+            size_t others = 0;
+            for (size_t c = 0; c < rs->count; c++)
+                others += &rs->cmds[c] != in->cmd && !lint_cmd_is(&rs->cmds[c], "cd");
+            char rest[128] = "";
+            if (in->build || others)
+                snprintf(rest, sizeof(rest), " (then line %d as before%s)", r->range.start.line,
+                         in->build ? "" : ", without the install");
             char hint[4096];
             snprintf(hint, sizeof(hint),
                      "copy the manifests alone, install, then copy the rest: %s%s`RUN %s`, `%s`%s",
-                     head, fix, cmd, cp->original ? cp->original : "COPY . .",
-                     in->build ? " (then the build as before)" : "");
+                     head, fix, cmd, cp->original ? cp->original : "COPY . .", rest);
             char what[PATH_LEN + 64];
             if (src[0])
                 snprintf(what, sizeof(what), "all of %s/", src);
@@ -875,7 +883,11 @@ static void hs012(lint_ctx *ctx)
             char from[160] = "";
             if (m->kind != HOIST_DF_RUN)
                 snprintf(from, sizeof(from), " (from the %s at line %d on%s)", m->keyword,
-                         m->range.start.line, classic ? ", a new image config for the classic builder" : "");
+                         m->range.start.line,
+                         classic && m->kind != HOIST_DF_COPY && m->kind != HOIST_DF_ADD &&
+                                 m->kind != HOIST_DF_WORKDIR
+                             ? ", a new image config for the classic builder"
+                             : "");
             char hint[1024];
             int last_line = lint_ins_top(ctx, last)->range.start.line;
             if (use == end)

@@ -155,7 +155,7 @@ static void hs011_other_tools(void **state)
             FILES("go.mod=module x", "go.sum=x", "main.go=package main"), NULL, NULL);
     assert_int_equal(g.count, 1);
     has(g.message, "`go build` at line 4, which downloads the dependencies");
-    has(g.hint, "`RUN go mod download`, `COPY . .` (then the build as before)");
+    has(g.hint, "`RUN go mod download`, `COPY . .` (then line 4 as before)");
 
     g = run("HS011", "WORKDIR /src\nCOPY . .\nRUN cargo build --release\n",
             FILES("Cargo.toml=x", "Cargo.lock=x", "src/main.rs=x"), NULL, NULL);
@@ -189,7 +189,8 @@ static void hs011_where(void **state)
     g = run("HS011", "WORKDIR /src\nCOPY . .\nRUN cd web && npm ci && npm run build\n",
             FILES("web/package.json={}", "api/main.go=x"), NULL, NULL);
     assert_int_equal(g.count, 1);
-    has(g.hint, "`COPY web/package.json ./web/`, `RUN cd web && npm ci`");
+    has(g.hint, "`COPY web/package.json ./web/`, `RUN cd web && npm ci`, `COPY . .` (then line 4 as "
+                "before, without the install)");
 
     /* ADD copies the same way. */
     g = run("HS011", "ADD . /app\nWORKDIR /app\nRUN npm install --omit=dev\n",
