@@ -564,13 +564,25 @@ static void append(char *b, size_t size, const char *fmt, ...)
     va_end(ap);
 }
 
-/* A word as a shell would need it written. */
+/* A word as a shell would need it written: as is, in single quotes, or
+ * (when it holds one) in single quotes with each ' written '\''. */
 static void append_word(char *b, size_t size, const char *w)
 {
     bool plain = w[0] != '\0';
     for (const char *p = w; *p && plain; p++)
         plain = isalnum((unsigned char)*p) || strchr("-_./=:@,+%", *p);
-    append(b, size, plain ? "%s%s" : "%s'%s'", b[0] ? " " : "", w);
+    if (plain) {
+        append(b, size, "%s%s", b[0] ? " " : "", w);
+        return;
+    }
+    append(b, size, "%s'", b[0] ? " " : "");
+    for (const char *p = w; *p; p++) {
+        if (*p == '\'')
+            append(b, size, "%s", "'\\''");
+        else
+            append(b, size, "%c", *p);
+    }
+    append(b, size, "'");
 }
 
 /* The install command of the fix: the command as written, made to work

@@ -136,6 +136,11 @@ static void hs011_other_tools(void **state)
     has(g.hint, "`COPY requirements/prod.txt ./requirements/`");
     has(g.hint, "`RUN python3 -m pip install -r requirements/prod.txt`");
 
+    /* Words the shell needs quoted stay quoted. */
+    g = run("HS011", "WORKDIR /w\nCOPY . .\nRUN pip install -r requirements.txt --trusted-host \"it's here\"\n",
+            FILES("requirements.txt=x"), NULL, NULL);
+    has(g.hint, "`RUN pip install -r requirements.txt --trusted-host 'it'\\''s here'`");
+
     g = run("HS011", "WORKDIR /w\nCOPY . .\nRUN poetry install --only main\n",
             FILES("pyproject.toml=x", "poetry.lock=x"), NULL, NULL);
     has(g.hint, "`COPY pyproject.toml poetry.lock ./`, `RUN poetry install --only main --no-root`");
