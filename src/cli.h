@@ -41,6 +41,7 @@ CLI_DECLARE(doctor);
 CLI_DECLARE(context);
 CLI_DECLARE(parse);
 CLI_DECLARE(check);
+CLI_DECLARE(explain);
 CLI_DECLARE(build);
 CLI_DECLARE(init);
 CLI_DECLARE(push);

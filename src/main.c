@@ -27,6 +27,7 @@ const cli_command cli_commands[] = {
     CMD(push, "push an image to its registry, with the docker CLI's credentials and a diagnosis on failure"),
     CMD(pin, "pin every FROM image:tag of a Dockerfile to its current digest (or --check the pins)"),
     CMD(check, "lint a Dockerfile together with its build context"),
+    CMD(explain, "predict which build step will miss the layer cache, and why"),
     CMD(version, "print the versions of hoist, libhoist and its libraries, and its features"),
     CMD(completion, "print the bash, zsh or fish completion script"),
     CMD(help, "show the manual page of a command"),
