@@ -176,6 +176,9 @@ static int own_change(rec_verdict *v, const rec_step *o, const rec_step *s)
         v->cause = HOIST_EXPLAIN_CAUSE_BASE;
         if (s->base && !strncmp(s->base, "missing:", 8))
             snprintf(v->reason, sizeof(v->reason), "base image %s is not on the engine", s->base_name);
+        else if (s->base && !strncmp(s->base, "layers:", 7))
+            snprintf(v->reason, sizeof(v->reason), "base image %s moved to other layers (%s)",
+                     s->base_name ? s->base_name : "", s->base + 7);
         else
             snprintf(v->reason, sizeof(v->reason), "base image %s moved to %s", s->base_name ? s->base_name : "",
                      s->base ? s->base : "");

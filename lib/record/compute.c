@@ -197,8 +197,13 @@ static int add_sources(rec_step *s, hoist_context *ctx, char **srcs, size_t nsrc
     return 0;
 }
 
-/* The image ID the engine has for `name`, "missing:NAME" when none. */
-static char *image_id(hoist_client *client, const char *name)
+/* What the builder keys an image on: the classic builder its image ID
+ * (the parent of the next step's cache probe), BuildKit the chain ID of
+ * its layers (source/containerimage cacheKeyFromConfig), so that a new
+ * image with the same layers (a LABEL changed) hits there. Here the chain
+ * is a SHA-256 of RootFS.Layers in order. "missing:NAME" when the engine
+ * does not have it. */
+static char *image_id(hoist_client *client, const char *name, bool layers)
 {
     char *out = NULL;
     if (client) {
@@ -208,6 +213,26 @@ static char *image_id(hoist_client *client, const char *name)
         hoist_error ignored = HOIST_ERROR_INIT;
         if (!hoist_client_get_json(client, path, &info, &ignored)) {
             const char *id = hoist_json_str(info, "Id", NULL);
+            const json_t *list = json_object_get(json_object_get(info, "RootFS"), "Layers");
+            if (layers && json_is_array(list)) {
+                _cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *md = EVP_MD_CTX_new();
+                if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL))
+                    return NULL;
+                size_t i;
+                const json_t *v;
+                json_array_foreach(list, i, v) {
+                    const char *l = json_string_value(v);
+                    EVP_DigestUpdate(md, l ? l : "", l ? strlen(l) + 1 : 1);
+                }
+                unsigned char d[EVP_MAX_MD_SIZE];
+                unsigned dn = 0;
+                char hx[65];
+                EVP_DigestFinal_ex(md, d, &dn);
+                hex(d, dn, hx);
+                if (asprintf(&out, "layers:sha256:%s", hx) < 0)
+                    return NULL;
+                return out;
+            }
             if (id)
                 return strdup(id);
         }
@@ -265,7 +290,7 @@ static int copy_inputs(rec_step *s, const rec_inputs *in, const hoist_df_instruc
         if (cf.kind == HOIST_DF_FROM_STAGE) {
             if (asprintf(&s->from, "stage:%d", cf.stage) < 0)
                 return hoist_error_nomem(err);
-        } else if (!(s->from = image_id(in->client, from->value))) {
+        } else if (!(s->from = image_id(in->client, from->value, !strcmp(in->engine, "buildkit")))) {
             return hoist_error_nomem(err);
         }
         return 0;
@@ -365,7 +390,7 @@ static int compute_steps(rec *r, const rec_inputs *in, hoist_df_stage *stages, s
                 } else if (st->base_kind == HOIST_DF_BASE_SCRATCH) {
                     step->base = strdup("scratch");
                 } else {
-                    step->base = image_id(in->client, st->base_expanded);
+                    step->base = image_id(in->client, st->base_expanded, bk);
                 }
                 step->base_name = strdup(st->base_expanded ? st->base_expanded : "");
                 if (!step->base || !step->base_name)
