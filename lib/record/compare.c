@@ -167,7 +167,7 @@ static int own_change(rec_verdict *v, const rec_step *o, const rec_step *s)
         snprintf(v->reason, sizeof(v->reason), "not in the last build");
         return 0;
     }
-    if (strcmp(o->keyword, s->keyword) || !same(o->text, s->text)) {
+    if (strcmp(o->keyword, s->keyword) || (o->norm && s->norm ? !same(o->norm, s->norm) : !same(o->text, s->text))) {
         v->cause = HOIST_EXPLAIN_CAUSE_INSTRUCTION;
         snprintf(v->reason, sizeof(v->reason), "line %d edited", s->line);
         return 0;

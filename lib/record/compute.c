@@ -267,6 +267,33 @@ static int append(char **dst, const char *a, const char *b, const char *c)
     return 0;
 }
 
+/* The instruction as both builders compare it: the parsed keyword, flags
+ * and arguments (so blanks between words and the keyword's case do not
+ * count, while a shell-form command stays byte for byte: it is one
+ * argument), then heredoc bodies. */
+static char *normalize(const hoist_df_instruction *ins)
+{
+    char *out = NULL;
+    if (append(&out, ins->keyword, ins->form == HOIST_DF_FORM_EXEC ? " [exec]" : "", NULL))
+        return NULL;
+    for (size_t i = 0; i < ins->flag_count; i++)
+        if (append(&out, " ", ins->flags[i].text, NULL))
+            goto fail;
+    for (size_t i = 0; i < ins->arg_count; i++)
+        if (append(&out, "\x1f", ins->args[i].value, NULL))
+            goto fail;
+    for (size_t i = 0; i < ins->pair_count; i++)
+        if (append(&out, "\x1e", ins->pairs[i].key, "=") || append(&out, ins->pairs[i].value, NULL, NULL))
+            goto fail;
+    for (size_t h = 0; h < ins->heredoc_count; h++)
+        if (append(&out, "\n<<", ins->heredocs[h].content, NULL))
+            goto fail;
+    return out;
+fail:
+    free(out);
+    return NULL;
+}
+
 static bool buildkit_step(hoist_df_kind k)
 {
     return k == HOIST_DF_RUN || k == HOIST_DF_COPY || k == HOIST_DF_ADD || k == HOIST_DF_WORKDIR;
@@ -333,6 +360,80 @@ static int copy_inputs(rec_step *s, const rec_inputs *in, const hoist_df_instruc
     return rc;
 }
 
+/* BuildKit: RUN --mount=type=bind (the default type) mounts files, read
+ * only, and its ExecOp keys on their content like COPY (the mount's
+ * selector goes through the same contenthash); from=<stage> makes the RUN
+ * depend on that stage's files. Cache, secret, ssh and tmpfs mounts are
+ * not cache inputs. */
+static int mount_inputs(rec_step *s, const rec_inputs *in, const hoist_df_instruction *ins, int stage,
+                        hoist_df_scope *scope, hoist_error *err)
+{
+    _cleanup_free_ char **srcs = calloc(ins->flag_count + 1, sizeof(char *));
+    if (!srcs)
+        return hoist_error_nomem(err);
+    size_t used = 0;
+    int rc = 0;
+    hoist_expand_options eo = HOIST_EXPAND_OPTIONS_INIT;
+    eo.escape = hoist_dockerfile_escape(in->df);
+    eo.lookup = hoist_df_scope_lookup;
+    eo.lookup_ctx = scope;
+    for (size_t i = 0; i < ins->flag_count && !rc; i++) {
+        const hoist_df_flag *f = &ins->flags[i];
+        if (strcmp(f->name, "mount") || !f->value)
+            continue;
+        char *spec = NULL;
+        hoist_error ignored = HOIST_ERROR_INIT;
+        if (hoist_expand(&spec, f->value, strlen(f->value), &eo, &ignored) || !spec)
+            spec = strdup(f->value);
+        if (!spec) {
+            rc = hoist_error_nomem(err);
+            break;
+        }
+        const char *type = "bind", *source = "", *from = NULL;
+        char *save = NULL;
+        for (char *field = strtok_r(spec, ",", &save); field; field = strtok_r(NULL, ",", &save)) {
+            char *eq = strchr(field, '=');
+            if (!eq)
+                continue;
+            *eq = '\0';
+            if (!strcmp(field, "type"))
+                type = eq + 1;
+            else if (!strcmp(field, "source") || !strcmp(field, "src"))
+                source = eq + 1;
+            else if (!strcmp(field, "from"))
+                from = eq + 1;
+        }
+        if (strcmp(type, "bind")) {
+            free(spec);
+            continue;
+        }
+        if (from && *from) {
+            if (!s->from) {
+                hoist_df_copy_from cf;
+                if ((rc = hoist_dockerfile_resolve_from(in->df, &cf, stage, from, err))) {
+                    free(spec);
+                    break;
+                }
+                if (cf.kind == HOIST_DF_FROM_STAGE ? asprintf(&s->from, "stage:%d", cf.stage) < 0
+                                                    : !(s->from = image_id(in->client, from, true)))
+                    rc = hoist_error_nomem(err);
+            }
+            free(spec);
+            continue;
+        }
+        if (!(srcs[used] = strdup(source)))
+            rc = hoist_error_nomem(err);
+        else
+            clean_source(srcs[used++]);
+        free(spec);
+    }
+    if (!rc && used)
+        rc = add_sources(s, in->ctx, srcs, used, err);
+    for (size_t i = 0; i < used; i++)
+        free(srcs[i]);
+    return rc;
+}
+
 static int parse_build_args(hoist_df_build_arg **out, char ***keys, const rec_inputs *in)
 {
     *out = calloc(in->build_arg_count ? in->build_arg_count : 1, sizeof(**out));
@@ -377,11 +478,8 @@ static int compute_steps(rec *r, const rec_inputs *in, hoist_df_stage *stages, s
             step->stage = (int)s;
             step->duration = -1;
             snprintf(step->keyword, sizeof(step->keyword), "%s", ins->keyword);
-            if (!(step->text = strdup(ins->original)))
+            if (!(step->text = strdup(ins->original)) || !(step->norm = normalize(ins)))
                 return hoist_error_nomem(err);
-            for (size_t h = 0; h < ins->heredoc_count; h++)
-                if (append(&step->text, "\n", ins->heredocs[h].content, NULL))
-                    return hoist_error_nomem(err);
             if (ins->kind == HOIST_DF_FROM) {
                 step->skipped = true;
                 if (st->base_kind == HOIST_DF_BASE_STAGE) {
@@ -409,18 +507,20 @@ static int compute_steps(rec *r, const rec_inputs *in, hoist_df_stage *stages, s
                 bool dup = false;
                 for (size_t j = 0; j < k && !dup; j++)
                     dup = !strcmp(declared[j], declared[k]);
-                if (dup || (ins->kind != HOIST_DF_RUN && !names_var(step->text, declared[k])))
+                if (dup || (ins->kind != HOIST_DF_RUN && !names_var(step->norm, declared[k])))
                     continue;
                 const char *v = hoist_df_scope_get(scope, declared[k]);
                 if (v && (append(&step->args, declared[k], "=", v) || append(&step->args, "\n", NULL, NULL)))
                     return hoist_error_nomem(err);
             }
-            if (bk && (ins->kind == HOIST_DF_RUN || (buildkit_step(ins->kind) && strchr(step->text, '$'))))
+            if (bk && (ins->kind == HOIST_DF_RUN || (buildkit_step(ins->kind) && strchr(step->norm, '$'))))
                 if (!(step->meta = strdup(meta ? meta : "")))
                     return hoist_error_nomem(err);
             if (ins->kind == HOIST_DF_COPY || ins->kind == HOIST_DF_ADD)
                 if ((rc = copy_inputs(step, in, ins, (int)s, scope, err)))
                     return rc;
+            if (bk && ins->kind == HOIST_DF_RUN && (rc = mount_inputs(step, in, ins, (int)s, scope, err)))
+                return rc;
             if (ins->kind == HOIST_DF_ARG)
                 for (size_t k = 0; k < ins->pair_count && ndeclared < declared_cap; k++)
                     declared[ndeclared++] = ins->pairs[k].key;

@@ -14,6 +14,7 @@
 static void step_clear(rec_step *s)
 {
     free(s->text);
+    free(s->norm);
     free(s->args);
     free(s->meta);
     free(s->base);
@@ -70,6 +71,7 @@ json_t *rec_to_json(const rec *r)
         bad |= json_object_set_new(o, "stage", json_integer(s->stage));
         bad |= json_object_set_new(o, "keyword", json_string(s->keyword));
         bad |= set_opt_str(o, "text", s->text);
+        bad |= set_opt_str(o, "norm", s->norm);
         bad |= set_opt_str(o, "args", s->args);
         bad |= set_opt_str(o, "meta", s->meta);
         bad |= set_opt_str(o, "base", s->base);
@@ -137,7 +139,7 @@ int rec_from_json(rec **out, const json_t *j, hoist_error *err)
         s->line = (int)hoist_json_int(o, "line", 0);
         s->stage = (int)hoist_json_int(o, "stage", 0);
         copy_fixed(s->keyword, sizeof(s->keyword), o, "keyword");
-        if (dup_opt(&s->text, o, "text") || dup_opt(&s->args, o, "args") || dup_opt(&s->meta, o, "meta") ||
+        if (dup_opt(&s->text, o, "text") || dup_opt(&s->norm, o, "norm") || dup_opt(&s->args, o, "args") || dup_opt(&s->meta, o, "meta") ||
             dup_opt(&s->base, o, "base") || dup_opt(&s->base_name, o, "base_name") || dup_opt(&s->from, o, "from"))
             return hoist_error_nomem(err);
         s->skipped = hoist_json_bool(o, "skipped", 0);

@@ -38,6 +38,9 @@ typedef struct rec_step {
     int stage;
     char keyword[16];
     char *text;                  /* the instruction as written, continuations joined */
+    char *norm;                  /* what the builder compares: keyword, flags and arguments as the
+                                  parser splits them (blanks between words and the keyword's case do
+                                  not matter), heredoc bodies */
     char *args;                  /* build args this builder shows the step: "K=V\n"... */
     char *meta;                  /* BuildKit RUN: the stage's ENV/ARG/USER/SHELL/WORKDIR text before it */
     char *base;                  /* FROM: image ID, "stage:N", "scratch" or "missing:NAME" */

@@ -111,6 +111,9 @@ DF
   case_ build-arg 6 "ARG VERSION changed 1"
   sed -i '1a # a comment moves lines, not instructions' "$p/Dockerfile"
   case_ comment none
+  # blanks between words and the keyword's case are not compared
+  sed -i 's|^COPY b.txt /b.txt|copy  b.txt   /b.txt|' "$p/Dockerfile"
+  case_ blanks-and-case none
   sed -i 's/echo done/echo finished/' "$p/Dockerfile"
   case_ instruction-edit 11 "edited"
   printf 'FROM %s\nLABEL hoist.explain.retag=%s-%s\n' "$base" "$engine" "$$" >"$tmp/Dockerfile.derived"
@@ -142,3 +145,22 @@ DF
   assert_contains "$out" "then:" "explain text"
   docker_cli tag hoist-test/busybox:1 "$base"
 done
+
+# ---- BuildKit: RUN --mount=type=bind keys on the mounted files -------------
+p=$tmp/mount
+mkdir -p "$p"
+cat > "$p/Dockerfile" <<'DF'
+FROM hoist-test/busybox:1
+COPY other.txt /other.txt
+RUN --mount=type=bind,source=m.txt,target=/m.txt cat /m.txt > /m
+RUN --mount=type=cache,target=/cache echo cached > /c
+DF
+echo "m $$" > "$p/m.txt"
+echo "other $$" > "$p/other.txt"
+engine=buildkit
+args=()
+build
+echo "m2 $$" > "$p/m.txt"
+case_ mounted-file-content 3 "m.txt changed (content)"
+echo "more $$" > "$p/unrelated.txt"
+case_ unmounted-new-file none

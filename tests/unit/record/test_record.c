@@ -212,12 +212,53 @@ static void test_compare_buildkit(void **state)
     memcpy(label, "LABEL a=c", 9);
     write_file("Dockerfile", df);
     expect("buildkit", &old, 0, 0, NULL, v2, 1);
+    /* blanks between words and the keyword's case are not compared */
+    char *copy = strstr(df, "COPY src/ ./");
+    memcpy(copy, "copy src/ ./", 12);
+    write_file("Dockerfile", df);
+    expect("buildkit", &old, 0, 0, NULL, v2, 1);
     char *run = strstr(df, "RUN make");
     memcpy(run, "RUN mak2", 8);
     write_file("Dockerfile", df);
     expect("buildkit", &old, 6, HOIST_EXPLAIN_CAUSE_INSTRUCTION, "line 7 edited", v2, 1);
     rec_free(old);
     write_file("Dockerfile", DF);
+}
+
+static void test_run_mount(void **state)
+{
+    (void)state;
+    write_file("Dockerfile", "FROM busybox AS a\n"
+                             "RUN echo a\n"
+                             "FROM busybox\n"
+                             "RUN --mount=type=bind,source=b.txt,target=/b cat /b\n"
+                             "RUN --mount=type=cache,target=/c --mount=from=a,target=/a true\n");
+    rec *old = compute("buildkit", NULL, 0);
+    assert_true(old->steps[3].has_sources);
+    assert_int_equal(old->steps[3].file_count, 1);
+    assert_string_equal(old->steps[3].files[0].path, "b.txt");
+    assert_false(old->steps[4].has_sources);
+    assert_string_equal(old->steps[4].from, "stage:0");
+    write_file("src/a.c", "not mounted\n");
+    expect("buildkit", &old, 0, 0, NULL, NULL, 0);
+    write_file("b.txt", "mounted\n");
+    expect("buildkit", &old, 4, HOIST_EXPLAIN_CAUSE_FILES, "b.txt changed (content)", NULL, 0);
+    /* the stage a RUN mounts from rebuilds: maybe */
+    write_file("Dockerfile", "FROM busybox AS a\n"
+                             "RUN echo b\n"
+                             "FROM busybox\n"
+                             "RUN --mount=type=bind,source=b.txt,target=/b cat /b\n"
+                             "RUN --mount=type=cache,target=/c --mount=from=a,target=/a true\n");
+    rec *now = compute("buildkit", NULL, 0);
+    rec_verdict *v = NULL;
+    hoist_error err = HOIST_ERROR_INIT;
+    assert_int_equal(rec_compare(&v, old, now, false, &err), 0);
+    assert_int_equal(v[1].status, HOIST_EXPLAIN_MISS);
+    assert_int_equal(v[3].status, HOIST_EXPLAIN_CACHED);
+    assert_int_equal(v[4].status, HOIST_EXPLAIN_MAYBE);
+    rec_verdicts_free(v, now->step_count);
+    rec_free(now);
+    rec_free(old);
 }
 
 static void test_compare_classic(void **state)
@@ -265,6 +306,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_save_load, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compare_buildkit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compare_classic, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_run_mount, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
