@@ -1,8 +1,9 @@
 /*
  * hoist/explain.h - which build step will miss the layer cache, and why.
  *
- * After every successful build on the api or buildkit engine, hoist_build()
- * stores a build record: per step, what that builder keys its cache on
+ * After every successful build on the api or buildkit engine (or the cli
+ * engine, recorded as the builder it ran: classic as api, built-in BuildKit
+ * as buildkit; not buildx), hoist_build() stores a build record: per step, what that builder keys its cache on
  * (the instruction, the base image's ID, the build args it sees, and for
  * COPY/ADD from the context one digest per source file over exactly the
  * metadata that builder hashes; docs/cache.md has the facts and their

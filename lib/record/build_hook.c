@@ -140,9 +140,16 @@ static void warn(hoist_build_decoder *d, const char *what, const hoist_error *e)
 void hoist_build_record_begin(rec_tap **out, const hoist_build_plan *plan, hoist_build_decoder *decoder)
 {
     *out = NULL;
-    const char *engine = plan->result->engine == HOIST_BUILD_ENGINE_API        ? "api"
-                         : plan->result->engine == HOIST_BUILD_ENGINE_BUILDKIT ? "buildkit"
-                                                                                : NULL;
+    /* Records are per builder cache: the cli engine's classic builder is
+     * the api engine's, its built-in BuildKit the daemon's BuildKit; buildx
+     * may build elsewhere (a builder container) and is not recorded. */
+    const hoist_build_result *res = plan->result;
+    const char *engine = NULL;
+    if (res->engine == HOIST_BUILD_ENGINE_API || (res->engine == HOIST_BUILD_ENGINE_CLI && res->builder == HOIST_BUILDER_CLASSIC))
+        engine = "api";
+    else if (res->engine == HOIST_BUILD_ENGINE_BUILDKIT ||
+             (res->engine == HOIST_BUILD_ENGINE_CLI && res->builder == HOIST_BUILDER_BUILDKIT))
+        engine = "buildkit";
     if (!engine || !rec_enabled() || (plan->opts->buildkit.output && *plan->opts->buildkit.output))
         return;
     _cleanup_(rec_tap_freep) rec_tap *t = calloc(1, sizeof(*t));

@@ -143,6 +143,21 @@ DF
   assert_eq 0 "$rc" "explain with a miss: exit"
   assert_contains "$out" "Dockerfile:7 COPY src/ ./: src/a.txt changed (content)" "explain text"
   assert_contains "$out" "then:" "explain text"
+  if [ "$engine" = api ]; then
+    # the cli engine's classic builder shares the api engine's cache and record
+    echo "cli $$" > "$p/src/a.txt"
+    run_capture "$HOIST" explain --engine api --json "${args[@]}" "$p"
+    predicted=$(jq -r '.first_miss.step // "none"' <<<"$out")
+    run_capture "$HOIST" build --engine cli --network none --no-check --progress json -t "$tag-api" "${args[@]}" "$p"
+    [ "$rc" = 0 ] || fail "cli build failed: $err"
+    if [ "$(jq -r 'select(.type == "result") | .builder' <<<"$out")" = classic ]; then
+      assert_eq "$predicted" "$(first_real <<<"$out")" "cli (classic): predicted first miss"
+      assert_contains "$(jq -r 'select(.type == "note" and .reason != null) | .text' <<<"$out")" \
+        "step 5 rebuilt: src/a.txt changed (content)" "cli (classic): rebuild reason"
+    else
+      note "cli engine: not the classic builder here, skipped"
+    fi
+  fi
   docker_cli tag hoist-test/busybox:1 "$base"
 done
 
