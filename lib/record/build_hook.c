@@ -157,16 +157,20 @@ void hoist_build_record_begin(rec_tap **out, const hoist_build_plan *plan, hoist
         return;
     const hoist_build_params *p = &plan->opts->params;
     rec_inputs in = {plan->client, plan->ctx, plan->df, engine, hoist_client_endpoint(plan->client)->host,
-                     p->target, p->build_args, p->build_arg_count};
+                     p->target, p->build_args, p->build_arg_count, NULL};
     hoist_error err = HOIST_ERROR_INIT;
+    const char *dfp = hoist_context_dockerfile_path(plan->ctx);
+    if (!rec_path(t->path, sizeof(t->path), NULL, engine, in.endpoint, hoist_context_dir(plan->ctx),
+                  dfp ? dfp : "", p->target ? p->target : ""))
+        return;
+    if (rec_load(&t->old, t->path, &err))
+        return;
+    in.prev = t->old;
     if (rec_compute(&t->now, &in, &err)) {
         warn(decoder, "computing the cache inputs", &err);
         return;
     }
-    if (!rec_path(t->path, sizeof(t->path), NULL, engine, in.endpoint, t->now->context, t->now->dockerfile,
-                  t->now->target))
-        return;
-    if (rec_load(&t->old, t->path, &err) || rec_compare(&t->verdicts, t->old, t->now, p->no_cache, &err))
+    if (rec_compare(&t->verdicts, t->old, t->now, p->no_cache, &err))
         return;
     t->n = hoist_dockerfile_instruction_count(plan->df);
     t->cached = calloc(t->n + 1, sizeof(bool));

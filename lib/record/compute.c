@@ -53,10 +53,52 @@ static void hex(const unsigned char *d, unsigned n, char out[65])
     out[64] = '\0';
 }
 
+/* The last record's files by path, to reuse a digest whose file has the
+ * same stat signature. */
+typedef struct reuse_index {
+    const rec_file **files;
+    size_t count;
+} reuse_index;
+
+static int by_path(const void *a, const void *b)
+{
+    return strcmp((*(const rec_file *const *)a)->path, (*(const rec_file *const *)b)->path);
+}
+
+static int reuse_index_build(reuse_index *ri, const rec *prev)
+{
+    ri->files = NULL;
+    ri->count = 0;
+    size_t n = 0;
+    for (size_t i = 0; prev && i < prev->step_count; i++)
+        n += prev->steps[i].file_count;
+    if (!n)
+        return 0;
+    if (!(ri->files = calloc(n, sizeof(*ri->files))))
+        return -1;
+    for (size_t i = 0; i < prev->step_count; i++)
+        for (size_t k = 0; k < prev->steps[i].file_count; k++)
+            if (prev->steps[i].files[k].stat[0])
+                ri->files[ri->count++] = &prev->steps[i].files[k];
+    qsort(ri->files, ri->count, sizeof(*ri->files), by_path);
+    return 0;
+}
+
+static const rec_file *reuse_find(const reuse_index *ri, const char *path)
+{
+    if (!ri || !ri->count)
+        return NULL;
+    rec_file key = {.path = (char *)path};
+    const rec_file *k = &key;
+    const rec_file *const *hit = bsearch(&k, ri->files, ri->count, sizeof(*ri->files), by_path);
+    return hit ? *hit : NULL;
+}
+
 /* The digest of one context entry: what both builders' tarsum headers
  * carry that can change here (type, mode bits, link target, device
  * numbers, size via the content) and the content. */
-static int entry_digest(const char *root, const hoist_context_entry *e, rec_file *f, hoist_error *err)
+static int entry_digest(const char *root, const hoist_context_entry *e, rec_file *f, const reuse_index *ri,
+                        hoist_error *err)
 {
     _cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *md = EVP_MD_CTX_new();
     if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL))
@@ -77,6 +119,17 @@ static int entry_digest(const char *root, const hoist_context_entry *e, rec_file
         if (fd < 0)
             return hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno), "cannot read %s: %s",
                                     e->name, strerror(errno));
+        struct stat st;
+        if (!fstat(fd, &st)) {
+            snprintf(f->stat, sizeof(f->stat), "%llu:%lld:%lld.%09ld:%lld.%09ld", (unsigned long long)st.st_ino,
+                     (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                     (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+            const rec_file *was = reuse_find(ri, e->name);
+            if (was && !strcmp(was->stat, f->stat) && !strcmp(was->mode, f->mode) && strlen(was->digest) == 64) {
+                memcpy(f->digest, was->digest, sizeof(f->digest));
+                return 0;
+            }
+        }
         char buf[65536];
         ssize_t got;
         while ((got = read(fd, buf, sizeof(buf))) > 0)
@@ -148,7 +201,8 @@ static bool builder_sees(hoist_context *ctx, const hoist_context_entry *e)
     return true;
 }
 
-static int add_sources(rec_step *s, hoist_context *ctx, char **srcs, size_t nsrc, hoist_error *err)
+static int add_sources(rec_step *s, hoist_context *ctx, char **srcs, size_t nsrc, const reuse_index *ri,
+                       hoist_error *err)
 {
     const hoist_context_entry *entries;
     size_t count;
@@ -170,7 +224,7 @@ static int add_sources(rec_step *s, hoist_context *ctx, char **srcs, size_t nsrc
         if (!hit)
             continue;
         rec_file f = {0};
-        if ((rc = entry_digest(hoist_context_dir(ctx), e, &f, err)))
+        if ((rc = entry_digest(hoist_context_dir(ctx), e, &f, ri, err)))
             return rc;
         EVP_DigestUpdate(set, e->name, strlen(e->name) + 1);
         EVP_DigestUpdate(set, f.digest, 64);
@@ -306,7 +360,7 @@ static bool is_url(const char *s)
 
 /* COPY/ADD: --from, or the sources from the context. */
 static int copy_inputs(rec_step *s, const rec_inputs *in, const hoist_df_instruction *ins, int stage,
-                       hoist_df_scope *scope, hoist_error *err)
+                       hoist_df_scope *scope, const reuse_index *ri, hoist_error *err)
 {
     const hoist_df_flag *from = hoist_df_instruction_flag(ins, "from");
     if (from && from->value) {
@@ -354,7 +408,7 @@ static int copy_inputs(rec_step *s, const rec_inputs *in, const hoist_df_instruc
         srcs[used++] = v;
     }
     if (!rc)
-        rc = add_sources(s, in->ctx, srcs, used, err);
+        rc = add_sources(s, in->ctx, srcs, used, ri, err);
     for (size_t i = 0; i < used; i++)
         free(srcs[i]);
     return rc;
@@ -366,7 +420,7 @@ static int copy_inputs(rec_step *s, const rec_inputs *in, const hoist_df_instruc
  * depend on that stage's files. Cache, secret, ssh and tmpfs mounts are
  * not cache inputs. */
 static int mount_inputs(rec_step *s, const rec_inputs *in, const hoist_df_instruction *ins, int stage,
-                        hoist_df_scope *scope, hoist_error *err)
+                        hoist_df_scope *scope, const reuse_index *ri, hoist_error *err)
 {
     _cleanup_free_ char **srcs = calloc(ins->flag_count + 1, sizeof(char *));
     if (!srcs)
@@ -428,7 +482,7 @@ static int mount_inputs(rec_step *s, const rec_inputs *in, const hoist_df_instru
         free(spec);
     }
     if (!rc && used)
-        rc = add_sources(s, in->ctx, srcs, used, err);
+        rc = add_sources(s, in->ctx, srcs, used, ri, err);
     for (size_t i = 0; i < used; i++)
         free(srcs[i]);
     return rc;
@@ -452,7 +506,8 @@ static int parse_build_args(hoist_df_build_arg **out, char ***keys, const rec_in
 }
 
 static int compute_steps(rec *r, const rec_inputs *in, hoist_df_stage *stages, size_t stage_count,
-                         const bool *included, const hoist_df_eval_options *eval, hoist_error *err)
+                         const bool *included, const hoist_df_eval_options *eval, const reuse_index *ri,
+                         hoist_error *err)
 {
     bool bk = !strcmp(in->engine, "buildkit");
     size_t total = 0;
@@ -517,9 +572,9 @@ static int compute_steps(rec *r, const rec_inputs *in, hoist_df_stage *stages, s
                 if (!(step->meta = strdup(meta ? meta : "")))
                     return hoist_error_nomem(err);
             if (ins->kind == HOIST_DF_COPY || ins->kind == HOIST_DF_ADD)
-                if ((rc = copy_inputs(step, in, ins, (int)s, scope, err)))
+                if ((rc = copy_inputs(step, in, ins, (int)s, scope, ri, err)))
                     return rc;
-            if (bk && ins->kind == HOIST_DF_RUN && (rc = mount_inputs(step, in, ins, (int)s, scope, err)))
+            if (bk && ins->kind == HOIST_DF_RUN && (rc = mount_inputs(step, in, ins, (int)s, scope, ri, err)))
                 return rc;
             if (ins->kind == HOIST_DF_ARG)
                 for (size_t k = 0; k < ins->pair_count && ndeclared < declared_cap; k++)
@@ -573,8 +628,12 @@ int rec_compute(rec **out, const rec_inputs *in, hoist_error *err)
         for (size_t s = 0; s <= last && s < stage_count; s++)
             needed[s] = true;
     }
+    reuse_index ri = {0};
+    if (!rc && reuse_index_build(&ri, in->prev))
+        rc = hoist_error_nomem(err);
     if (!rc)
-        rc = compute_steps(r, in, stages, stage_count, needed, &eval, err);
+        rc = compute_steps(r, in, stages, stage_count, needed, &eval, &ri, err);
+    free(ri.files);
     hoist_df_stages_free(stages);
     for (size_t i = 0; keys && i < in->build_arg_count; i++)
         free(keys[i]);

@@ -157,12 +157,14 @@ int hoist_explain(hoist_explanation **out, hoist_client *client, const hoist_exp
         return hoist_error_nomem(err);
     snprintf(ex->engine, sizeof(ex->engine), "%s", engine);
     const char *endpoint = hoist_client_endpoint(client)->host;
-    rec_inputs in = {client, ctx, df, engine, endpoint, opts->target, opts->build_args, opts->build_arg_count};
-    if ((rc = rec_compute(&ex->now, &in, err)))
-        return rc;
-    if (rec_path(ex->path, sizeof(ex->path), opts->cache_dir, engine, endpoint, ex->now->context,
-                 ex->now->dockerfile, ex->now->target) &&
+    rec_inputs in = {client, ctx, df, engine, endpoint, opts->target, opts->build_args, opts->build_arg_count, NULL};
+    const char *dfp = hoist_context_dockerfile_path(ctx);
+    if (rec_path(ex->path, sizeof(ex->path), opts->cache_dir, engine, endpoint, hoist_context_dir(ctx),
+                 dfp ? dfp : "", opts->target ? opts->target : "") &&
         (rc = rec_load(&ex->old, ex->path, err)))
+        return rc;
+    in.prev = ex->old;
+    if ((rc = rec_compute(&ex->now, &in, err)))
         return rc;
     if ((rc = rec_compare(&ex->verdicts, ex->old, ex->now, opts->no_cache, err)))
         return rc;

@@ -88,8 +88,9 @@ json_t *rec_to_json(const rec *r)
             if (!files || json_object_set_new(o, "files", files))
                 return json_decref(root), NULL;
             for (size_t k = 0; k < s->file_count && !bad; k++) {
-                json_t *f = json_pack("{s:s,s:s,s:s,s:s}", "path", s->files[k].path, "digest", s->files[k].digest,
-                                      "type", s->files[k].what, "mode", s->files[k].mode);
+                json_t *f = json_pack("{s:s,s:s,s:s,s:s,s:s}", "path", s->files[k].path, "digest",
+                                      s->files[k].digest, "type", s->files[k].what, "mode", s->files[k].mode,
+                                      "stat", s->files[k].stat);
                 bad |= !f || json_array_append_new(files, f);
             }
         }
@@ -167,6 +168,7 @@ int rec_from_json(rec **out, const json_t *j, hoist_error *err)
             copy_fixed(rf->digest, sizeof(rf->digest), f, "digest");
             copy_fixed(rf->what, sizeof(rf->what), f, "type");
             copy_fixed(rf->mode, sizeof(rf->mode), f, "mode");
+            copy_fixed(rf->stat, sizeof(rf->stat), f, "stat");
             s->file_count++;
         }
     }

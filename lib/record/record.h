@@ -30,6 +30,9 @@ typedef struct rec_file {
     char digest[65];             /* sha256 hex of what the builder hashes (docs/cache.md) */
     char what[16];               /* "file", "dir", "symlink": for messages */
     char mode[8];                /* octal permission bits, for messages */
+    char stat[96];               /* files: "ino:size:mtime_ns:ctime_ns" when hashed; a later
+                                    compute reuses the digest while the stat is the same
+                                    (ctime moves with every write, chmod and chown) */
 } rec_file;
 
 typedef struct rec_step {
@@ -87,6 +90,7 @@ typedef struct rec_inputs {
     const char *target;
     const char *const *build_args; /* "K=V" */
     size_t build_arg_count;
+    const rec *prev;             /* the last record, whose unchanged files need no reading; may be NULL */
 } rec_inputs;
 
 int rec_compute(rec **out, const rec_inputs *in, hoist_error *err);

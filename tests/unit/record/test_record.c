@@ -67,7 +67,7 @@ static int teardown(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
-static rec *compute(const char *engine, const char *const *args, size_t nargs)
+static rec *compute_prev(const char *engine, const char *const *args, size_t nargs, const rec *prev)
 {
     hoist_context_options copts = HOIST_CONTEXT_OPTIONS_INIT;
     hoist_context *ctx = NULL;
@@ -75,12 +75,17 @@ static rec *compute(const char *engine, const char *const *args, size_t nargs)
     assert_int_equal(hoist_context_open(&ctx, dir, &copts, &err), 0);
     hoist_dockerfile *df = NULL;
     assert_int_equal(hoist_dockerfile_parse_file(&df, hoist_context_dockerfile_path(ctx), NULL, &err), 0);
-    rec_inputs in = {NULL, ctx, df, engine, "unix:///x.sock", NULL, args, nargs};
+    rec_inputs in = {NULL, ctx, df, engine, "unix:///x.sock", NULL, args, nargs, prev};
     rec *r = NULL;
     assert_int_equal(rec_compute(&r, &in, &err), 0);
     hoist_dockerfile_free(df);
     hoist_context_free(ctx);
     return r;
+}
+
+static rec *compute(const char *engine, const char *const *args, size_t nargs)
+{
+    return compute_prev(engine, args, nargs, NULL);
 }
 
 /* First step that misses: its step number and cause; 0 when none. */
@@ -103,7 +108,7 @@ static int first_miss(const rec *old, const rec *now, hoist_explain_cause *cause
 static void expect(const char *engine, rec **old, int step, hoist_explain_cause cause, const char *reason_part,
                    const char *const *args, size_t nargs)
 {
-    rec *now = compute(engine, args, nargs);
+    rec *now = compute_prev(engine, args, nargs, *old); /* digests of unchanged files reused */
     hoist_explain_cause got_cause = HOIST_EXPLAIN_CAUSE_NONE;
     char reason[1024] = "";
     int got = first_miss(*old, now, &got_cause, reason, sizeof(reason));
@@ -150,6 +155,29 @@ static void test_roundtrip(void **state)
     json_decref(j2);
     rec_free(back);
     rec_free(r);
+}
+
+/* A file whose stat signature is unchanged is not read again: its digest
+ * comes from the last record (here a tampered one, to see it). */
+static void test_reuse(void **state)
+{
+    (void)state;
+    rec *old = compute("api", NULL, 0);
+    rec_file *f = &old->steps[3].files[1];
+    assert_string_equal(f->path, "src/a.c");
+    assert_true(f->stat[0] != '\0');
+    char real[65];
+    memcpy(real, f->digest, sizeof(real));
+    memset(f->digest, 'a', 64);
+    rec *again = compute_prev("api", NULL, 0, old);
+    assert_memory_equal(again->steps[3].files[1].digest, f->digest, 64);
+    rec_free(again);
+    /* a new write changes the stat: read again */
+    write_file("src/a.c", "int a;\n");
+    again = compute_prev("api", NULL, 0, old);
+    assert_string_equal(again->steps[3].files[1].digest, real);
+    rec_free(again);
+    rec_free(old);
 }
 
 static void test_save_load(void **state)
@@ -304,6 +332,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_save_load, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reuse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compare_buildkit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compare_classic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_run_mount, setup, teardown),
