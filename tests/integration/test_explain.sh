@@ -8,7 +8,10 @@
 # step ("none" when everything comes from the cache). Edits: nothing, mtime
 # only, mode, ownership (root only), a new ignored file, a new unignored
 # file, content, a build arg, a Dockerfile comment, an instruction edit, a
-# base image retag (a local tag moved to a derived image: nothing pulled).
+# base image retag (a local tag moved to a derived image with the same
+# layers, then with a new layer: nothing pulled), blanks and keyword case;
+# then a cli build against the api record, BuildKit's RUN --mount=type=bind,
+# and a COPY . whose Dockerfile and .dockerignore are ignored.
 # Also: the message without a record, the rebuild reason events, --json's
 # fields. What cannot be predicted (a COPY --from a rebuilt stage, whose
 # files are only known once built) is reported as "maybe" and is never a
@@ -179,3 +182,24 @@ echo "m2 $$" > "$p/m.txt"
 case_ mounted-file-content 3 "m.txt changed (content)"
 echo "more $$" > "$p/unrelated.txt"
 case_ unmounted-new-file none
+
+# ---- COPY . with the Dockerfile and .dockerignore ignored (both engines) ----
+# The CLI (and hoist) send them anyway; the classic builder drops them again
+# and BuildKit never sees them: editing either misses nothing, while
+# un-ignoring a file adds it to the COPY.
+for engine in api buildkit; do
+  p=$tmp/all-$engine
+  mkdir -p "$p"
+  printf 'FROM hoist-test/busybox:1\nCOPY . /app/\nRUN ls /app > /listing\n' > "$p/Dockerfile"
+  printf 'Dockerfile\n.dockerignore\n*.log\n' > "$p/.dockerignore"
+  echo "x $$ $engine" > "$p/x.txt"
+  echo "log $$" > "$p/build.log"
+  args=()
+  build
+  echo "# a comment $$" >> "$p/Dockerfile"
+  case_ ignored-dockerfile-edited none
+  printf 'Dockerfile\n.dockerignore\n*.log\n# %s\n' "$$" > "$p/.dockerignore"
+  case_ ignored-dockerignore-edited none
+  printf 'Dockerfile\n.dockerignore\n' > "$p/.dockerignore"
+  case_ log-no-longer-ignored 2 "build.log added"
+done
