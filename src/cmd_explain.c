@@ -159,7 +159,20 @@ static int print_text(const hoist_explanation *ex, const char *label)
         const hoist_explain_step *s = hoist_explanation_step_at(ex, (size_t)first);
         char d[48];
         duration_text(s->last_duration, d, sizeof(d));
-        printf("(step %d: %s; engine %s, compared with the build of %s)\n", s->step, d,
+        double total = 0;
+        size_t rebuilt = 0, unknown = 0;
+        for (size_t i = 0; i < hoist_explanation_step_count(ex); i++) {
+            const hoist_explain_step *r = hoist_explanation_step_at(ex, i);
+            if (r->status != HOIST_EXPLAIN_MISS)
+                continue;
+            rebuilt++;
+            if (r->last_duration >= 0)
+                total += r->last_duration;
+            else
+                unknown++;
+        }
+        printf("(step %d: %s; %zu step%s rebuild, %.1fs last time%s; engine %s, compared with the build of %s)\n",
+               s->step, d, rebuilt, rebuilt == 1 ? "" : "s", total, unknown ? " for those timed" : "",
                hoist_explanation_engine(ex), stamp);
     }
     return 0;

@@ -174,7 +174,10 @@ static int own_change(rec_verdict *v, const rec_step *o, const rec_step *s)
     }
     if (!same(o->base, s->base)) {
         v->cause = HOIST_EXPLAIN_CAUSE_BASE;
-        if (s->base && !strncmp(s->base, "missing:", 8))
+        if (!same(o->base_name, s->base_name))
+            snprintf(v->reason, sizeof(v->reason), "the base image is now %s (was %s)",
+                     s->base_name ? s->base_name : "", o->base_name ? o->base_name : "");
+        else if (s->base && !strncmp(s->base, "missing:", 8))
             snprintf(v->reason, sizeof(v->reason), "base image %s is not on the engine", s->base_name);
         else if (s->base && !strncmp(s->base, "layers:", 7))
             snprintf(v->reason, sizeof(v->reason), "base image %s moved to other layers (%s)",

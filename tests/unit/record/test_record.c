@@ -293,6 +293,10 @@ static void test_compare_classic(void **state)
 {
     (void)state;
     rec *old = compute("api", NULL, 0);
+    /* a global ARG moves FROM: the classic builder's first probe after it (an ARG) misses */
+    const char *base[] = {"BASE=alpine"};
+    expect("api", &old, 3, HOIST_EXPLAIN_CAUSE_BASE, "the base image is now alpine (was busybox)", base, 1);
+    expect("api", &old, 3, HOIST_EXPLAIN_CAUSE_BASE, "now busybox", NULL, 0);
     /* the classic builder probes ARG and LABEL too */
     char df[1024];
     snprintf(df, sizeof(df), "%s", DF);
