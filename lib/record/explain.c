@@ -126,6 +126,10 @@ int hoist_explain(hoist_explanation **out, hoist_client *client, const hoist_exp
     if (!client)
         return hoist_error_set(err, HOIST_EUSAGE, "hoist_explain: a client is required (base images are "
                                "resolved on the engine)");
+    /* the daemon must answer: base images are looked up there */
+    int rc = hoist_client_negotiate(client, err);
+    if (rc)
+        return rc;
     const char *engine;
     switch (opts->engine) {
     case HOIST_BUILD_ENGINE_API: engine = "api"; break;
@@ -134,9 +138,6 @@ int hoist_explain(hoist_explanation **out, hoist_client *client, const hoist_exp
         hoist_error_set(err, HOIST_EUSAGE, "hoist explain predicts the api and buildkit engines, not the cli");
         return hoist_error_hint(err, "use --engine api or --engine buildkit");
     default: {
-        int rc = hoist_client_negotiate(client, err);
-        if (rc)
-            return rc;
         char why[512];
         engine = hoist_build_session_capable(client, why, sizeof(why)) ? "buildkit" : "api";
     }
@@ -144,7 +145,7 @@ int hoist_explain(hoist_explanation **out, hoist_client *client, const hoist_exp
     hoist_context_options copts = HOIST_CONTEXT_OPTIONS_INIT;
     copts.dockerfile = opts->dockerfile;
     _cleanup_(hoist_context_freep) hoist_context *ctx = NULL;
-    int rc = hoist_context_open(&ctx, opts->context_dir && *opts->context_dir ? opts->context_dir : ".", &copts, err);
+    rc = hoist_context_open(&ctx, opts->context_dir && *opts->context_dir ? opts->context_dir : ".", &copts, err);
     if (rc)
         return rc;
     hoist_df_parse_options popts = HOIST_DF_PARSE_OPTIONS_INIT;

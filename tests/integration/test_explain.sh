@@ -25,6 +25,18 @@ base=hoist-it-explain-base-$$:1
 on_exit "docker_cli rmi -f $tag-api $tag-buildkit $base hoist-it-explain-derived-$$:1 >/dev/null 2>&1"
 docker_cli tag hoist-test/busybox:1 "$base"
 
+# bad input: clear errors, the usual exit codes, nothing written
+mkdir -p "$tmp/bad"
+printf 'FROM\n' > "$tmp/bad/Dockerfile"
+expect_exit 4 "$HOIST" explain "$tmp/bad"
+assert_contains "$err" "Dockerfile:1" "bad Dockerfile"
+printf 'FROM hoist-test/busybox:1 AS a\nRUN true\n' > "$tmp/bad/Dockerfile"
+expect_exit 2 "$HOIST" explain --target nope "$tmp/bad"
+assert_contains "$err" 'target stage "nope"' "unknown target"
+expect_exit 2 "$HOIST" explain --engine cli "$tmp/bad"
+expect_exit 3 env DOCKER_HOST=unix:///nonexistent.sock "$HOIST" explain --engine api "$tmp/bad"
+[ ! -e "$XDG_CACHE_HOME/hoist/records" ] || fail "explain wrote a record"
+
 first_real() { # the JSON events on stdin -> first step that ran, or none
   jq -rs '([.[] | select(.type == "step" and .keyword == "FROM") | .step] | min) as $f
           | [.[] | select(.type == "step-cached") | .step] as $c
