@@ -129,11 +129,13 @@ static int on_event(const hoist_build_event *ev, void *user)
     return t->fwd ? t->fwd(ev, t->fwd_user) : 0;
 }
 
+/* A NOTE, not a WARNING: records are a cache, and the build goes on (an
+ * unreadable source file, say, is the build's own error to report). */
 static void warn(hoist_build_decoder *d, const char *what, const hoist_error *e)
 {
     char text[1400];
     snprintf(text, sizeof(text), "no build record (hoist explain): %s: %s", what, e->message);
-    hoist_build_event ev = {.kind = HOIST_EVENT_WARNING, .text = text, .current = -1, .total = -1};
+    hoist_build_event ev = {.kind = HOIST_EVENT_NOTE, .text = text, .current = -1, .total = -1};
     hoist_build_decoder_emit(d, &ev);
 }
 
@@ -214,7 +216,9 @@ void hoist_build_record_end(rec_tap *t, int build_rc)
                     s->duration = t->old->steps[j].duration;
         }
     }
+    /* like the ShellCheck cache: a directory that cannot be written is no
+     * reason to say anything on every build */
     hoist_error err = HOIST_ERROR_INIT;
-    if (rec_save(t->now, t->path, &err))
+    if (rec_save(t->now, t->path, &err) && err.code != HOIST_EENV)
         warn(t->decoder, "saving", &err);
 }

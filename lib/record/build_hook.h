@@ -9,7 +9,8 @@
  * rebuilt: REASON" whose `reason` field is the reason alone.
  * hoist_build_record_end() stores the record after a successful build.
  * Neither ever fails the build: records are a convenience (a problem is a
- * WARNING event, and the build goes on without one).
+ * NOTE event, none for a cache directory that cannot be written, and the
+ * build goes on without one).
  */
 #ifndef HOIST_RECORD_BUILD_HOOK_H
 #define HOIST_RECORD_BUILD_HOOK_H
