@@ -42,6 +42,7 @@ CLI_DECLARE(context);
 CLI_DECLARE(parse);
 CLI_DECLARE(check);
 CLI_DECLARE(build);
+CLI_DECLARE(bake);
 CLI_DECLARE(init);
 CLI_DECLARE(push);
 CLI_DECLARE(pin);
