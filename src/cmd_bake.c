@@ -157,8 +157,7 @@ static int on_event(const hoist_bake_event *ev, void *user)
         switch (b->kind) {
         case HOIST_EVENT_STEP:
             prefix(r, ev->target);
-            fprintf(stderr, "step %d/%d %s %s\n", b->step, b->step_total, b->keyword ? b->keyword : "",
-                    b->text ? b->text : "");
+            fprintf(stderr, "step %d/%d %s\n", b->step, b->step_total, b->text ? b->text : "");
             break;
         case HOIST_EVENT_STEP_CACHED:
             prefix(r, ev->target);

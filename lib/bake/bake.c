@@ -130,8 +130,7 @@ static void log_build_event(bake_run *run, size_t t, const hoist_build_event *ev
 {
     switch (ev->kind) {
     case HOIST_EVENT_STEP:
-        log_line(run, t, "step %d/%d: %s %s", ev->step, ev->step_total, ev->keyword ? ev->keyword : "",
-                 ev->text ? ev->text : "");
+        log_line(run, t, "step %d/%d: %s", ev->step, ev->step_total, ev->text ? ev->text : "");
         break;
     case HOIST_EVENT_STEP_CACHED: log_line(run, t, "  cached"); break;
     case HOIST_EVENT_LOG: log_line(run, t, "  %s", ev->text ? ev->text : ""); break;
