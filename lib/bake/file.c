@@ -862,8 +862,12 @@ static int read_all(reader *r, const char *text, size_t len)
     bool json = ends_with(r->file, ".json");
     if (json && (rc = parse_json_syntax(r, text, len)))
         return rc;
-    if ((rc = lint_yaml_parse(text, len, r->file, &r->y, r->err)))
+    if ((rc = lint_yaml_parse(text, len, r->file, &r->y, r->err))) {
+        if (r->err && !r->err->hint[0])
+            hoist_error_hint(r->err, json ? "fix the file at that place" : "fix the YAML at that place (compose files "
+                             "are YAML: indent with spaces, one key once per map)");
         return rc;
+    }
     const json_t *root = r->y.root;
     if (!json_is_object(root)) {
         hoist_error_setr(r->err, HOIST_EINPUT, HOIST_REASON_CONFIG, "%s", root ? "the file is not a map" : "the file is empty");

@@ -37,7 +37,11 @@ A=$main_host,name=main
 B=tcp://127.0.0.1:$port,certs=$pki/client,name=tls
 
 # Images this test makes on the private engine (the second one goes away).
-on_exit 'docker_cli images --format "{{.Repository}}:{{.Tag}}" | grep -E "^hoist-it-'$id'|hoist-it-'$id'/" | xargs -r docker_cli rmi -f >/dev/null 2>&1'
+cleanup_images() {
+  docker_cli images --format '{{.Repository}}:{{.Tag}}' | grep -E "^hoist-it-$id|/hoist-it-$id/" |
+    xargs -r "${HOIST_TEST_DOCKER:-docker}" rmi -f >/dev/null 2>&1 || true
+}
+on_exit cleanup_images
 
 # The project: base -> left, right -> left2, right2 -> final.
 proj=$tmp/proj && mkdir -p "$proj" && cd "$proj"
