@@ -77,6 +77,62 @@ bakefile seq > seq.json
 expect_exit 0 "$HOIST" bake --print
 assert_eq 6 "$(grep -c '"context"' <<<"$out")" "targets in the plan"
 
+# Bad input: file, line and fix; a cycle named; exit codes as hoist build.
+mkdir -p bad && cd bad
+printf '{"target": {\n  "a": {"context": ".", "tags": "x"}}}\n' > tags.json
+expect_exit 4 "$HOIST" bake tags.json
+assert_contains "$err" "tags.json:2"
+assert_contains "$err" '"tags" must be a list'
+assert_contains "$err" "hint:"
+printf '{"target": {\n "a": {"depends_on": ["b"]},\n "b": {"depends_on": ["a"]}}}\n' > cycle.json
+expect_exit 4 "$HOIST" bake cycle.json
+assert_contains "$err" "dependency cycle: a -> b -> a"
+expect_exit 4 "$HOIST" bake "$proj/docker-bake.json" nope
+assert_contains "$err" 'no target or group "nope"'
+expect_exit 2 "$HOIST" bake "$proj/docker-bake.json" --builder "tcp://127.0.0.1:1,colour=red"
+expect_exit 4 "$HOIST" bake
+assert_contains "$err" "no bake file"
+# compose: build: sections, image: as the tag, depends_on as the order
+mkdir -p c/one c/two
+printf 'FROM hoist-test/busybox:1\nRUN echo one > /one\n' > c/one/Dockerfile
+printf 'ARG ONE=hoist-it-%s-one:c\nFROM ${ONE}\nRUN cat /one > /two\n' "$id" > c/two/Dockerfile
+cat > c/compose.yaml <<EOF
+services:
+  two:
+    build: {context: two, network: none}
+    image: hoist-it-$id-two:c
+    depends_on: [one, db]
+  one:
+    build:
+      context: one
+      network: none
+    image: hoist-it-$id-one:c
+  db:
+    image: postgres:16
+EOF
+expect_exit 0 "$HOIST" bake c/compose.yaml --progress plain
+assert_contains "$out" "two "
+assert_eq "one" "$(docker_cli run --rm --network none hoist-it-$id-two:c cat /two)" "compose dependency"
+# a failing target skips its dependents, the others still build: exit 1
+mkdir -p f/bad f/ok
+printf 'FROM hoist-test/busybox:1\nRUN exit 3\n' > f/bad/Dockerfile
+printf 'FROM hoist-test/busybox:1\nRUN echo ok > /ok\n' > f/ok/Dockerfile
+cat > f/docker-bake.json <<EOF
+{"target": {"bad": {"context": "bad", "tags": ["hoist-it-$id-bad:f"], "network": "none"},
+            "after": {"context": "ok", "contexts": {"X": "target:bad"}, "network": "none"},
+            "ok": {"context": "ok", "tags": ["hoist-it-$id-ok:f"], "network": "none"}}}
+EOF
+expect_exit 1 "$HOIST" bake f/docker-bake.json --progress plain
+assert_contains "$out" "failed"
+assert_contains "$out" "skipped"
+assert_contains "$(grep '^ok ' <<<"$out")" "done"
+# interrupted: exit 130, the build stopped on the engine
+mkdir -p i && printf 'FROM hoist-test/busybox:1\nRUN sleep 60\n' > i/Dockerfile
+echo '{"target": {"i": {"context": ".", "no-cache": true, "network": "none"}}}' > i/docker-bake.json
+run_capture timeout --preserve-status -s INT 5 "$HOIST" bake i/docker-bake.json --progress quiet
+assert_eq 130 "$rc" "interrupted bake"
+cd "$proj"
+
 # 1. Shared registry cache: base built on main pushes its inline cache; the
 #    second engine, which never built it, reads it back: its steps are cached.
 expect_exit 0 "$HOIST" bake base --builder "$A" --registry "$registry" --progress plain
