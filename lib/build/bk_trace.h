@@ -38,6 +38,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include "build/decoder.h"
+#include "engine/reply.h"
 #include "hoist/dockerfile.h"
 #include "hoist/error.h"
 
@@ -70,6 +71,11 @@ int hoist_bk_trace_message(hoist_bk_trace *t, json_t *message, hoist_error *err)
  * HOIST_EENV when the reply was cut mid-message or ended with neither an
  * image nor an error. */
 int hoist_bk_trace_finish(hoist_bk_trace *t, hoist_error *err);
+
+/* Make `t` the decoder of a streamed reply (engine/reply.h): sets
+ * reply->feed (hoist_bk_trace_feed, and hoist_bk_trace_finish at the end)
+ * and reply->decoder. */
+void hoist_bk_trace_reply(hoist_bk_trace *t, hoist_reply *reply);
 
 /* Decode standard base64 (padding optional, no whitespace). Returns the
  * decoded length, or -1 for invalid input. `out` needs (len/4+1)*3 bytes. */
