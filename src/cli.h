@@ -43,6 +43,7 @@ CLI_DECLARE(parse);
 CLI_DECLARE(check);
 CLI_DECLARE(explain);
 CLI_DECLARE(build);
+CLI_DECLARE(bake);
 CLI_DECLARE(init);
 CLI_DECLARE(push);
 CLI_DECLARE(pin);

@@ -23,6 +23,7 @@ const cli_command cli_commands[] = {
     CMD(context, "show, explain and stream the build context docker build would send"),
     CMD(parse, "parse a Dockerfile and print its AST as JSON or text"),
     CMD(build, "build an image on a Docker engine, streamed, with errors at the Dockerfile line"),
+    CMD(bake, "build the targets of a bake or compose file over a pool of builders, dependencies first"),
     CMD(init, "detect the project and write a compliant multi-stage Dockerfile and .dockerignore"),
     CMD(push, "push an image to its registry, with the docker CLI's credentials and a diagnosis on failure"),
     CMD(pin, "pin every FROM image:tag of a Dockerfile to its current digest (or --check the pins)"),

@@ -23,6 +23,7 @@
 #include "hoist/context.h"
 #include "hoist/build.h"
 #include "hoist/explain.h"
+#include "hoist/bake.h"
 #include "hoist/registry.h"
 #include "hoist/gen.h"
 #include "hoist/features.h"
