@@ -6,6 +6,12 @@
 
 #include <string.h>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HOIST_SHA256_NI 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
 /* First 32 bits of the fractional parts of the cube roots of the first 64
  * primes (FIPS 180-4 4.2.2). */
 static const uint32_t K[64] = {
@@ -55,6 +61,74 @@ static void compress(uint32_t h[8], const unsigned char p[64])
     h[7] += k;
 }
 
+#ifdef HOIST_SHA256_NI
+bool hoist_sha256_hw_available(void)
+{
+    unsigned int a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSSE3) || !(c & bit_SSE4_1))
+        return false;
+    return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+}
+
+/* The 64 rounds over `blocks` blocks with the SHA extensions. The state is
+ * kept as the instructions want it, ABEF and CDGH; each sha256rnds2 does
+ * two rounds, sha256msg1/msg2 extend the message schedule four words at a
+ * time (FIPS 180-4 6.2.2 step 1). */
+__attribute__((target("sha,sse4.1,ssse3"))) static void compress_hw(uint32_t h[8], const unsigned char *p,
+                                                                   size_t blocks)
+{
+    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i dcba = _mm_loadu_si128((const __m128i *)&h[0]);
+    __m128i hgfe = _mm_loadu_si128((const __m128i *)&h[4]);
+    __m128i cdab = _mm_shuffle_epi32(dcba, 0xB1);
+    __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+    __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+    __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+    for (; blocks; blocks--, p += 64) {
+        __m128i abef_in = abef, cdgh_in = cdgh, w[4];
+        for (int i = 0; i < 16; i++) {
+            __m128i m;
+            if (i < 4) {
+                m = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)), bswap);
+            } else {
+                m = _mm_sha256msg1_epu32(w[i & 3], w[(i + 1) & 3]);
+                m = _mm_add_epi32(m, _mm_alignr_epi8(w[(i + 3) & 3], w[(i + 2) & 3], 4));
+                m = _mm_sha256msg2_epu32(m, w[(i + 3) & 3]);
+            }
+            w[i & 3] = m;
+            __m128i wk = _mm_add_epi32(m, _mm_loadu_si128((const __m128i *)&K[4 * i]));
+            cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+            abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0E));
+        }
+        abef = _mm_add_epi32(abef, abef_in);
+        cdgh = _mm_add_epi32(cdgh, cdgh_in);
+    }
+    __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+    __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+    _mm_storeu_si128((__m128i *)&h[0], _mm_blend_epi16(feba, dchg, 0xF0));
+    _mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(dchg, feba, 8));
+}
+#else
+bool hoist_sha256_hw_available(void) { return false; }
+#endif
+
+/* `blocks` whole blocks. Whether the CPU has SHA-NI is asked once per
+ * digest, and only for an input long enough to gain from it (asking costs
+ * a CPUID, a VM exit on a virtual machine). */
+static void compress_blocks(hoist_sha256 *s, const unsigned char *p, size_t blocks)
+{
+#ifdef HOIST_SHA256_NI
+    if (s->hw == 0 && blocks >= 16)
+        s->hw = hoist_sha256_hw_available() ? 1 : -1;
+    if (s->hw == 1) {
+        compress_hw(s->state, p, blocks);
+        return;
+    }
+#endif
+    for (; blocks; blocks--, p += 64)
+        compress(s->state, p);
+}
+
 void hoist_sha256_init(hoist_sha256 *s)
 {
     /* First 32 bits of the fractional parts of the square roots of the
@@ -64,6 +138,7 @@ void hoist_sha256_init(hoist_sha256 *s)
     memcpy(s->state, H0, sizeof(H0));
     s->length = 0;
     s->fill = 0;
+    s->hw = 0;
 }
 
 void hoist_sha256_update(hoist_sha256 *s, const void *data, size_t len)
@@ -78,11 +153,12 @@ void hoist_sha256_update(hoist_sha256 *s, const void *data, size_t len)
         len -= n;
         if (s->fill < 64)
             return;
-        compress(s->state, s->block);
+        compress_blocks(s, s->block, 1);
         s->fill = 0;
     }
-    for (; len >= 64; p += 64, len -= 64)
-        compress(s->state, p);
+    compress_blocks(s, p, len / 64);
+    p += len / 64 * 64;
+    len %= 64;
     memcpy(s->block, p, len);
     s->fill = len;
 }
@@ -95,13 +171,13 @@ void hoist_sha256_final(hoist_sha256 *s, unsigned char out[HOIST_SHA256_SIZE])
     s->block[s->fill++] = 0x80;
     if (s->fill > 56) {
         memset(s->block + s->fill, 0, 64 - s->fill);
-        compress(s->state, s->block);
+        compress_blocks(s, s->block, 1);
         s->fill = 0;
     }
     memset(s->block + s->fill, 0, 56 - s->fill);
     for (int i = 0; i < 8; i++)
         s->block[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
-    compress(s->state, s->block);
+    compress_blocks(s, s->block, 1);
     for (int i = 0; i < 8; i++) {
         out[4 * i] = (unsigned char)(s->state[i] >> 24);
         out[4 * i + 1] = (unsigned char)(s->state[i] >> 16);

@@ -79,7 +79,7 @@ mkdir -p "$tmp/wild" && printf 'FROM scratch\nCOPY . /\n' >"$tmp/wild/Dockerfile
 printf '*.log\n' >"$tmp/wild/.dockerignore" && touch "$tmp/wild/a.log" "$tmp/wild/b.txt"
 LD_LIBRARY_PATH=$libdir/hoist/1 "$root/usr/bin/hoist" context "$tmp/wild" | grep -q 'excluded: *1 files' \
   || fail "the packaged hoist-re2.so does not load or match"
-for c in build check context doctor init parse pin push version completion help; do
+for c in build bake check context doctor init parse pin push version completion help; do
   [ -f "$root/usr/share/man/man1/hoist-$c.1.gz" ] || fail "no man page for $c"
 done
 [ -f "$root/usr/share/bash-completion/completions/hoist" ] || fail "bash completion"
