@@ -27,8 +27,10 @@
 
 #include "build/bk_trace.h"
 #include "buildkit/dial.h"
+#include "buildkit/transfer.h"
 #include "common/buf.h"
 #include "common/cleanup.h"
+#include "engine/client_internal.h"
 #include "control_api.pb-c.h"
 #include "session/session.h"
 
@@ -436,6 +438,65 @@ static int dockerfile_parts(const hoist_build_plan *plan, char **dir, char **nam
     return 0;
 }
 
+/* ListWorkers and Info: what the builder is, for --progress, and whether
+ * it is a Docker engine's BuildKit (its worker's executor is "moby"). Info
+ * is newer than Docker 20.10's BuildKit: UNIMPLEMENTED is not an error. */
+static int describe_builder(ctl_run *r, bool *moby, hoist_error *err)
+{
+    *moby = false;
+    Moby__Buildkit__V1__ListWorkersRequest lreq = MOBY__BUILDKIT__V1__LIST_WORKERS_REQUEST__INIT;
+    uint8_t *raw = NULL;
+    size_t len = 0;
+    int rc = grpcc_unary(r->c, "/moby.buildkit.v1.Control/ListWorkers", &lreq.base, &raw, &len, 30000, NULL, err);
+    if (rc) {
+        hoist_error_prefix(err, "cannot talk to the builder");
+        return rc;
+    }
+    Moby__Buildkit__V1__ListWorkersResponse *lw = moby__buildkit__v1__list_workers_response__unpack(NULL, len, raw);
+    free(raw);
+    if (!lw)
+        return hoist_error_setr(err, HOIST_EENV, HOIST_REASON_PROTOCOL, "the builder's ListWorkers reply is not a "
+                                "valid ListWorkersResponse");
+    for (size_t i = 0; i < lw->n_record; i++) {
+        const Moby__Buildkit__V1__WorkerRecord *w = lw->record[i];
+        char plats[256] = "";
+        size_t used = 0;
+        for (size_t k = 0; k < w->n_platforms && used < sizeof(plats) - 1; k++) {
+            int n = snprintf(plats + used, sizeof(plats) - used, "%s%s/%s%s%s", k ? "," : "", w->platforms[k]->os,
+                             w->platforms[k]->architecture, w->platforms[k]->variant[0] ? "/" : "",
+                             w->platforms[k]->variant);
+            if (n > 0)
+                used += (size_t)n;
+        }
+        const char *executor = "";
+        for (size_t k = 0; k < w->n_labels; k++)
+            if (!strcmp(w->labels[k]->key, "org.mobyproject.buildkit.worker.executor"))
+                executor = w->labels[k]->value;
+        if (!strcmp(executor, "moby") || !strcmp(w->id, "moby"))
+            *moby = true;
+        note(r->decoder, "builder worker %s: executor %s, platforms %s%s%s", w->id, executor[0] ? executor : "?",
+             plats[0] ? plats : "?", w->buildkit_version && w->buildkit_version->version[0] ? ", BuildKit " : "",
+             w->buildkit_version ? w->buildkit_version->version : "");
+    }
+    moby__buildkit__v1__list_workers_response__free_unpacked(lw, NULL);
+    Moby__Buildkit__V1__InfoRequest ireq = MOBY__BUILDKIT__V1__INFO_REQUEST__INIT;
+    int status = -1;
+    hoist_error ierr = HOIST_ERROR_INIT;
+    if (!grpcc_unary(r->c, "/moby.buildkit.v1.Control/Info", &ireq.base, &raw, &len, 30000, &status, &ierr)) {
+        Moby__Buildkit__V1__InfoResponse *info = moby__buildkit__v1__info_response__unpack(NULL, len, raw);
+        if (info && info->buildkit_version)
+            note(r->decoder, "builder BuildKit %s %s (%s)", info->buildkit_version->package,
+                 info->buildkit_version->version, info->buildkit_version->revision);
+        if (info)
+            moby__buildkit__v1__info_response__free_unpacked(info, NULL);
+        free(raw);
+    } else if (!grpcc_alive(r->c)) {
+        *err = ierr;
+        return ierr.code;
+    }
+    return 0;
+}
+
 int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *decoder, hoist_error *err)
 {
     const hoist_build_options *opts = plan->opts;
@@ -490,22 +551,70 @@ int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *d
         return rc;
     }
     note(decoder, "builder: %s", info.describe);
-    if (!info.engine_is_builder) {
+    bool moby_worker = false;
+    if ((rc = describe_builder(&r, &moby_worker, err))) {
         grpcc_free(r.c);
         hoist_session_close(session, NULL);
-        hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_UNSUPPORTED, "--builder %s: only the engine's own BuildKit "
-                         "(--builder docker) can make an image in the engine yet", bk->builder);
-        return hoist_error_hint(err, "build with --builder docker");
+        return rc;
+    }
+
+    /* Where the image goes: the moby exporter puts it in the builder's own
+     * engine; another engine's image is copied over; buildkitd's comes as
+     * the docker exporter's tar through the session (FileSend). */
+    enum { TO_ENGINE, COPY_FROM_ENGINE, LOAD_TAR, MOBY_CHECK } dest = TO_ENGINE;
+    if (!info.engine_is_builder && info.via_dockerd) {
+        json_t *mine = NULL;
+        hoist_error ignored = HOIST_ERROR_INIT;
+        char id[sizeof(info.engine_id)] = "";
+        if (!hoist_client_get_json(plan->client, "/info", &mine, &ignored)) {
+            const char *eid = json_string_value(json_object_get(mine, "ID"));
+            const char *root = json_string_value(json_object_get(mine, "DockerRootDir"));
+            if (eid)
+                snprintf(id, sizeof(id), "%s %s", eid, root ? root : "");
+        }
+        dest = id[0] && !strcmp(id, info.engine_id) ? TO_ENGINE : COPY_FROM_ENGINE;
+        json_decref(mine);
+        note(decoder, dest == TO_ENGINE ? "the builder's engine is the engine hoist builds for"
+                                        : "the builder's engine is another engine: the image will be copied over");
+    } else if (!info.engine_is_builder && moby_worker) {
+        /* a Docker engine's BuildKit behind a plain socket: which engine is
+         * unknown; the image must turn up in ours */
+        dest = MOBY_CHECK;
+    } else if (!info.engine_is_builder) {
+        dest = LOAD_TAR;
+    }
+    char tar_path[PATH_MAX] = "";
+    if (dest == LOAD_TAR) {
+        const char *tmpdir = getenv("TMPDIR");
+        snprintf(tar_path, sizeof(tar_path), "%s/hoist-image-XXXXXX.tar", tmpdir && *tmpdir ? tmpdir : "/tmp");
+        int tfd = mkstemps(tar_path, 4);
+        if (tfd < 0) {
+            grpcc_free(r.c);
+            hoist_session_close(session, NULL);
+            return hoist_error_set(err, HOIST_EFAILED, "cannot create a temporary file for the image: %s",
+                                   strerror(errno));
+        }
+        close(tfd);
+        if ((rc = hoist_session_set_output_tar(session, tar_path, err))) {
+            unlink(tar_path);
+            grpcc_free(r.c);
+            hoist_session_close(session, NULL);
+            return rc;
+        }
     }
 
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
+        if (tar_path[0])
+            unlink(tar_path);
         grpcc_free(r.c);
         hoist_session_close(session, NULL);
         return hoist_error_set(err, HOIST_EFAILED, "socketpair: %s", strerror(errno));
     }
     r.pump_fd = sv[1];
     if ((rc = hoist_session_serve_fd(session, sv[0], bk->builder, err))) {
+        if (tar_path[0])
+            unlink(tar_path);
         close(sv[1]);
         grpcc_free(r.c);
         hoist_session_close(session, NULL);
@@ -543,7 +652,7 @@ int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *d
     req.ref = ref;
     req.session = (char *)hoist_session_id(session);
     req.frontend = "dockerfile.v0";
-    req.exporter = "moby";
+    req.exporter = dest == LOAD_TAR ? "docker" : "moby";
     req.n_frontend_attrs = fattrs.n;
     req.frontend_attrs = (Moby__Buildkit__V1__SolveRequest__FrontendAttrsEntry **)kv_entries(
         &fattrs, &moby__buildkit__v1__solve_request__frontend_attrs_entry__descriptor, &fstore);
@@ -577,7 +686,8 @@ int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *d
         r.oom = true;
 
     /* outcome */
-    bool lost = !cancelled && !r.solve_done;
+    /* the connection died (the builder, or the way to it): not a build failure */
+    bool lost = !cancelled && (!r.solve_done || (r.solve_status != 0 && grpcc_error(r.c)[0]));
     char lost_why[700];
     snprintf(lost_why, sizeof(lost_why), "%s", grpcc_error(r.c)[0] ? grpcc_error(r.c) : "the connection ended");
     if (!cancelled && r.solve_done && r.solve_status == 0 && r.image_id[0]) {
@@ -606,6 +716,8 @@ int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *d
     hoist_bk_trace_free(r.trace);
     grpcc_free(r.c);
 
+    if (tar_path[0] && (r.oom || cancelled || lost || trace_rc))
+        unlink(tar_path);
     if (r.oom)
         return hoist_error_nomem(err);
     if (cancelled) {
@@ -630,7 +742,44 @@ int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *d
     }
     if (sess_rc) {
         *err = sess_err;
+        if (tar_path[0])
+            unlink(tar_path);
         return sess_rc;
+    }
+    if (dest == LOAD_TAR) {
+        rc = bk_image_load_file(plan->client, tar_path, opts->output.cancel, err);
+        unlink(tar_path);
+        if (!rc)
+            note(decoder, "loaded the image into the engine (POST /images/load)");
+        return rc;
+    }
+    if (dest == MOBY_CHECK && decoder->image_id[0]) {
+        char path[300];
+        snprintf(path, sizeof(path), "/images/%s/json", decoder->image_id);
+        hoist_http_request ireq = {.method = "GET", .timeout_ms = 30000};
+        hoist_http_response iresp = {0};
+        rc = hoist_client_request(plan->client, path, &ireq, &iresp, err);
+        long st = iresp.status;
+        hoist_http_response_clear(&iresp);
+        if (rc)
+            return rc;
+        if (st == 404) {
+            hoist_error_setr(err, HOIST_EENV, HOIST_REASON_UNSUPPORTED, "the builder at %s is another Docker engine's "
+                             "BuildKit (worker moby): the image %s stayed in that engine", bk->builder,
+                             decoder->image_id);
+            return hoist_error_hint(err, "reach that engine with --builder tcp://HOST:PORT (its TLS port; hoist then "
+                                         "copies the image) or build with -H pointing at it");
+        }
+        return 0;
+    }
+    if (dest == COPY_FROM_ENGINE) {
+        const char *id_name[1] = {decoder->image_id};
+        rc = bk_image_copy_from_engine(&dopts, plan->client, opts->params.tag_count ? opts->params.tags : id_name,
+                                       opts->params.tag_count ? opts->params.tag_count : 1, opts->output.cancel, err);
+        if (!rc)
+            note(decoder, "copied the image from the builder's engine into the engine (GET /images/get, "
+                          "POST /images/load)");
+        return rc;
     }
     return 0;
 }

@@ -37,6 +37,7 @@ typedef struct bk_dial_info {
     bool engine_is_builder;        /* the builder is the hoist_client's engine: images land there */
     bool via_dockerd;              /* the Control API of a Docker engine (/grpc) */
     char describe[512];            /* "the Docker engine's BuildKit at unix:///... (/grpc)" */
+    char engine_id[512];           /* via_dockerd over tcp: the engine's "ID DockerRootDir" (GET /info) */
 } bk_dial_info;
 
 /* Is `address` one of the forms above? (no connection) HOIST_EUSAGE with
@@ -52,5 +53,9 @@ int bk_grpc_upgrade(bk_stream *s, const char *path, const char *authority, grpcc
 /* dial_remote.c: tcp:// (TLS) and the dial-stdio helpers. */
 int bk_dial_tcp(const bk_dial_options *o, const char *hostport, grpcc **out, bk_dial_info *info, hoist_error *err);
 int bk_dial_stdio(const bk_dial_options *o, grpcc **out, bk_dial_info *info, hoist_error *err);
+/* A new connection to a tcp:// builder (TLS when certificate options are
+ * given); *h2: ALPN chose h2 (or plain h2c), else a Docker engine's port
+ * speaking HTTP/1.1 on it. */
+int bk_dial_tcp_stream(const bk_dial_options *o, bk_stream **out, bool *h2, hoist_error *err);
 
 #endif

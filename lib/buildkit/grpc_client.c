@@ -53,6 +53,8 @@ struct grpcc {
     size_t out_len;
     bool paused, read_more, dead;
     char error[600];
+    char first[160];            /* the first bytes received, to recognise an HTTP/1 server */
+    size_t first_len;
 };
 
 static const char *const status_names[] = {
@@ -518,9 +520,24 @@ void grpcc_free(grpcc *c)
     free(c);
 }
 
-/* The connection is finished, for the reason in c->error (set first). */
+/* The connection is finished, for the reason in c->error (set first),
+ * unless the peer turned out to speak HTTP/1.x: then that is the reason. */
 static void fail(grpcc *c)
 {
+    if (!c->dead && c->first_len >= 5 && !memcmp(c->first, "HTTP/", 5)) {
+        char line[120];
+        snprintf(line, sizeof(line), "%.*s", (int)strcspn(c->first, "\r\n"), c->first);
+        if (strstr(c->first, "HTTPS"))
+            snprintf(c->error, sizeof(c->error), "the builder at %s speaks TLS (it answered \"%s\" to plain HTTP/2): "
+                     "give --builder-tlscacert, --builder-tlscert and --builder-tlskey", c->s->peer, line);
+        else
+            snprintf(c->error, sizeof(c->error), "the server at %s speaks HTTP/1.x, not gRPC over HTTP/2 (it answered "
+                     "\"%s\"): is it a Docker engine? use --builder docker with DOCKER_HOST, or tcp:// with TLS",
+                     c->s->peer, line);
+    }
+    if (!c->dead && !c->first_len && c->s->plain_tcp)
+        snprintf(c->error, sizeof(c->error), "the builder at %s closed the connection without a word: it may "
+                 "speak TLS (then give --builder-tlscacert, --builder-tlscert and --builder-tlskey)", c->s->peer);
     c->dead = true;
     for (grpcc_call *call = c->calls; call; call = call->next)
         finish(call, GRPCC_STATUS_UNAVAILABLE, c->error);
@@ -555,6 +572,14 @@ static int flush(grpcc *c, bool *blocked)
         }
         snprintf(c->error, sizeof(c->error), "lost the connection to the builder at %s: %s", c->s->peer,
                  w < 0 ? strerror(errno) : "closed");
+        if (!c->first_len) {
+            /* a server that refused HTTP/2 may have said why before closing */
+            ssize_t n = bk_stream_read(c->s, c->first, sizeof(c->first) - 1);
+            if (n > 0) {
+                c->first_len = (size_t)n;
+                c->first[n] = '\0';
+            }
+        }
         fail(c);
         return -1;
     }
@@ -566,6 +591,13 @@ static int read_some(grpcc *c)
     c->read_more = false;
     for (int reads = 0; reads < 16; reads++) {
         ssize_t n = bk_stream_read(c->s, buf, sizeof(buf));
+        if (n > 0 && c->first_len < sizeof(c->first) - 1) {
+            size_t take = sizeof(c->first) - 1 - c->first_len < (size_t)n ? sizeof(c->first) - 1 - c->first_len
+                                                                           : (size_t)n;
+            memcpy(c->first + c->first_len, buf, take);
+            c->first_len += take;
+            c->first[c->first_len] = '\0';
+        }
         if (n > 0) {
             ssize_t r = nghttp2_session_mem_recv(c->h2, buf, (size_t)n);
             if (r < 0) {
@@ -629,6 +661,11 @@ int grpcc_run(grpcc *c, struct pollfd *extra, size_t n_extra, int timeout_ms, ho
     }
     if (flush(c, &blocked))
         goto failed;
+    if (!nghttp2_session_want_read(c->h2) && !nghttp2_session_want_write(c->h2)) {
+        snprintf(c->error, sizeof(c->error), "the builder at %s ended the HTTP/2 connection", c->s->peer);
+        fail(c);
+        goto failed;
+    }
     return 0;
 failed:
     return hoist_error_setr(err, HOIST_EENV, HOIST_REASON_CONNECT, "%s", c->error);

@@ -33,6 +33,7 @@ struct bk_stream {
     void *impl;
     int read_fd, write_fd;                /* for poll() */
     char peer[320];                       /* who is at the other end, for messages */
+    bool plain_tcp;                       /* tcp without TLS: a silent close may mean a TLS port */
 };
 
 ssize_t bk_stream_read(bk_stream *s, void *buf, size_t len);

@@ -442,6 +442,19 @@ int hoist_session_headers(const hoist_session *s, hoist_session_header *out, siz
     return (int)n;
 }
 
+int hoist_session_set_output_tar(hoist_session *s, const char *path, hoist_error *err)
+{
+    if (s->thread_started)
+        return hoist_error_set(err, HOIST_EUSAGE, "hoist_session_set_output_tar: the session is already serving");
+    char *copy = strdup(path);
+    if (!copy)
+        return hoist_error_nomem(err);
+    free(s->output_tar);
+    s->output_tar = copy;
+    s->cfg.output_tar = copy;
+    return 0;
+}
+
 int hoist_session_serve_fd(hoist_session *s, int fd, const char *peer, hoist_error *err)
 {
     if (s->conn || s->thread_started) {

@@ -80,6 +80,8 @@ int hoist_session_prepare(hoist_session **out, const hoist_session_config *cfg, 
 /* Fills up to max headers (uuid, name, sharedkey, one grpc-method per
  * served method); returns how many there are. */
 int hoist_session_headers(const hoist_session *s, hoist_session_header *out, size_t max);
+/* Before serving: FileSend (an exporter's tar) writes to `path`. */
+int hoist_session_set_output_tar(hoist_session *s, const char *path, hoist_error *err);
 /* Serve on fd (taken over, closed with the session) from the session's
  * thread; `peer` names the far end in messages. */
 int hoist_session_serve_fd(hoist_session *s, int fd, const char *peer, hoist_error *err);

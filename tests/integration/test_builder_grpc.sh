@@ -1,0 +1,157 @@
+# test_builder_grpc.sh - hoist build --builder: BuildKit's Control API with
+# hoist as the gRPC client, against real BuildKit only:
+#   - the private engine's /grpc (--builder docker, and BUILDKIT_HOST): the
+#     image equals the default engine's (same ID, Config and files); a
+#     failing step keeps its file:line; SIGINT cancels (exit 130, nothing
+#     left running);
+#   - a plain h2c unix socket (tools/grpc_unix_proxy.py upgrades to the
+#     engine's /grpc per connection: after that, buildkitd's protocol);
+#     the builder killed mid-build is exit 3 with a clear message;
+#   - tcp:// with mutual TLS to a second private engine started here: the
+#     image is copied into the first engine; without a client certificate,
+#     and without TLS at all, exit 3 with a TLS diagnosis;
+#   - bad addresses are usage errors.
+. "$HOIST_SRC/tests/integration/lib.sh"
+
+tag=hoist-bkgrpc-$$
+cd "$tmp"
+on_exit 'docker_cli rmi -f $(docker_cli images -q --filter reference="hoist-bkgrpc-$$*" 2>/dev/null | sort -u) >/dev/null 2>&1'
+
+mkdir -p app && cd app
+printf 'hello %s\n' "$$" > hello.txt
+cat > Dockerfile <<EOF2
+FROM hoist-test/busybox:1
+ARG GREETING=hi
+ENV APP_MODE=grpc
+COPY hello.txt /app/hello.txt
+RUN echo "\$GREETING \$APP_MODE" > /app/made.txt && cat /app/hello.txt
+LABEL org.example.test=bkgrpc
+WORKDIR /app
+CMD ["cat", "/app/made.txt"]
+EOF2
+cd ..
+
+# 1. The engine's own BuildKit through /grpc, against the default engine.
+expect_exit 0 "$HOIST" build app -t $tag:default --build-arg GREETING=hey --network none --progress plain
+default_id=$(docker_cli image inspect -f '{{.Id}}' $tag:default)
+expect_exit 0 "$HOIST" build app --builder docker -t $tag:grpc --build-arg GREETING=hey --network none --progress plain --no-cache
+assert_contains "$err" "builder: the BuildKit of the Docker engine at"
+assert_contains "$err" "/grpc endpoint"
+assert_contains "$err" "builder worker"
+assert_contains "$err" "RUN echo"
+assert_contains "$err" "(Dockerfile:5)"
+assert_contains "$err" "hoist: built sha256:"
+grpc_id=$(docker_cli image inspect -f '{{.Id}}' $tag:grpc)
+assert_eq "$(docker_cli image inspect -f '{{json .Config}}' $tag:default)" \
+          "$(docker_cli image inspect -f '{{json .Config}}' $tag:grpc)" "image Config"
+assert_eq "hey grpc" "$(docker_cli run --rm --network none $tag:grpc)" "file made by RUN"
+assert_eq "hello $$" "$(docker_cli run --rm --network none $tag:grpc cat /app/hello.txt)" "file from the context"
+# (--no-cache made new layers: the same files, not necessarily the same ID)
+note "default $default_id, --builder docker $grpc_id"
+# With the cache, the same build is the same image.
+expect_exit 0 env BUILDKIT_HOST=docker "$HOIST" build app -t $tag:env --build-arg GREETING=hey --network none --progress json
+assert_contains "$out" '"type":"image-id"'
+assert_eq "$grpc_id" "$(docker_cli image inspect -f '{{.Id}}' $tag:env)" "image ID from BUILDKIT_HOST=docker"
+
+# A failing step: exit 1, the Dockerfile location and the step's output.
+mkdir -p bad && printf 'FROM hoist-test/busybox:1\nRUN echo bad-%s && exit 7\n' "$$" > bad/Dockerfile
+expect_exit 1 "$HOIST" build bad --builder docker --network none --progress plain
+assert_contains "$err" "Dockerfile:2"
+assert_contains "$err" "exit code: 7"
+assert_contains "$err" "bad-$$"
+
+# Usage errors, before any connection.
+expect_exit 2 "$HOIST" build app --builder ftp://x --progress plain
+assert_contains "$err" "is not a BuildKit address"
+expect_exit 2 "$HOIST" build app --builder docker --engine api --progress plain
+assert_contains "$err" "excludes --engine api"
+
+# SIGINT: exit 130, the step's container gone.
+mark=bkgrpc-cancel-$$
+mkdir -p slow && printf 'FROM hoist-test/busybox:1\nRUN echo %s && sleep 120\n' "$mark" > slow/Dockerfile
+"$HOIST" build slow --builder docker --network none --progress plain >"$tmp/cancel.out" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do grep -qs "$mark" "$tmp/cancel.out" && break; sleep 0.2; done
+grep -q "$mark" "$tmp/cancel.out" || fail "the slow step did not start: $(cat "$tmp/cancel.out")"
+kill -INT $pid
+set +e; wait $pid; rc=$?; set -e
+assert_eq 130 "$rc" "exit status after SIGINT"
+assert_contains "$(cat "$tmp/cancel.out")" "build cancelled"
+for _ in $(seq 1 150); do pgrep -f "$mark" >/dev/null || break; sleep 0.2; done
+pgrep -f "$mark" >/dev/null && fail "the cancelled step is still running"
+
+# 2. unix://: a plain h2c socket in front of the engine's BuildKit.
+sock=$tmp/buildkitd.sock
+python3 "$HOIST_SRC/tests/integration/tools/grpc_unix_proxy.py" "$sock" "${DOCKER_HOST#unix://}" >"$tmp/proxy.log" 2>&1 &
+proxy=$!
+on_exit "kill $proxy 2>/dev/null"
+for _ in $(seq 1 50); do [ -S "$sock" ] && break; sleep 0.1; done
+expect_exit 0 "$HOIST" build app --builder "unix://$sock" -t $tag:unix --build-arg GREETING=hey --network none --progress plain
+assert_contains "$err" "builder: the BuildKit builder at unix://$sock"
+assert_contains "$err" "builder worker moby"
+assert_eq "$grpc_id" "$(docker_cli image inspect -f '{{.Id}}' $tag:unix)" "image ID through unix://"
+# The builder goes away mid-build: exit 3, and it says so.
+mark2=bkgrpc-dies-$$
+printf 'FROM hoist-test/busybox:1\nRUN echo %s && sleep 120\n' "$mark2" > slow/Dockerfile
+"$HOIST" build slow --builder "unix://$sock" --network none --progress plain >"$tmp/dies.out" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do grep -qs "$mark2" "$tmp/dies.out" && break; sleep 0.2; done
+grep -q "$mark2" "$tmp/dies.out" || fail "the slow step did not start: $(cat "$tmp/dies.out")"
+kill -KILL $proxy
+set +e; wait $pid; rc=$?; set -e
+assert_eq 3 "$rc" "exit status when the builder dies ($(cat "$tmp/dies.out"))"
+assert_contains "$(cat "$tmp/dies.out")" "the builder went away mid-build"
+for _ in $(seq 1 150); do pgrep -f "$mark2" >/dev/null || break; sleep 0.2; done
+pgrep -f "$mark2" >/dev/null && fail "the step of the lost build is still running"
+expect_exit 3 "$HOIST" build app --builder "unix://$tmp/nothing.sock" --network none --progress plain
+assert_contains "$err" "cannot connect to the BuildKit builder at unix://$tmp/nothing.sock"
+
+# 3. tcp:// with mutual TLS: a second private engine of this test's own.
+if [ "$(id -u)" != 0 ] || ! command -v openssl >/dev/null; then
+  note "SKIP tcp:// part: needs root and openssl to start a TLS engine"
+  exit 0
+fi
+export HOIST_ENGINE_RUN=/run/hoist-bkgrpc-$$
+export HOIST_ENGINE_STATE=$tmp/engine
+engine=$HOIST_SRC/scripts/engine
+main_host=$DOCKER_HOST
+on_exit 'HOIST_ENGINE_RUN=/run/hoist-bkgrpc-'$$' HOIST_ENGINE_STATE='"$tmp"'/engine "'"$engine"'" down >/dev/null 2>&1; rm -rf /run/hoist-bkgrpc-'$$
+pki=$tmp/pki && mkdir -p "$pki/client" && (
+  cd "$pki"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=hoist-test-ca -keyout ca-key.pem -out ca.pem 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server-key.pem -out server.csr 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > server.ext
+  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 -extfile server.ext -out server-cert.pem 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj /CN=hoist-client -keyout client/key.pem -out client.csr 2>/dev/null
+  printf 'extendedKeyUsage=clientAuth\n' > client.ext
+  openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 -extfile client.ext -out client/cert.pem 2>/dev/null
+)
+port=$(for p in $(seq 23870 23970); do ss -Hltn "sport = :$p" | grep -q . || { echo $p; break; }; done)
+HOIST_ENGINE_TLS_PORT=$port HOIST_ENGINE_TLS_DIR=$pki "$engine" up >/dev/null 2>&1 ||
+  fail "could not start the TLS engine: $(tail -5 "$HOIST_ENGINE_STATE/dockerd.log" 2>/dev/null)"
+DOCKER_HOST=unix://$HOIST_ENGINE_RUN/docker.sock "$HOIST_SRC/scripts/base-images" busybox >/dev/null 2>&1 || fail "busybox image in the TLS engine"
+tls=(--builder "tcp://127.0.0.1:$port" --builder-tlscacert "$pki/ca.pem" --builder-tlscert "$pki/client/cert.pem" --builder-tlskey "$pki/client/key.pem")
+expect_exit 0 env DOCKER_HOST="$main_host" "$HOIST" build app "${tls[@]}" -t $tag:tls --build-arg GREETING=hey --network none --progress plain
+assert_contains "$err" "TLS without ALPN h2: a Docker engine"
+assert_contains "$err" "another engine: the image will be copied over"
+assert_contains "$err" "copied the image from the builder's engine"
+assert_eq "$(docker_cli image inspect -f '{{json .Config}}' $tag:default)" \
+          "$(docker_cli image inspect -f '{{json .Config}}' $tag:tls)" "image Config built over tcp+TLS"
+assert_eq "hey grpc" "$(docker_cli run --rm --network none $tag:tls)" "file made on the TLS builder"
+# BUILDKIT_* variables, as buildctl names them.
+expect_exit 0 env DOCKER_HOST="$main_host" BUILDKIT_HOST="tcp://127.0.0.1:$port" BUILDKIT_TLS_CA_CERT="$pki/ca.pem" \
+  BUILDKIT_TLS_CERT="$pki/client/cert.pem" BUILDKIT_TLS_KEY="$pki/client/key.pem" \
+  "$HOIST" build app -t $tag:tlsenv --network none --progress plain
+# No client certificate: exit 3 and why.
+expect_exit 3 "$HOIST" build app --builder "tcp://127.0.0.1:$port" --builder-tlscacert "$pki/ca.pem" --network none --progress plain
+assert_contains "$err" "did not accept a client without a certificate"
+assert_contains "$err" "--builder-tlscert"
+# No TLS at all against a TLS port: exit 3, and it says TLS.
+expect_exit 3 "$HOIST" build app --builder "tcp://127.0.0.1:$port" --network none --progress plain
+assert_contains "$err" "TLS"
+assert_contains "$err" "--builder-tlscacert"
+# A CA that did not sign the builder's certificate.
+mkdir -p "$tmp/other" && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other -keyout "$tmp/other/key.pem" -out "$tmp/other/ca.pem" 2>/dev/null
+expect_exit 3 "$HOIST" build app --builder "tcp://127.0.0.1:$port" --builder-tlscacert "$tmp/other/ca.pem" \
+  --builder-tlscert "$pki/client/cert.pem" --builder-tlskey "$pki/client/key.pem" --network none --progress plain
+assert_contains "$err" "cannot verify the certificate"
