@@ -35,7 +35,10 @@ static void usage(FILE *out)
         "      --network MODE       network for RUN: default, none, host, or a network name\n"
         "      --no-cache           do not use the build cache\n"
         "      --pull               always try to pull newer base images\n"
-        "      --cache-from IMAGE   image to use as cache source (repeatable)\n"
+        "      --cache-from IMAGE   image to use as cache source (repeatable); with --builder also\n"
+        "                           type=registry,ref=IMAGE\n"
+        "      --cache-to SPEC      with --builder: export the build cache: type=registry,ref=IMAGE\n"
+        "                           [,mode=max] or type=inline (repeatable)\n"
         "      --add-host HOST:IP   extra /etc/hosts entry (repeatable)\n"
         "      --shm-size SIZE      size of /dev/shm (e.g. 64m)\n"
         "  -m, --memory SIZE        memory limit for RUN (e.g. 512m)\n"
@@ -113,7 +116,7 @@ static void client_freep(hoist_client **c)
 
 enum { O_BUILD_ARG = 256, O_LABEL, O_TARGET, O_PLATFORM, O_NETWORK, O_NO_CACHE, O_PULL, O_CACHE_FROM,
        O_ADD_HOST, O_SHM, O_IIDFILE, O_GZIP, O_PROGRESS, O_ENGINE, O_CONTEXT, O_DOCKER, O_NO_CHECK, O_CHECK_CONFIG, O_PUSH,
-       O_SECRET, O_SSH, O_BUILDER, O_BUILDER_CA, O_BUILDER_CERT, O_BUILDER_KEY };
+       O_SECRET, O_SSH, O_BUILDER, O_BUILDER_CA, O_BUILDER_CERT, O_BUILDER_KEY, O_CACHE_TO };
 /* The flags getopt_long parses; `hoist completion` reads the same table. */
 const struct option cmd_build_longopts[] = {
     {"file", required_argument, NULL, 'f'},
@@ -126,6 +129,7 @@ const struct option cmd_build_longopts[] = {
     {"no-cache", no_argument, NULL, O_NO_CACHE},
     {"pull", no_argument, NULL, O_PULL},
     {"cache-from", required_argument, NULL, O_CACHE_FROM},
+    {"cache-to", required_argument, NULL, O_CACHE_TO},
     {"add-host", required_argument, NULL, O_ADD_HOST},
     {"shm-size", required_argument, NULL, O_SHM},
     {"memory", required_argument, NULL, 'm'},
@@ -157,7 +161,7 @@ int cmd_build(int argc, char **argv)
     hoist_build_options opts = HOIST_BUILD_OPTIONS_INIT;
     hoist_endpoint_options eopts = HOIST_ENDPOINT_OPTIONS_INIT;
     hoist_endpoint_options_from_env(&eopts);
-    struct list tags = {0}, args = {0}, labels = {0}, cache_from = {0}, hosts = {0}, secrets = {0}, ssh = {0};
+    struct list tags = {0}, args = {0}, labels = {0}, cache_from = {0}, hosts = {0}, secrets = {0}, ssh = {0}, cache_to = {0};
     char ssh_specs[MAX_LIST][512];
     const char *progress = "auto";
     int rc;
@@ -179,6 +183,7 @@ int cmd_build(int argc, char **argv)
         case O_NO_CACHE: opts.params.no_cache = true; break;
         case O_PULL: opts.params.pull = true; break;
         case O_CACHE_FROM: if ((rc = list_add(&cache_from, "--cache-from", optarg))) return rc; break;
+        case O_CACHE_TO: if ((rc = list_add(&cache_to, "--cache-to", optarg))) return rc; break;
         case O_ADD_HOST:
             if ((rc = list_add(&hosts, "--add-host", optarg))) return rc;
             break;
@@ -286,6 +291,8 @@ int cmd_build(int argc, char **argv)
     if (!opts.buildkit.builder_tls_key)
         opts.buildkit.builder_tls_key = getenv("BUILDKIT_TLS_KEY");
     opts.registry.home = getenv("HOME");
+    opts.buildkit.cache_to = cache_to.items;
+    opts.buildkit.cache_to_count = cache_to.count;
     opts.buildkit.secrets = secrets.items;
     opts.buildkit.secret_count = secrets.count;
     opts.buildkit.ssh = ssh.items;

@@ -134,13 +134,7 @@ static int kv_check(const char *spec, const char *flag, const char *const *known
     return 0;
 }
 
-typedef struct bk_secrets {
-    hoist_session_secret *items;
-    char (*strings)[3][PATH_MAX];
-    size_t count;
-} bk_secrets;
-
-static int parse_secrets(const hoist_build_buildkit_options *bk, bk_secrets *out, hoist_error *err)
+int hoist_bk_parse_secrets(const hoist_build_buildkit_options *bk, bk_secrets *out, hoist_error *err)
 {
     static const char *const known[] = {"id", "src", "source", "file", "env", "type", NULL};
     const char *example = "id=ID,src=PATH or id=ID,env=VAR";
@@ -189,13 +183,7 @@ static int parse_secrets(const hoist_build_buildkit_options *bk, bk_secrets *out
     return 0;
 }
 
-typedef struct bk_ssh {
-    hoist_session_ssh *items;
-    char (*strings)[2][PATH_MAX];
-    size_t count;
-} bk_ssh;
-
-static int parse_ssh(const hoist_build_buildkit_options *bk, bk_ssh *out, hoist_error *err)
+int hoist_bk_parse_ssh(const hoist_build_buildkit_options *bk, bk_ssh *out, hoist_error *err)
 {
     if (!bk->ssh_count)
         return 0;
@@ -234,13 +222,13 @@ static int parse_ssh(const hoist_build_buildkit_options *bk, bk_ssh *out, hoist_
     return 0;
 }
 
-static void bk_secrets_free(bk_secrets *s)
+void bk_secrets_free(bk_secrets *s)
 {
     free(s->items);
     free(s->strings);
 }
 
-static void bk_ssh_free(bk_ssh *s)
+void bk_ssh_free(bk_ssh *s)
 {
     free(s->items);
     free(s->strings);
@@ -338,7 +326,7 @@ int hoist_build_run_buildkit(const hoist_build_plan *plan, hoist_build_decoder *
     }
     _cleanup_(bk_secrets_free) bk_secrets secrets = {0};
     _cleanup_(bk_ssh_free) bk_ssh ssh = {0};
-    if ((rc = parse_secrets(&opts->buildkit, &secrets, err)) || (rc = parse_ssh(&opts->buildkit, &ssh, err)))
+    if ((rc = hoist_bk_parse_secrets(&opts->buildkit, &secrets, err)) || (rc = hoist_bk_parse_ssh(&opts->buildkit, &ssh, err)))
         return rc;
 
     /* The Dockerfile's directory is served as "dockerfile": -f may point

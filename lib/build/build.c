@@ -463,6 +463,10 @@ int hoist_build(hoist_build_result *result, hoist_client *client, const hoist_bu
         snprintf(result->engine_reason, sizeof(result->engine_reason), "engine buildkit: BuildKit's Control API "
                  "on the builder %s (--builder)", opts->buildkit.builder);
     } else {
+        if (opts->buildkit.cache_to_count) {
+            hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_INVALID, "--cache-to needs a BuildKit builder (--builder)");
+            return hoist_error_hint(err, "add --builder docker to build on the engine's BuildKit through its Control API");
+        }
         rc = hoist_build_choose_engine(&plan, &cli, &builder, err);
         if (rc)
             return rc;

@@ -181,6 +181,141 @@ static int frontend_attrs(const hoist_build_options *opts, const char *df_name, 
     return 0;
 }
 
+/* ---- cache imports and exports ------------------------------------------ */
+
+typedef struct cache_opts {
+    Moby__Buildkit__V1__CacheOptionsEntry **imports, **exports;
+    size_t n_imports, n_exports;
+} cache_opts;
+
+static void entry_free(Moby__Buildkit__V1__CacheOptionsEntry *e)
+{
+    if (!e)
+        return;
+    for (size_t i = 0; i < e->n_attrs; i++) {
+        free(e->attrs[i]->key);
+        free(e->attrs[i]->value);
+        free(e->attrs[i]);
+    }
+    free(e->attrs);
+    if (e->type != protobuf_c_empty_string)
+        free(e->type);
+    free(e);
+}
+
+static void cache_free(cache_opts *c)
+{
+    for (size_t i = 0; i < c->n_imports; i++)
+        entry_free(c->imports[i]);
+    for (size_t i = 0; i < c->n_exports; i++)
+        entry_free(c->exports[i]);
+    free(c->imports);
+    free(c->exports);
+}
+
+/* "type=T,k=v,..." (a bare REF is type=registry,ref=REF) into an entry. */
+static int cache_entry(const char *spec, const char *flag, Moby__Buildkit__V1__CacheOptionsEntry **out,
+                       hoist_error *err)
+{
+    Moby__Buildkit__V1__CacheOptionsEntry *e = calloc(1, sizeof(*e));
+    if (!e)
+        return hoist_error_nomem(err);
+    moby__buildkit__v1__cache_options_entry__init(e);
+    *out = e;
+    if (!strchr(spec, '=')) {
+        e->type = strdup("registry");
+        e->attrs = calloc(1, sizeof(*e->attrs));
+        Moby__Buildkit__V1__CacheOptionsEntry__AttrsEntry *a = calloc(1, sizeof(*a));
+        if (!e->type || !e->attrs || !a) {
+            free(a);
+            return hoist_error_nomem(err);
+        }
+        moby__buildkit__v1__cache_options_entry__attrs_entry__init(a);
+        a->key = strdup("ref");
+        a->value = strdup(spec);
+        e->attrs[e->n_attrs++] = a;
+        return a->key && a->value ? 0 : hoist_error_nomem(err);
+    }
+    size_t fields = 1;
+    for (const char *p = spec; *p; p++)
+        fields += *p == ',';
+    if (!(e->attrs = calloc(fields, sizeof(*e->attrs))))
+        return hoist_error_nomem(err);
+    for (const char *p = spec; *p;) {
+        size_t n = strcspn(p, ",");
+        const char *eq = memchr(p, '=', n);
+        if (!eq || eq == p) {
+            hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_INVALID, "%s '%s': '%.*s' is not KEY=VALUE", flag, spec,
+                             (int)n, p);
+            return hoist_error_hint(err, "write %s type=registry,ref=REGISTRY/IMAGE:cache or %s type=inline", flag,
+                                    flag);
+        }
+        char *key = strndup(p, (size_t)(eq - p)), *value = strndup(eq + 1, n - (size_t)(eq - p) - 1);
+        if (!key || !value) {
+            free(key);
+            free(value);
+            return hoist_error_nomem(err);
+        }
+        if (!strcmp(key, "type")) {
+            free(key);
+            if (e->type && e->type != protobuf_c_empty_string)
+                free(e->type);
+            e->type = value;
+        } else {
+            Moby__Buildkit__V1__CacheOptionsEntry__AttrsEntry *a = calloc(1, sizeof(*a));
+            if (!a) {
+                free(key);
+                free(value);
+                return hoist_error_nomem(err);
+            }
+            moby__buildkit__v1__cache_options_entry__attrs_entry__init(a);
+            a->key = key;
+            a->value = value;
+            e->attrs[e->n_attrs++] = a;
+        }
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    if (!e->type || e->type == protobuf_c_empty_string || !e->type[0]) {
+        hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_INVALID, "%s '%s' has no type", flag, spec);
+        return hoist_error_hint(err, "write %s type=registry,ref=REGISTRY/IMAGE:cache or %s type=inline", flag, flag);
+    }
+    if (!strcmp(e->type, "local")) {
+        /* buildctl serves a local cache as a content store over the session */
+        hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_UNSUPPORTED, "%s '%s': type=local needs the client's content "
+                         "store in the session, which hoist does not serve", flag, spec);
+        return hoist_error_hint(err, "share the cache through a registry: %s type=registry,ref=REGISTRY/IMAGE:cache",
+                                flag);
+    }
+    return 0;
+}
+
+static int cache_parse(const hoist_build_options *opts, cache_opts *c, hoist_error *err)
+{
+    const hoist_build_params *p = &opts->params;
+    const hoist_build_buildkit_options *bk = &opts->buildkit;
+    size_t ni = 0;
+    for (size_t i = 0; i < p->cache_from_count; i++)
+        ni += strchr(p->cache_from[i], '=') != NULL; /* bare image refs go to the frontend's cache-from */
+    if ((ni && !(c->imports = calloc(ni, sizeof(*c->imports)))) ||
+        (bk->cache_to_count && !(c->exports = calloc(bk->cache_to_count, sizeof(*c->exports)))))
+        return hoist_error_nomem(err);
+    for (size_t i = 0; i < p->cache_from_count; i++) {
+        if (!strchr(p->cache_from[i], '='))
+            continue;
+        int rc = cache_entry(p->cache_from[i], "--cache-from", &c->imports[c->n_imports++], err);
+        if (rc)
+            return rc;
+    }
+    for (size_t i = 0; i < bk->cache_to_count; i++) {
+        int rc = cache_entry(bk->cache_to[i], "--cache-to", &c->exports[c->n_exports++], err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 /* ---- the run ------------------------------------------------------------ */
 
 typedef struct ctl_run {
@@ -505,15 +640,14 @@ int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *d
     int rc = bk_address_check(bk->builder, err);
     if (rc)
         return rc;
-    if (bk->output && *bk->output) {
-        hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_UNSUPPORTED, "--output with --builder is not supported yet");
-        return hoist_error_hint(err, "build without --builder to export files");
-    }
-    if (bk->secret_count || bk->ssh_count) {
-        hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_UNSUPPORTED, "--secret and --ssh with --builder are not "
-                         "supported yet");
-        return hoist_error_hint(err, "build without --builder to use secrets or ssh agents");
-    }
+    hoist_build_output output;
+    _cleanup_(bk_secrets_free) bk_secrets secrets = {0};
+    _cleanup_(bk_ssh_free) bk_ssh ssh = {0};
+    _cleanup_(cache_free) cache_opts cache = {0};
+    if ((rc = hoist_build_parse_output(bk->output, &output, err)) ||
+        (rc = hoist_bk_parse_secrets(bk, &secrets, err)) || (rc = hoist_bk_parse_ssh(bk, &ssh, err)) ||
+        (rc = cache_parse(opts, &cache, err)))
+        return rc;
     _cleanup_free_ char *df_dir = NULL, *df_name = NULL;
     if ((rc = dockerfile_parts(plan, &df_dir, &df_name, err)))
         return rc;
@@ -529,6 +663,10 @@ int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *d
         .docker_config_dir = opts->registry.docker_config,
         .home = opts->registry.home,
         .path_env = opts->engine.path_env,
+        .secrets = secrets.items,
+        .n_secrets = secrets.count,
+        .ssh = ssh.items,
+        .n_ssh = ssh.count,
         .cancel = opts->output.cancel,
     };
     hoist_session *session = NULL;
@@ -561,8 +699,10 @@ int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *d
     /* Where the image goes: the moby exporter puts it in the builder's own
      * engine; another engine's image is copied over; buildkitd's comes as
      * the docker exporter's tar through the session (FileSend). */
-    enum { TO_ENGINE, COPY_FROM_ENGINE, LOAD_TAR, MOBY_CHECK } dest = TO_ENGINE;
-    if (!info.engine_is_builder && info.via_dockerd) {
+    enum { TO_ENGINE, COPY_FROM_ENGINE, LOAD_TAR, MOBY_CHECK, FILES } dest = TO_ENGINE;
+    if (output.type != HOIST_BUILD_OUTPUT_IMAGE) {
+        dest = FILES; /* the tar exporter through the session's FileSend */
+    } else if (!info.engine_is_builder && info.via_dockerd) {
         json_t *mine = NULL;
         hoist_error ignored = HOIST_ERROR_INIT;
         char id[sizeof(info.engine_id)] = "";
@@ -584,17 +724,28 @@ int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *d
         dest = LOAD_TAR;
     }
     char tar_path[PATH_MAX] = "";
-    if (dest == LOAD_TAR) {
+    if (dest == FILES && output.type == HOIST_BUILD_OUTPUT_TAR)
+        snprintf(tar_path, sizeof(tar_path), "%s", output.dest);
+    if (dest == LOAD_TAR || (dest == FILES && output.type == HOIST_BUILD_OUTPUT_LOCAL)) {
+        /* a temporary tar: the image to load, or the files to unpack into dest */
         const char *tmpdir = getenv("TMPDIR");
-        snprintf(tar_path, sizeof(tar_path), "%s/hoist-image-XXXXXX.tar", tmpdir && *tmpdir ? tmpdir : "/tmp");
+        if (dest == FILES) {
+            _cleanup_free_ char *copy = strdup(output.dest);
+            snprintf(tar_path, sizeof(tar_path), "%s/.hoist-output-XXXXXX.tar", copy ? dirname(copy) : ".");
+        } else {
+            snprintf(tar_path, sizeof(tar_path), "%s/hoist-image-XXXXXX.tar", tmpdir && *tmpdir ? tmpdir : "/tmp");
+        }
         int tfd = mkstemps(tar_path, 4);
         if (tfd < 0) {
+            hoist_error_set(err, HOIST_EINPUT, "cannot create the temporary file %s: %s", tar_path, strerror(errno));
             grpcc_free(r.c);
             hoist_session_close(session, NULL);
-            return hoist_error_set(err, HOIST_EFAILED, "cannot create a temporary file for the image: %s",
-                                   strerror(errno));
+            tar_path[0] = '\0';
+            return err->code;
         }
         close(tfd);
+    }
+    if (tar_path[0]) {
         if ((rc = hoist_session_set_output_tar(session, tar_path, err))) {
             unlink(tar_path);
             grpcc_free(r.c);
@@ -635,7 +786,7 @@ int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *d
     /* Control.Solve */
     char ref[32];
     random_id(ref, sizeof(ref));
-    if (opts->params.tag_count) {
+    if (opts->params.tag_count && dest != FILES) {
         hbuf names = {0};
         for (size_t i = 0; i < opts->params.tag_count; i++) {
             if (i)
@@ -652,7 +803,15 @@ int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *d
     req.ref = ref;
     req.session = (char *)hoist_session_id(session);
     req.frontend = "dockerfile.v0";
-    req.exporter = dest == LOAD_TAR ? "docker" : "moby";
+    req.exporter = dest == LOAD_TAR ? "docker" : dest == FILES ? "tar" : "moby";
+    Moby__Buildkit__V1__CacheOptions copts = MOBY__BUILDKIT__V1__CACHE_OPTIONS__INIT;
+    if (cache.n_imports || cache.n_exports) {
+        copts.n_imports = cache.n_imports;
+        copts.imports = cache.imports;
+        copts.n_exports = cache.n_exports;
+        copts.exports = cache.exports;
+        req.cache = &copts;
+    }
     req.n_frontend_attrs = fattrs.n;
     req.frontend_attrs = (Moby__Buildkit__V1__SolveRequest__FrontendAttrsEntry **)kv_entries(
         &fattrs, &moby__buildkit__v1__solve_request__frontend_attrs_entry__descriptor, &fstore);
@@ -701,6 +860,8 @@ int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *d
     hoist_error trace_err = r.trace_err;
     if (!cancelled && !lost && !trace_rc && r.trace)
         trace_rc = hoist_bk_trace_finish(r.trace, &trace_err);
+    if (dest == FILES && trace_rc == HOIST_EENV && !decoder->failed && r.solve_done && r.solve_status == 0)
+        trace_rc = 0; /* files exported: no image id is expected */
 
     if (r.pump_fd >= 0)
         shutdown(r.pump_fd, SHUT_RDWR);
@@ -730,6 +891,16 @@ int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *d
         return hoist_error_hint(err, "the builder (%s) stopped or the connection to it was cut; check its log",
                                 info.describe);
     }
+    if (!cancelled && !lost && r.solve_done && r.solve_status != 0 &&
+        (strstr(r.solve_message, "unknown cache exporter") || strstr(r.solve_message, "unknown cache importer"))) {
+        hoist_error_setr(err, HOIST_EENV, HOIST_REASON_UNSUPPORTED, "the builder (%s) refused the cache option: %s",
+                         info.describe, r.solve_message);
+        if (moby_worker)
+            return hoist_error_hint(err, "a Docker engine's built-in BuildKit (worker moby; Docker 20.10) exports only "
+                                         "--cache-to type=inline (the cache travels in the image: push it, then "
+                                         "--cache-from IMAGE); type=registry needs a buildkitd builder");
+        return hoist_error_hint(err, "this builder's BuildKit lacks that cache backend; try type=inline or type=registry");
+    }
     if (trace_rc) {
         *err = trace_err;
         if (trace_rc == HOIST_EFAILED)
@@ -745,6 +916,14 @@ int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *d
         if (tar_path[0])
             unlink(tar_path);
         return sess_rc;
+    }
+    if (dest == FILES) {
+        if (output.type == HOIST_BUILD_OUTPUT_LOCAL) {
+            rc = hoist_build_unpack_output(tar_path, output.dest, err);
+            unlink(tar_path);
+            return rc;
+        }
+        return 0;
     }
     if (dest == LOAD_TAR) {
         rc = bk_image_load_file(plan->client, tar_path, opts->output.cancel, err);

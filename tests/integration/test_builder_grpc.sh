@@ -66,6 +66,33 @@ assert_contains "$err" "is not a BuildKit address"
 expect_exit 2 "$HOIST" build app --builder docker --engine api --progress plain
 assert_contains "$err" "excludes --engine api"
 
+# --output: the tar exporter through the session's FileSend.
+expect_exit 0 "$HOIST" build app --builder docker --build-arg GREETING=hey --output type=local,dest=out --network none --progress plain
+assert_eq "hey grpc" "$(cat out/app/made.txt)" "--output type=local"
+ls -a . | grep -q '^\.hoist-output' && fail "a temporary tar was left beside the output"
+expect_exit 0 "$HOIST" build app --builder docker --output type=tar,dest=out.tar --network none --progress plain
+assert_contains "$(tar tf out.tar)" "app/made.txt" "--output type=tar"
+# --secret through the session's Secrets service.
+mkdir -p sec && printf 'FROM hoist-test/busybox:1\nRUN --mount=type=secret,id=tok cp /run/secrets/tok /got\n' > sec/Dockerfile
+echo "s3cret-$$" > tok.txt
+expect_exit 0 "$HOIST" build sec --builder docker --secret id=tok,src=tok.txt -t $tag:sec --network none --progress plain
+assert_eq "s3cret-$$" "$(docker_cli run --rm --network none $tag:sec cat /got)" "secret read by RUN"
+
+# Cache: Docker 20.10's BuildKit exports inline cache only; registry cache
+# export is refused with the builder named and what it supports.
+expect_exit 0 "$HOIST" build app --builder docker --cache-to type=inline -t "$HOIST_REGISTRY/bkgrpc-$$/app:1" --push --network none --progress plain
+expect_exit 0 "$HOIST" build app --builder docker --cache-from "$HOIST_REGISTRY/bkgrpc-$$/app:1" \
+  --cache-from "type=registry,ref=$HOIST_REGISTRY/bkgrpc-$$/app:1" -t $tag:cachefrom --network none --progress plain
+expect_exit 3 "$HOIST" build app --builder docker --cache-to "type=registry,ref=$HOIST_REGISTRY/bkgrpc-$$/cache:1" --network none --progress plain
+assert_contains "$err" 'unknown cache exporter: "registry"'
+assert_contains "$err" "the BuildKit of the Docker engine"
+assert_contains "$err" "type=inline"
+expect_exit 2 "$HOIST" build app --builder docker --cache-to type=local,dest=c --progress plain
+assert_contains "$err" "type=local needs the client's content store"
+expect_exit 2 "$HOIST" build app --cache-to type=inline --progress plain
+assert_contains "$err" "--cache-to needs a BuildKit builder"
+docker_cli rmi -f "$HOIST_REGISTRY/bkgrpc-$$/app:1" >/dev/null 2>&1 || true
+
 # SIGINT: exit 130, the step's container gone.
 mark=bkgrpc-cancel-$$
 mkdir -p slow && printf 'FROM hoist-test/busybox:1\nRUN echo %s && sleep 120\n' "$mark" > slow/Dockerfile
