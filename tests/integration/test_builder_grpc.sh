@@ -73,7 +73,8 @@ ls -a . | grep -q '^\.hoist-output' && fail "a temporary tar was left beside the
 expect_exit 0 "$HOIST" build app --builder docker --output type=tar,dest=out.tar --network none --progress plain
 assert_contains "$(tar tf out.tar)" "app/made.txt" "--output type=tar"
 # --secret through the session's Secrets service.
-mkdir -p sec && printf 'FROM hoist-test/busybox:1\nRUN --mount=type=secret,id=tok cp /run/secrets/tok /got\n' > sec/Dockerfile
+# (BuildKit keeps secrets out of cache keys: the step is unique per run)
+mkdir -p sec && printf 'FROM hoist-test/busybox:1\nRUN --mount=type=secret,id=tok cp /run/secrets/tok /got && echo %s\n' "$$" > sec/Dockerfile
 echo "s3cret-$$" > tok.txt
 expect_exit 0 "$HOIST" build sec --builder docker --secret id=tok,src=tok.txt -t $tag:sec --network none --progress plain
 assert_eq "s3cret-$$" "$(docker_cli run --rm --network none $tag:sec cat /got)" "secret read by RUN"
@@ -132,6 +133,29 @@ for _ in $(seq 1 150); do pgrep -f "$mark2" >/dev/null || break; sleep 0.2; done
 pgrep -f "$mark2" >/dev/null && fail "the step of the lost build is still running"
 expect_exit 3 "$HOIST" build app --builder "unix://$tmp/nothing.sock" --network none --progress plain
 assert_contains "$err" "cannot connect to the BuildKit builder at unix://$tmp/nothing.sock"
+
+# ssh://, docker-container://, kube-pod://: `buildctl dial-stdio` through
+# each tool. Here the tools are stand-ins on PATH that log their arguments
+# and run tools/grpc_stdio_proxy.py (the engine's /grpc on stdin/stdout):
+# the transport is hoist's, the builder real BuildKit.
+mkdir -p fakebin
+for t in ssh docker kubectl; do
+  printf '#!/bin/sh\necho "%s $*" >> %s/dial.log\nexec python3 %s %s\n' "$t" "$tmp" \
+    "$HOIST_SRC/tests/integration/tools/grpc_stdio_proxy.py" "${DOCKER_HOST#unix://}" > fakebin/$t
+  chmod +x fakebin/$t
+done
+for addr in ssh://builder@build-host:2222 docker-container://buildkitd-1 "kube-pod://buildkitd-0?namespace=ci"; do
+  expect_exit 0 env PATH="$tmp/fakebin:$PATH" "$HOIST" build app --builder "$addr" -t $tag:stdio --build-arg GREETING=hey --network none --progress plain
+  assert_contains "$err" "buildctl dial-stdio"
+  assert_eq "$grpc_id" "$(docker_cli image inspect -f '{{.Id}}' $tag:stdio)" "image ID through $addr"
+done
+log=$(cat "$tmp/dial.log")
+assert_contains "$log" "ssh -p 2222 -o BatchMode=yes -- builder@build-host buildctl dial-stdio"
+assert_contains "$log" "docker exec -i buildkitd-1 buildctl dial-stdio"
+assert_contains "$log" "kubectl exec --namespace ci -i buildkitd-0 -- buildctl dial-stdio"
+pgrep -f grpc_stdio_proxy.py >/dev/null && fail "a dial-stdio helper was left running"
+expect_exit 3 env PATH=/nonexistent "$HOIST" build app --builder kube-pod://x --progress plain
+assert_contains "$err" "needs the kubectl program"
 
 # 3. tcp:// with mutual TLS: a second private engine of this test's own.
 if [ "$(id -u)" != 0 ] || ! command -v openssl >/dev/null; then
