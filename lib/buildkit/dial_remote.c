@@ -119,6 +119,7 @@ static int tcp_connect(const char *address, const char *host, const char *port, 
 typedef struct tls_impl {
     SSL_CTX *ctx;
     SSL *ssl;
+    BIO_METHOD *meth;
     int fd;
 } tls_impl;
 
@@ -158,6 +159,7 @@ static void tls_close(bk_stream *s)
         return;
     SSL_free(t->ssl);
     SSL_CTX_free(t->ctx);
+    BIO_meth_free(t->meth);
     if (t->fd >= 0)
         close(t->fd);
     free(t);
@@ -172,6 +174,38 @@ static int on_client_cert(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
     if (flag)
         *flag = 1;
     return 0; /* no certificate to offer */
+}
+
+/* A socket BIO whose writes never raise SIGPIPE (send with MSG_NOSIGNAL):
+ * OpenSSL's own socket BIO uses write(), and a builder that hangs up
+ * must be an error, not a signal that ends hoist. */
+static int nosig_write(BIO *b, const char *buf, int len)
+{
+    int fd = (int)BIO_get_fd(b, NULL);
+    ssize_t n = send(fd, buf, (size_t)len, MSG_NOSIGNAL);
+    BIO_clear_retry_flags(b);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        BIO_set_retry_write(b);
+    return (int)n;
+}
+
+static BIO *nosig_bio(int fd, BIO_METHOD **meth)
+{
+    /* a copy of the socket method with its write replaced; freed with the stream */
+    *meth = BIO_meth_new(BIO_TYPE_SOCKET, "hoist socket");
+    if (!*meth)
+        return NULL;
+    const BIO_METHOD *sock = BIO_s_socket();
+    BIO_meth_set_write(*meth, nosig_write);
+    BIO_meth_set_read(*meth, BIO_meth_get_read(sock));
+    BIO_meth_set_puts(*meth, BIO_meth_get_puts(sock));
+    BIO_meth_set_ctrl(*meth, BIO_meth_get_ctrl(sock));
+    BIO_meth_set_create(*meth, BIO_meth_get_create(sock));
+    BIO_meth_set_destroy(*meth, BIO_meth_get_destroy(sock));
+    BIO *b = BIO_new(*meth);
+    if (b)
+        BIO_set_fd(b, fd, BIO_NOCLOSE);
+    return b;
 }
 
 static void ssl_reason(char *out, size_t size)
@@ -247,7 +281,10 @@ static int tls_start(const bk_dial_options *o, const char *host, int fd, bk_stre
         SSL_set_tlsext_host_name(t->ssl, host);
         SSL_set1_host(t->ssl, host);
     }
-    SSL_set_fd(t->ssl, fd);
+    BIO *bio = nosig_bio(fd, &t->meth);
+    if (!bio)
+        return hoist_error_nomem(err);
+    SSL_set_bio(t->ssl, bio, bio);
     /* the handshake, blocking with a deadline */
     long deadline_ms = CONNECT_TIMEOUT_MS;
     for (;;) {
