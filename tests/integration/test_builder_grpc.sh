@@ -66,6 +66,13 @@ assert_contains "$err" "is not a BuildKit address"
 expect_exit 2 "$HOIST" build app --builder docker --engine api --progress plain
 assert_contains "$err" "excludes --engine api"
 
+# A large context through Control.Session (BytesMessage frames of the
+# nested HTTP/2 connection, back-pressure both ways) arrives intact.
+mkdir -p big && head -c 24000000 /dev/urandom > big/blob.bin
+printf 'FROM hoist-test/busybox:1\nCOPY blob.bin /blob.bin\nRUN sha256sum /blob.bin > /sum && echo %s\n' "$$" > big/Dockerfile
+expect_exit 0 "$HOIST" build big --builder docker -t $tag:big --network none --progress plain
+assert_eq "$(sha256sum big/blob.bin | cut -d' ' -f1)" "$(docker_cli run --rm --network none $tag:big cut -d' ' -f1 /sum)" "24 MB file through the session"
+
 # --output: the tar exporter through the session's FileSend.
 expect_exit 0 "$HOIST" build app --builder docker --build-arg GREETING=hey --output type=local,dest=out --network none --progress plain
 assert_eq "hey grpc" "$(cat out/app/made.txt)" "--output type=local"
