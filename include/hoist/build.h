@@ -210,6 +210,24 @@ HOIST_EXTERN void hoist_build_options_init(hoist_build_options *opts);
 
 #define HOIST_BUILD_MAX_TAGS 32
 
+/* What hoist's BuildKit session served during a build (engine buildkit, or a --builder;
+ * all zero with the other engines). The file data it sent is the result's
+ * context_bytes, its files context_entries. BuildKit asks only for what
+ * changed since its last build of the same context, so after one changed
+ * file `requests` is 1. */
+typedef struct hoist_build_session_stats {
+    unsigned long long requests;          /* FileSync file requests received (REQ packets) */
+    unsigned long long stat_packets;      /* FileSync STAT packets sent (entries, plus the final empty one) */
+    unsigned long long calls;             /* gRPC calls the daemon made */
+    unsigned long long unimplemented;     /* of which to a method the session does not serve */
+    unsigned long long health_checks;
+    unsigned long long secrets_sent;
+    unsigned long long credentials_asked;
+    unsigned long long output_bytes;      /* buildkit.output: tar bytes received */
+    unsigned long long max_step_us;       /* longest time the session thread was busy at once
+                                             (microseconds): bounds a health check's wait */
+} hoist_build_session_stats;
+
 typedef struct hoist_build_result {
     char image_id[160];               /* "sha256:..." */
     char tags[HOIST_BUILD_MAX_TAGS][256];
@@ -224,6 +242,8 @@ typedef struct hoist_build_result {
     hoist_build_engine engine;        /* API, CLI or BUILDKIT: what actually ran */
     hoist_build_builder builder;
     char engine_reason[512];          /* why this engine (auto) */
+    /* Added with the session statistics (fields are only ever appended). */
+    hoist_build_session_stats session; /* engine buildkit: what the session served */
 } hoist_build_result;
 
 HOIST_EXTERN int hoist_build(hoist_build_result *result, hoist_client *client, const hoist_build_options *opts,

@@ -54,35 +54,16 @@ typedef struct bk_engine_run {
     hoist_build_decoder *decoder;
     hoist_bk_trace *trace;
     hoist_session *session;
-    int trace_rc;
-    hoist_error trace_err;
-    char error_body[8192];
-    size_t error_len;
+    hoist_reply reply;           /* decoded by trace; its head: a refusal's message */
     double session_ended_at;     /* 0: still serving */
     bool session_lost;
 } bk_engine_run;
-
-static int on_bytes(const char *data, size_t len, void *user)
-{
-    bk_engine_run *run = user;
-    if (run->error_len < sizeof(run->error_body) - 1) {
-        size_t take = sizeof(run->error_body) - 1 - run->error_len;
-        if (take > len)
-            take = len;
-        memcpy(run->error_body + run->error_len, data, take);
-        run->error_len += take;
-        run->error_body[run->error_len] = '\0';
-    }
-    if (!run->trace_rc)
-        run->trace_rc = hoist_bk_trace_feed(run->trace, data, len, &run->trace_err);
-    return 0;
-}
 
 static int on_cancel(void *user)
 {
     bk_engine_run *run = user;
     const hoist_build_options *opts = run->plan->opts;
-    if (run->decoder->stop || (opts->output.cancel && *opts->output.cancel) || run->trace_rc == HOIST_EINTERRUPTED)
+    if (run->decoder->stop || (opts->output.cancel && *opts->output.cancel) || run->reply.rc == HOIST_EINTERRUPTED)
         return 1;
     if (hoist_session_ended(run->session)) {
         double now = hoist_monotonic_seconds();
@@ -309,6 +290,23 @@ static int temp_beside(const char *dest, char *out, size_t size, hoist_error *er
     return 0;
 }
 
+void hoist_build_session_result(hoist_build_result *result, const hoist_session_stats *stats)
+{
+    result->context_bytes = stats->bytes_sent;
+    result->context_entries = stats->files_sent;
+    result->session = (hoist_build_session_stats){
+        .requests = stats->req_packets,
+        .stat_packets = stats->stat_packets,
+        .calls = stats->calls,
+        .unimplemented = stats->unimplemented,
+        .health_checks = stats->health_checks,
+        .secrets_sent = stats->secrets_sent,
+        .credentials_asked = stats->credentials_asked,
+        .output_bytes = stats->output_bytes,
+        .max_step_us = stats->max_step_us,
+    };
+}
+
 int hoist_build_run_buildkit(const hoist_build_plan *plan, hoist_build_decoder *decoder, hoist_error *err)
 {
     const hoist_build_options *opts = plan->opts;
@@ -373,7 +371,7 @@ int hoist_build_run_buildkit(const hoist_build_plan *plan, hoist_build_decoder *
         .output_tar = tar_path[0] ? tar_path : NULL,
         .cancel = opts->output.cancel,
     };
-    bk_engine_run run = {.plan = plan, .decoder = decoder};
+    bk_engine_run run = {.plan = plan, .decoder = decoder, .reply.head.max = 8191};
     rc = hoist_session_start(&run.session, client, &cfg, err);
     if (rc) {
         if (output.type == HOIST_BUILD_OUTPUT_LOCAL)
@@ -400,14 +398,13 @@ int hoist_build_run_buildkit(const hoist_build_plan *plan, hoist_build_decoder *
         .headers = (const char *const[]){"Content-Type: application/x-tar", NULL},
         .body = "",
         .body_len = 0,
-        .sink = on_bytes,
-        .sink_user = &run,
         .cancel = on_cancel,
         .cancel_user = &run,
     };
     hoist_http_response resp = {0};
     hoist_error req_err = HOIST_ERROR_INIT;
-    int req_rc = hoist_client_request(client, query, &req, &resp, &req_err);
+    hoist_bk_trace_reply(run.trace, &run.reply);
+    int req_rc = hoist_reply_request(client, query, &req, &run.reply, &resp, &req_err);
     bool cancelled = req_rc == HOIST_EINTERRUPTED && !run.session_lost;
     if (cancelled) {
         /* Closing the connection stops the build too; say it explicitly,
@@ -420,17 +417,14 @@ int hoist_build_run_buildkit(const hoist_build_plan *plan, hoist_build_decoder *
         hoist_client_request(client, path, &creq, &cresp, &ignored);
         hoist_http_response_clear(&cresp);
     }
-    int trace_rc = run.trace_rc;
-    hoist_error trace_err = run.trace_err;
-    if (!req_rc && !trace_rc)
-        trace_rc = hoist_bk_trace_finish(run.trace, &trace_err);
+    int trace_rc = run.reply.rc;
+    hoist_error trace_err = run.reply.err;
     hoist_session_stats stats;
     hoist_session_get_stats(run.session, &stats);
     hoist_error sess_err = HOIST_ERROR_INIT;
     int sess_rc = hoist_session_close(run.session, &sess_err);
     hoist_bk_trace_free(run.trace);
-    result->context_bytes = stats.bytes_sent;
-    result->context_entries = stats.files_sent;
+    hoist_build_session_result(result, &stats);
 
     /* most specific cause first */
     if (cancelled || (opts->output.cancel && *opts->output.cancel) || decoder->stop) {
@@ -442,10 +436,7 @@ int hoist_build_run_buildkit(const hoist_build_plan *plan, hoist_build_decoder *
                              sess_rc ? ": " : "", sess_rc ? sess_err.message : "");
         hoist_error_hint(err, "the daemon stopped or the connection to it was cut; check the daemon's log");
     } else if (resp.status >= 300) {
-        hoist_http_response fake = resp;
-        fake.body = run.error_body;
-        fake.body_len = run.error_len;
-        rc = hoist_http_error_from_response(&fake, "POST /build", client, err);
+        rc = hoist_reply_http_error(&run.reply, &resp, "POST /build", client, err);
     } else if (req_rc) {
         *err = req_err;
         rc = req_rc;
@@ -466,6 +457,7 @@ int hoist_build_run_buildkit(const hoist_build_plan *plan, hoist_build_decoder *
     }
     resp.body = NULL;
     hoist_http_response_clear(&resp);
+    hoist_reply_clear(&run.reply);
     if (output.type == HOIST_BUILD_OUTPUT_LOCAL) {
         if (!rc)
             rc = hoist_build_unpack_output(tar_path, output.dest, err);

@@ -13,6 +13,7 @@
 #include "build/bk_stages.h"
 #include "build/json_stream.h"
 #include "common/json_util.h"
+#include "common/vec.h"
 #include "control.pb-c.h"
 
 #include <ctype.h>
@@ -162,14 +163,10 @@ static bk_vertex *find_vertex(hoist_bk_trace *t, const char *digest, bool create
             return &t->vertices[i];
     if (!create || t->vertex_count >= MAX_VERTICES)
         return NULL;
-    if (t->vertex_count == t->vertex_cap) {
-        size_t cap = t->vertex_cap ? t->vertex_cap * 2 : 32;
-        bk_vertex *grown = realloc(t->vertices, cap * sizeof(*grown));
-        if (!grown)
-            return NULL;
-        t->vertices = grown;
-        t->vertex_cap = cap;
-    }
+    bk_vertex *grown = hoist_vec_grow(t->vertices, &t->vertex_cap, t->vertex_count, sizeof(*grown), 32);
+    if (!grown)
+        return NULL;
+    t->vertices = grown;
     bk_vertex *v = &t->vertices[t->vertex_count];
     memset(v, 0, sizeof(*v));
     v->digest = dup_str(digest);
@@ -438,14 +435,10 @@ static bool status_reported(hoist_bk_trace *t, const char *id)
     for (size_t i = 0; i < t->done_count; i++)
         if (!strcmp(t->done_statuses[i], id))
             return true;
-    if (t->done_count == t->done_cap) {
-        size_t cap = t->done_cap ? t->done_cap * 2 : 16;
-        char **grown = realloc(t->done_statuses, cap * sizeof(*grown));
-        if (!grown)
-            return true;
-        t->done_statuses = grown;
-        t->done_cap = cap;
-    }
+    char **grown = hoist_vec_grow(t->done_statuses, &t->done_cap, t->done_count, sizeof(*grown), 16);
+    if (!grown)
+        return true;
+    t->done_statuses = grown;
     char *copy = dup_str(id);
     if (!copy)
         return true;
@@ -718,4 +711,15 @@ int hoist_bk_trace_finish(hoist_bk_trace *t, hoist_error *err)
         return hoist_error_hint(err, "the connection to the daemon was cut, or the daemon stopped; check its log");
     }
     return 0;
+}
+
+static int reply_feed(void *t, const char *data, size_t len, hoist_error *err)
+{
+    return data ? hoist_bk_trace_feed(t, data, len, err) : hoist_bk_trace_finish(t, err);
+}
+
+void hoist_bk_trace_reply(hoist_bk_trace *t, hoist_reply *reply)
+{
+    reply->feed = reply_feed;
+    reply->decoder = t;
 }

@@ -39,6 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "build/decoder.h"
+#include "engine/reply.h"
 #include "hoist/dockerfile.h"
 #include "hoist/error.h"
 
@@ -76,6 +77,11 @@ int hoist_bk_trace_status(hoist_bk_trace *t, const uint8_t *data, size_t len, ho
  * HOIST_EENV when the reply was cut mid-message or ended with neither an
  * image nor an error. */
 int hoist_bk_trace_finish(hoist_bk_trace *t, hoist_error *err);
+
+/* Make `t` the decoder of a streamed reply (engine/reply.h): sets
+ * reply->feed (hoist_bk_trace_feed, and hoist_bk_trace_finish at the end)
+ * and reply->decoder. */
+void hoist_bk_trace_reply(hoist_bk_trace *t, hoist_reply *reply);
 
 /* Decode standard base64 (padding optional, no whitespace). Returns the
  * decoded length, or -1 for invalid input. `out` needs (len/4+1)*3 bytes. */

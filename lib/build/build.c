@@ -46,7 +46,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define ERROR_BODY_KEEP 65536
+#define ERROR_BODY_KEEP 65535 /* bytes of a refusal kept for its message */
 
 const char *hoist_build_engine_name(hoist_build_engine engine)
 {
@@ -98,38 +98,14 @@ HOIST_DEFINE_FREEP(hoist_context_tar, hoist_context_tar_free)
 struct build_run {
     const hoist_build_options *opts;
     hoist_build_decoder decoder;
-    hoist_json_stream *stream;
     hoist_context_tar *tar;
     int tar_rc;
     hoist_error tar_err;
     unsigned long long bytes_sent;
     long long upload_estimate;         /* -1 when not measured */
     bool body_done;
-    hoist_error stream_err;
-    int stream_rc;
     double last_upload_event;
-    char error_body[ERROR_BODY_KEEP];
-    size_t error_body_len;
-    const hoist_http_response *resp; /* of POST /build: its status once the head is in */
 };
-
-static int on_reply_bytes(const char *data, size_t len, void *user)
-{
-    struct build_run *run = user;
-    if (run->error_body_len < sizeof(run->error_body) - 1) {
-        size_t keep = sizeof(run->error_body) - 1 - run->error_body_len;
-        if (keep > len)
-            keep = len;
-        memcpy(run->error_body + run->error_body_len, data, keep);
-        run->error_body_len += keep;
-        run->error_body[run->error_body_len] = '\0';
-    }
-    /* an error reply (HTML, text, megabytes) is the error's message, not build output */
-    if (run->stream_rc || (run->resp && run->resp->status >= 300))
-        return 0;
-    run->stream_rc = hoist_json_stream_feed(run->stream, data, len, &run->stream_err);
-    return 0;
-}
 
 static int on_message(json_t *message, void *user)
 {
@@ -276,7 +252,9 @@ static int run_api(struct build_run *run, const hoist_build_plan *plan, hoist_er
     _cleanup_(hoist_json_stream_freep) hoist_json_stream *stream = hoist_json_stream_new(on_message, run);
     if (!stream)
         return hoist_error_nomem(err);
-    run->stream = stream;
+    /* an error reply (HTML, text, megabytes) is the error's message, not build output */
+    _cleanup_(hoist_reply_clear) hoist_reply reply = {.only_success = true, .head.max = ERROR_BODY_KEEP};
+    hoist_json_stream_reply(stream, &reply);
     const char *headers[] = {
         /* also for gzip: the daemon detects the compression itself */
         "Content-Type: application/x-tar",
@@ -300,18 +278,12 @@ static int run_api(struct build_run *run, const hoist_build_plan *plan, hoist_er
         .headers = headers,
         .body_source = on_body,
         .body_user = run,
-        .sink = on_reply_bytes,
-        .sink_user = run,
         .cancel = on_cancel_poll,
         .cancel_user = run,
     };
     _cleanup_(hoist_http_response_clear) hoist_http_response resp = {0};
     hoist_error req_err = HOIST_ERROR_INIT;
-    run->resp = &resp;
-    int req_rc = hoist_client_request(client, query, &req, &resp, &req_err);
-    run->resp = NULL;
-    if (!run->stream_rc && !req_rc)
-        run->stream_rc = hoist_json_stream_finish(stream, &run->stream_err);
+    int req_rc = hoist_reply_request(client, query, &req, &reply, &resp, &req_err);
     hoist_build_decoder_finish(&run->decoder);
     result->context_bytes = hoist_context_tar_bytes(tar);
     result->context_entries = hoist_context_tar_entries(tar);
@@ -326,23 +298,17 @@ static int run_api(struct build_run *run, const hoist_build_plan *plan, hoist_er
         *err = run->tar_err;
         return hoist_error_prefix(err, "sending the build context");
     }
-    if (resp.status >= 300 || (req_rc && resp.status >= 400)) {
-        hoist_http_response fake = resp;
-        fake.body = run->error_body;
-        fake.body_len = run->error_body_len;
-        rc = hoist_http_error_from_response(&fake, "POST /build", client, err);
-        fake.body = NULL;
-        return rc;
-    }
+    if (resp.status >= 300 || (req_rc && resp.status >= 400))
+        return hoist_reply_http_error(&reply, &resp, "POST /build", client, err);
     if (req_rc) {
         *err = req_err;
         return req_rc;
     }
     if (run->decoder.failed)
         return HOIST_EFAILED;
-    if (run->stream_rc) {
-        *err = run->stream_err;
-        return run->stream_rc;
+    if (reply.rc) {
+        *err = reply.err;
+        return reply.rc;
     }
     return 0;
 }

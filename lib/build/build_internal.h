@@ -84,6 +84,10 @@ int hoist_bk_parse_ssh(const hoist_build_buildkit_options *bk, bk_ssh *out, hois
 void bk_secrets_free(bk_secrets *s);
 void bk_ssh_free(bk_ssh *s);
 
+/* The session's counters into the result (context_bytes/entries and
+ * .session), for both BuildKit paths. */
+void hoist_build_session_result(hoist_build_result *result, const hoist_session_stats *stats);
+
 /* Unpack the tar at `tar_path` into the directory `dest` (output_unpack.c). */
 int hoist_build_unpack_output(const char *tar_path, const char *dest, hoist_error *err);
 

@@ -164,3 +164,14 @@ int hoist_json_stream_finish(hoist_json_stream *s, hoist_error *err)
     }
     return 0;
 }
+
+static int reply_feed(void *stream, const char *data, size_t len, hoist_error *err)
+{
+    return data ? hoist_json_stream_feed(stream, data, len, err) : hoist_json_stream_finish(stream, err);
+}
+
+void hoist_json_stream_reply(hoist_json_stream *stream, hoist_reply *reply)
+{
+    reply->feed = reply_feed;
+    reply->decoder = stream;
+}

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include "engine/reply.h"
 #include "hoist/error.h"
 
 typedef struct hoist_json_stream hoist_json_stream;
@@ -30,5 +31,9 @@ int hoist_json_stream_feed(hoist_json_stream *stream, const char *data, size_t l
 /* End of input: a pending partial value is an error (the connection was
  * cut mid-message); pending plain text is delivered. */
 int hoist_json_stream_finish(hoist_json_stream *stream, hoist_error *err);
+
+/* Make `stream` the decoder of a streamed reply (engine/reply.h): sets
+ * reply->feed (feed, and finish at the end) and reply->decoder. */
+void hoist_json_stream_reply(hoist_json_stream *stream, hoist_reply *reply);
 
 #endif

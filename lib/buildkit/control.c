@@ -872,8 +872,7 @@ int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *d
     if (r.pump_fd >= 0)
         close(r.pump_fd);
     free(r.to_session);
-    result->context_bytes = stats.bytes_sent;
-    result->context_entries = stats.files_sent;
+    hoist_build_session_result(result, &stats);
     hoist_bk_trace_free(r.trace);
     grpcc_free(r.c);
 

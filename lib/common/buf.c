@@ -62,6 +62,14 @@ bool hbuf_append(hbuf *b, const void *s, size_t n)
     return true;
 }
 
+void hbuf_append_head(hbuf *b, const void *s, size_t n)
+{
+    size_t max = hbuf_max(b);
+    if (b->failed || b->len >= max)
+        return;
+    hbuf_append(b, s, n < max - b->len ? n : max - b->len);
+}
+
 bool hbuf_putc(hbuf *b, char c) { return hbuf_append(b, &c, 1); }
 
 bool hbuf_puts(hbuf *b, const char *s) { return hbuf_append(b, s, strlen(s)); }

@@ -45,6 +45,10 @@ bool hbuf_puts(hbuf *b, const char *s);
 bool hbuf_put_rune(hbuf *b, int32_t r);
 bool hbuf_printf(hbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool hbuf_vprintf(hbuf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* Keep the head of a stream: append what still fits below the cap and
+ * drop the rest, which is not a failure (e.g. the first bytes of a reply,
+ * kept for an error message while the whole reply is decoded). */
+void hbuf_append_head(hbuf *b, const void *s, size_t n);
 /* Make sure data is allocated and NUL-terminated (even when empty). */
 bool hbuf_terminate(hbuf *b);
 

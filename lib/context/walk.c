@@ -36,6 +36,7 @@
 
 #include "common/cleanup.h"
 #include "ignore/ignore_internal.h"
+#include "common/vec.h"
 
 typedef struct walk_frame {
     char **names;
@@ -160,14 +161,10 @@ static int push_frame(hoist_context_iter *it, size_t rel_len, uint8_t *matched, 
         return hoist_error_hint(err, "make it readable (chmod a+rx) or exclude it in "
                                      ".dockerignore; docker build would fail the same way");
     }
-    if (it->depth == it->cap) {
-        size_t cap = it->cap ? it->cap * 2 : 16;
-        walk_frame *nf = realloc(it->frames, cap * sizeof(*nf));
-        if (!nf)
-            return oom(err);
-        it->frames = nf;
-        it->cap = cap;
-    }
+    walk_frame *nf = hoist_vec_grow(it->frames, &it->cap, it->depth, sizeof(*nf), 16);
+    if (!nf)
+        return oom(err);
+    it->frames = nf;
     walk_frame f = {0};
     size_t cap = 0;
     struct dirent *de;

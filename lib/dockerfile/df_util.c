@@ -3,6 +3,7 @@
  * the Dockerfile parser (see df_util.h for why the Go quirks matter).
  */
 #include "dockerfile/df_util.h"
+#include "common/vec.h"
 
 #include <stdlib.h>
 
@@ -82,14 +83,10 @@ void df_arena_free(df_arena *a)
 
 bool df_vec_push(void **items, size_t *count, size_t *cap, size_t size, const void *item)
 {
-    if (*count == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 8;
-        void *p = realloc(*items, ncap * size);
-        if (!p)
-            return false;
-        *items = p;
-        *cap = ncap;
-    }
+    void *p = hoist_vec_grow(*items, cap, *count, size, 8);
+    if (!p)
+        return false;
+    *items = p;
     memcpy((char *)*items + *count * size, item, size);
     (*count)++;
     return true;

@@ -19,6 +19,7 @@
 
 #include "common/buf.h"
 #include "common/cleanup.h"
+#include "common/vec.h"
 
 bool gen_set_var(gen_ctx *ctx, const char *name, const char *value)
 {
@@ -49,14 +50,10 @@ bool gen_set_list(gen_ctx *ctx, const char *name, const char *const *list, size_
 
 bool gen_choice(gen_ctx *ctx, const char *topic, const char *value, const char *reason_fmt, ...)
 {
-    if (ctx->choice_count == ctx->choice_cap) {
-        size_t cap = ctx->choice_cap ? ctx->choice_cap * 2 : 16;
-        hoist_gen_choice *c = realloc(ctx->choices, cap * sizeof(*c));
-        if (!c)
-            return false;
-        ctx->choices = c;
-        ctx->choice_cap = cap;
-    }
+    hoist_gen_choice *c = hoist_vec_grow(ctx->choices, &ctx->choice_cap, ctx->choice_count, sizeof(*c), 16);
+    if (!c)
+        return false;
+    ctx->choices = c;
     char *reason = NULL;
     va_list ap;
     va_start(ap, reason_fmt);

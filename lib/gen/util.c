@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "common/cleanup.h"
+#include "common/vec.h"
 
 void gen_pool_free(gen_pool *pool)
 {
@@ -31,16 +32,12 @@ static const char *pool_take(gen_pool *pool, char *s)
 {
     if (!s)
         return NULL;
-    if (pool->count == pool->cap) {
-        size_t cap = pool->cap ? pool->cap * 2 : 32;
-        char **items = realloc(pool->items, cap * sizeof(*items));
-        if (!items) {
-            free(s);
-            return NULL;
-        }
-        pool->items = items;
-        pool->cap = cap;
+    char **items = hoist_vec_grow(pool->items, &pool->cap, pool->count, sizeof(*items), 32);
+    if (!items) {
+        free(s);
+        return NULL;
     }
+    pool->items = items;
     pool->items[pool->count++] = s;
     return s;
 }
@@ -69,14 +66,10 @@ bool gen_strv_push(gen_strv *v, const char *s)
 {
     if (!s)
         return false;
-    if (v->count == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 8;
-        const char **items = realloc(v->items, cap * sizeof(*items));
-        if (!items)
-            return false;
-        v->items = items;
-        v->cap = cap;
-    }
+    const char **items = hoist_vec_grow(v->items, &v->cap, v->count, sizeof(*items), 8);
+    if (!items)
+        return false;
+    v->items = items;
     v->items[v->count++] = s;
     return true;
 }

@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 
 #include "common/cleanup.h"
+#include "common/vec.h"
 
 #define IGNORE_MAX_LINE (64 * 1024 - 1) /* bufio.Scanner's token limit */
 
@@ -104,14 +105,10 @@ static int add_compiled(hoist_ignore *ig, const char *pat, size_t len, const cha
     if (ignore_go_glob_is_bad(body, blen))
         return bad_pattern(err, file, line, source, "syntax error in pattern");
 
-    if (ig->count == ig->cap) {
-        size_t cap = ig->cap ? ig->cap * 2 : 16;
-        ignore_pattern *np = realloc(ig->patterns, cap * sizeof(*np));
-        if (!np)
-            return hoist_error_nomem(err);
-        ig->patterns = np;
-        ig->cap = cap;
-    }
+    ignore_pattern *np = hoist_vec_grow(ig->patterns, &ig->cap, ig->count, sizeof(*np), 16);
+    if (!np)
+        return hoist_error_nomem(err);
+    ig->patterns = np;
     ignore_pattern p = {0};
     p.cleaned = strndup(body, blen);
     p.cleaned_len = blen;

@@ -11,6 +11,7 @@
  */
 #include "common/suggest.h"
 #include "lint/lint_internal.h"
+#include "common/vec.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -94,14 +95,10 @@ static void names_add(names *s, const char *name)
     for (size_t i = 0; i < s->n; i++)
         if (!strcmp(s->v[i], name))
             return;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 16;
-        const char **v = realloc(s->v, cap * sizeof(*v));
-        if (!v)
-            return;
-        s->v = v;
-        s->cap = cap;
-    }
+    const char **v = hoist_vec_grow(s->v, &s->cap, s->n, sizeof(*v), 16);
+    if (!v)
+        return;
+    s->v = v;
     s->v[s->n++] = name;
 }
 

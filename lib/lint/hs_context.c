@@ -109,7 +109,7 @@ static void pattern_where(const lint_ctx *ctx, int idx, char *b, size_t size)
 
 /* Clean a COPY source into a context-relative path: strip quotes, "./",
  * leading '/', trailing '/'. "" means the whole context. */
-static void clean_src(const char *in, char *b, size_t size)
+void lint_clean_src(const char *in, char *b, size_t size)
 {
     lint_strip_quotes(in, b, size);
     char *p = b;
@@ -155,7 +155,7 @@ static void each_context_source(lint_ctx *ctx, src_fn fn)
             if (!v || lint_has_prefix(v, "<<") || is_remote(v) || strchr(v, '$'))
                 continue;
             char src[4096];
-            clean_src(v, src, sizeof(src));
+            lint_clean_src(v, src, sizeof(src));
             fn(ctx, i, &ins->args[k], src);
         }
     }
@@ -316,7 +316,7 @@ static void hs004(lint_ctx *ctx)
             bool copies = false;
             for (size_t k = 0; k + 1 < ins->arg_count && !copies; k++) {
                 char src[4096];
-                clean_src(ins->args[k].value, src, sizeof(src));
+                lint_clean_src(ins->args[k].value, src, sizeof(src));
                 const char *bn = strrchr(src, '/');
                 bn = bn ? bn + 1 : src;
                 copies = !src[0] || !strcmp(bn, lockfiles[l].manifest) ||
@@ -608,6 +608,10 @@ static const char *install_step(const lint_cmd *c)
 
 static void hs008(lint_ctx *ctx)
 {
+    /* With the context, HS011 reports the same case when it matters (the
+     * manifests are there) and names the fix. */
+    if (ctx->context_walked && lint_rule_enabled(ctx, "HS011"))
+        return;
     for (size_t i = 0; i < ctx->n; i++) {
         const hoist_df_instruction *ins = lint_ins_top(ctx, i);
         if ((ins->kind != HOIST_DF_COPY && ins->kind != HOIST_DF_ADD) || ins->arg_count < 2 ||
@@ -616,7 +620,7 @@ static void hs008(lint_ctx *ctx)
         bool all = false;
         for (size_t k = 0; k + 1 < ins->arg_count; k++) {
             char src[4096];
-            clean_src(ins->args[k].value, src, sizeof(src));
+            lint_clean_src(ins->args[k].value, src, sizeof(src));
             all |= !src[0];
         }
         if (!all)
@@ -726,7 +730,9 @@ static const lint_rule rules[] = {
       "Any source change invalidates the COPY . layer and every layer after it, so the "
       "dependencies are downloaded again on every build. Fix: COPY only the manifests "
       "(package.json and lockfile, go.mod/go.sum, requirements.txt), run the install, then "
-      "COPY . .",
+      "COPY . . Without the context, this is a guess from the Dockerfile alone; with it, HS011 "
+      "reports the case instead (only when the manifests are there, with the fix lines), and "
+      "HS008 is reported only when HS011 is disabled.",
       hs008),
     R("HS009", ERROR, "Dockerfile feature the target engine cannot run",
       "Heredocs, RUN --mount, COPY --link/--chmod and other flags need BuildKit and a recent "

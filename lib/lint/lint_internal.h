@@ -42,6 +42,7 @@ extern const lint_family lint_family_dl_label;
 extern const lint_family lint_family_buildkit;
 extern const lint_family lint_family_hs;
 extern const lint_family lint_family_hs_images; /* hs_images.c: HS010 */
+extern const lint_family lint_family_hs_cache;  /* hs_cache.c: HS011-HS013 */
 
 /* registry.c: index over every family. */
 size_t lint_rule_total(void);
@@ -241,5 +242,8 @@ void lint_shellcheck(lint_ctx *ctx);
 /* hs_context.c: open (or take the caller's) context and read its walk. */
 int lint_context_load(lint_ctx *ctx, hoist_error *err);
 void lint_context_free(lint_ctx *ctx);
+/* A COPY/ADD source as a context-relative path: quotes, "./", leading '/'
+ * and trailing '/' removed; "" is the whole context. */
+void lint_clean_src(const char *in, char *b, size_t size);
 
 #endif

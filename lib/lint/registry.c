@@ -13,7 +13,7 @@
 static const lint_family *const families[] = {
     &lint_family_dl_instr, &lint_family_dl_shell, &lint_family_dl_pkg,
     &lint_family_dl_label, &lint_family_buildkit, &lint_family_hs,
-    &lint_family_hs_images,
+    &lint_family_hs_images, &lint_family_hs_cache,
 };
 #define FAMILY_COUNT (sizeof(families) / sizeof(families[0]))
 

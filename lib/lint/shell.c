@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/vec.h"
 
 typedef struct words {
     char **v;
@@ -28,16 +29,12 @@ typedef struct words {
 /* Takes s (freeing it when it cannot be stored). False when out of memory. */
 static bool words_push(words *w, char *s)
 {
-    if (w->n + 1 > w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 8;
-        char **v = realloc(w->v, cap * sizeof(*v));
-        if (!v) {
-            free(s);
-            return false;
-        }
-        w->v = v;
-        w->cap = cap;
+    char **v = hoist_vec_grow(w->v, &w->cap, w->n, sizeof(*v), 8);
+    if (!v) {
+        free(s);
+        return false;
     }
+    w->v = v;
     w->v[w->n++] = s;
     return true;
 }

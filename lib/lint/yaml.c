@@ -15,6 +15,7 @@
  * exhausting memory.
  */
 #include "lint/yaml.h"
+#include "common/vec.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -49,14 +50,10 @@ static int add_mark(conv *c, const json_t *node, const json_t *parent, const cha
                     const yaml_mark_t *at, const yaml_mark_t *value_at)
 {
     lint_yaml *y = c->out;
-    if (y->mark_count == y->mark_cap) {
-        size_t cap = y->mark_cap ? y->mark_cap * 2 : 32;
-        lint_yaml_mark *v = realloc(y->marks, cap * sizeof(*v));
-        if (!v)
-            return hoist_error_nomem(c->err);
-        y->marks = v;
-        y->mark_cap = cap;
-    }
+    lint_yaml_mark *v = hoist_vec_grow(y->marks, &y->mark_cap, y->mark_count, sizeof(*v), 32);
+    if (!v)
+        return hoist_error_nomem(c->err);
+    y->marks = v;
     lint_yaml_mark *m = &y->marks[y->mark_count];
     *m = (lint_yaml_mark){.node = node, .parent = parent, .line = (int)at->line + 1,
                           .column = (int)at->column + 1, .value_line = (int)value_at->line + 1,

@@ -41,16 +41,7 @@ void hoist_registry_header_free(char *header)
 /* Wipe every string value of a JSON tree, then free it. */
 static void json_wipe_free(json_t *j)
 {
-    if (!j)
-        return;
-    if (json_is_string(j)) {
-        OPENSSL_cleanse((char *)json_string_value(j), json_string_length(j));
-    } else if (json_is_object(j)) {
-        const char *k;
-        json_t *v;
-        json_object_foreach(j, k, v)
-            json_wipe_free(json_incref(v));
-    }
+    hoist_json_wipe(j);
     json_decref(j);
 }
 

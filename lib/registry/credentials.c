@@ -110,8 +110,7 @@ static int line_of_key(const char *path, const char *key)
     return 0;
 }
 
-/* Wipe every string of a JSON tree (the config holds secrets), then free it. */
-static void wipe_json(json_t *j)
+void hoist_json_wipe(json_t *j)
 {
     if (json_is_string(j)) {
         OPENSSL_cleanse((char *)json_string_value(j), json_string_length(j));
@@ -119,19 +118,19 @@ static void wipe_json(json_t *j)
         const char *k;
         json_t *v;
         json_object_foreach(j, k, v)
-            wipe_json(v);
+            hoist_json_wipe(v);
     } else if (json_is_array(j)) {
         size_t i;
         json_t *v;
         json_array_foreach(j, i, v)
-            wipe_json(v);
+            hoist_json_wipe(v);
     }
 }
 
 static void wipe_jsonp(json_t **j)
 {
     if (*j) {
-        wipe_json(*j);
+        hoist_json_wipe(*j);
         json_decref(*j);
     }
 }

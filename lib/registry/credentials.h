@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <jansson.h>
 #include "hoist/error.h"
 
 #define HOIST_DOCKER_HUB_SERVER "https://index.docker.io/v1/"
@@ -90,6 +91,10 @@ int hoist_credentials_source(const hoist_credentials_options *opts, const char *
 
 /* Wipe a credential (OPENSSL_cleanse). */
 void hoist_credential_clear(hoist_credential *cred);
+
+/* Wipe every string of a JSON tree (objects and arrays) in place, before
+ * it is freed: config files, helper replies and auth headers hold secrets. */
+void hoist_json_wipe(json_t *j);
 
 /* Where the config file is: writes the path into buf. */
 void hoist_credentials_config_path(const hoist_credentials_options *opts, char *buf, size_t size);

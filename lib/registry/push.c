@@ -70,11 +70,6 @@ struct push_run {
     const hoist_push_options *opts;
     hoist_push_result *result;
     hoist_credential *cred;
-    hoist_json_stream *stream;
-    int stream_rc;
-    hoist_error stream_err;
-    char raw[4096];             /* the reply's first bytes: an HTTP error's body */
-    size_t raw_len;
     char error[1024];           /* errorDetail.message, redacted */
     bool failed;
     bool stop;
@@ -136,22 +131,6 @@ static int on_message(json_t *msg, void *user)
                             .current = hoist_json_int(progress, "current", -1),
                             .total = hoist_json_int(progress, "total", -1)};
     emit(run, &ev);
-    return 0;
-}
-
-static int on_bytes(const char *data, size_t len, void *user)
-{
-    struct push_run *run = user;
-    if (run->raw_len < sizeof(run->raw) - 1) {
-        size_t keep = sizeof(run->raw) - 1 - run->raw_len;
-        if (keep > len)
-            keep = len;
-        memcpy(run->raw + run->raw_len, data, keep);
-        run->raw_len += keep;
-        run->raw[run->raw_len] = '\0';
-    }
-    if (!run->stream_rc)
-        run->stream_rc = hoist_json_stream_feed(run->stream, data, len, &run->stream_err);
     return 0;
 }
 
@@ -242,7 +221,9 @@ int hoist_push(hoist_push_result *result, hoist_client *client, const hoist_push
     _cleanup_(hoist_json_stream_freep) hoist_json_stream *stream = hoist_json_stream_new(on_message, run);
     if (!stream)
         return hoist_error_nomem(err);
-    run->stream = stream;
+    /* the reply's first bytes: an HTTP error's body */
+    _cleanup_(hoist_reply_clear) hoist_reply reply = {.head.max = 4095};
+    hoist_json_stream_reply(stream, &reply);
 
     char path[1024];
     snprintf(path, sizeof(path), "/images/%s/push?tag=%s", result->name, result->tag);
@@ -250,16 +231,12 @@ int hoist_push(hoist_push_result *result, hoist_client *client, const hoist_push
     hoist_http_request req = {
         .method = "POST",
         .headers = headers,
-        .sink = on_bytes,
-        .sink_user = run,
         .cancel = on_cancel,
         .cancel_user = run,
     };
     _cleanup_(hoist_http_response_clear) hoist_http_response resp = {0};
     hoist_error req_err = HOIST_ERROR_INIT;
-    int req_rc = hoist_client_request(client, path, &req, &resp, &req_err);
-    if (!req_rc && !run->stream_rc)
-        run->stream_rc = hoist_json_stream_finish(stream, &run->stream_err);
+    int req_rc = hoist_reply_request(client, path, &req, &reply, &resp, &req_err);
     result->seconds = hoist_registry_now() - started;
 
     char what[800];
@@ -269,9 +246,9 @@ int hoist_push(hoist_push_result *result, hoist_client *client, const hoist_push
         return hoist_error_hint(err, "the connection was closed; layers already uploaded stay in the registry");
     }
     if (resp.status >= 300) {
-        _cleanup_json_ json_t *body = json_loadb(run->raw, run->raw_len, 0, NULL);
+        _cleanup_json_ json_t *body = json_loadb(hoist_reply_head(&reply), reply.head.len, 0, NULL);
         char message[1024];
-        snprintf(message, sizeof(message), "%s", hoist_json_str(body, "message", run->raw));
+        snprintf(message, sizeof(message), "%s", hoist_json_str(body, "message", hoist_reply_head(&reply)));
         message[strcspn(message, "\r\n")] = '\0';
         redact_all(run, message);
         if (resp.status == 404 || resp.status == 401 || resp.status == 403 || strstr(message, "denied") ||
@@ -295,8 +272,8 @@ int hoist_push(hoist_push_result *result, hoist_client *client, const hoist_push
     }
     if (run->failed)
         return hoist_registry_error(what, run->error, result->registry, ref->repository, result->credentials, err);
-    if (run->stream_rc) {
-        *err = run->stream_err;
+    if (reply.rc) {
+        *err = reply.err;
         return hoist_error_prefix(err, "%s: reading the daemon's reply", what);
     }
     if (!result->digest[0]) {

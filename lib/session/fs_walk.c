@@ -23,6 +23,7 @@
 #include "common/cleanup.h"
 #include "context/context_internal.h"
 #include "ignore/ignore_internal.h"
+#include "common/vec.h"
 
 typedef struct pending {
     fs_entry e;
@@ -130,16 +131,12 @@ static int add_include(fs_walk *w, const char *pattern, hoist_error *err)
             return 0;
         }
     }
-    if (w->n_includes == w->includes_cap) {
-        size_t cap = w->includes_cap ? w->includes_cap * 2 : 8;
-        char **ni = realloc(w->includes, cap * sizeof(*ni));
-        if (!ni) {
-            free(clean);
-            return oom(err);
-        }
-        w->includes = ni;
-        w->includes_cap = cap;
+    char **ni = hoist_vec_grow(w->includes, &w->includes_cap, w->n_includes, sizeof(*ni), 8);
+    if (!ni) {
+        free(clean);
+        return oom(err);
     }
+    w->includes = ni;
     w->includes[w->n_includes++] = clean;
     return 0;
 }
@@ -251,14 +248,10 @@ static int enqueue(fs_walk *w, const char *path, const struct stat *st, const ch
 
 static int push_dir(fs_walk *w, const char *path, hoist_error *err)
 {
-    if (w->depth == w->stack_cap) {
-        size_t cap = w->stack_cap ? w->stack_cap * 2 : 16;
-        char **ns = realloc(w->stack, cap * sizeof(*ns));
-        if (!ns)
-            return oom(err);
-        w->stack = ns;
-        w->stack_cap = cap;
-    }
+    char **ns = hoist_vec_grow(w->stack, &w->stack_cap, w->depth, sizeof(*ns), 16);
+    if (!ns)
+        return oom(err);
+    w->stack = ns;
     if (!(w->stack[w->depth] = strdup(path)))
         return oom(err);
     w->depth++;

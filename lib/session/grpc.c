@@ -9,6 +9,7 @@
  * the data provider once the queue is empty.
  */
 #include "session/grpc.h"
+#include "common/vec.h"
 
 #include <nghttp2/nghttp2.h>
 #include <stdio.h>
@@ -289,14 +290,10 @@ static int on_header(nghttp2_session *h2, const nghttp2_frame *frame, const uint
         c->md_overflow = true; /* refused when the call starts: never drop a pattern silently */
         return 0;
     }
-    if (c->n_md == c->md_cap) {
-        size_t cap = c->md_cap ? c->md_cap * 2 : 8;
-        md_entry *nm = realloc(c->md, cap * sizeof(*nm));
-        if (!nm)
-            return NGHTTP2_ERR_CALLBACK_FAILURE;
-        c->md = nm;
-        c->md_cap = cap;
-    }
+    md_entry *nm = hoist_vec_grow(c->md, &c->md_cap, c->n_md, sizeof(*nm), 8);
+    if (!nm)
+        return NGHTTP2_ERR_CALLBACK_FAILURE;
+    c->md = nm;
     md_entry *e = &c->md[c->n_md];
     e->name = strndup((const char *)name, namelen);
     e->value = strndup((const char *)value, valuelen);

@@ -26,6 +26,7 @@
 
 #include "fsutil.pb-c.h"
 #include "session/fs_walk.h"
+#include "common/vec.h"
 
 #define CHUNK (64u * 1024)
 #define STATS_PER_PUMP 64
@@ -249,14 +250,10 @@ static int remember(fsync_state *f, uint32_t id, const char *path)
         f->arena = na;
         f->arena_cap = cap;
     }
-    if (f->n_files == f->files_cap) {
-        size_t cap = f->files_cap ? f->files_cap * 2 : 256;
-        file_ref *nf = realloc(f->files, cap * sizeof(*nf));
-        if (!nf)
-            return -1;
-        f->files = nf;
-        f->files_cap = cap;
-    }
+    file_ref *nf = hoist_vec_grow(f->files, &f->files_cap, f->n_files, sizeof(*nf), 256);
+    if (!nf)
+        return -1;
+    f->files = nf;
     memcpy(f->arena + f->arena_len, path, len);
     f->files[f->n_files].id = id;
     f->files[f->n_files].off = f->arena_len;

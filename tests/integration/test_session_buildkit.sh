@@ -1,6 +1,7 @@
 # test_session_buildkit.sh - BuildKit builds through hoist's own session
 # (lib/session) against the private engine, driven by the test program
-# build/tests/session/bkbuild: a multi-stage build whose files are right,
+# build/tests/session/bkbuild (hoist_build, engine buildkit; the counters
+# are hoist_build_result.session): a multi-stage build whose files are right,
 # a .dockerignore'd file absent, a long RUN kept alive by health checks,
 # an incremental second transfer (only the changed file is requested), a
 # secret readable by RUN --mount=type=secret but absent from the image and
@@ -74,7 +75,7 @@ RUN --mount=type=secret,id=x md5sum /run/secrets/x | cut -d' ' -f1 > /secret.md5
 DF
 expect_exit 0 "$bk" -t "$tag-secret" --no-cache --messages --secret id=x,src="$tmp/secret.txt" sec
 assert_eq 1 "$(stat_of secrets)" "secrets served"
-assert_no_canary "$secret_value"  # stdout, stderr and every JSON message (--messages)
+assert_no_canary "$secret_value"  # stdout, stderr and every build event's texts (--messages)
 assert_eq "$(printf '%s' "$secret_value" | md5sum | cut -d' ' -f1)" \
   "$(docker_cli run --rm --network none "$tag-secret" cat /secret.md5)" "secret seen by RUN"
 docker_cli run --rm --network none "$tag-secret" sh -c "grep -rl '$secret_value' /bin /etc /secret.md5 /run 2>/dev/null" \
@@ -86,7 +87,8 @@ assert_eq 1 "$(stat_of secrets)" "secret from the environment"
 assert_no_canary "$secret_value"
 # an unknown id: the daemon gets NOT_FOUND and the RUN fails
 expect_exit 1 "$bk" -t "$tag-secret" --no-cache sec
-assert_contains "$err" "build failed"
+assert_contains "$err" "bkbuild: RUN --mount=type=secret,id=x md5sum"  # the failing step
+assert_contains "$err" "/run/secrets/x"
 # a RUN that fails with the secret mounted: its error message must not carry it
 printf 'FROM hoist-test/busybox:1\nRUN --mount=type=secret,id=x test ! -s /run/secrets/x\n' > sec/Dockerfile.fail
 SESSION_SECRET_ENV="$secret_value" expect_exit 1 "$bk" -t "$tag-secret" --no-cache --messages -f sec/Dockerfile.fail \

@@ -1,86 +1,80 @@
 /*
  * bkbuild.c - test driver for the BuildKit session: builds a directory
- * through hoist_bk_build against the daemon of DOCKER_HOST and prints the
- * image id and the session's counters, for tests/integration. Not
- * installed.
+ * with hoist_build() on the buildkit engine (public API only, no `hoist
+ * check` gate) against the daemon of DOCKER_HOST and prints the image id
+ * and the session's counters (hoist_build_result.session), for
+ * tests/integration. Not installed.
  *
  *   bkbuild [-f DOCKERFILE] [-t TAG] [--target T] [--build-arg N=V]
- *           [--secret id=ID,src=FILE | id=ID,env=VAR] [--ssh ID=SOCKET]
+ *           [--secret id=ID,src=FILE | id=ID,env=VAR] [--ssh ID=SOCKET|default]
  *           [--network MODE] [--no-cache] [--output-tar FILE] [--messages] CONTEXT
  *
  * Output: "image <id>" and one "stats k=v ..." line on stdout; with
- * --messages every JSON reply message too. Errors on stderr, exit code =
- * hoist code.
+ * --messages every build event too (all of its texts: what a caller of
+ * the library could show). Errors on stderr, exit code = hoist code.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hoist/build.h"
 #include "hoist/client.h"
 #include "hoist/endpoint.h"
-#include "session/bk_build.h"
 
-static void print_message(json_t *msg, void *user)
+static int print_event(const hoist_build_event *ev, void *user)
 {
-    char *s = json_dumps(msg, JSON_COMPACT);
-    if (s)
-        printf("message %s\n", s);
-    free(s);
+    (void)user;
+    printf("message %s text=%s id=%s detail=%s\n", hoist_build_event_kind_name(ev->kind), ev->text ? ev->text : "",
+           ev->id ? ev->id : "", ev->detail ? ev->detail : "");
+    return 0;
 }
 
 static int usage(void)
 {
     fprintf(stderr, "usage: bkbuild [-f FILE] [-t TAG] [--target T] [--build-arg N=V] [--secret id=ID,src=FILE] "
-                    "[--ssh ID=SOCKET] [--network MODE] [--no-cache] [--messages] CONTEXT\n");
+                    "[--ssh ID=SOCKET] [--network MODE] [--no-cache] [--output-tar FILE] [--messages] CONTEXT\n");
     return 2;
 }
 
 int main(int argc, char **argv)
 {
-    hoist_bk_build_options o = {0};
-    hoist_session_secret secrets[16];
-    hoist_session_ssh ssh[4];
-    const char *args[32];
+    hoist_build_options o = HOIST_BUILD_OPTIONS_INIT;
+    const char *secrets[16], *ssh[4], *args[32], *tags[1];
+    char ssh_default[4][4200], output[4200];
     size_t n_sec = 0, n_ssh = 0, n_args = 0;
+    o.params.network = "none";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "-f") && v) {
             o.dockerfile = v, i++;
         } else if (!strcmp(a, "-t") && v) {
-            o.tag = v, i++;
+            tags[0] = v, i++;
+            o.params.tags = tags;
+            o.params.tag_count = 1;
         } else if (!strcmp(a, "--target") && v) {
-            o.target = v, i++;
+            o.params.target = v, i++;
         } else if (!strcmp(a, "--output-tar") && v) {
-            o.output_tar = v, i++;
+            snprintf(output, sizeof(output), "type=tar,dest=%s", v), i++;
+            o.buildkit.output = output;
         } else if (!strcmp(a, "--network") && v) {
-            o.network = v, i++;
+            o.params.network = v, i++;
         } else if (!strcmp(a, "--build-arg") && v && n_args < 32) {
             args[n_args++] = v, i++;
         } else if (!strcmp(a, "--secret") && v && n_sec < 16) {
-            char *spec = argv[i + 1], *save = NULL; /* argv is writable */
-            hoist_session_secret sec = {0};
-            for (char *kv = strtok_r(spec, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
-                if (!strncmp(kv, "id=", 3))
-                    sec.id = kv + 3;
-                else if (!strncmp(kv, "src=", 4))
-                    sec.file = kv + 4;
-                else if (!strncmp(kv, "env=", 4))
-                    sec.env = kv + 4;
-            }
-            secrets[n_sec++] = sec;
-            i++;
+            secrets[n_sec++] = v, i++;
         } else if (!strcmp(a, "--ssh") && v && n_ssh < 4) {
-            char *spec = argv[i + 1];
-            char *eq = strchr(spec, '=');
-            if (eq)
-                *eq = '\0';
-            ssh[n_ssh++] = (hoist_session_ssh){spec, eq ? eq + 1 : getenv("SSH_AUTH_SOCK")};
-            i++;
+            /* as the CLI: a bare ID is ID=$SSH_AUTH_SOCK */
+            if (!strchr(v, '=')) {
+                const char *sock = getenv("SSH_AUTH_SOCK");
+                snprintf(ssh_default[n_ssh], sizeof(ssh_default[n_ssh]), "%s=%s", v, sock ? sock : "");
+                v = ssh_default[n_ssh];
+            }
+            ssh[n_ssh++] = v, i++;
         } else if (!strcmp(a, "--no-cache")) {
-            o.no_cache = true;
+            o.params.no_cache = true;
         } else if (!strcmp(a, "--messages")) {
-            o.on_message = print_message;
+            o.output.on_event = print_event;
         } else if (a[0] == '-' || o.context_dir) {
             return usage();
         } else {
@@ -89,14 +83,16 @@ int main(int argc, char **argv)
     }
     if (!o.context_dir)
         return usage();
-    o.secrets = secrets;
-    o.n_secrets = n_sec;
-    o.ssh = ssh;
-    o.n_ssh = n_ssh;
-    o.build_args = args;
-    o.docker_config_dir = getenv("DOCKER_CONFIG");
-    o.home = getenv("HOME");
-    o.n_build_args = n_args;
+    o.params.build_args = args;
+    o.params.build_arg_count = n_args;
+    o.buildkit.secrets = secrets;
+    o.buildkit.secret_count = n_sec;
+    o.buildkit.ssh = ssh;
+    o.buildkit.ssh_count = n_ssh;
+    o.engine.kind = HOIST_BUILD_ENGINE_BUILDKIT;
+    o.check.skip = true;
+    o.registry.docker_config = getenv("DOCKER_CONFIG");
+    o.registry.home = getenv("HOME");
 
     hoist_error err = HOIST_ERROR_INIT;
     hoist_endpoint_options eopts = HOIST_ENDPOINT_OPTIONS_INIT;
@@ -105,25 +101,21 @@ int main(int argc, char **argv)
     hoist_client *client = NULL;
     hoist_client_options copts = HOIST_CLIENT_OPTIONS_INIT;
     copts.endpoint = &endpoint;
-    hoist_bk_build_result r;
+    hoist_build_result r;
     memset(&r, 0, sizeof(r));
     int rc = hoist_endpoint_resolve(&endpoint, &eopts, &err);
     if (!rc)
         rc = hoist_client_new(&client, &copts, &err);
     if (!rc)
-        rc = hoist_bk_build(client, &o, &r, &err);
+        rc = hoist_build(&r, client, &o, &err);
     hoist_client_free(client);
     if (r.image_id[0])
         printf("image %s\n", r.image_id);
+    const hoist_build_session_stats *s = &r.session;
     printf("stats stat=%llu req=%llu files=%llu bytes=%llu health=%llu calls=%llu unimplemented=%llu "
-           "secrets=%llu credentials=%llu output=%llu max_step_us=%llu trace=%lu messages=%lu\n",
-           (unsigned long long)r.stats.stat_packets, (unsigned long long)r.stats.req_packets,
-           (unsigned long long)r.stats.files_sent, (unsigned long long)r.stats.bytes_sent,
-           (unsigned long long)r.stats.health_checks, (unsigned long long)r.stats.calls,
-           (unsigned long long)r.stats.unimplemented, (unsigned long long)r.stats.secrets_sent,
-           (unsigned long long)r.stats.credentials_asked, (unsigned long long)r.stats.output_bytes,
-           (unsigned long long)r.stats.max_step_us,
-           r.trace_messages, r.messages);
+           "secrets=%llu credentials=%llu output=%llu max_step_us=%llu\n",
+           s->stat_packets, s->requests, r.context_entries, r.context_bytes, s->health_checks, s->calls,
+           s->unimplemented, s->secrets_sent, s->credentials_asked, s->output_bytes, s->max_step_us);
     if (rc) {
         fprintf(stderr, "bkbuild: %s\n", err.message);
         if (err.hint[0])

@@ -20,8 +20,9 @@
  *       fault_proxy.py): every build must fail; descriptors and memory are
  *       compared between build 2 and build N.
  *
- * --engine api is the classic builder over the Engine API (hoist_build);
- * bk is the native BuildKit session (hoist_bk_build). Errors on stderr,
+ * Both engines build through hoist_build(): --engine api is the classic
+ * builder over the Engine API, bk the daemon's BuildKit driven natively
+ * through hoist's session (HOIST_BUILD_ENGINE_BUILDKIT). Errors on stderr,
  * exit code = hoist code (1 for a failed assertion).
  */
 #include <dirent.h>
@@ -36,7 +37,6 @@
 #include "hoist/build.h"
 #include "hoist/client.h"
 #include "hoist/endpoint.h"
-#include "session/bk_build.h"
 
 enum { ENGINE_API, ENGINE_BK };
 
@@ -75,7 +75,7 @@ static void build_one(job *j)
     j->rc = hoist_endpoint_resolve(&ep, &eo, &j->err);
     if (!j->rc)
         j->rc = hoist_client_new(&client, &co, &j->err);
-    if (!j->rc && j->engine == ENGINE_API) {
+    if (!j->rc) {
         const char *tags[1] = {j->tag};
         hoist_build_options o = HOIST_BUILD_OPTIONS_INIT;
         o.context_dir = j->dir;
@@ -83,22 +83,11 @@ static void build_one(job *j)
         o.params.tag_count = 1;
         o.params.network = "none";
         o.params.no_cache = true; /* see above */
-        o.engine.kind = HOIST_BUILD_ENGINE_API;
+        o.engine.kind = j->engine == ENGINE_API ? HOIST_BUILD_ENGINE_API : HOIST_BUILD_ENGINE_BUILDKIT;
         o.check.skip = true;
-        o.output.quiet = true;
+        o.output.quiet = j->engine == ENGINE_API; /* q=1 for the classic builder only, as before */
         hoist_build_result r;
         j->rc = hoist_build(&r, client, &o, &j->err);
-        if (!j->rc)
-            snprintf(j->image_id, sizeof(j->image_id), "%s", r.image_id);
-    } else if (!j->rc) {
-        hoist_bk_build_options o = {0};
-        o.context_dir = j->dir;
-        o.tag = j->tag;
-        o.network = "none";
-        o.no_cache = true;
-        hoist_bk_build_result r;
-        memset(&r, 0, sizeof(r));
-        j->rc = hoist_bk_build(client, &o, &r, &j->err);
         if (!j->rc)
             snprintf(j->image_id, sizeof(j->image_id), "%s", r.image_id);
     }

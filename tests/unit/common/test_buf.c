@@ -113,6 +113,24 @@ static void cap_fails_sticky_without_abort(void **state)
     hbuf_free(&c);
 }
 
+/* The head of a stream: what fits below the cap, the rest dropped quietly. */
+static void append_head_keeps_first_bytes(void **state)
+{
+    (void)state;
+    hbuf b = {.max = 8};
+    hbuf_append_head(&b, "", 0);
+    assert_int_equal(b.len, 0);
+    hbuf_append_head(&b, "abcde", 5);
+    hbuf_append_head(&b, "fghij", 5);
+    hbuf_append_head(&b, "klm", 3);
+    assert_int_equal(b.failed, 0);
+    assert_int_equal(b.len, 8);
+    assert_string_equal(b.data, "abcdefgh");
+    assert_true(hbuf_append(&b, "", 0)); /* still usable: nothing failed */
+    assert_false(hbuf_putc(&b, 'x'));    /* a real append past the cap still fails */
+    hbuf_free(&b);
+}
+
 static void huge_reserve_is_an_error(void **state)
 {
     (void)state;
@@ -136,6 +154,7 @@ int main(void)
         cmocka_unit_test(take_hands_over),
         cmocka_unit_test(put_rune_like_go),
         cmocka_unit_test(cap_fails_sticky_without_abort),
+        cmocka_unit_test(append_head_keeps_first_bytes),
         cmocka_unit_test(huge_reserve_is_an_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

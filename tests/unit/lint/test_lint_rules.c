@@ -264,6 +264,13 @@ static const lint_case cases[] = {
     FX("HS007", "FROM alpine:3.19\n", "big.bin=0123456789012345678901234567890123456789"),
     T("HS008", "WORKDIR /app\nCOPY . .\nRUN npm ci\n"),
     F("HS008", "WORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\n"),
+    /* HS011-HS013: more cases, and the messages, in test_lint_cache.c */
+    TX("HS011", "WORKDIR /app\nCOPY . .\nRUN npm ci\n", "package.json={}", "package-lock.json={}"),
+    FX("HS011", "WORKDIR /app\nCOPY . .\nRUN npm ci\n", "index.js"),
+    T("HS012", "ARG GIT_SHA\nRUN make\n"),
+    F("HS012", "RUN make\nARG GIT_SHA\nLABEL rev=$GIT_SHA\n"),
+    TX("HS013", "COPY . /app\n", "app.log=x", "main.c"),
+    FX("HS013", "COPY . /app\n", ".dockerignore=*.log\n", "app.log=x", "main.c"),
     T("HS010", "FROM node:18.20.4-bookworm-slim\nCMD [\"node\"]\n"),
     T("HS010", "ARG GO=1.21\nFROM golang:${GO} AS build\nFROM scratch\n"),
     T("HS010", "FROM docker.io/library/python:3.8-slim\n"),
