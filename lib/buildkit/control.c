@@ -584,7 +584,8 @@ static int describe_builder(ctl_run *r, bool *moby, hoist_error *err)
     size_t len = 0;
     int rc = grpcc_unary(r->c, "/moby.buildkit.v1.Control/ListWorkers", &lreq.base, &raw, &len, 30000, NULL, err);
     if (rc) {
-        hoist_error_prefix(err, "cannot talk to the builder");
+        if (rc != HOIST_EINTERRUPTED)
+            hoist_error_prefix(err, "cannot talk to the builder");
         return rc;
     }
     Moby__Buildkit__V1__ListWorkersResponse *lw = moby__buildkit__v1__list_workers_response__unpack(NULL, len, raw);
@@ -689,6 +690,7 @@ int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *d
         return rc;
     }
     note(decoder, "builder: %s", info.describe);
+    grpcc_set_cancel(r.c, opts->output.cancel);
     bool moby_worker = false;
     if ((rc = describe_builder(&r, &moby_worker, err))) {
         grpcc_free(r.c);

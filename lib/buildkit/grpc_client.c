@@ -55,7 +55,10 @@ struct grpcc {
     char error[600];
     char first[160];            /* the first bytes received, to recognise an HTTP/1 server */
     size_t first_len;
+    volatile sig_atomic_t *cancel;
 };
+
+void grpcc_set_cancel(grpcc *c, volatile sig_atomic_t *cancel) { c->cancel = cancel; }
 
 static const char *const status_names[] = {
     "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
@@ -725,6 +728,11 @@ int grpcc_unary(grpcc *c, const char *path, const ProtobufCMessage *req, uint8_t
     long deadline = mono_ms() + timeout_ms;
     int rc = 0;
     while (!call->done) {
+        if (c->cancel && *c->cancel) {
+            grpcc_cancel(call);
+            rc = hoist_error_set(err, HOIST_EINTERRUPTED, "%s: cancelled", path);
+            break;
+        }
         long left = deadline - mono_ms();
         if (left <= 0) {
             grpcc_cancel(call);

@@ -19,6 +19,7 @@
 #define HOIST_BUILDKIT_GRPC_CLIENT_H
 
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -91,6 +92,10 @@ const char *grpcc_error(const grpcc *c);
  * server's message; *status gets the gRPC status (may be NULL). */
 int grpcc_unary(grpcc *c, const char *path, const ProtobufCMessage *req, uint8_t **resp, size_t *resp_len,
                 int timeout_ms, int *status, hoist_error *err);
+
+/* grpcc_unary gives up with HOIST_EINTERRUPTED once *cancel is non-zero
+ * (NULL: never). */
+void grpcc_set_cancel(grpcc *c, volatile sig_atomic_t *cancel);
 
 /* "UNAVAILABLE" for 14, ... */
 const char *grpcc_status_name(int status);

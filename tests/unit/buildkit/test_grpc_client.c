@@ -358,6 +358,12 @@ static void test_unary_helper(void **state)
     err = (hoist_error)HOIST_ERROR_INIT;
     assert_int_equal(grpcc_unary(p.c, "/t.S/Silent", &req.base, &resp, &len, 300, &status, &err), HOIST_EENV);
     assert_int_equal(err.reason, HOIST_REASON_TIMEOUT);
+    /* cancelled by the caller's flag (a signal handler's) */
+    volatile sig_atomic_t cancel = 1;
+    grpcc_set_cancel(p.c, &cancel);
+    err = (hoist_error)HOIST_ERROR_INIT;
+    assert_int_equal(grpcc_unary(p.c, "/t.S/Silent", &req.base, &resp, &len, 10000, &status, &err), HOIST_EINTERRUPTED);
+    grpcc_set_cancel(p.c, NULL);
     t.stop = 1;
     pthread_join(th, NULL);
     pair_close(&p);
