@@ -301,6 +301,7 @@ int cmd_build(int argc, char **argv)
     opts.output.measure_upload = mode == RENDER_TTY;
     build_renderer renderer;
     build_renderer_init(&renderer, mode);
+    renderer.builder = opts.buildkit.builder && *opts.buildkit.builder ? opts.buildkit.builder : NULL;
     opts.output.on_event = build_render_event;
     opts.output.user = &renderer;
     opts.output.cancel = &cli_signal;

@@ -41,6 +41,7 @@ assert_contains "$err" "builder worker"
 assert_contains "$err" "RUN echo"
 assert_contains "$err" "(Dockerfile:5)"
 assert_contains "$err" "hoist: built sha256:"
+assert_contains "$err" "with the BuildKit builder docker"
 grpc_id=$(docker_cli image inspect -f '{{.Id}}' $tag:grpc)
 assert_eq "$(docker_cli image inspect -f '{{json .Config}}' $tag:default)" \
           "$(docker_cli image inspect -f '{{json .Config}}' $tag:grpc)" "image Config"
