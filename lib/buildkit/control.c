@@ -610,8 +610,9 @@ static int describe_builder(ctl_run *r, bool *moby, hoist_error *err)
                 executor = w->labels[k]->value;
         if (!strcmp(executor, "moby") || !strcmp(w->id, "moby"))
             *moby = true;
-        note(r->decoder, "builder worker %s: executor %s, platforms %s%s%s", w->id, executor[0] ? executor : "?",
-             plats[0] ? plats : "?", w->buildkit_version && w->buildkit_version->version[0] ? ", BuildKit " : "",
+        note(r->decoder, "builder worker %s: platforms %s%s%s%s%s", w->id, plats[0] ? plats : "?",
+             executor[0] ? ", executor " : "", executor,
+             w->buildkit_version && w->buildkit_version->version[0] ? ", BuildKit " : "",
              w->buildkit_version ? w->buildkit_version->version : "");
     }
     moby__buildkit__v1__list_workers_response__free_unpacked(lw, NULL);

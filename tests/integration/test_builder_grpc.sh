@@ -197,6 +197,11 @@ assert_contains "$err" "copied the image from the builder's engine"
 assert_eq "$(docker_cli image inspect -f '{{json .Config}}' $tag:default)" \
           "$(docker_cli image inspect -f '{{json .Config}}' $tag:tls)" "image Config built over tcp+TLS"
 assert_eq "hey grpc" "$(docker_cli run --rm --network none $tag:tls)" "file made on the TLS builder"
+# The TLS builder's engine is the engine hoist builds for: no copy.
+expect_exit 0 env DOCKER_HOST="unix://$HOIST_ENGINE_RUN/docker.sock" "$HOIST" build app "${tls[@]}" -t $tag:same --network none --progress plain
+assert_contains "$err" "the builder's engine is the engine hoist builds for"
+assert_not_contains "$err" "copied the image"
+DOCKER_HOST="unix://$HOIST_ENGINE_RUN/docker.sock" docker_cli image inspect $tag:same >/dev/null || fail "the image is not in the TLS engine"
 # BUILDKIT_* variables, as buildctl names them.
 expect_exit 0 env DOCKER_HOST="$main_host" BUILDKIT_HOST="tcp://127.0.0.1:$port" BUILDKIT_TLS_CA_CERT="$pki/ca.pem" \
   BUILDKIT_TLS_CERT="$pki/client/cert.pem" BUILDKIT_TLS_KEY="$pki/client/key.pem" \
