@@ -54,6 +54,24 @@ expect_exit 0 env BUILDKIT_HOST=docker "$HOIST" build app -t $tag:env --build-ar
 assert_contains "$out" '"type":"image-id"'
 assert_eq "$grpc_id" "$(docker_cli image inspect -f '{{.Id}}' $tag:env)" "image ID from BUILDKIT_HOST=docker"
 
+# Frontend attributes: --target, --label, --platform, --add-host, --no-cache.
+mkdir -p multi && cat > multi/Dockerfile <<EOF2
+FROM hoist-test/busybox:1 AS one
+RUN echo one-$$ > /stage && grep -c hoist-host /etc/hosts > /hosts
+FROM hoist-test/busybox:1 AS two
+RUN echo two > /stage
+EOF2
+mflags=(--builder docker --target one --label org.example.k=v-$$ --platform linux/amd64 --add-host hoist-host:10.9.8.7 --network none --progress plain)
+expect_exit 0 "$HOIST" build multi "${mflags[@]}" -t $tag:target
+assert_eq "one-$$" "$(docker_cli run --rm --network none $tag:target cat /stage)" "--target one"
+assert_eq "1" "$(docker_cli run --rm --network none $tag:target cat /hosts)" "--add-host seen by RUN"
+assert_eq "v-$$" "$(docker_cli image inspect -f '{{index .Config.Labels "org.example.k"}}' $tag:target)" "--label"
+assert_eq "amd64" "$(docker_cli image inspect -f '{{.Architecture}}' $tag:target)" "--platform"
+expect_exit 0 "$HOIST" build multi "${mflags[@]}"
+assert_contains "$err" "steps: 0 run" "the same build again"
+expect_exit 0 "$HOIST" build multi "${mflags[@]}" --no-cache
+assert_contains "$err" "steps: 1 run" "--no-cache (the RUN step ran again)"
+
 # A failing step: exit 1, the Dockerfile location and the step's output.
 mkdir -p bad && printf 'FROM hoist-test/busybox:1\nRUN echo bad-%s && exit 7\n' "$$" > bad/Dockerfile
 expect_exit 1 "$HOIST" build bad --builder docker --network none --progress plain
