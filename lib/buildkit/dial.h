@@ -13,7 +13,8 @@
  *                           /grpc on the same TLS connection)
  *   ssh://[USER@]HOST[:PORT]       `ssh HOST buildctl dial-stdio`
  *   docker-container://NAME        `docker exec -i NAME buildctl dial-stdio`
- *   kube-pod://NAME[?namespace=NS] `kubectl exec -i NAME -- buildctl dial-stdio`
+ *   kube-pod://NAME[?namespace=NS&container=C&context=CTX]
+ *                           `kubectl [--context CTX] exec [--namespace NS] [-c C] -i NAME -- buildctl dial-stdio`
  */
 #ifndef HOIST_BUILDKIT_DIAL_H
 #define HOIST_BUILDKIT_DIAL_H

@@ -559,8 +559,8 @@ static const bk_stream_ops proc_ops = {proc_read, proc_write, proc_close};
 int bk_dial_stdio(const bk_dial_options *o, grpcc **out, bk_dial_info *info, hoist_error *err)
 {
     const char *a = o->address;
-    char target[512] = "", ns[256] = "", port[16] = "";
-    const char *argv[16];
+    char target[512] = "", ns[256] = "", port[16] = "", kctx[256] = "", kcont[256] = "";
+    const char *argv[20];
     size_t k = 0;
     char prog[4096];
     const char *tool;
@@ -584,9 +584,19 @@ int bk_dial_stdio(const bk_dial_options *o, grpcc **out, bk_dial_info *info, hoi
         char *q = strchr(target, '?');
         if (q) {
             *q = '\0';
-            const char *nsp = strstr(q + 1, "namespace=");
-            if (nsp)
-                snprintf(ns, sizeof(ns), "%.*s", (int)strcspn(nsp + 10, "&"), nsp + 10);
+            /* buildctl's query keys: namespace, context, container */
+            for (char *kv = q + 1; *kv;) {
+                size_t n = strcspn(kv, "&");
+                if (!strncmp(kv, "namespace=", 10))
+                    snprintf(ns, sizeof(ns), "%.*s", (int)(n - 10), kv + 10);
+                else if (!strncmp(kv, "context=", 8))
+                    snprintf(kctx, sizeof(kctx), "%.*s", (int)(n - 8), kv + 8);
+                else if (!strncmp(kv, "container=", 10))
+                    snprintf(kcont, sizeof(kcont), "%.*s", (int)(n - 10), kv + 10);
+                kv += n;
+                if (*kv == '&')
+                    kv++;
+            }
         }
     }
     if (!target[0] || target[0] == '-')
@@ -615,10 +625,18 @@ int bk_dial_stdio(const bk_dial_options *o, grpcc **out, bk_dial_info *info, hoi
         argv[k++] = "buildctl";
         argv[k++] = "dial-stdio";
     } else {
+        if (kctx[0]) {
+            argv[k++] = "--context";
+            argv[k++] = kctx;
+        }
         argv[k++] = "exec";
         if (ns[0]) {
             argv[k++] = "--namespace";
             argv[k++] = ns;
+        }
+        if (kcont[0]) {
+            argv[k++] = "-c";
+            argv[k++] = kcont;
         }
         argv[k++] = "-i";
         argv[k++] = target;

@@ -170,7 +170,7 @@ for t in ssh docker kubectl; do
     "$HOIST_SRC/tests/integration/tools/grpc_stdio_proxy.py" "${DOCKER_HOST#unix://}" > fakebin/$t
   chmod +x fakebin/$t
 done
-for addr in ssh://builder@build-host:2222 docker-container://buildkitd-1 "kube-pod://buildkitd-0?namespace=ci"; do
+for addr in ssh://builder@build-host:2222 docker-container://buildkitd-1 "kube-pod://buildkitd-0?namespace=ci&container=bk&context=prod"; do
   expect_exit 0 env PATH="$tmp/fakebin:$PATH" "$HOIST" build app --builder "$addr" -t $tag:stdio --build-arg GREETING=hey --network none --progress plain
   assert_contains "$err" "buildctl dial-stdio"
   assert_eq "$grpc_id" "$(docker_cli image inspect -f '{{.Id}}' $tag:stdio)" "image ID through $addr"
@@ -178,7 +178,7 @@ done
 log=$(cat "$tmp/dial.log")
 assert_contains "$log" "ssh -p 2222 -o BatchMode=yes -- builder@build-host buildctl dial-stdio"
 assert_contains "$log" "docker exec -i buildkitd-1 buildctl dial-stdio"
-assert_contains "$log" "kubectl exec --namespace ci -i buildkitd-0 -- buildctl dial-stdio"
+assert_contains "$log" "kubectl --context prod exec --namespace ci -c bk -i buildkitd-0 -- buildctl dial-stdio"
 pgrep -f grpc_stdio_proxy.py >/dev/null && fail "a dial-stdio helper was left running"
 expect_exit 3 env PATH=/nonexistent "$HOIST" build app --builder kube-pod://x --progress plain
 assert_contains "$err" "needs the kubectl program"
