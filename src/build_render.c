@@ -74,6 +74,8 @@ static void json_event(build_renderer *r, const hoist_build_event *ev)
         json_object_set_new(o, "vertex", json_string(ev->vertex));
     if (ev->detail)
         json_object_set_new(o, "detail", json_string(ev->detail));
+    if (ev->reason)
+        json_object_set_new(o, "reason", json_string(ev->reason));
     json_dumpf(o, r->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
     fputc('\n', r->out);
     fflush(r->out);

@@ -80,6 +80,9 @@ typedef struct hoist_build_event {
                                   Steps may run in parallel: this tells their events apart */
     const char *detail;        /* ERROR: the failing step's last output lines; WARNING: details;
                                   newline-separated; NULL when none */
+    /* Added with build records (hoist/explain.h). */
+    const char *reason;        /* NOTE "step N rebuilt: ...": why a step the last build recorded ran
+                                  again (the text after "rebuilt: "); NULL otherwise */
 } hoist_build_event;
 
 /* Return 0 to go on, non-zero to cancel the build. */

@@ -22,6 +22,8 @@
 #include "hoist/ignore.h"
 #include "hoist/context.h"
 #include "hoist/build.h"
+#include "hoist/explain.h"
+#include "hoist/bake.h"
 #include "hoist/registry.h"
 #include "hoist/gen.h"
 #include "hoist/features.h"

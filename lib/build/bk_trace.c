@@ -409,6 +409,14 @@ static void vertex_update(hoist_bk_trace *t, const Moby__Buildkit__V1__Vertex *p
     if (pv->error && *pv->error && !v->failed) {
         v->failed = true;
         v->done = true;
+        /* BuildKit goes on without a cache it cannot import (a --cache-from
+         * image not pushed yet): a warning, not the build's failure */
+        if (v->text && !strncmp(v->text, "importing cache manifest from ", 30)) {
+            char text[1024];
+            snprintf(text, sizeof(text), "%s: %s (building without it)", v->text, pv->error);
+            emit(t, HOIST_EVENT_WARNING, NULL, text);
+            return;
+        }
         if (!t->d->failed && !is_cancellation(pv->error))
             record_failure(t, v, pv->error);
         return;

@@ -31,6 +31,7 @@
 #include "build/decoder.h"
 #include "build/json_stream.h"
 #include "build/query.h"
+#include "record/build_hook.h"
 #include "registry/auth_header.h"
 #include "hoist/registry.h"
 #include "common/cleanup.h"
@@ -444,6 +445,9 @@ int hoist_build(hoist_build_result *result, hoist_client *client, const hoist_bu
             return rc;
     }
     note(run, "context %s, Dockerfile %s, API %s", hoist_context_dir(ctx), dockerfile_label, result->api_version);
+    /* the build record (hoist explain): inputs now, rebuild reasons as steps run */
+    _cleanup_(rec_tap_freep) rec_tap *record = NULL;
+    hoist_build_record_begin(&record, &plan, &run->decoder);
 
     /* 4. build */
     if (result->engine == HOIST_BUILD_ENGINE_CLI)
@@ -458,6 +462,7 @@ int hoist_build(hoist_build_result *result, hoist_client *client, const hoist_bu
     result->steps_total = run->decoder.step_total;
     result->steps_run = run->decoder.steps_run;
     result->steps_cached = run->decoder.steps_cached;
+    hoist_build_record_end(record, rc || run->decoder.failed);
 
     /* 5. outcome (the buildkit engine's error already has file:line and
      * the step's last output) */

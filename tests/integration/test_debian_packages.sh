@@ -70,7 +70,7 @@ for d in "${debs[@]}"; do dpkg-deb -x "$d" "$root"; done
 libdir=$root/usr/lib/$multiarch
 [ "$(objdump -p "$libdir/libhoist.so.1" | awk '/SONAME/ {print $2}')" = libhoist.so.1 ] || fail "soname"
 "$root/usr/bin/hoist" version | grep -q "^hoist 0.2.0"
-for c in build check context doctor init parse pin push version completion help; do
+for c in build bake check context doctor init parse pin push version completion help; do
   [ -f "$root/usr/share/man/man1/hoist-$c.1.gz" ] || fail "no man page for $c"
 done
 [ -f "$root/usr/share/bash-completion/completions/hoist" ] || fail "bash completion"

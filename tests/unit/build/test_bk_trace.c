@@ -311,6 +311,31 @@ static void missing_base(void **state)
     teardown_fixture(&fx);
 }
 
+/* A --cache-from image that cannot be imported (not pushed yet, registry
+ * down) fails BuildKit's "importing cache manifest" vertex, and BuildKit
+ * builds without it: a warning, not the build's failure (hoist bake's
+ * shared registry cache starts empty). Recorded from hoist build through
+ * tests/tools/bk_capture.py with --cache-from 127.0.0.1:9/hoist-nope:cache. */
+static void cache_miss(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    setup_fixture(&fx, "cachemiss");
+    hoist_error err = HOIST_ERROR_INIT;
+    assert_int_equal(run_reply(&fx, "cachemiss", "reply.jsonl", 0, &err), 0);
+    bool warned = false, image = false;
+    for (int i = 0; i < fx.seen.count; i++) {
+        warned |= strstr(fx.seen.lines[i], "warning 0 0 importing cache manifest from 127.0.0.1:9/hoist-nope:cache: ") ==
+                  fx.seen.lines[i];
+        image |= !strncmp(fx.seen.lines[i], "image-id 0 0  id=sha256:", 24);
+        assert_null(strstr(fx.seen.lines[i], "error "));
+    }
+    assert_true(warned);
+    assert_true(image);
+    assert_int_equal(fx.d.error_line, 0);
+    teardown_fixture(&fx);
+}
+
 /* Without a Dockerfile to map to, steps keep BuildKit's own per-stage
  * counter and keyword, with no location; errors keep their text. */
 static void no_dockerfile(void **state)
@@ -536,6 +561,7 @@ int main(void)
         cmocka_unit_test(failing_run),
         cmocka_unit_test(many_lines),
         cmocka_unit_test(missing_base),
+        cmocka_unit_test(cache_miss),
         cmocka_unit_test(no_dockerfile),
         cmocka_unit_test(cancel_from_callback),
         cmocka_unit_test(synthetic),
