@@ -2,9 +2,10 @@
  * base64.h - base64 with the standard alphabet and padding (RFC 4648
  * section 4), for registry credentials (config.json's "auth", Basic
  * authorization, X-Registry-Auth) and the claims of a registry token.
- * Replaces OpenSSL's EVP_EncodeBlock/EVP_DecodeBlock (see sha256.h for why
- * libhoist no longer links libcrypto). Callers wipe buffers that held a
- * secret with explicit_bzero.
+ * OpenSSL's EVP_EncodeBlock/EVP_DecodeBlock do the coding; these wrappers
+ * add the strictness hoist wants (no whitespace, padding only at the end)
+ * and the exact decoded length. Callers wipe buffers that held a secret
+ * with explicit_bzero.
  */
 #ifndef HOIST_COMMON_BASE64_H
 #define HOIST_COMMON_BASE64_H

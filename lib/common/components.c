@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <jansson.h>
 #include <nghttp2/nghttp2.h>
+#include <openssl/crypto.h>
+#include <openssl/opensslv.h>
 #include <protobuf-c/protobuf-c.h>
 #include <yaml.h>
 
@@ -164,6 +166,8 @@ size_t hoist_components(hoist_component *out, size_t max, unsigned int flags)
     if ((c = add(out, max, &n, "jansson", JANSSON_VERSION, false)))
         set(c->version, sizeof(c->version), JANSSON_VERSION);
 #endif
+    if ((c = add(out, max, &n, "openssl", OPENSSL_VERSION_STR, false)))
+        set(c->version, sizeof(c->version), OpenSSL_version(OPENSSL_VERSION_STRING));
     if ((c = add(out, max, &n, "nghttp2", NGHTTP2_VERSION, false)))
         set(c->version, sizeof(c->version), nghttp2_version(0)->version_str);
     if ((c = add(out, max, &n, "protobuf-c", PROTOBUF_C_VERSION, false)))
