@@ -19,12 +19,6 @@
 #include <string.h>
 #include <time.h>
 
-typedef struct out_chunk {
-    struct out_chunk *next;
-    size_t len, off;
-    uint8_t data[];
-} out_chunk;
-
 struct grpcc_call {
     grpcc *c;
     grpcc_call *next;
@@ -32,10 +26,8 @@ struct grpcc_call {
     char path[256];
     grpcc_handlers h;
     void *user;
-    uint8_t *in;
-    size_t in_len, in_cap;
-    out_chunk *head, *tail;
-    size_t queued;
+    grpc_inbuf in;
+    grpc_outq out;
     bool deferred, close_send, done, user_freed;
     int http_status;
     bool content_type_bad;
@@ -60,59 +52,10 @@ struct grpcc {
 
 void grpcc_set_cancel(grpcc *c, volatile sig_atomic_t *cancel) { c->cancel = cancel; }
 
-static const char *const status_names[] = {
-    "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-    "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-    "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
-};
-
-const char *grpcc_status_name(int status)
-{
-    if (status >= 0 && (size_t)status < sizeof(status_names) / sizeof(status_names[0]))
-        return status_names[status];
-    return "UNKNOWN";
-}
-
-static int hexval(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
-void grpcc_percent_decode(const char *in, size_t len, char *out, size_t size)
-{
-    size_t o = 0;
-    if (!size)
-        return;
-    for (size_t i = 0; i < len && o + 1 < size; i++) {
-        int hi, lo;
-        if (in[i] == '%' && i + 2 < len && (hi = hexval(in[i + 1])) >= 0 && (lo = hexval(in[i + 2])) >= 0) {
-            out[o++] = (char)(hi << 4 | lo);
-            i += 2;
-        } else {
-            out[o++] = in[i];
-        }
-    }
-    out[o] = '\0';
-}
-
-long grpcc_frame_length(const uint8_t *b, size_t len, bool *compressed)
-{
-    if (len < 5)
-        return -1;
-    *compressed = b[0] != 0;
-    return (long)((uint32_t)b[1] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 8 | b[4]);
-}
-
 bool grpcc_call_done(const grpcc_call *call) { return call->done; }
 int grpcc_call_status(const grpcc_call *call) { return call->status; }
 const char *grpcc_call_message(const grpcc_call *call) { return call->message; }
-size_t grpcc_call_queued(const grpcc_call *call) { return call->queued; }
+size_t grpcc_call_queued(const grpcc_call *call) { return call->out.queued; }
 bk_stream *grpcc_stream(grpcc *c) { return c->s; }
 bool grpcc_alive(const grpcc *c) { return !c->dead && (nghttp2_session_want_read(c->h2) || nghttp2_session_want_write(c->h2)); }
 const char *grpcc_error(const grpcc *c) { return c->error; }
@@ -144,11 +87,8 @@ static void call_release(grpcc_call *call)
             *pp = call->next;
             break;
         }
-    for (out_chunk *o = call->head, *n; o; o = n) {
-        n = o->next;
-        free(o);
-    }
-    free(call->in);
+    grpc_outq_clear(&call->out);
+    grpc_inbuf_free(&call->in);
     free(call);
 }
 
@@ -179,29 +119,8 @@ static void resume(grpcc_call *call)
 
 static int queue_frame(grpcc_call *call, const ProtobufCMessage *msg, const uint8_t *bytes, size_t len)
 {
-    if (call->done || call->close_send || len > GRPCC_MAX_MESSAGE)
+    if (call->done || call->close_send || len > GRPCC_MAX_MESSAGE || grpc_outq_push(&call->out, msg, bytes, len))
         return -1;
-    out_chunk *o = malloc(sizeof(*o) + 5 + len);
-    if (!o)
-        return -1;
-    o->next = NULL;
-    o->off = 0;
-    o->len = 5 + len;
-    o->data[0] = 0;
-    o->data[1] = (uint8_t)(len >> 24);
-    o->data[2] = (uint8_t)(len >> 16);
-    o->data[3] = (uint8_t)(len >> 8);
-    o->data[4] = (uint8_t)len;
-    if (msg)
-        protobuf_c_message_pack(msg, o->data + 5);
-    else if (len)
-        memcpy(o->data + 5, bytes, len);
-    if (call->tail)
-        call->tail->next = o;
-    else
-        call->head = o;
-    call->tail = o;
-    call->queued += o->len;
     resume(call);
     return 0;
 }
@@ -241,24 +160,8 @@ static ssize_t read_out(nghttp2_session *h2, int32_t stream_id, uint8_t *buf, si
         *flags |= NGHTTP2_DATA_FLAG_EOF;
         return 0;
     }
-    size_t n = 0;
-    while (n < length && call->head) {
-        out_chunk *o = call->head;
-        size_t take = o->len - o->off;
-        if (take > length - n)
-            take = length - n;
-        memcpy(buf + n, o->data + o->off, take);
-        o->off += take;
-        n += take;
-        call->queued -= take;
-        if (o->off == o->len) {
-            call->head = o->next;
-            if (!call->head)
-                call->tail = NULL;
-            free(o);
-        }
-    }
-    if (!call->head && call->close_send)
+    size_t n = grpc_outq_drain(&call->out, buf, length);
+    if (!call->out.head && call->close_send)
         *flags |= NGHTTP2_DATA_FLAG_EOF;
     else if (!n) {
         call->deferred = true;
@@ -333,7 +236,7 @@ static int on_header(nghttp2_session *h2, const nghttp2_frame *frame, const uint
         for (size_t i = 0; i < valuelen && value[i] >= '0' && value[i] <= '9'; i++)
             call->status = call->status * 10 + (value[i] - '0');
     } else if (namelen == 12 && !memcmp(name, "grpc-message", 12)) {
-        grpcc_percent_decode((const char *)value, valuelen, call->message, sizeof(call->message));
+        grpc_percent_decode((const char *)value, valuelen, call->message, sizeof(call->message));
     }
     return 0;
 }
@@ -353,7 +256,7 @@ static void reply_ended(grpcc_call *call)
     } else if (!call->have_status) {
         snprintf(msg, sizeof(msg), "%s: the reply ended without a grpc-status", call->path);
         finish(call, GRPCC_STATUS_INTERNAL, msg);
-    } else if (call->in_len && call->status == 0) {
+    } else if (call->in.len && call->status == 0) {
         snprintf(msg, sizeof(msg), "%s: the reply ended inside a message", call->path);
         finish(call, GRPCC_STATUS_INTERNAL, msg);
     } else {
@@ -377,41 +280,30 @@ static int on_frame_recv(nghttp2_session *h2, const nghttp2_frame *frame, void *
 static void deliver(grpcc_call *call)
 {
     size_t pos = 0;
-    while (!call->done && call->in_len - pos >= 5) {
-        bool compressed;
-        long len = grpcc_frame_length(call->in + pos, call->in_len - pos, &compressed);
-        char msg[300];
-        if (compressed) {
-            snprintf(msg, sizeof(msg), "%s: the server sent a compressed message (not asked for)", call->path);
+    while (!call->done) {
+        const uint8_t *msg;
+        size_t len;
+        int r = grpc_inbuf_next(&call->in, &pos, GRPCC_MAX_MESSAGE, &msg, &len);
+        if (r == 0)
+            break;
+        if (r < 0) {
+            char text[300];
+            if (r == GRPC_FRAME_COMPRESSED)
+                snprintf(text, sizeof(text), "%s: the server sent a compressed message (not asked for)", call->path);
+            else
+                snprintf(text, sizeof(text), "%s: a reply message of %zu bytes is over the limit of %u bytes",
+                         call->path, len, GRPCC_MAX_MESSAGE);
             grpcc_cancel(call);
-            call->status = GRPCC_STATUS_INTERNAL;
-            snprintf(call->message, sizeof(call->message), "%s", msg);
+            call->status = r == GRPC_FRAME_COMPRESSED ? GRPC_INTERNAL : GRPC_RESOURCE_EXHAUSTED;
+            snprintf(call->message, sizeof(call->message), "%s", text);
             break;
         }
-        if ((unsigned long)len > GRPCC_MAX_MESSAGE) {
-            snprintf(msg, sizeof(msg), "%s: a reply message of %ld bytes is over the limit of %u bytes", call->path,
-                     len, GRPCC_MAX_MESSAGE);
-            grpcc_cancel(call);
-            call->status = 8; /* RESOURCE_EXHAUSTED */
-            snprintf(call->message, sizeof(call->message), "%s", msg);
-            break;
-        }
-        if (call->in_len - pos - 5 < (size_t)len)
-            break;
-        if (call->h.on_message && call->h.on_message(call, call->in + pos + 5, (size_t)len, call->user)) {
+        if (call->h.on_message && call->h.on_message(call, msg, len, call->user)) {
             grpcc_cancel(call);
             break;
         }
-        pos += 5 + (size_t)len;
     }
-    if (call->done) {
-        call->in_len = 0;
-        return;
-    }
-    if (pos) {
-        memmove(call->in, call->in + pos, call->in_len - pos);
-        call->in_len -= pos;
-    }
+    grpc_inbuf_consume(&call->in, call->done ? call->in.len : pos);
 }
 
 static int on_data_chunk(nghttp2_session *h2, uint8_t flags, int32_t stream_id, const uint8_t *data, size_t len,
@@ -422,22 +314,12 @@ static int on_data_chunk(nghttp2_session *h2, uint8_t flags, int32_t stream_id, 
     grpcc_call *call = nghttp2_session_get_stream_user_data(h2, stream_id);
     if (!call || call->done)
         return 0;
-    if (call->in_len + len > call->in_cap) {
-        size_t cap = call->in_cap ? call->in_cap : 16384;
-        while (cap < call->in_len + len)
-            cap *= 2;
-        uint8_t *ni = cap <= GRPCC_MAX_MESSAGE + 5 + 2 * 16384 ? realloc(call->in, cap) : NULL;
-        if (!ni) {
-            grpcc_cancel(call);
-            call->status = 8;
-            snprintf(call->message, sizeof(call->message), "%s: no memory for a reply message", call->path);
-            return 0;
-        }
-        call->in = ni;
-        call->in_cap = cap;
+    if (grpc_inbuf_append(&call->in, data, len, GRPCC_MAX_MESSAGE + 5 + 2 * 16384)) {
+        grpcc_cancel(call);
+        call->status = GRPC_RESOURCE_EXHAUSTED;
+        snprintf(call->message, sizeof(call->message), "%s: no memory for a reply message", call->path);
+        return 0;
     }
-    memcpy(call->in + call->in_len, data, len);
-    call->in_len += len;
     deliver(call);
     return 0;
 }
@@ -751,7 +633,7 @@ int grpcc_unary(grpcc *c, const char *path, const ProtobufCMessage *req, uint8_t
         rc = hoist_error_setr(err, HOIST_EENV, call->status == GRPCC_STATUS_UNIMPLEMENTED ? HOIST_REASON_UNSUPPORTED
                                                                                           : HOIST_REASON_DAEMON,
                               "%s on the builder at %s failed: %s (gRPC status %s)", path, c->s->peer,
-                              call->message[0] ? call->message : "no message", grpcc_status_name(call->status));
+                              call->message[0] ? call->message : "no message", grpc_status_name(call->status));
     }
     if (!rc && !u.got)
         rc = hoist_error_setr(err, HOIST_EENV, HOIST_REASON_PROTOCOL, "%s: the builder at %s answered OK without "

@@ -10,7 +10,8 @@
  * (5-byte framed, any size up to GRPCC_MAX_MESSAGE, split across DATA
  * frames as flow control allows), close the sending side, and receive
  * messages through a callback until the call is done. A call is done when
- * the trailers arrive (grpc-status, percent-decoded grpc-message; a
+ * the trailers arrive (grpc-status, percent-decoded grpc-message; the wire format is
+ * session/grpc_wire.h, shared with the session's server; a
  * "trailers-only" reply counts), when the stream is reset, or when the
  * connection is lost; a non-200 reply or a reply that is not
  * application/grpc ends it too, with a message saying so.
@@ -27,15 +28,16 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "buildkit/stream.h"
+#include "session/grpc_wire.h"
 #include "hoist/error.h"
 
 #define GRPCC_MAX_MESSAGE (64u * 1024 * 1024)
 
 /* Status codes besides the server's: the connection went away. */
-#define GRPCC_STATUS_UNAVAILABLE 14
-#define GRPCC_STATUS_CANCELLED 1
-#define GRPCC_STATUS_INTERNAL 13
-#define GRPCC_STATUS_UNIMPLEMENTED 12
+#define GRPCC_STATUS_UNAVAILABLE GRPC_UNAVAILABLE
+#define GRPCC_STATUS_CANCELLED GRPC_CANCELLED
+#define GRPCC_STATUS_INTERNAL GRPC_INTERNAL
+#define GRPCC_STATUS_UNIMPLEMENTED GRPC_UNIMPLEMENTED
 
 typedef struct grpcc grpcc;
 typedef struct grpcc_call grpcc_call;
@@ -97,12 +99,6 @@ int grpcc_unary(grpcc *c, const char *path, const ProtobufCMessage *req, uint8_t
  * (NULL: never). */
 void grpcc_set_cancel(grpcc *c, volatile sig_atomic_t *cancel);
 
-/* "UNAVAILABLE" for 14, ... */
-const char *grpcc_status_name(int status);
-/* Decode gRPC's percent-encoding of grpc-message into out. */
-void grpcc_percent_decode(const char *in, size_t len, char *out, size_t size);
-/* Parse a gRPC message frame header: returns the payload length, or -1
- * when fewer than 5 bytes; *compressed gets the flag. */
-long grpcc_frame_length(const uint8_t *buf, size_t len, bool *compressed);
+/* Status names, framing and percent-decoding: session/grpc_wire.h. */
 
 #endif

@@ -16,12 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct out_chunk {
-    struct out_chunk *next;
-    size_t len, off;
-    uint8_t data[];
-} out_chunk;
-
 typedef struct md_entry {
     char *name, *value;
 } md_entry;
@@ -35,11 +29,9 @@ struct grpc_call {
     md_entry *md;
     size_t n_md, md_cap;
     void *state;
-    uint8_t *in;              /* partial incoming message */
-    size_t in_len, in_cap;
+    grpc_inbuf in;            /* partial incoming message */
     bool discard_input;
-    out_chunk *out_head, *out_tail;
-    size_t queued;
+    grpc_outq out;
     bool deferred;            /* the data provider is waiting for data */
     bool responded;           /* response headers submitted */
     bool finished;
@@ -66,7 +58,7 @@ void *grpc_call_user(const grpc_call *c) { return c->srv->user; }
 const char *grpc_call_path(const grpc_call *c) { return c->path ? c->path : ""; }
 void *grpc_call_state(const grpc_call *c) { return c->state; }
 void grpc_call_set_state(grpc_call *c, void *state) { c->state = state; }
-size_t grpc_call_queued(const grpc_call *c) { return c->queued; }
+size_t grpc_call_queued(const grpc_call *c) { return c->out.queued; }
 bool grpc_call_finished(const grpc_call *c) { return c->finished; }
 void grpc_call_want_pump(grpc_call *c, bool want) { c->want_pump = want && !c->finished; }
 void grpc_call_watch_fd(grpc_call *c, int fd) { c->watch_fd = fd; }
@@ -75,7 +67,7 @@ size_t grpc_server_watch_fds(const grpc_server *srv, int *fds, size_t max)
 {
     size_t n = 0;
     for (const grpc_call *c = srv->calls; c && n < max; c = c->next)
-        if (c->want_pump && !c->finished && c->watch_fd >= 0 && c->queued < GRPC_PUMP_WATERMARK)
+        if (c->want_pump && !c->finished && c->watch_fd >= 0 && c->out.queued < GRPC_PUMP_WATERMARK)
             fds[n++] = c->watch_fd;
     return n;
 }
@@ -96,28 +88,6 @@ size_t grpc_call_metadata(const grpc_call *c, const char *key, const char **valu
     return n;
 }
 
-void grpc_percent_encode(const char *in, char *out, size_t size)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t o = 0;
-    if (!size)
-        return;
-    for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
-        if (*p >= 0x20 && *p <= 0x7e && *p != '%') {
-            if (o + 1 >= size)
-                break;
-            out[o++] = (char)*p;
-        } else {
-            if (o + 3 >= size)
-                break;
-            out[o++] = '%';
-            out[o++] = hex[*p >> 4];
-            out[o++] = hex[*p & 15];
-        }
-    }
-    out[o] = '\0';
-}
-
 static void call_free(grpc_call *c)
 {
     if (c->method && c->method->on_free)
@@ -128,11 +98,8 @@ static void call_free(grpc_call *c)
     }
     free(c->md);
     free(c->path);
-    free(c->in);
-    for (out_chunk *o = c->out_head, *n; o; o = n) {
-        n = o->next;
-        free(o);
-    }
+    grpc_inbuf_free(&c->in);
+    grpc_outq_clear(&c->out);
     free(c);
 }
 
@@ -144,59 +111,19 @@ static void resume(grpc_call *c)
     }
 }
 
-int grpc_call_send_bytes(grpc_call *c, const uint8_t *payload, size_t len)
+static int queue(grpc_call *c, const ProtobufCMessage *msg, const uint8_t *payload, size_t len)
 {
-    if (c->finished || len > GRPC_MAX_MESSAGE)
+    if (c->finished || len > GRPC_MAX_MESSAGE || grpc_outq_push(&c->out, msg, payload, len))
         return -1;
-    out_chunk *o = malloc(sizeof(*o) + 5 + len);
-    if (!o)
-        return -1;
-    o->next = NULL;
-    o->off = 0;
-    o->len = 5 + len;
-    o->data[0] = 0;
-    o->data[1] = (uint8_t)(len >> 24);
-    o->data[2] = (uint8_t)(len >> 16);
-    o->data[3] = (uint8_t)(len >> 8);
-    o->data[4] = (uint8_t)len;
-    if (len)
-        memcpy(o->data + 5, payload, len);
-    if (c->out_tail)
-        c->out_tail->next = o;
-    else
-        c->out_head = o;
-    c->out_tail = o;
-    c->queued += o->len;
     resume(c);
     return 0;
 }
 
+int grpc_call_send_bytes(grpc_call *c, const uint8_t *payload, size_t len) { return queue(c, NULL, payload, len); }
+
 int grpc_call_send(grpc_call *c, const ProtobufCMessage *msg)
 {
-    size_t len = protobuf_c_message_get_packed_size(msg);
-    if (c->finished || len > GRPC_MAX_MESSAGE)
-        return -1;
-    out_chunk *o = malloc(sizeof(*o) + 5 + len);
-    if (!o)
-        return -1;
-    protobuf_c_message_pack(msg, o->data + 5);
-    /* reuse the framing of send_bytes without a second copy */
-    o->next = NULL;
-    o->off = 0;
-    o->len = 5 + len;
-    o->data[0] = 0;
-    o->data[1] = (uint8_t)(len >> 24);
-    o->data[2] = (uint8_t)(len >> 16);
-    o->data[3] = (uint8_t)(len >> 8);
-    o->data[4] = (uint8_t)len;
-    if (c->out_tail)
-        c->out_tail->next = o;
-    else
-        c->out_head = o;
-    c->out_tail = o;
-    c->queued += o->len;
-    resume(c);
-    return 0;
+    return queue(c, msg, NULL, protobuf_c_message_get_packed_size(msg));
 }
 
 void grpc_call_finish(grpc_call *c, int status, const char *message)
@@ -216,23 +143,7 @@ static ssize_t read_out(nghttp2_session *h2, int32_t stream_id, uint8_t *buf, si
     grpc_call *c = nghttp2_session_get_stream_user_data(h2, stream_id);
     if (!c)
         return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
-    size_t n = 0;
-    while (n < length && c->out_head) {
-        out_chunk *o = c->out_head;
-        size_t take = o->len - o->off;
-        if (take > length - n)
-            take = length - n;
-        memcpy(buf + n, o->data + o->off, take);
-        o->off += take;
-        n += take;
-        c->queued -= take;
-        if (o->off == o->len) {
-            c->out_head = o->next;
-            if (!c->out_head)
-                c->out_tail = NULL;
-            free(o);
-        }
-    }
+    size_t n = grpc_outq_drain(&c->out, buf, length);
     if (n)
         return (ssize_t)n;
     if (!c->finished) {
@@ -321,7 +232,7 @@ static void half_close(grpc_call *c)
     c->half_closed = true;
     if (c->finished)
         return;
-    if (c->in_len && !c->discard_input) {
+    if (c->in.len && !c->discard_input) {
         grpc_call_finish(c, GRPC_INTERNAL, "the request ended inside a message");
         return;
     }
@@ -382,36 +293,29 @@ static int on_frame_recv(nghttp2_session *h2, const nghttp2_frame *frame, void *
 static void deliver(grpc_call *c)
 {
     size_t pos = 0;
-    while (!c->finished && c->in_len - pos >= 5) {
-        const uint8_t *h = c->in + pos;
-        uint32_t len = (uint32_t)h[1] << 24 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 8 | h[4];
-        if (h[0] != 0) {
+    while (!c->finished) {
+        const uint8_t *msg;
+        size_t len;
+        int r = grpc_inbuf_next(&c->in, &pos, GRPC_MAX_MESSAGE, &msg, &len);
+        if (r == 0)
+            break;
+        if (r == GRPC_FRAME_COMPRESSED) {
             grpc_call_finish(c, GRPC_UNIMPLEMENTED, "compressed messages are not supported");
             c->discard_input = true;
             break;
         }
-        if (len > GRPC_MAX_MESSAGE) {
-            char msg[200];
-            snprintf(msg, sizeof(msg), "message of %u bytes is larger than the limit of %u bytes", len,
+        if (r == GRPC_FRAME_TOO_BIG) {
+            char text[200];
+            snprintf(text, sizeof(text), "message of %zu bytes is larger than the limit of %u bytes", len,
                      GRPC_MAX_MESSAGE);
-            grpc_call_finish(c, GRPC_RESOURCE_EXHAUSTED, msg);
+            grpc_call_finish(c, GRPC_RESOURCE_EXHAUSTED, text);
             c->discard_input = true;
             break;
         }
-        if (c->in_len - pos - 5 < len)
-            break;
         if (c->method->on_message)
-            c->method->on_message(c, h + 5, len);
-        pos += 5 + (size_t)len;
+            c->method->on_message(c, msg, len);
     }
-    if (c->discard_input) {
-        c->in_len = 0;
-        return;
-    }
-    if (pos) {
-        memmove(c->in, c->in + pos, c->in_len - pos);
-        c->in_len -= pos;
-    }
+    grpc_inbuf_consume(&c->in, c->discard_input ? c->in.len : pos);
 }
 
 static int on_data_chunk(nghttp2_session *h2, uint8_t flags, int32_t stream_id, const uint8_t *data,
@@ -420,29 +324,14 @@ static int on_data_chunk(nghttp2_session *h2, uint8_t flags, int32_t stream_id, 
     grpc_call *c = nghttp2_session_get_stream_user_data(h2, stream_id);
     if (!c || c->discard_input || c->finished || !c->method)
         return 0;
-    if (c->in_len + len > c->in_cap) {
-        size_t cap = c->in_cap ? c->in_cap : 16384;
-        while (cap < c->in_len + len)
-            cap *= 2;
-        if (cap > GRPC_MAX_MESSAGE + 5 + 16384)
-            cap = GRPC_MAX_MESSAGE + 5 + 16384;
-        if (c->in_len + len > cap) {
-            /* cannot happen: deliver() rejects a header above the limit */
-            grpc_call_finish(c, GRPC_RESOURCE_EXHAUSTED, "message too large");
-            c->discard_input = true;
-            return 0;
-        }
-        uint8_t *ni = realloc(c->in, cap);
-        if (!ni) {
-            grpc_call_finish(c, GRPC_RESOURCE_EXHAUSTED, "out of memory for a message");
-            c->discard_input = true;
-            return 0;
-        }
-        c->in = ni;
-        c->in_cap = cap;
+    int r = grpc_inbuf_append(&c->in, data, len, GRPC_MAX_MESSAGE + 5 + 16384);
+    if (r) {
+        /* too big cannot happen: deliver() rejects a header above the limit */
+        grpc_call_finish(c, GRPC_RESOURCE_EXHAUSTED,
+                         r == GRPC_INBUF_TOO_BIG ? "message too large" : "out of memory for a message");
+        c->discard_input = true;
+        return 0;
     }
-    memcpy(c->in + c->in_len, data, len);
-    c->in_len += len;
     deliver(c);
     return 0;
 }
@@ -542,9 +431,9 @@ bool grpc_server_pump(grpc_server *srv)
     for (grpc_call *c = srv->calls; c; c = c->next) {
         if (!c->want_pump || c->finished || !c->method || !c->method->on_pump)
             continue;
-        if (c->queued < GRPC_PUMP_WATERMARK)
+        if (c->out.queued < GRPC_PUMP_WATERMARK)
             c->method->on_pump(c);
-        if (c->want_pump && c->watch_fd < 0 && c->queued < GRPC_PUMP_WATERMARK)
+        if (c->want_pump && c->watch_fd < 0 && c->out.queued < GRPC_PUMP_WATERMARK)
             more = true;
     }
     return more;

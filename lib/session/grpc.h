@@ -24,26 +24,14 @@
 
 #include <protobuf-c/protobuf-c.h>
 
+#include "session/grpc_wire.h" /* status codes, framing, percent-encoding */
+
 #define GRPC_MAX_MESSAGE (16u * 1024 * 1024)
 /* Request metadata entries kept per call (one per exclude pattern, so a
  * long .dockerignore makes many); a call with more is refused. */
 #define GRPC_MAX_METADATA 100000u
 /* A pumped call is called again only while fewer bytes than this wait. */
 #define GRPC_PUMP_WATERMARK (256u * 1024)
-
-enum {
-    GRPC_OK = 0,
-    GRPC_CANCELLED = 1,
-    GRPC_UNKNOWN = 2,
-    GRPC_INVALID_ARGUMENT = 3,
-    GRPC_NOT_FOUND = 5,
-    GRPC_PERMISSION_DENIED = 7,
-    GRPC_RESOURCE_EXHAUSTED = 8,
-    GRPC_FAILED_PRECONDITION = 9,
-    GRPC_UNIMPLEMENTED = 12,
-    GRPC_INTERNAL = 13,
-    GRPC_UNAVAILABLE = 14,
-};
 
 typedef struct grpc_server grpc_server;
 typedef struct grpc_call grpc_call;
@@ -103,9 +91,5 @@ void grpc_call_watch_fd(grpc_call *call, int fd);
  * (percent-encoded) grpc-message. Idempotent: the first status wins. */
 void grpc_call_finish(grpc_call *call, int status, const char *message);
 bool grpc_call_finished(const grpc_call *call);
-
-/* gRPC's percent-encoding of grpc-message into out (NUL-terminated,
- * truncated to fit). */
-void grpc_percent_encode(const char *in, char *out, size_t size);
 
 #endif

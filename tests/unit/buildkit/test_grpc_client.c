@@ -234,7 +234,7 @@ static void test_status_and_message(void **state)
     assert_int_equal(g.messages, 0);
     /* percent-encoded on the wire ('%', non-ASCII, newline), decoded back */
     assert_string_equal(g.message, "no such thing: 100% sure, caf\xc3\xa9\nline 2");
-    assert_string_equal(grpcc_status_name(g.status), "NOT_FOUND");
+    assert_string_equal(grpc_status_name(g.status), "NOT_FOUND");
     grpcc_call_free(call);
     pair_close(&p);
 }
@@ -458,20 +458,20 @@ static void test_helpers(void **state)
     (void)state;
     bool compressed = true;
     const uint8_t hdr[] = {0, 0, 1, 0, 2, 'x'};
-    assert_int_equal(grpcc_frame_length(hdr, sizeof(hdr), &compressed), 65538);
+    assert_int_equal(grpc_frame_length(hdr, sizeof(hdr), &compressed), 65538);
     assert_false(compressed);
     const uint8_t zhdr[] = {1, 0, 0, 0, 0};
-    assert_int_equal(grpcc_frame_length(zhdr, 5, &compressed), 0);
+    assert_int_equal(grpc_frame_length(zhdr, 5, &compressed), 0);
     assert_true(compressed);
-    assert_int_equal(grpcc_frame_length(hdr, 4, &compressed), -1);
+    assert_int_equal(grpc_frame_length(hdr, 4, &compressed), -1);
     char out[64];
     const char *in = "a%20b%25c%zz%4";
-    grpcc_percent_decode(in, strlen(in), out, sizeof(out));
+    grpc_percent_decode(in, strlen(in), out, sizeof(out));
     assert_string_equal(out, "a b%c%zz%4"); /* bad escapes are kept as they are */
-    grpcc_percent_decode("abcdef", 6, out, 4);
+    grpc_percent_decode("abcdef", 6, out, 4);
     assert_string_equal(out, "abc");
-    assert_string_equal(grpcc_status_name(14), "UNAVAILABLE");
-    assert_string_equal(grpcc_status_name(99), "UNKNOWN");
+    assert_string_equal(grpc_status_name(14), "UNAVAILABLE");
+    assert_string_equal(grpc_status_name(99), "UNKNOWN");
 }
 
 int main(void)
