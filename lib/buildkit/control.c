@@ -31,7 +31,7 @@
 #include "common/buf.h"
 #include "common/cleanup.h"
 #include "engine/client_internal.h"
-#include "control_api.pb-c.h"
+#include "control.pb-c.h"
 #include "session/session.h"
 
 #define PUMP_HIGH (4u * 1024 * 1024)

@@ -23,7 +23,7 @@
 #include <cmocka.h>
 
 #include "buildkit/grpc_client.h"
-#include "control_api.pb-c.h"
+#include "control.pb-c.h"
 #include "session/grpc.h"
 
 /* ---- the server side: methods ------------------------------------------- */
