@@ -307,6 +307,24 @@ void hoist_build_session_result(hoist_build_result *result, const hoist_session_
     };
 }
 
+int hoist_build_dockerfile_parts(const hoist_build_plan *plan, char **dir, char **name, hoist_error *err)
+{
+    _cleanup_free_ char *df_path = realpath(hoist_context_dockerfile_path(plan->ctx), NULL);
+    if (!df_path) {
+        hoist_error_set(err, HOIST_EINPUT, "cannot resolve the Dockerfile %s: %s", plan->dockerfile_label,
+                        strerror(errno));
+        return hoist_error_at(err, plan->dockerfile_label, 0, 0);
+    }
+    _cleanup_free_ char *a = strdup(df_path), *b = strdup(df_path);
+    if (!a || !b)
+        return hoist_error_nomem(err);
+    *dir = strdup(dirname(a));
+    *name = strdup(basename(b));
+    if (!*dir || !*name)
+        return hoist_error_nomem(err);
+    return 0;
+}
+
 int hoist_build_run_buildkit(const hoist_build_plan *plan, hoist_build_decoder *decoder, hoist_error *err)
 {
     const hoist_build_options *opts = plan->opts;
@@ -327,18 +345,10 @@ int hoist_build_run_buildkit(const hoist_build_plan *plan, hoist_build_decoder *
     if ((rc = hoist_bk_parse_secrets(&opts->buildkit, &secrets, err)) || (rc = hoist_bk_parse_ssh(&opts->buildkit, &ssh, err)))
         return rc;
 
-    /* The Dockerfile's directory is served as "dockerfile": -f may point
-     * outside the context. */
-    _cleanup_free_ char *df_path = realpath(hoist_context_dockerfile_path(plan->ctx), NULL);
-    if (!df_path) {
-        hoist_error_set(err, HOIST_EINPUT, "cannot resolve the Dockerfile %s: %s", plan->dockerfile_label,
-                        strerror(errno));
-        return hoist_error_at(err, plan->dockerfile_label, 0, 0);
-    }
-    _cleanup_free_ char *dir_buf = strdup(df_path), *name_buf = strdup(df_path);
-    if (!dir_buf || !name_buf)
-        return hoist_error_nomem(err);
-    const char *df_dir = dirname(dir_buf), *df_name = basename(name_buf);
+    /* The Dockerfile's directory is served as "dockerfile". */
+    _cleanup_free_ char *df_dir = NULL, *df_name = NULL;
+    if ((rc = hoist_build_dockerfile_parts(plan, &df_dir, &df_name, err)))
+        return rc;
 
     _cleanup_free_ char *query = NULL;
     rc = hoist_build_query(client, opts, df_name, result->api_version, &query, err);

@@ -148,18 +148,6 @@ static int on_cancel_poll(void *user)
     return run->decoder.stop || (run->opts->output.cancel && *run->opts->output.cancel);
 }
 
-static void note(struct build_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void note(struct build_run *run, const char *fmt, ...)
-{
-    char text[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof(text), fmt, ap);
-    va_end(ap);
-    hoist_build_event ev = {.kind = HOIST_EVENT_NOTE, .text = text, .current = -1, .total = -1};
-    hoist_build_decoder_emit(&run->decoder, &ev);
-}
-
 static void on_context_note(const char *path, const char *message, void *user)
 {
     struct build_run *run = user;
@@ -248,7 +236,7 @@ static int run_api(struct build_run *run, const hoist_build_plan *plan, hoist_er
     if (skipped.code) /* docker build goes on without them too; say so */
         on_context_note("credentials", skipped.message, run);
     if (hoist_context_ignore_file(plan->ctx))
-        note(run, "ignore rules from %s", hoist_context_ignore_file(plan->ctx));
+        hoist_build_decoder_note(&run->decoder, "ignore rules from %s", hoist_context_ignore_file(plan->ctx));
 
     _cleanup_(hoist_json_stream_freep) hoist_json_stream *stream = hoist_json_stream_new(on_message, run);
     if (!stream)
@@ -438,13 +426,13 @@ int hoist_build(hoist_build_result *result, hoist_client *client, const hoist_bu
         if (rc)
             return rc;
     }
-    note(run, "%s", result->engine_reason);
+    hoist_build_decoder_note(&run->decoder, "%s", result->engine_reason);
     if (!opts->check.skip) {
         rc = hoist_build_check_gate(&plan, builder, &run->decoder, err);
         if (rc)
             return rc;
     }
-    note(run, "context %s, Dockerfile %s, API %s", hoist_context_dir(ctx), dockerfile_label, result->api_version);
+    hoist_build_decoder_note(&run->decoder, "context %s, Dockerfile %s, API %s", hoist_context_dir(ctx), dockerfile_label, result->api_version);
     /* the build record (hoist explain): inputs now, rebuild reasons as steps run */
     _cleanup_(rec_tap_freep) rec_tap *record = NULL;
     hoist_build_record_begin(&record, &plan, &run->decoder);
@@ -502,7 +490,7 @@ int hoist_build(hoist_build_result *result, hoist_client *client, const hoist_bu
         hoist_push_result pushed;
         if ((rc = hoist_push(&pushed, client, &push_opts, err)))
             return rc;
-        note(run, "pushed %s:%s@%s", pushed.name, pushed.tag, pushed.digest);
+        hoist_build_decoder_note(&run->decoder, "pushed %s:%s@%s", pushed.name, pushed.tag, pushed.digest);
     }
     return 0;
 }

@@ -61,6 +61,11 @@ typedef struct hoist_build_output {
 /* Parse --output; NULL or "" is the image. Bad specs: HOIST_EUSAGE. */
 int hoist_build_parse_output(const char *spec, hoist_build_output *out, hoist_error *err);
 
+/* The Dockerfile's real directory and file name (malloc'd), served to
+ * BuildKit as the "dockerfile" directory: -f may point outside the
+ * context (bk_engine.c; the Control API path uses it too). */
+int hoist_build_dockerfile_parts(const hoist_build_plan *plan, char **dir, char **name, hoist_error *err);
+
 /* The buildkit engine (bk_engine.c): session, POST /build?version=2, the
  * trace decoded into `decoder`'s events and results; fills
  * plan->result->context_bytes/entries. */

@@ -14,6 +14,7 @@
 #include "common/json_util.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -58,6 +59,17 @@ int hoist_build_decoder_emit(hoist_build_decoder *d, hoist_build_event *ev)
     if (d->on_event && d->on_event(ev, d->user))
         d->stop = true;
     return d->stop;
+}
+
+int hoist_build_decoder_note(hoist_build_decoder *d, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    hoist_build_event ev = {.kind = HOIST_EVENT_NOTE, .text = text, .current = -1, .total = -1};
+    return hoist_build_decoder_emit(d, &ev);
 }
 
 static void emit_simple(hoist_build_decoder *d, hoist_build_event_kind kind, const char *text, const char *id)

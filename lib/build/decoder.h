@@ -66,6 +66,8 @@ void hoist_build_decoder_finish(hoist_build_decoder *d);
 
 /* Emit an event of hoist's own (NOTE, WARNING, UPLOAD). */
 int hoist_build_decoder_emit(hoist_build_decoder *d, hoist_build_event *event);
+/* Emit a NOTE event with printf-formatted text (up to 1 KiB). */
+int hoist_build_decoder_note(hoist_build_decoder *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 double hoist_monotonic_seconds(void);
 

@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdarg.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -480,18 +479,6 @@ static void random_id(char *out, size_t size)
     out[n] = '\0';
 }
 
-static void note(hoist_build_decoder *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void note(hoist_build_decoder *d, const char *fmt, ...)
-{
-    char text[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof(text), fmt, ap);
-    va_end(ap);
-    hoist_build_event ev = {.kind = HOIST_EVENT_NOTE, .text = text, .current = -1, .total = -1};
-    hoist_build_decoder_emit(d, &ev);
-}
-
 /* A message of the daemon's /build reply, for bk_trace (errors, the image). */
 static void trace_json(ctl_run *r, json_t *msg)
 {
@@ -554,25 +541,6 @@ static void run_calls(ctl_run *r, bool *cancelled)
             break;
 }
 
-/* The Dockerfile's directory and name (-f may point outside the context). */
-static int dockerfile_parts(const hoist_build_plan *plan, char **dir, char **name, hoist_error *err)
-{
-    _cleanup_free_ char *df_path = realpath(hoist_context_dockerfile_path(plan->ctx), NULL);
-    if (!df_path) {
-        hoist_error_set(err, HOIST_EINPUT, "cannot resolve the Dockerfile %s: %s", plan->dockerfile_label,
-                        strerror(errno));
-        return hoist_error_at(err, plan->dockerfile_label, 0, 0);
-    }
-    _cleanup_free_ char *a = strdup(df_path), *b = strdup(df_path);
-    if (!a || !b)
-        return hoist_error_nomem(err);
-    *dir = strdup(dirname(a));
-    *name = strdup(basename(b));
-    if (!*dir || !*name)
-        return hoist_error_nomem(err);
-    return 0;
-}
-
 /* ListWorkers and Info: what the builder is, for --progress, and whether
  * it is a Docker engine's BuildKit (its worker's executor is "moby"). Info
  * is newer than Docker 20.10's BuildKit: UNIMPLEMENTED is not an error. */
@@ -610,7 +578,7 @@ static int describe_builder(ctl_run *r, bool *moby, hoist_error *err)
                 executor = w->labels[k]->value;
         if (!strcmp(executor, "moby") || !strcmp(w->id, "moby"))
             *moby = true;
-        note(r->decoder, "builder worker %s: platforms %s%s%s%s%s", w->id, plats[0] ? plats : "?",
+        hoist_build_decoder_note(r->decoder, "builder worker %s: platforms %s%s%s%s%s", w->id, plats[0] ? plats : "?",
              executor[0] ? ", executor " : "", executor,
              w->buildkit_version && w->buildkit_version->version[0] ? ", BuildKit " : "",
              w->buildkit_version ? w->buildkit_version->version : "");
@@ -622,7 +590,7 @@ static int describe_builder(ctl_run *r, bool *moby, hoist_error *err)
     if (!grpcc_unary(r->c, "/moby.buildkit.v1.Control/Info", &ireq.base, &raw, &len, 30000, &status, &ierr)) {
         Moby__Buildkit__V1__InfoResponse *info = moby__buildkit__v1__info_response__unpack(NULL, len, raw);
         if (info && info->buildkit_version)
-            note(r->decoder, "builder BuildKit %s %s (%s)", info->buildkit_version->package,
+            hoist_build_decoder_note(r->decoder, "builder BuildKit %s %s (%s)", info->buildkit_version->package,
                  info->buildkit_version->version, info->buildkit_version->revision);
         if (info)
             moby__buildkit__v1__info_response__free_unpacked(info, NULL);
@@ -651,7 +619,7 @@ int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *d
         (rc = cache_parse(opts, &cache, err)))
         return rc;
     _cleanup_free_ char *df_dir = NULL, *df_name = NULL;
-    if ((rc = dockerfile_parts(plan, &df_dir, &df_name, err)))
+    if ((rc = hoist_build_dockerfile_parts(plan, &df_dir, &df_name, err)))
         return rc;
     _cleanup_(kv_free) kv_list fattrs = {0};
     _cleanup_(kv_free) kv_list eattrs = {0};
@@ -690,7 +658,7 @@ int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *d
         hoist_session_close(session, NULL);
         return rc;
     }
-    note(decoder, "builder: %s", info.describe);
+    hoist_build_decoder_note(decoder, "builder: %s", info.describe);
     grpcc_set_cancel(r.c, opts->output.cancel);
     bool moby_worker = false;
     if ((rc = describe_builder(&r, &moby_worker, err))) {
@@ -717,7 +685,7 @@ int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *d
         }
         dest = id[0] && !strcmp(id, info.engine_id) ? TO_ENGINE : COPY_FROM_ENGINE;
         json_decref(mine);
-        note(decoder, dest == TO_ENGINE ? "the builder's engine is the engine hoist builds for"
+        hoist_build_decoder_note(decoder, dest == TO_ENGINE ? "the builder's engine is the engine hoist builds for"
                                         : "the builder's engine is another engine: the image will be copied over");
     } else if (!info.engine_is_builder && moby_worker) {
         /* a Docker engine's BuildKit behind a plain socket: which engine is
@@ -931,7 +899,7 @@ int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *d
         rc = bk_image_load_file(plan->client, tar_path, opts->output.cancel, err);
         unlink(tar_path);
         if (!rc)
-            note(decoder, "loaded the image into the engine (POST /images/load)");
+            hoist_build_decoder_note(decoder, "loaded the image into the engine (POST /images/load)");
         return rc;
     }
     if (dest == MOBY_CHECK && decoder->image_id[0]) {
@@ -958,7 +926,7 @@ int hoist_build_run_control(const hoist_build_plan *plan, hoist_build_decoder *d
         rc = bk_image_copy_from_engine(&dopts, plan->client, opts->params.tag_count ? opts->params.tags : id_name,
                                        opts->params.tag_count ? opts->params.tag_count : 1, opts->output.cancel, err);
         if (!rc)
-            note(decoder, "copied the image from the builder's engine into the engine (GET /images/get, "
+            hoist_build_decoder_note(decoder, "copied the image from the builder's engine into the engine (GET /images/get, "
                           "POST /images/load)");
         return rc;
     }
