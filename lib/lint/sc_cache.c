@@ -6,7 +6,8 @@
  * An entry is ShellCheck's JSON output for one script, in a file named by
  * the SHA-256 of (the shellcheck program's path, size and modification
  * time, which change when it is upgraded; the dialect; the script text) in
- * $XDG_CACHE_HOME/hoist/shellcheck (~/.cache/hoist/shellcheck when unset).
+ * $XDG_CACHE_HOME/hoist/shellcheck (~/.cache/hoist/shellcheck when unset;
+ * common/cache_dir.h finds, makes and bounds it).
  * Entries are written to a temporary file and renamed, so concurrent runs
  * never read half an entry. The directory is kept to LINT_SC_CACHE_MAX
  * entries and LINT_SC_CACHE_BYTES: when a write finds it over either, the
@@ -28,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/cache_dir.h"
 #include "common/sha256.h"
 
 #define LINT_SC_CACHE_MAX 2000
@@ -38,39 +40,11 @@ static bool cache_enabled(const lint_ctx *ctx)
 {
     if (ctx->opts->flags & HOIST_LINT_NO_CACHE)
         return false;
-    const char *off = getenv("HOIST_NO_CACHE");
-    return !off || !off[0] || !strcmp(off, "0");
+    return hoist_cache_enabled();
 }
 
 /* The cache directory's path; false when there is none. */
-static bool cache_dir(char *dir, size_t size)
-{
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    int n;
-    if (xdg && xdg[0] == '/')
-        n = snprintf(dir, size, "%s/hoist/shellcheck", xdg);
-    else if (home && home[0] == '/')
-        n = snprintf(dir, size, "%s/.cache/hoist/shellcheck", home);
-    else
-        return false;
-    return n >= 0 && (size_t)n < size;
-}
-
-/* mkdir -p of the cache directory, done by a write that found it missing
- * (a read of a missing directory is a miss and makes nothing). */
-static bool make_cache_dir(char *dir)
-{
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        int rc = mkdir(dir, 0700);
-        *p = '/';
-        if (rc && errno != EEXIST)
-            return false;
-    }
-    return !mkdir(dir, 0700) || errno == EEXIST;
-}
+static bool cache_dir(char *dir, size_t size) { return hoist_cache_dir("shellcheck", dir, size); }
 
 bool lint_sc_cache_key(const lint_ctx *ctx, const char *prog, const char *dialect,
                        const char *script, size_t len, char key[65])
@@ -120,60 +94,9 @@ char *lint_sc_cache_get(const char key[65])
     return buf;
 }
 
-typedef struct entry {
-    char name[80];
-    struct timespec mtime;
-    unsigned long long size;
-} entry;
-
-static int by_age(const void *a, const void *b)
+static bool is_entry(const char *name)
 {
-    const entry *x = a, *y = b;
-    if (x->mtime.tv_sec != y->mtime.tv_sec)
-        return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
-    return (x->mtime.tv_nsec > y->mtime.tv_nsec) - (x->mtime.tv_nsec < y->mtime.tv_nsec);
-}
-
-/* Remove the oldest entries when there are more than the limit. */
-static void evict(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    entry *v = NULL;
-    size_t n = 0, cap = 0;
-    unsigned long long total = 0;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        size_t len = strlen(de->d_name);
-        if (len != 69 || strcmp(de->d_name + 64, ".json"))
-            continue;
-        struct stat st;
-        if (fstatat(dirfd(d), de->d_name, &st, 0))
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 256;
-            entry *nv = realloc(v, cap * sizeof(*v));
-            if (!nv)
-                break;
-            v = nv;
-        }
-        snprintf(v[n].name, sizeof(v[n].name), "%s", de->d_name);
-        v[n].size = (unsigned long long)st.st_size;
-        total += v[n].size;
-        v[n++].mtime = st.st_mtim;
-    }
-    if (n > LINT_SC_CACHE_MAX || total > LINT_SC_CACHE_BYTES) {
-        qsort(v, n, sizeof(*v), by_age);
-        /* Down to 90% so that the next writes do not evict again at once. */
-        for (size_t i = 0; i < n && (n - i > LINT_SC_CACHE_MAX * 9 / 10 ||
-                                     total > LINT_SC_CACHE_BYTES / 10 * 9); i++) {
-            unlinkat(dirfd(d), v[i].name, 0);
-            total -= v[i].size;
-        }
-    }
-    free(v);
-    closedir(d);
+    return strlen(name) == 69 && !strcmp(name + 64, ".json");
 }
 
 void lint_sc_cache_put(const char key[65], const char *out, size_t len)
@@ -184,7 +107,7 @@ void lint_sc_cache_put(const char key[65], const char *out, size_t len)
     snprintf(path, sizeof(path), "%s/%s.json", dir, key);
     snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, key);
     int fd = mkstemp(tmp);
-    if (fd < 0 && errno == ENOENT && make_cache_dir(dir)) {
+    if (fd < 0 && errno == ENOENT && hoist_cache_mkdir(dir)) {
         snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, key);
         fd = mkstemp(tmp);
     }
@@ -198,6 +121,7 @@ void lint_sc_cache_put(const char key[65], const char *out, size_t len)
     }
     /* Count entries now and then only: a scan per write would cost more
      * than it saves once the directory is large. */
-    if ((unsigned char)key[0] % 16 == 0)
-        evict(dir);
+    if ((unsigned char)key[0] % 16 == 0) /* down to 90%: the next writes do not evict again at once */
+        hoist_cache_bound(dir, is_entry, LINT_SC_CACHE_MAX, LINT_SC_CACHE_BYTES, LINT_SC_CACHE_MAX * 9 / 10,
+                          LINT_SC_CACHE_BYTES / 10 * 9);
 }

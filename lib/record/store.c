@@ -4,8 +4,8 @@
  * $XDG_CACHE_HOME/hoist/records (~/.cache/hoist/records when unset),
  * named by the SHA-256 of those keys.
  *
- * Like the ShellCheck cache (lib/lint/sc_cache.c): written to a temporary
- * file and renamed, so a reader never sees half a record; after a write the
+ * Like the ShellCheck cache (lib/lint/sc_cache.c), and through the same
+ * helpers (common/cache_dir.h): written to a temporary file and renamed, so a reader never sees half a record; after a write the
  * directory is kept to REC_STORE_MAX files and REC_STORE_BYTES (the oldest
  * by modification time go first); off when HOIST_NO_CACHE is set to
  * anything but "" or "0". A record that cannot be read or parsed is no
@@ -23,44 +23,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/cache_dir.h"
 #include "common/sha256.h"
 
 #define REC_STORE_MAX 256
 #define REC_STORE_BYTES (64ull << 20)
 #define REC_FILE_MAX (16ull << 20)
 
-bool rec_enabled(void)
-{
-    const char *off = getenv("HOIST_NO_CACHE");
-    return !off || !off[0] || !strcmp(off, "0");
-}
+bool rec_enabled(void) { return hoist_cache_enabled(); }
 
-static bool default_dir(char *dir, size_t size)
-{
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    int n;
-    if (xdg && xdg[0] == '/')
-        n = snprintf(dir, size, "%s/hoist/records", xdg);
-    else if (home && home[0] == '/')
-        n = snprintf(dir, size, "%s/.cache/hoist/records", home);
-    else
-        return false;
-    return n > 0 && (size_t)n < size;
-}
+static bool default_dir(char *dir, size_t size) { return hoist_cache_dir("records", dir, size); }
 
-static bool mkdir_p(char *dir)
-{
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        int rc = mkdir(dir, 0700);
-        *p = '/';
-        if (rc && errno != EEXIST)
-            return false;
-    }
-    return !mkdir(dir, 0700) || errno == EEXIST;
-}
+static bool mkdir_p(char *dir) { return hoist_cache_mkdir(dir); }
 
 bool rec_path(char *buf, size_t size, const char *dir, const char *engine, const char *endpoint,
               const char *context, const char *dockerfile, const char *target)
@@ -101,62 +75,15 @@ int rec_load(rec **out, const char *path, hoist_error *err)
     return 0;
 }
 
-typedef struct aged {
-    char *path;
-    long long mtime;
-    unsigned long long size;
-} aged;
-
-static int by_age(const void *a, const void *b)
+static bool is_record(const char *name)
 {
-    const aged *x = a, *y = b;
-    return x->mtime < y->mtime ? -1 : x->mtime > y->mtime;
+    size_t len = strlen(name);
+    return len >= 6 && !strcmp(name + len - 5, ".json");
 }
 
 static void evict(const char *dir)
 {
-    _cleanup_closedir_ DIR *d = opendir(dir);
-    if (!d)
-        return;
-    aged *list = NULL;
-    size_t n = 0, cap = 0;
-    unsigned long long total = 0;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        size_t len = strlen(de->d_name);
-        if (len < 6 || strcmp(de->d_name + len - 5, ".json"))
-            continue;
-        char *p = NULL;
-        struct stat st;
-        if (asprintf(&p, "%s/%s", dir, de->d_name) < 0)
-            break;
-        if (stat(p, &st)) {
-            free(p);
-            continue;
-        }
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            aged *nl = realloc(list, nc * sizeof(*nl));
-            if (!nl) {
-                free(p);
-                break;
-            }
-            list = nl;
-            cap = nc;
-        }
-        list[n++] = (aged){p, (long long)st.st_mtime, (unsigned long long)st.st_size};
-        total += (unsigned long long)st.st_size;
-    }
-    if (n)
-        qsort(list, n, sizeof(*list), by_age);
-    for (size_t i = 0; i < n; i++) {
-        if (n - i > REC_STORE_MAX || total > REC_STORE_BYTES) {
-            unlink(list[i].path);
-            total -= list[i].size;
-        }
-        free(list[i].path);
-    }
-    free(list);
+    hoist_cache_bound(dir, is_record, REC_STORE_MAX, REC_STORE_BYTES, REC_STORE_MAX, REC_STORE_BYTES);
 }
 
 int rec_save(const rec *r, const char *path, hoist_error *err)
