@@ -120,3 +120,43 @@ assert_no_canary() {
     done
   done
 }
+
+# tls_engine_up NAME FIRST_PORT: a second private engine of the test's own,
+# listening on 127.0.0.1 with mutual TLS, for tests of tcp+TLS endpoints
+# and builders. Makes a test PKI in $tmp/pki: ca.pem (CN hoist-NAME-ca),
+# server-cert.pem/server-key.pem for IP 127.0.0.1, and client/ with
+# cert.pem, key.pem and ca.pem (a DOCKER_CERT_PATH). Starts the engine
+# with its own run and state directories (/run/hoist-NAME-PID,
+# $tmp/engine) on the first free port from FIRST_PORT (100 tried), stopped
+# and removed on exit. Sets pki, port, and tls_engine_sock (its unix
+# socket, for docker_cli and base-images). Needs root and openssl: skips
+# without them.
+tls_engine_up() {
+  local name=$1 first=$2 p
+  [ "$(id -u)" = 0 ] || skip "needs root to start a private dockerd"
+  command -v openssl >/dev/null || skip "no openssl"
+  export HOIST_ENGINE_RUN=/run/hoist-$name-$$
+  export HOIST_ENGINE_STATE=$tmp/engine
+  on_exit "HOIST_ENGINE_RUN='$HOIST_ENGINE_RUN' HOIST_ENGINE_STATE='$HOIST_ENGINE_STATE' '$HOIST_SRC/scripts/engine' down >/dev/null 2>&1; rm -rf '$HOIST_ENGINE_RUN'"
+  pki=$tmp/pki
+  mkdir -p "$pki/client"
+  (
+    cd "$pki"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=hoist-$name-ca" -keyout ca-key.pem -out ca.pem
+    openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server-key.pem -out server.csr
+    printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 -extfile server.ext \
+      -out server-cert.pem
+    openssl req -newkey rsa:2048 -nodes -subj /CN=hoist-client -keyout client/key.pem -out client.csr
+    printf 'extendedKeyUsage=clientAuth\n' > client.ext
+    openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 -extfile client.ext \
+      -out client/cert.pem
+    cp ca.pem client/ca.pem
+  ) 2>/dev/null || fail "could not make the test PKI in $pki"
+  port=
+  for p in $(seq "$first" $((first + 100))); do ss -Hltn "sport = :$p" | grep -q . || { port=$p; break; }; done
+  [ -n "$port" ] || fail "no free port from $first for the TLS engine"
+  HOIST_ENGINE_TLS_PORT=$port HOIST_ENGINE_TLS_DIR=$pki "$HOIST_SRC/scripts/engine" up >/dev/null 2>&1 ||
+    fail "could not start the TLS engine: $(tail -5 "$HOIST_ENGINE_STATE/dockerd.log" 2>/dev/null)"
+  tls_engine_sock=unix://$HOIST_ENGINE_RUN/docker.sock
+}

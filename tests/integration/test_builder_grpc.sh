@@ -188,25 +188,9 @@ if [ "$(id -u)" != 0 ] || ! command -v openssl >/dev/null; then
   note "SKIP tcp:// part: needs root and openssl to start a TLS engine"
   exit 0
 fi
-export HOIST_ENGINE_RUN=/run/hoist-bkgrpc-$$
-export HOIST_ENGINE_STATE=$tmp/engine
-engine=$HOIST_SRC/scripts/engine
 main_host=$DOCKER_HOST
-on_exit 'HOIST_ENGINE_RUN=/run/hoist-bkgrpc-'$$' HOIST_ENGINE_STATE='"$tmp"'/engine "'"$engine"'" down >/dev/null 2>&1; rm -rf /run/hoist-bkgrpc-'$$
-pki=$tmp/pki && mkdir -p "$pki/client" && (
-  cd "$pki"
-  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=hoist-test-ca -keyout ca-key.pem -out ca.pem 2>/dev/null
-  openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server-key.pem -out server.csr 2>/dev/null
-  printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > server.ext
-  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 -extfile server.ext -out server-cert.pem 2>/dev/null
-  openssl req -newkey rsa:2048 -nodes -subj /CN=hoist-client -keyout client/key.pem -out client.csr 2>/dev/null
-  printf 'extendedKeyUsage=clientAuth\n' > client.ext
-  openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 -extfile client.ext -out client/cert.pem 2>/dev/null
-)
-port=$(for p in $(seq 23870 23970); do ss -Hltn "sport = :$p" | grep -q . || { echo $p; break; }; done)
-HOIST_ENGINE_TLS_PORT=$port HOIST_ENGINE_TLS_DIR=$pki "$engine" up >/dev/null 2>&1 ||
-  fail "could not start the TLS engine: $(tail -5 "$HOIST_ENGINE_STATE/dockerd.log" 2>/dev/null)"
-DOCKER_HOST=unix://$HOIST_ENGINE_RUN/docker.sock "$HOIST_SRC/scripts/base-images" busybox >/dev/null 2>&1 || fail "busybox image in the TLS engine"
+tls_engine_up bkgrpc 23870 # lib.sh: $pki, $port, $tls_engine_sock
+DOCKER_HOST=$tls_engine_sock "$HOIST_SRC/scripts/base-images" busybox >/dev/null 2>&1 || fail "busybox image in the TLS engine"
 tls=(--builder "tcp://127.0.0.1:$port" --builder-tlscacert "$pki/ca.pem" --builder-tlscert "$pki/client/cert.pem" --builder-tlskey "$pki/client/key.pem")
 expect_exit 0 env DOCKER_HOST="$main_host" "$HOIST" build app "${tls[@]}" -t $tag:tls --build-arg GREETING=hey --network none --progress plain
 assert_contains "$err" "TLS without ALPN h2: a Docker engine"
@@ -216,10 +200,10 @@ assert_eq "$(docker_cli image inspect -f '{{json .Config}}' $tag:default)" \
           "$(docker_cli image inspect -f '{{json .Config}}' $tag:tls)" "image Config built over tcp+TLS"
 assert_eq "hey grpc" "$(docker_cli run --rm --network none $tag:tls)" "file made on the TLS builder"
 # The TLS builder's engine is the engine hoist builds for: no copy.
-expect_exit 0 env DOCKER_HOST="unix://$HOIST_ENGINE_RUN/docker.sock" "$HOIST" build app "${tls[@]}" -t $tag:same --network none --progress plain
+expect_exit 0 env DOCKER_HOST="$tls_engine_sock" "$HOIST" build app "${tls[@]}" -t $tag:same --network none --progress plain
 assert_contains "$err" "the builder's engine is the engine hoist builds for"
 assert_not_contains "$err" "copied the image"
-DOCKER_HOST="unix://$HOIST_ENGINE_RUN/docker.sock" docker_cli image inspect $tag:same >/dev/null || fail "the image is not in the TLS engine"
+DOCKER_HOST="$tls_engine_sock" docker_cli image inspect $tag:same >/dev/null || fail "the image is not in the TLS engine"
 # BUILDKIT_* variables, as buildctl names them.
 expect_exit 0 env DOCKER_HOST="$main_host" BUILDKIT_HOST="tcp://127.0.0.1:$port" BUILDKIT_TLS_CA_CERT="$pki/ca.pem" \
   BUILDKIT_TLS_CERT="$pki/client/cert.pem" BUILDKIT_TLS_KEY="$pki/client/key.pem" \

@@ -5,31 +5,13 @@
 # with exit 3 and a TLS diagnosis.
 . "$HOIST_SRC/tests/integration/lib.sh"
 
-[ "$(id -u)" = 0 ] || skip "needs root to start a private dockerd"
-command -v openssl >/dev/null || skip "no openssl"
-export HOIST_ENGINE_RUN=/run/hoist-tls-$$
-export HOIST_ENGINE_STATE=$tmp/engine
-engine=$HOIST_SRC/scripts/engine
-on_exit '"$engine" down >/dev/null 2>&1; rm -rf "$HOIST_ENGINE_RUN"'
-
-# A CA, a server certificate for 127.0.0.1, a client certificate.
-pki=$tmp/pki && mkdir -p "$pki" && cd "$pki"
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=hoist-test-ca -keyout ca-key.pem -out ca.pem 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server-key.pem -out server.csr 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > server.ext
-openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 -extfile server.ext -out server-cert.pem 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj /CN=hoist-client -keyout client/key.pem -out client.csr 2>/dev/null || {
-  mkdir -p client && openssl req -newkey rsa:2048 -nodes -subj /CN=hoist-client -keyout client/key.pem -out client.csr 2>/dev/null; }
-printf 'extendedKeyUsage=clientAuth\n' > client.ext
-openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 -extfile client.ext -out client/cert.pem 2>/dev/null
-cp ca.pem client/ca.pem
-mkdir -p other && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other-ca -keyout other/key.pem -out other/ca.pem 2>/dev/null
-cp client/cert.pem client/key.pem other/
-
-port=$(for p in $(seq 23760 23860); do ss -Hltn "sport = :$p" | grep -q . || { echo $p; break; }; done)
-export HOIST_ENGINE_TLS_PORT=$port HOIST_ENGINE_TLS_DIR=$pki
-"$engine" up >/dev/null 2>&1 || fail "could not start the TLS engine: $(tail -5 "$HOIST_ENGINE_STATE/dockerd.log")"
-DOCKER_HOST=unix://$HOIST_ENGINE_RUN/docker.sock "$HOIST_SRC/scripts/base-images" busybox >/dev/null 2>&1 || fail "busybox image"
+# A CA, a server certificate for 127.0.0.1, a client certificate, and the
+# engine (lib.sh); a second CA that signed nothing the engine trusts.
+tls_engine_up tls 23760
+mkdir -p "$pki/other" && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other-ca \
+  -keyout "$pki/other/key.pem" -out "$pki/other/ca.pem" 2>/dev/null
+cp "$pki/client/cert.pem" "$pki/client/key.pem" "$pki/other/"
+DOCKER_HOST=$tls_engine_sock "$HOIST_SRC/scripts/base-images" busybox >/dev/null 2>&1 || fail "busybox image"
 cd "$tmp"
 
 tls_env=(env DOCKER_HOST=tcp://127.0.0.1:$port DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$pki/client)
@@ -47,7 +29,7 @@ if [ -x "$bk" ]; then
   printf 'FROM hoist-test/busybox:1\nCOPY s.txt /s.txt\nRUN sleep 2\n' > app/Session.Dockerfile
   expect_exit 0 "${tls_env[@]}" "$bk" -t hoist-tls-bk-$$ -f app/Session.Dockerfile app
   assert_contains "$out" "image sha256:"
-  assert_eq "over-tls-session" "$(DOCKER_HOST=unix://$HOIST_ENGINE_RUN/docker.sock docker_cli run --rm --network none hoist-tls-bk-$$ cat /s.txt)" "BuildKit session over TLS"
+  assert_eq "over-tls-session" "$(DOCKER_HOST=$tls_engine_sock docker_cli run --rm --network none hoist-tls-bk-$$ cat /s.txt)" "BuildKit session over TLS"
 fi
 
 # No client certificate: the daemon refuses the handshake.

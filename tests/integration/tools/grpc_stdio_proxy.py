@@ -8,30 +8,22 @@ standard output until either side ends.
 
 Test doubles of ssh, docker and kubectl exec this in place of the remote
 `buildctl dial-stdio` (LOG gets their arguments), so hoist's dial-stdio
-transport is exercised against a real BuildKit.
+transport is exercised against a real BuildKit. The upgrade is
+grpc_upgrade.py's, shared with grpc_unix_proxy.py.
 """
 import os
 import selectors
-import socket
 import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from grpc_upgrade import upgrade  # noqa: E402 (this directory is on sys.path)
 
 
 def main():
-    engine_path = sys.argv[1]
-    e = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    e.connect(engine_path)
-    e.sendall(b"POST /grpc HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\n"
-              b"Upgrade: h2c\r\nContent-Length: 0\r\n\r\n")
-    head = b""
-    while b"\r\n\r\n" not in head:
-        chunk = e.recv(4096)
-        if not chunk:
-            sys.exit("the engine closed the connection")
-        head += chunk
-    status, rest = head.split(b"\r\n\r\n", 1)
-    if b" 101 " not in status.split(b"\r\n")[0] + b" ":
-        sys.exit("the engine refused /grpc")
-    out = sys.stdout.buffer.raw if hasattr(sys.stdout.buffer, "raw") else sys.stdout.buffer
+    try:
+        e, rest = upgrade(sys.argv[1])
+    except OSError as err:
+        sys.exit(str(err))
     if rest:
         os.write(1, rest)
     sel = selectors.DefaultSelector()
@@ -52,7 +44,6 @@ def main():
                 while view:
                     n = os.write(1, view)
                     view = view[n:]
-    del out
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ For each accepted connection: connect to the engine, send POST /grpc with
 Upgrade: h2c, require "101 Switching Protocols", then splice bytes both
 ways. After the upgrade the protocol is exactly buildkitd's (the client
 speaks HTTP/2 first), so hoist's unix:// builder path is tested against a
-real BuildKit. Prints "ready" once listening; stops on SIGTERM.
+real BuildKit (the upgrade: grpc_upgrade.py). Prints "ready" once listening; stops on SIGTERM.
 """
 import os
 import selectors
@@ -17,22 +17,8 @@ import socket
 import sys
 import threading
 
-
-def upgrade(engine_path):
-    e = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    e.connect(engine_path)
-    e.sendall(b"POST /grpc HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\n"
-              b"Upgrade: h2c\r\nContent-Length: 0\r\n\r\n")
-    head = b""
-    while b"\r\n\r\n" not in head:
-        chunk = e.recv(4096)
-        if not chunk:
-            raise OSError("the engine closed the connection")
-        head += chunk
-    line, rest = head.split(b"\r\n\r\n", 1)[0], head.split(b"\r\n\r\n", 1)[1]
-    if b" 101 " not in line.split(b"\r\n")[0] + b" ":
-        raise OSError("the engine refused /grpc: %r" % line[:200])
-    return e, rest
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from grpc_upgrade import upgrade  # noqa: E402 (this directory is on sys.path)
 
 
 def splice(client, engine, early):
