@@ -360,28 +360,17 @@ grpcc *grpcc_new(bk_stream *stream, const char *authority, const uint8_t *early,
         return NULL;
     c->s = stream;
     snprintf(c->authority, sizeof(c->authority), "%s", authority && *authority ? authority : "localhost");
-    nghttp2_session_callbacks *cbs;
-    if (nghttp2_session_callbacks_new(&cbs)) {
-        free(c);
-        return NULL;
-    }
-    nghttp2_session_callbacks_set_on_header_callback(cbs, on_header);
-    nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, on_frame_recv);
-    nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, on_data_chunk);
-    nghttp2_session_callbacks_set_on_stream_close_callback(cbs, on_stream_close);
-    int rc = nghttp2_session_client_new(&c->h2, cbs, c);
-    nghttp2_session_callbacks_del(cbs);
-    if (rc) {
-        free(c);
-        return NULL;
-    }
-    nghttp2_settings_entry settings[] = {
-        {NGHTTP2_SETTINGS_ENABLE_PUSH, 0},
-        {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, 1 << 20},
+    grpc_h2_callbacks cb = {
+        .on_header = on_header,
+        .on_frame_recv = on_frame_recv,
+        .on_data_chunk_recv = on_data_chunk,
+        .on_stream_close = on_stream_close,
     };
-    if (nghttp2_submit_settings(c->h2, NGHTTP2_FLAG_NONE, settings, 2) ||
-        nghttp2_session_set_local_window_size(c->h2, NGHTTP2_FLAG_NONE, 0, 16 << 20) ||
-        (early_len && nghttp2_session_mem_recv(c->h2, early, early_len) < 0)) {
+    if (grpc_h2_session_new(&c->h2, false, &cb, c)) {
+        free(c);
+        return NULL;
+    }
+    if (early_len && nghttp2_session_mem_recv(c->h2, early, early_len) < 0) {
         nghttp2_session_del(c->h2);
         free(c);
         return NULL;

@@ -361,29 +361,14 @@ grpc_server *grpc_server_new(const grpc_method *methods, size_t n_methods, void 
     srv->methods = methods;
     srv->n_methods = n_methods;
     srv->user = user;
-    nghttp2_session_callbacks *cbs;
-    if (nghttp2_session_callbacks_new(&cbs)) {
-        free(srv);
-        return NULL;
-    }
-    nghttp2_session_callbacks_set_on_begin_headers_callback(cbs, on_begin_headers);
-    nghttp2_session_callbacks_set_on_header_callback(cbs, on_header);
-    nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, on_frame_recv);
-    nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, on_data_chunk);
-    nghttp2_session_callbacks_set_on_stream_close_callback(cbs, on_stream_close);
-    int rc = nghttp2_session_server_new(&srv->h2, cbs, srv);
-    nghttp2_session_callbacks_del(cbs);
-    if (rc) {
-        free(srv);
-        return NULL;
-    }
-    nghttp2_settings_entry settings[] = {
-        {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 128},
-        {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, 1 << 20},
+    grpc_h2_callbacks cb = {
+        .on_begin_headers = on_begin_headers,
+        .on_header = on_header,
+        .on_frame_recv = on_frame_recv,
+        .on_data_chunk_recv = on_data_chunk,
+        .on_stream_close = on_stream_close,
     };
-    if (nghttp2_submit_settings(srv->h2, NGHTTP2_FLAG_NONE, settings, 2) ||
-        nghttp2_session_set_local_window_size(srv->h2, NGHTTP2_FLAG_NONE, 0, 16 << 20)) {
-        nghttp2_session_del(srv->h2);
+    if (grpc_h2_session_new(&srv->h2, true, &cb, srv)) {
         free(srv);
         return NULL;
     }

@@ -1,7 +1,7 @@
 /*
  * grpc_wire.c - gRPC message framing, the send queue, reassembly and
- * grpc-message percent-encoding shared by the session's server and the
- * BuildKit client (see grpc_wire.h).
+ * grpc-message percent-encoding, and the HTTP/2 session setup shared by
+ * the session's server and the BuildKit client (see grpc_wire.h).
  */
 #include "session/grpc_wire.h"
 
@@ -196,4 +196,36 @@ void grpc_percent_decode(const char *in, size_t len, char *out, size_t size)
         }
     }
     out[o] = '\0';
+}
+
+int grpc_h2_session_new(nghttp2_session **h2, bool server, const grpc_h2_callbacks *cb, void *user)
+{
+    *h2 = NULL;
+    nghttp2_session_callbacks *cbs;
+    if (nghttp2_session_callbacks_new(&cbs))
+        return -1;
+    if (cb->on_begin_headers)
+        nghttp2_session_callbacks_set_on_begin_headers_callback(cbs, cb->on_begin_headers);
+    nghttp2_session_callbacks_set_on_header_callback(cbs, cb->on_header);
+    nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, cb->on_frame_recv);
+    nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, cb->on_data_chunk_recv);
+    nghttp2_session_callbacks_set_on_stream_close_callback(cbs, cb->on_stream_close);
+    int rc = server ? nghttp2_session_server_new(h2, cbs, user) : nghttp2_session_client_new(h2, cbs, user);
+    nghttp2_session_callbacks_del(cbs);
+    if (rc) {
+        *h2 = NULL;
+        return -1;
+    }
+    nghttp2_settings_entry settings[] = {
+        server ? (nghttp2_settings_entry){NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 128}
+               : (nghttp2_settings_entry){NGHTTP2_SETTINGS_ENABLE_PUSH, 0},
+        {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, 1 << 20},
+    };
+    if (nghttp2_submit_settings(*h2, NGHTTP2_FLAG_NONE, settings, 2) ||
+        nghttp2_session_set_local_window_size(*h2, NGHTTP2_FLAG_NONE, 0, 16 << 20)) {
+        nghttp2_session_del(*h2);
+        *h2 = NULL;
+        return -1;
+    }
+    return 0;
 }

@@ -6,8 +6,9 @@
  * big-endian length) of outgoing and incoming messages, a queue of framed
  * messages drained into nghttp2 DATA frames as flow control allows, a
  * buffer reassembling incoming messages across DATA frames, and the
- * percent-encoding of grpc-message. No nghttp2 here: each side keeps its
- * own session callbacks, headers and call state.
+ * percent-encoding of grpc-message, and the HTTP/2 session both open
+ * (nghttp2, with the same windows). Each side keeps its own callbacks,
+ * headers and call state.
  */
 #ifndef HOIST_SESSION_GRPC_WIRE_H
 #define HOIST_SESSION_GRPC_WIRE_H
@@ -16,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <nghttp2/nghttp2.h>
 #include <protobuf-c/protobuf-c.h>
 
 enum {
@@ -78,5 +80,20 @@ long grpc_frame_length(const uint8_t *buf, size_t len, bool *compressed);
  * truncated to fit), and its decoding. */
 void grpc_percent_encode(const char *in, char *out, size_t size);
 void grpc_percent_decode(const char *in, size_t len, char *out, size_t size);
+
+/* The nghttp2 callbacks a side handles (on_begin_headers may be NULL). */
+typedef struct grpc_h2_callbacks {
+    nghttp2_on_begin_headers_callback on_begin_headers;
+    nghttp2_on_header_callback on_header;
+    nghttp2_on_frame_recv_callback on_frame_recv;
+    nghttp2_on_data_chunk_recv_callback on_data_chunk_recv;
+    nghttp2_on_stream_close_callback on_stream_close;
+} grpc_h2_callbacks;
+
+/* A server or client session with `user` as its user data, SETTINGS
+ * queued (a server allows 128 concurrent streams, a client refuses push;
+ * 1 MiB stream windows) and a 16 MiB connection window. Returns 0 or -1
+ * (*h2 is then NULL). */
+int grpc_h2_session_new(nghttp2_session **h2, bool server, const grpc_h2_callbacks *cb, void *user);
 
 #endif
