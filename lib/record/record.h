@@ -22,18 +22,45 @@
 #include "hoist/explain.h"
 #include "common/cleanup.h"
 
-#define REC_FORMAT 1
-#define REC_FILES_MAX 20000      /* files listed per step; beyond, only the set digest */
+#include <stdio.h>
 
+#define REC_FORMAT 2
+#define REC_FILES_MAX 250000     /* files listed per step; beyond, only the set digest */
+#define REC_PATH_MAX 4096        /* longer names are not listed (the set digest has them) */
+#define REC_MAGIC "hoist-record 2\n"
+
+/* One entry of a step's file table (files.c has the on-disk form). */
 typedef struct rec_file {
-    char *path;                  /* relative to the context root */
+    const char *path;            /* relative to the context root */
     char digest[65];             /* sha256 hex of what the builder hashes (docs/cache.md) */
-    char what[16];               /* "file", "dir", "symlink": for messages */
-    char mode[8];                /* octal permission bits, for messages */
-    char stat[96];               /* files: "ino:size:mtime_ns:ctime_ns" when hashed; a later
-                                    compute reuses the digest while the stat is the same
-                                    (ctime moves with every write, chmod and chown) */
+    char type;                   /* 'f' file, 'd' dir, 'l' symlink, 'c' device */
+    unsigned mode;               /* permission bits */
+    bool has_stat;               /* files: the stat signature when hashed; a later compute
+                                    reuses the digest while it is the same (ctime moves with
+                                    every write, chmod and chown) */
+    unsigned long long st[6];    /* inode, size, mtime s, ns, ctime s, ns */
 } rec_file;
+
+/* The walk's order of paths ('/' first), which file tables are in. */
+int rec_path_cmp(const char *a, const char *b);
+/* Append rf to a table; prev holds the last path written ("" at first,
+ * REC_PATH_MAX bytes). -1 on a write error or a path too long. */
+int rec_file_write(FILE *f, char *prev, const rec_file *rf);
+
+typedef struct rec_file_reader {
+    FILE *f;
+    size_t left;
+    bool broken;                 /* stopped at an entry it could not decode */
+    long long pos;               /* offset in f */
+    long long digest_at;         /* offset of the current entry's digest (32 bytes) */
+    char path[REC_PATH_MAX];
+    rec_file file;               /* the current entry; its path is `path` */
+} rec_file_reader;
+
+/* Read the `count` entries at offset `at` of f (f NULL: none). */
+void rec_file_reader_init(rec_file_reader *r, FILE *f, long long at, size_t count);
+/* 1 with r->file the next entry, 0 at the end (or when broken). */
+int rec_file_next(rec_file_reader *r);
 
 typedef struct rec_step {
     int index;                   /* 0-based instruction index (step = index + 1) */
@@ -51,7 +78,7 @@ typedef struct rec_step {
     char *from;                  /* COPY --from: "stage:N" or an image ID ("missing:NAME") */
     bool has_sources;            /* COPY/ADD from the build context */
     char sources[65];            /* digest of the whole source set */
-    rec_file *files;
+    long long files_at;          /* its file table: offset in the record's `files` */
     size_t file_count;
     bool files_truncated;
     bool skipped;                /* not a cache step for this builder */
@@ -70,12 +97,15 @@ typedef struct rec {
     long long time;
     rec_step *steps;
     size_t step_count;
+    FILE *files;                 /* the file tables: the record file when loaded (REC_MAGIC, tables,
+                                    header JSON, trailer), an anonymous spool when computed; owned */
 } rec;
 
 void rec_free(rec *r);
 static inline void rec_freep(rec **r) { if (*r) rec_free(*r); }
 
-/* JSON form (docs/cache.md, "record file"). rec_from_json fails
+/* The header's JSON form (docs/cache.md, "record file"): everything but
+ * the file tables, which stay in r->files. rec_from_json fails
  * (HOIST_EINPUT) on a record of another format. */
 json_t *rec_to_json(const rec *r);
 int rec_from_json(rec **out, const json_t *j, hoist_error *err);
