@@ -23,8 +23,9 @@
  * the one hoist build already made for its checks. Each step's file table
  * goes straight to the record's spool (files.c), in walk order, while the
  * last record's table for the same step is read alongside: a file whose
- * stat signature (lstat: inode, size, mtime, ctime) and mode are unchanged
- * keeps its digest and is not read. Memory does not grow with the context.
+ * stat signature (the walk's lstat: inode, size, mode, mtime, ctime) is
+ * unchanged keeps its digest and is neither read nor stat'ed again.
+ * Memory does not grow with the context.
  */
 #include "record/record.h"
 #include "common/json_util.h"
@@ -84,7 +85,7 @@ static const rec_step *prev_step(const compute_state *cs, const rec_step *s)
  * carry that can change here (type, mode bits, link target, device
  * numbers, size via the content) and the content. `was` is the last
  * record's entry for the same path, if any. */
-static int entry_digest(const char *root, const hoist_context_entry *e, rec_file *f, const rec_file *was,
+static int entry_digest(hoist_context *ctx, const hoist_context_entry *e, rec_file *f, const rec_file *was,
                         hoist_error *err)
 {
     const char *what = e->type == HOIST_ENTRY_DIR ? "dir" : e->type == HOIST_ENTRY_SYMLINK ? "symlink"
@@ -92,26 +93,14 @@ static int entry_digest(const char *root, const hoist_context_entry *e, rec_file
     f->type = what[0] == 's' ? 'l' : what[0] == 'd' && what[1] == 'e' ? 'c' : what[0];
     f->mode = (unsigned)(e->mode & 07777);
     bool regular = e->type == HOIST_ENTRY_FILE || e->type == HOIST_ENTRY_HARDLINK;
-    char path[2 * REC_PATH_MAX + 8];
-    if (regular) {
-        if ((size_t)snprintf(path, sizeof(path), "%s/%s", root, e->name) >= sizeof(path))
-            return hoist_error_set(err, HOIST_EINPUT, "cannot read %s: name too long", e->name);
-        struct stat st;
-        if (!lstat(path, &st) && S_ISREG(st.st_mode)) {
-            f->has_stat = true;
-            f->st[0] = (unsigned long long)st.st_ino;
-            f->st[1] = (unsigned long long)st.st_size;
-            f->st[2] = (unsigned long long)st.st_mtim.tv_sec;
-            f->st[3] = (unsigned long long)st.st_mtim.tv_nsec;
-            f->st[4] = (unsigned long long)st.st_ctim.tv_sec;
-            f->st[5] = (unsigned long long)st.st_ctim.tv_nsec;
-            if (was && was->has_stat && was->type == f->type && was->mode == f->mode &&
-                !memcmp(was->st, f->st, sizeof(f->st))) {
-                memcpy(f->digest, was->digest, sizeof(f->digest));
-                return 0;
-            }
-        }
+    if (regular && (f->sig = context_entry_sig(ctx, e)) && was && was->sig == f->sig && was->type == f->type &&
+        was->mode == f->mode) {
+        memcpy(f->digest, was->digest, sizeof(f->digest));
+        return 0;
     }
+    char path[2 * REC_PATH_MAX + 8];
+    if (regular && (size_t)snprintf(path, sizeof(path), "%s/%s", hoist_context_dir(ctx), e->name) >= sizeof(path))
+        return hoist_error_set(err, HOIST_EINPUT, "cannot read %s: name too long", e->name);
     _cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *md = EVP_MD_CTX_new();
     if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL))
         return hoist_error_nomem(err);
@@ -229,7 +218,7 @@ static int add_sources(rec_step *s, hoist_context *ctx, char **srcs, size_t nsrc
         while (have && (c = rec_path_cmp(pr.file.path, e->name)) < 0)
             have = rec_file_next(&pr);
         rec_file f = {.path = e->name};
-        if ((rc = entry_digest(hoist_context_dir(ctx), e, &f, have && c == 0 ? &pr.file : NULL, err)))
+        if ((rc = entry_digest(ctx, e, &f, have && c == 0 ? &pr.file : NULL, err)))
             return rc;
         EVP_DigestUpdate(set, e->name, strlen(e->name) + 1);
         EVP_DigestUpdate(set, f.digest, 64);

@@ -22,6 +22,7 @@
 #include "hoist/explain.h"
 #include "common/cleanup.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 #define REC_FORMAT 2
@@ -35,10 +36,10 @@ typedef struct rec_file {
     char digest[65];             /* sha256 hex of what the builder hashes (docs/cache.md) */
     char type;                   /* 'f' file, 'd' dir, 'l' symlink, 'c' device */
     unsigned mode;               /* permission bits */
-    bool has_stat;               /* files: the stat signature when hashed; a later compute
-                                    reuses the digest while it is the same (ctime moves with
-                                    every write, chmod and chown) */
-    unsigned long long st[6];    /* inode, size, mtime s, ns, ctime s, ns */
+    uint64_t sig;                /* files: the stat signature of the walk that hashed it
+                                    (context_entry_sig), 0 none; a later compute reuses the
+                                    digest while it is the same (ctime moves with every write,
+                                    chmod and chown) */
 } rec_file;
 
 /* The walk's order of paths ('/' first), which file tables are in. */
