@@ -356,6 +356,76 @@ static void test_compare_classic(void **state)
     rec_free(old);
 }
 
+/* The walk's order: '/' before any other byte. */
+static void test_path_order(void **state)
+{
+    (void)state;
+    assert_true(rec_path_cmp("a/b", "a.txt") < 0);
+    assert_true(rec_path_cmp("a.txt", "a/b") > 0);
+    assert_true(rec_path_cmp("a", "a/b") < 0);
+    assert_true(rec_path_cmp("a/b", "a-b") < 0);
+    assert_true(rec_path_cmp("b", "a/z") > 0);
+    assert_int_equal(rec_path_cmp("x/y", "x/y"), 0);
+}
+
+/* Many files, saved and loaded: the tables are compared side by side;
+ * added and changed files are named before removed ones, counts are
+ * exact beyond the 64 listed. */
+static void test_many_files(void **state)
+{
+    (void)state;
+    write_file("Dockerfile", "FROM busybox\nCOPY src/ /src\n");
+    char name[64];
+    for (int i = 0; i < 300; i++) {
+        snprintf(name, sizeof(name), "src/f%03d.txt", i);
+        write_file(name, name);
+    }
+    char cache[400], path[4200];
+    snprintf(cache, sizeof(cache), "%s/cache/records", dir);
+    assert_true(rec_path(path, sizeof(path), cache, "buildkit", "unix:///x.sock", dir, "Dockerfile", ""));
+    rec *first = compute("buildkit", NULL, 0);
+    hoist_error err = HOIST_ERROR_INIT;
+    assert_int_equal(rec_save(first, path, &err), 0);
+    rec_free(first);
+    rec *old = NULL;
+    assert_int_equal(rec_load(&old, path, &err), 0);
+    assert_non_null(old);
+    assert_int_equal(old->steps[1].file_count, 302); /* src, a.c, 300 files */
+    expect("buildkit", &old, 0, 0, NULL, NULL, 0);
+    assert_int_equal(rec_save(old, path, &err), 0); /* a computed record again */
+    rec_free(old);
+    assert_int_equal(rec_load(&old, path, &err), 0);
+    /* 100 removed, 1 changed, 1 added */
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof(name), "%s/src/f%03d.txt", dir, i + 100);
+        assert_int_equal(unlink(name), 0);
+    }
+    write_file("src/f250.txt", "changed");
+    write_file("src/zz.txt", "new");
+    rec *now = compute_prev("buildkit", NULL, 0, old);
+    rec_verdict *v = NULL;
+    assert_int_equal(rec_compare(&v, old, now, false, &err), 0);
+    assert_int_equal(v[1].status, HOIST_EXPLAIN_MISS);
+    assert_int_equal(v[1].cause, HOIST_EXPLAIN_CAUSE_FILES);
+    assert_int_equal(v[1].change_total, 102);
+    assert_int_equal(v[1].change_count, 64);
+    assert_string_equal(v[1].changes[0], "src/f250.txt (content)");
+    assert_string_equal(v[1].changes[1], "src/zz.txt (added)");
+    assert_string_equal(v[1].changes[2], "src/f100.txt (removed)");
+    assert_string_equal(v[1].reason, "src/f250.txt changed (content) and 101 more");
+    rec_verdicts_free(v, now->step_count);
+    rec_free(now);
+    /* a record cut short is no record */
+    rec_free(old);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(truncate(path, st.st_size - 10), 0);
+    rec *cut = NULL;
+    assert_int_equal(rec_load(&cut, path, &err), 0);
+    assert_null(cut);
+    write_file("Dockerfile", DF);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -365,6 +435,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_compare_buildkit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compare_classic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_run_mount, setup, teardown),
+        cmocka_unit_test(test_path_order),
+        cmocka_unit_test_setup_teardown(test_many_files, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
