@@ -6,9 +6,11 @@
  * kept walk: no extra walk) and the engine (base image IDs), for one
  * builder model: "api" (the classic builder) or "buildkit". The model
  * (docs/cache.md) decides which instructions are cache steps and which
- * inputs each one sees. record.c holds the model and its JSON form,
- * compute.c computes one, compare.c compares two, store.c keeps them on
- * disk, build_hook.c ties them to hoist_build().
+ * inputs each one sees. record.c holds the model and its header's JSON
+ * form, files.c the per-file tables (on disk, read and written one entry
+ * at a time: memory does not grow with the context), compute.c computes
+ * one, compare.c compares two, store.c keeps them on disk, build_hook.c
+ * ties them to hoist_build().
  */
 #ifndef HOIST_RECORD_H
 #define HOIST_RECORD_H
