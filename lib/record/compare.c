@@ -106,6 +106,7 @@ static int file_changes(rec_verdict *v, const rec *old, const rec_step *o, const
     rec_file_reader a, b;
     rec_file_reader_init(&a, old->files, o->files_at, o->has_sources ? o->file_count : 0);
     rec_file_reader_init(&b, now->files, s->files_at, s->has_sources ? s->file_count : 0);
+    a.reseek = b.reseek = old->files == now->files; /* one record against itself */
     int ha = rec_file_next(&a), hb = rec_file_next(&b), rc = 0;
     char *removed[64];
     size_t nremoved = 0, removed_total = 0;

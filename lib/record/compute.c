@@ -615,7 +615,7 @@ int rec_compute(rec **out, const rec_inputs *in, hoist_error *err)
         for (size_t s = 0; s <= last && s < stage_count; s++)
             needed[s] = true;
     }
-    if (!rc && (!(r->files = tmpfile()) || fputs(REC_MAGIC, r->files) == EOF))
+    if (!rc && (!(r->files = rec_spool_open()) || fputs(REC_MAGIC, r->files) == EOF))
         rc = hoist_error_setr(err, HOIST_EENV, hoist_reason_from_errno(errno), "cannot spool the build record: %s",
                               strerror(errno));
     _cleanup_free_ compute_state *cs = rc ? NULL : calloc(1, sizeof(*cs));

@@ -18,9 +18,35 @@
  */
 #include "record/record.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+FILE *rec_spool_open(void)
+{
+    const char *dir = getenv("TMPDIR");
+    if (!dir || dir[0] != '/')
+        dir = "/tmp";
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        /* no O_TMPFILE there: a named file, unlinked at once */
+        char path[4200];
+        snprintf(path, sizeof(path), "%s/hoist-record.XXXXXX", dir);
+        if ((fd = mkostemp(path, O_CLOEXEC)) < 0)
+            return NULL;
+        unlink(path);
+    }
+    FILE *f = fdopen(fd, "w+");
+    if (!f) {
+        int e = errno;
+        close(fd);
+        errno = e;
+    }
+    return f;
+}
 
 /* The walk's order: '/' sorts before every other byte, which is what
  * sorting each directory's names and going depth first gives. */
@@ -120,6 +146,8 @@ int rec_file_next(rec_file_reader *r)
     if (!r->left)
         return 0;
     r->left--;
+    if (r->reseek && fseeko(r->f, (off_t)r->pos, SEEK_SET))
+        goto broken;
     rec_file *rf = &r->file;
     unsigned long long shared, n, mode;
     unsigned char digest[32];

@@ -54,11 +54,16 @@ typedef struct rec_file_reader {
     FILE *f;
     size_t left;
     bool broken;                 /* stopped at an entry it could not decode */
+    bool reseek;                 /* f is shared with another reader: seek before each entry */
     long long pos;               /* offset in f */
     long long digest_at;         /* offset of the current entry's digest (32 bytes) */
     char path[REC_PATH_MAX];
     rec_file file;               /* the current entry; its path is `path` */
 } rec_file_reader;
+
+/* An anonymous read-write file in $TMPDIR (/tmp), gone when closed: a
+ * computed record's tables. NULL with errno on failure. */
+FILE *rec_spool_open(void);
 
 /* Read the `count` entries at offset `at` of f (f NULL: none). */
 void rec_file_reader_init(rec_file_reader *r, FILE *f, long long at, size_t count);
