@@ -288,10 +288,11 @@ void build_render_result(build_renderer *r, const hoist_build_result *res)
                 res->image_id, res->seconds, hoist_build_builder_name(res->builder), res->steps_total,
                 res->steps_run, res->steps_cached);
     else if (res->engine == HOIST_BUILD_ENGINE_BUILDKIT)
-        fprintf(r->out, "hoist: built %s in %.1fs with the daemon's BuildKit (context: %s in %llu files sent; "
+        fprintf(r->out, "hoist: built %s in %.1fs with %s%s (context: %s in %llu files sent; "
                 "%d steps: %d run, %d cached)\n", res->image_id[0] ? res->image_id : "(exported with --output)",
-                res->seconds, size, (unsigned long long)res->context_entries, res->steps_total, res->steps_run,
-                res->steps_cached);
+                res->seconds, r->builder ? "the BuildKit builder " : "the daemon's BuildKit",
+                r->builder ? r->builder : "", size, (unsigned long long)res->context_entries, res->steps_total,
+                res->steps_run, res->steps_cached);
     else
         fprintf(r->out, "hoist: built %s in %.1fs (context %s, %llu entries; %d steps: %d run, %d cached)\n",
                 res->image_id, res->seconds, size, (unsigned long long)res->context_entries,

@@ -25,6 +25,7 @@ typedef struct build_renderer {
     double upload_started;
     int last_step;      /* PLAIN: the step whose header was printed last */
     build_live live;    /* TTY: running steps drawn in place */
+    const char *builder; /* --builder address, for the summary line; NULL: the daemon's */
 } build_renderer;
 
 void build_renderer_init(build_renderer *r, render_mode mode);

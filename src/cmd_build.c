@@ -35,7 +35,10 @@ static void usage(FILE *out)
         "      --network MODE       network for RUN: default, none, host, or a network name\n"
         "      --no-cache           do not use the build cache\n"
         "      --pull               always try to pull newer base images\n"
-        "      --cache-from IMAGE   image to use as cache source (repeatable)\n"
+        "      --cache-from IMAGE   image to use as cache source (repeatable); with --builder also\n"
+        "                           type=registry,ref=IMAGE\n"
+        "      --cache-to SPEC      with --builder: export the build cache: type=registry,ref=IMAGE\n"
+        "                           [,mode=max] or type=inline (repeatable)\n"
         "      --add-host HOST:IP   extra /etc/hosts entry (repeatable)\n"
         "      --shm-size SIZE      size of /dev/shm (e.g. 64m)\n"
         "  -m, --memory SIZE        memory limit for RUN (e.g. 512m)\n"
@@ -52,6 +55,13 @@ static void usage(FILE *out)
         "      --secret id=ID[,src=PATH|,env=VAR]  secret for RUN --mount=type=secret (buildkit; repeatable)\n"
         "      --ssh default|ID=SOCKET  ssh-agent for RUN --mount=type=ssh (default: $SSH_AUTH_SOCK)\n"
         "      --output type=local,dest=DIR | type=tar,dest=FILE  export the result's files (buildkit)\n"
+        "      --builder ADDR       build on this BuildKit builder through its Control API (default:\n"
+        "                           BUILDKIT_HOST): docker (the engine's own BuildKit, via /grpc),\n"
+        "                           unix://PATH, tcp://HOST:PORT (mutual TLS), ssh://HOST,\n"
+        "                           docker-container://NAME, kube-pod://NAME\n"
+        "      --builder-tlscacert FILE  CA of a tcp:// builder (default: BUILDKIT_TLS_CA_CERT)\n"
+        "      --builder-tlscert FILE    client certificate for it (default: BUILDKIT_TLS_CERT)\n"
+        "      --builder-tlskey FILE     its key (default: BUILDKIT_TLS_KEY)\n"
         "      --docker PATH        the docker CLI for the CLI engine (default: HOIST_DOCKER, then PATH)\n"
         "      --no-check           skip the hoist check gate (by default errors stop the build)\n"
         "      --check-config FILE  hoist check configuration (default: PATH/.hoist.yaml)\n"
@@ -106,7 +116,7 @@ static void client_freep(hoist_client **c)
 
 enum { O_BUILD_ARG = 256, O_LABEL, O_TARGET, O_PLATFORM, O_NETWORK, O_NO_CACHE, O_PULL, O_CACHE_FROM,
        O_ADD_HOST, O_SHM, O_IIDFILE, O_GZIP, O_PROGRESS, O_ENGINE, O_CONTEXT, O_DOCKER, O_NO_CHECK, O_CHECK_CONFIG, O_PUSH,
-       O_SECRET, O_SSH };
+       O_SECRET, O_SSH, O_BUILDER, O_BUILDER_CA, O_BUILDER_CERT, O_BUILDER_KEY, O_CACHE_TO };
 /* The flags getopt_long parses; `hoist completion` reads the same table. */
 const struct option cmd_build_longopts[] = {
     {"file", required_argument, NULL, 'f'},
@@ -119,6 +129,7 @@ const struct option cmd_build_longopts[] = {
     {"no-cache", no_argument, NULL, O_NO_CACHE},
     {"pull", no_argument, NULL, O_PULL},
     {"cache-from", required_argument, NULL, O_CACHE_FROM},
+    {"cache-to", required_argument, NULL, O_CACHE_TO},
     {"add-host", required_argument, NULL, O_ADD_HOST},
     {"shm-size", required_argument, NULL, O_SHM},
     {"memory", required_argument, NULL, 'm'},
@@ -134,6 +145,10 @@ const struct option cmd_build_longopts[] = {
     {"secret", required_argument, NULL, O_SECRET},
     {"ssh", required_argument, NULL, O_SSH},
     {"output", required_argument, NULL, 'o'},
+    {"builder", required_argument, NULL, O_BUILDER},
+    {"builder-tlscacert", required_argument, NULL, O_BUILDER_CA},
+    {"builder-tlscert", required_argument, NULL, O_BUILDER_CERT},
+    {"builder-tlskey", required_argument, NULL, O_BUILDER_KEY},
     {"host", required_argument, NULL, 'H'},
     {"context", required_argument, NULL, O_CONTEXT},
     {"help", no_argument, NULL, 'h'},
@@ -146,7 +161,7 @@ int cmd_build(int argc, char **argv)
     hoist_build_options opts = HOIST_BUILD_OPTIONS_INIT;
     hoist_endpoint_options eopts = HOIST_ENDPOINT_OPTIONS_INIT;
     hoist_endpoint_options_from_env(&eopts);
-    struct list tags = {0}, args = {0}, labels = {0}, cache_from = {0}, hosts = {0}, secrets = {0}, ssh = {0};
+    struct list tags = {0}, args = {0}, labels = {0}, cache_from = {0}, hosts = {0}, secrets = {0}, ssh = {0}, cache_to = {0};
     char ssh_specs[MAX_LIST][512];
     const char *progress = "auto";
     int rc;
@@ -168,6 +183,7 @@ int cmd_build(int argc, char **argv)
         case O_NO_CACHE: opts.params.no_cache = true; break;
         case O_PULL: opts.params.pull = true; break;
         case O_CACHE_FROM: if ((rc = list_add(&cache_from, "--cache-from", optarg))) return rc; break;
+        case O_CACHE_TO: if ((rc = list_add(&cache_to, "--cache-to", optarg))) return rc; break;
         case O_ADD_HOST:
             if ((rc = list_add(&hosts, "--add-host", optarg))) return rc;
             break;
@@ -196,6 +212,10 @@ int cmd_build(int argc, char **argv)
                 return cli_usage_error("build", "--engine '%s': use auto, buildkit, api or cli", optarg);
             break;
         case O_DOCKER: opts.engine.docker_cli = optarg; break;
+        case O_BUILDER: opts.buildkit.builder = optarg; break;
+        case O_BUILDER_CA: opts.buildkit.builder_tls_ca = optarg; break;
+        case O_BUILDER_CERT: opts.buildkit.builder_tls_cert = optarg; break;
+        case O_BUILDER_KEY: opts.buildkit.builder_tls_key = optarg; break;
         case O_NO_CHECK: opts.check.skip = true; break;
         case O_CHECK_CONFIG: opts.check.config = optarg; break;
         case O_PUSH: opts.registry.push = true; break;
@@ -261,7 +281,18 @@ int cmd_build(int argc, char **argv)
     if (!opts.engine.docker_cli)
         opts.engine.docker_cli = getenv("HOIST_DOCKER");
     opts.engine.path_env = getenv("PATH");
+    /* buildctl's environment for the builder and its TLS files */
+    if (!opts.buildkit.builder && getenv("BUILDKIT_HOST") && *getenv("BUILDKIT_HOST"))
+        opts.buildkit.builder = getenv("BUILDKIT_HOST");
+    if (!opts.buildkit.builder_tls_ca)
+        opts.buildkit.builder_tls_ca = getenv("BUILDKIT_TLS_CA_CERT");
+    if (!opts.buildkit.builder_tls_cert)
+        opts.buildkit.builder_tls_cert = getenv("BUILDKIT_TLS_CERT");
+    if (!opts.buildkit.builder_tls_key)
+        opts.buildkit.builder_tls_key = getenv("BUILDKIT_TLS_KEY");
     opts.registry.home = getenv("HOME");
+    opts.buildkit.cache_to = cache_to.items;
+    opts.buildkit.cache_to_count = cache_to.count;
     opts.buildkit.secrets = secrets.items;
     opts.buildkit.secret_count = secrets.count;
     opts.buildkit.ssh = ssh.items;
@@ -270,6 +301,7 @@ int cmd_build(int argc, char **argv)
     opts.output.measure_upload = mode == RENDER_TTY;
     build_renderer renderer;
     build_renderer_init(&renderer, mode);
+    renderer.builder = opts.buildkit.builder && *opts.buildkit.builder ? opts.buildkit.builder : NULL;
     opts.output.on_event = build_render_event;
     opts.output.user = &renderer;
     opts.output.cancel = &cli_signal;

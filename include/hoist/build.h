@@ -176,6 +176,18 @@ typedef struct hoist_build_buildkit_options {
     size_t ssh_count;
     const char *output;            /* --output "type=local,dest=DIR", "type=tar,dest=FILE" or a bare
                                       DIR (local); NULL: the image in the daemon */
+    /* Added with the Control API client (fields are only ever appended). */
+    const char *builder;           /* --builder / BUILDKIT_HOST: build on this BuildKit builder through
+                                      BuildKit's Control API (gRPC) instead of POST /build:
+                                      "docker" (the client's engine, through its /grpc endpoint),
+                                      unix://PATH, tcp://HOST:PORT (mutual TLS), ssh://HOST,
+                                      docker-container://NAME, kube-pod://NAME. NULL: POST /build */
+    const char *builder_tls_ca;    /* tcp://: --builder-tlscacert, the CA that signed the builder */
+    const char *builder_tls_cert;  /* tcp://: --builder-tlscert, hoist's client certificate */
+    const char *builder_tls_key;   /* tcp://: --builder-tlskey, its key */
+    const char *const *cache_to;   /* --cache-to "type=registry,ref=R", "type=local,dest=DIR", "type=inline"
+                                      (builder only) */
+    size_t cache_to_count;
 } hoist_build_buildkit_options;
 
 /* Grouped the way libgit2 nests its checkout and fetch options: start from
@@ -201,7 +213,7 @@ HOIST_EXTERN void hoist_build_options_init(hoist_build_options *opts);
 
 #define HOIST_BUILD_MAX_TAGS 32
 
-/* What hoist's BuildKit session served during a build (engine buildkit;
+/* What hoist's BuildKit session served during a build (engine buildkit, or a --builder;
  * all zero with the other engines). The file data it sent is the result's
  * context_bytes, its files context_entries. BuildKit asks only for what
  * changed since its last build of the same context, so after one changed

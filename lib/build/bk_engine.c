@@ -115,13 +115,7 @@ static int kv_check(const char *spec, const char *flag, const char *const *known
     return 0;
 }
 
-typedef struct bk_secrets {
-    hoist_session_secret *items;
-    char (*strings)[3][PATH_MAX];
-    size_t count;
-} bk_secrets;
-
-static int parse_secrets(const hoist_build_buildkit_options *bk, bk_secrets *out, hoist_error *err)
+int hoist_bk_parse_secrets(const hoist_build_buildkit_options *bk, bk_secrets *out, hoist_error *err)
 {
     static const char *const known[] = {"id", "src", "source", "file", "env", "type", NULL};
     const char *example = "id=ID,src=PATH or id=ID,env=VAR";
@@ -170,13 +164,7 @@ static int parse_secrets(const hoist_build_buildkit_options *bk, bk_secrets *out
     return 0;
 }
 
-typedef struct bk_ssh {
-    hoist_session_ssh *items;
-    char (*strings)[2][PATH_MAX];
-    size_t count;
-} bk_ssh;
-
-static int parse_ssh(const hoist_build_buildkit_options *bk, bk_ssh *out, hoist_error *err)
+int hoist_bk_parse_ssh(const hoist_build_buildkit_options *bk, bk_ssh *out, hoist_error *err)
 {
     if (!bk->ssh_count)
         return 0;
@@ -215,13 +203,13 @@ static int parse_ssh(const hoist_build_buildkit_options *bk, bk_ssh *out, hoist_
     return 0;
 }
 
-static void bk_secrets_free(bk_secrets *s)
+void bk_secrets_free(bk_secrets *s)
 {
     free(s->items);
     free(s->strings);
 }
 
-static void bk_ssh_free(bk_ssh *s)
+void bk_ssh_free(bk_ssh *s)
 {
     free(s->items);
     free(s->strings);
@@ -302,6 +290,23 @@ static int temp_beside(const char *dest, char *out, size_t size, hoist_error *er
     return 0;
 }
 
+void hoist_build_session_result(hoist_build_result *result, const hoist_session_stats *stats)
+{
+    result->context_bytes = stats->bytes_sent;
+    result->context_entries = stats->files_sent;
+    result->session = (hoist_build_session_stats){
+        .requests = stats->req_packets,
+        .stat_packets = stats->stat_packets,
+        .calls = stats->calls,
+        .unimplemented = stats->unimplemented,
+        .health_checks = stats->health_checks,
+        .secrets_sent = stats->secrets_sent,
+        .credentials_asked = stats->credentials_asked,
+        .output_bytes = stats->output_bytes,
+        .max_step_us = stats->max_step_us,
+    };
+}
+
 int hoist_build_run_buildkit(const hoist_build_plan *plan, hoist_build_decoder *decoder, hoist_error *err)
 {
     const hoist_build_options *opts = plan->opts;
@@ -319,7 +324,7 @@ int hoist_build_run_buildkit(const hoist_build_plan *plan, hoist_build_decoder *
     }
     _cleanup_(bk_secrets_free) bk_secrets secrets = {0};
     _cleanup_(bk_ssh_free) bk_ssh ssh = {0};
-    if ((rc = parse_secrets(&opts->buildkit, &secrets, err)) || (rc = parse_ssh(&opts->buildkit, &ssh, err)))
+    if ((rc = hoist_bk_parse_secrets(&opts->buildkit, &secrets, err)) || (rc = hoist_bk_parse_ssh(&opts->buildkit, &ssh, err)))
         return rc;
 
     /* The Dockerfile's directory is served as "dockerfile": -f may point
@@ -419,19 +424,7 @@ int hoist_build_run_buildkit(const hoist_build_plan *plan, hoist_build_decoder *
     hoist_error sess_err = HOIST_ERROR_INIT;
     int sess_rc = hoist_session_close(run.session, &sess_err);
     hoist_bk_trace_free(run.trace);
-    result->context_bytes = stats.bytes_sent;
-    result->context_entries = stats.files_sent;
-    result->session = (hoist_build_session_stats){
-        .requests = stats.req_packets,
-        .stat_packets = stats.stat_packets,
-        .calls = stats.calls,
-        .unimplemented = stats.unimplemented,
-        .health_checks = stats.health_checks,
-        .secrets_sent = stats.secrets_sent,
-        .credentials_asked = stats.credentials_asked,
-        .output_bytes = stats.output_bytes,
-        .max_step_us = stats.max_step_us,
-    };
+    hoist_build_session_result(result, &stats);
 
     /* most specific cause first */
     if (cancelled || (opts->output.cancel && *opts->output.cancel) || decoder->stop) {

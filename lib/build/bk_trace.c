@@ -525,6 +525,8 @@ static void warning_update(hoist_bk_trace *t, const Moby__Buildkit__V1__VertexWa
 
 /* --------------------------------------------------------------- messages */
 
+static void status_response(hoist_bk_trace *t, Moby__Buildkit__V1__StatusResponse *sr);
+
 static int trace_message(hoist_bk_trace *t, const char *aux, size_t len, hoist_error *err)
 {
     t->messages++;
@@ -547,6 +549,23 @@ static int trace_message(hoist_bk_trace *t, const char *aux, size_t len, hoist_e
         return hoist_error_hint(err, "the reply of POST /build was damaged on the way (a proxy?); "
                                      "retry, or build with --engine cli");
     }
+    status_response(t, sr);
+    return 0;
+}
+
+int hoist_bk_trace_status(hoist_bk_trace *t, const uint8_t *data, size_t len, hoist_error *err)
+{
+    t->messages++;
+    Moby__Buildkit__V1__StatusResponse *sr = moby__buildkit__v1__status_response__unpack(NULL, len, data);
+    if (!sr)
+        return hoist_error_setr(err, HOIST_EENV, HOIST_REASON_PROTOCOL, "BuildKit status message %lu from the "
+                                "builder is not a valid StatusResponse (protobuf)", t->messages);
+    status_response(t, sr);
+    return t->d->stop ? HOIST_EINTERRUPTED : 0;
+}
+
+static void status_response(hoist_bk_trace *t, Moby__Buildkit__V1__StatusResponse *sr)
+{
     for (size_t i = 0; i < sr->n_vertexes && !t->d->stop; i++)
         vertex_update(t, sr->vertexes[i]);
     for (size_t i = 0; i < sr->n_logs && !t->d->stop; i++)
@@ -556,7 +575,6 @@ static int trace_message(hoist_bk_trace *t, const char *aux, size_t len, hoist_e
     for (size_t i = 0; i < sr->n_warnings && !t->d->stop; i++)
         warning_update(t, sr->warnings[i]);
     moby__buildkit__v1__status_response__free_unpacked(sr, NULL);
-    return 0;
 }
 
 static void daemon_error(hoist_bk_trace *t, const char *message)

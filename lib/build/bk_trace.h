@@ -37,6 +37,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "build/decoder.h"
 #include "engine/reply.h"
 #include "hoist/dockerfile.h"
@@ -63,6 +64,11 @@ int hoist_bk_trace_feed(hoist_bk_trace *t, const char *data, size_t len, hoist_e
 
 /* One already-parsed message (for a driver with its own splitter). */
 int hoist_bk_trace_message(hoist_bk_trace *t, json_t *message, hoist_error *err);
+
+/* One StatusResponse as protobuf bytes (BuildKit's Control.Status
+ * stream). Returns 0, HOIST_EINTERRUPTED when the event callback asked to
+ * cancel, HOIST_EENV when it cannot be decoded. */
+int hoist_bk_trace_status(hoist_bk_trace *t, const uint8_t *data, size_t len, hoist_error *err);
 
 /* End of the reply: flushes partial lines and settles the counts.
  * Returns 0 when the daemon reported an image (decoder->image_id);

@@ -26,6 +26,7 @@
 #include "hoist/context.h"
 #include "hoist/dockerfile.h"
 #include "build/build_internal.h"
+#include "buildkit/control.h"
 #include "build/cli_engine.h"
 #include "build/decoder.h"
 #include "build/json_stream.h"
@@ -417,9 +418,26 @@ int hoist_build(hoist_build_result *result, hoist_client *client, const hoist_bu
     hoist_build_plan plan = {client, opts, ctx, df, dockerfile_label, result, ""};
     hoist_docker_cli cli;
     hoist_build_builder builder = HOIST_BUILDER_CLASSIC;
-    rc = hoist_build_choose_engine(&plan, &cli, &builder, err);
-    if (rc)
-        return rc;
+    bool control = opts->buildkit.builder && *opts->buildkit.builder;
+    if (control) {
+        /* --builder: BuildKit's Control API on that builder (lib/buildkit) */
+        if (opts->engine.kind != HOIST_BUILD_ENGINE_AUTO && opts->engine.kind != HOIST_BUILD_ENGINE_BUILDKIT) {
+            hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_INVALID, "--builder builds with BuildKit: it excludes "
+                             "--engine %s", hoist_build_engine_name(opts->engine.kind));
+            return hoist_error_hint(err, "drop --engine, or drop --builder");
+        }
+        result->engine = HOIST_BUILD_ENGINE_BUILDKIT;
+        snprintf(result->engine_reason, sizeof(result->engine_reason), "engine buildkit: BuildKit's Control API "
+                 "on the builder %s (--builder)", opts->buildkit.builder);
+    } else {
+        if (opts->buildkit.cache_to_count) {
+            hoist_error_setr(err, HOIST_EUSAGE, HOIST_REASON_INVALID, "--cache-to needs a BuildKit builder (--builder)");
+            return hoist_error_hint(err, "add --builder docker to build on the engine's BuildKit through its Control API");
+        }
+        rc = hoist_build_choose_engine(&plan, &cli, &builder, err);
+        if (rc)
+            return rc;
+    }
     note(run, "%s", result->engine_reason);
     if (!opts->check.skip) {
         rc = hoist_build_check_gate(&plan, builder, &run->decoder, err);
@@ -434,6 +452,8 @@ int hoist_build(hoist_build_result *result, hoist_client *client, const hoist_bu
     /* 4. build */
     if (result->engine == HOIST_BUILD_ENGINE_CLI)
         rc = run_cli(run, &plan, &cli, builder, err);
+    else if (control)
+        rc = hoist_build_run_control(&plan, &run->decoder, err);
     else if (result->engine == HOIST_BUILD_ENGINE_BUILDKIT)
         rc = hoist_build_run_buildkit(&plan, &run->decoder, err);
     else

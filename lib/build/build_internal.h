@@ -5,11 +5,14 @@
 #ifndef HOIST_BUILD_INTERNAL_H
 #define HOIST_BUILD_INTERNAL_H
 
+#include <limits.h>
+
 #include "build/decoder.h"
 #include "hoist/build.h"
 #include "hoist/context.h"
 #include "hoist/docker_cli.h"
 #include "hoist/dockerfile.h"
+#include "session/session.h"
 
 /* Everything both engines share after the Dockerfile is parsed. */
 typedef struct hoist_build_plan {
@@ -62,6 +65,28 @@ int hoist_build_parse_output(const char *spec, hoist_build_output *out, hoist_er
  * trace decoded into `decoder`'s events and results; fills
  * plan->result->context_bytes/entries. */
 int hoist_build_run_buildkit(const hoist_build_plan *plan, hoist_build_decoder *decoder, hoist_error *err);
+
+/* --secret and --ssh of the buildkit options, checked and resolved for a
+ * session (bk_engine.c; the Control API path uses them too). Free with
+ * bk_secrets_free / bk_ssh_free (also after an error). */
+typedef struct bk_secrets {
+    hoist_session_secret *items;
+    char (*strings)[3][PATH_MAX];
+    size_t count;
+} bk_secrets;
+typedef struct bk_ssh {
+    hoist_session_ssh *items;
+    char (*strings)[2][PATH_MAX];
+    size_t count;
+} bk_ssh;
+int hoist_bk_parse_secrets(const hoist_build_buildkit_options *bk, bk_secrets *out, hoist_error *err);
+int hoist_bk_parse_ssh(const hoist_build_buildkit_options *bk, bk_ssh *out, hoist_error *err);
+void bk_secrets_free(bk_secrets *s);
+void bk_ssh_free(bk_ssh *s);
+
+/* The session's counters into the result (context_bytes/entries and
+ * .session), for both BuildKit paths. */
+void hoist_build_session_result(hoist_build_result *result, const hoist_session_stats *stats);
 
 /* Unpack the tar at `tar_path` into the directory `dest` (output_unpack.c). */
 int hoist_build_unpack_output(const char *tar_path, const char *dest, hoist_error *err);

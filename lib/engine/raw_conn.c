@@ -6,12 +6,43 @@
 #include "engine/raw_conn.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
+
+/* A plain socket (no curl): the session inside BuildKit's Control.Session
+ * stream runs on one end of a socketpair. */
+int hoist_raw_conn_from_fd(int fd, const char *host, hoist_raw_conn **out)
+{
+    *out = calloc(1, sizeof(**out));
+    if (!*out)
+        return -1;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+    (*out)->fd = fd;
+    snprintf((*out)->host, sizeof((*out)->host), "%s", host);
+    return 0;
+}
+
+static ssize_t plain_io(hoist_raw_conn *c, void *buf, size_t len, bool out)
+{
+    ssize_t n = out ? send(c->fd, buf, len, MSG_NOSIGNAL) : recv(c->fd, buf, len, 0);
+    if (n < 0 && (errno == EWOULDBLOCK || errno == EINTR))
+        errno = EAGAIN;
+    else if (n < 0 && errno != EAGAIN)
+        errno = ECONNRESET;
+    return n;
+}
 
 ssize_t hoist_raw_conn_send(hoist_raw_conn *c, const void *buf, size_t len)
 {
+    if (!c->curl)
+        return plain_io(c, (void *)buf, len, true);
     size_t n = 0;
     CURLcode cc = c->api.easy_send(c->curl, buf, len, &n);
     if (cc == CURLE_AGAIN) {
@@ -27,6 +58,8 @@ ssize_t hoist_raw_conn_send(hoist_raw_conn *c, const void *buf, size_t len)
 
 ssize_t hoist_raw_conn_recv(hoist_raw_conn *c, void *buf, size_t len)
 {
+    if (!c->curl)
+        return plain_io(c, buf, len, false);
     size_t n = 0;
     CURLcode cc = c->api.easy_recv(c->curl, buf, len, &n);
     if (cc == CURLE_AGAIN) {
@@ -78,6 +111,9 @@ void hoist_raw_conn_free(hoist_raw_conn *c)
         return;
     if (c->curl)
         c->api.easy_cleanup(c->curl);
-    hoist_curl_api_unload(&c->api);
+    if (c->api.handle)
+        hoist_curl_api_unload(&c->api);
+    else if (c->fd >= 0)
+        close(c->fd); /* hoist_raw_conn_from_fd */
     free(c);
 }

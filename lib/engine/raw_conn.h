@@ -13,6 +13,7 @@
 #ifndef HOIST_ENGINE_RAW_CONN_H
 #define HOIST_ENGINE_RAW_CONN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include "engine/curl_api.h"
@@ -27,6 +28,10 @@ typedef struct hoist_raw_conn {
 
 /* Connect to the transport's endpoint. */
 int hoist_transport_raw_open(hoist_transport *transport, hoist_raw_conn **out, hoist_error *err);
+
+/* A connected socket without curl (the stream owns fd). -1 when out of
+ * memory (fd is then not closed). */
+int hoist_raw_conn_from_fd(int fd, const char *host, hoist_raw_conn **out);
 
 /* Never block. Return the byte count; -1 with errno EAGAIN when nothing
  * can move now; -1 with errno ECONNRESET (or another) on failure; recv

@@ -42,20 +42,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
+#include "common/sha256.h"
 
 HOIST_DEFINE_FREEP(hoist_df_scope, hoist_df_scope_free)
-HOIST_DEFINE_FREEP(EVP_MD_CTX, EVP_MD_CTX_free)
-
-static void hex(const unsigned char *d, unsigned n, char out[65])
-{
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < n && i < 32; i++) {
-        out[2 * i] = digits[d[i] >> 4];
-        out[2 * i + 1] = digits[d[i] & 15];
-    }
-    out[64] = '\0';
-}
 
 /* While computing: the record being made (its file tables go to its
  * spool) and the last record, whose file table for the same step is read
@@ -101,13 +90,12 @@ static int entry_digest(hoist_context *ctx, const hoist_context_entry *e, rec_fi
     char path[2 * REC_PATH_MAX + 8];
     if (regular && (size_t)snprintf(path, sizeof(path), "%s/%s", hoist_context_dir(ctx), e->name) >= sizeof(path))
         return hoist_error_set(err, HOIST_EINPUT, "cannot read %s: name too long", e->name);
-    _cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *md = EVP_MD_CTX_new();
-    if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL))
-        return hoist_error_nomem(err);
+    hoist_sha256 md;
+    hoist_sha256_init(&md);
     char head[4400];
     int n = snprintf(head, sizeof(head), "hoist-rec-1 %s %o %u:%u %s\n", what, (unsigned)(e->mode & 07777),
                      e->dev_major, e->dev_minor, e->type == HOIST_ENTRY_SYMLINK && e->link ? e->link : "");
-    EVP_DigestUpdate(md, head, (size_t)n < sizeof(head) ? (size_t)n : sizeof(head));
+    hoist_sha256_update(&md, head, (size_t)n < sizeof(head) ? (size_t)n : sizeof(head));
     if (regular) {
         _cleanup_close_ int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
@@ -116,15 +104,12 @@ static int entry_digest(hoist_context *ctx, const hoist_context_entry *e, rec_fi
         char buf[65536];
         ssize_t got;
         while ((got = read(fd, buf, sizeof(buf))) > 0)
-            EVP_DigestUpdate(md, buf, (size_t)got);
+            hoist_sha256_update(&md, buf, (size_t)got);
         if (got < 0)
             return hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno), "cannot read %s: %s",
                                     e->name, strerror(errno));
     }
-    unsigned char d[EVP_MAX_MD_SIZE];
-    unsigned dn = 0;
-    EVP_DigestFinal_ex(md, d, &dn);
-    hex(d, dn, f->digest);
+    hoist_sha256_final_hex(&md, f->digest);
     return 0;
 }
 
@@ -192,9 +177,8 @@ static int add_sources(rec_step *s, hoist_context *ctx, char **srcs, size_t nsrc
     int rc = hoist_context_entries(ctx, &entries, &count, err);
     if (rc)
         return rc;
-    _cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *set = EVP_MD_CTX_new();
-    if (!set || !EVP_DigestInit_ex(set, EVP_sha256(), NULL))
-        return hoist_error_nomem(err);
+    hoist_sha256 set;
+    hoist_sha256_init(&set);
     FILE *spool = cs->r->files;
     if (s->has_sources)
         return hoist_error_set(err, HOIST_EUSAGE, "step %d has two file tables", s->index + 1);
@@ -220,8 +204,8 @@ static int add_sources(rec_step *s, hoist_context *ctx, char **srcs, size_t nsrc
         rec_file f = {.path = e->name};
         if ((rc = entry_digest(ctx, e, &f, have && c == 0 ? &pr.file : NULL, err)))
             return rc;
-        EVP_DigestUpdate(set, e->name, strlen(e->name) + 1);
-        EVP_DigestUpdate(set, f.digest, 64);
+        hoist_sha256_update(&set, e->name, strlen(e->name) + 1);
+        hoist_sha256_update(&set, f.digest, 64);
         if (s->file_count >= REC_FILES_MAX || strlen(e->name) >= REC_PATH_MAX) {
             s->files_truncated = true;
             continue;
@@ -231,10 +215,7 @@ static int add_sources(rec_step *s, hoist_context *ctx, char **srcs, size_t nsrc
                                     "cannot spool the build record: %s", strerror(errno));
         s->file_count++;
     }
-    unsigned char d[EVP_MAX_MD_SIZE];
-    unsigned dn = 0;
-    EVP_DigestFinal_ex(set, d, &dn);
-    hex(d, dn, s->sources);
+    hoist_sha256_final_hex(&set, s->sources);
     return 0;
 }
 
@@ -256,20 +237,16 @@ static char *image_id(hoist_client *client, const char *name, bool layers)
             const char *id = hoist_json_str(info, "Id", NULL);
             const json_t *list = json_object_get(json_object_get(info, "RootFS"), "Layers");
             if (layers && json_is_array(list)) {
-                _cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *md = EVP_MD_CTX_new();
-                if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL))
-                    return NULL;
+                hoist_sha256 md;
+                hoist_sha256_init(&md);
                 size_t i;
                 const json_t *v;
                 json_array_foreach(list, i, v) {
                     const char *l = json_string_value(v);
-                    EVP_DigestUpdate(md, l ? l : "", l ? strlen(l) + 1 : 1);
+                    hoist_sha256_update(&md, l ? l : "", l ? strlen(l) + 1 : 1);
                 }
-                unsigned char d[EVP_MAX_MD_SIZE];
-                unsigned dn = 0;
                 char hx[65];
-                EVP_DigestFinal_ex(md, d, &dn);
-                hex(d, dn, hx);
+                hoist_sha256_final_hex(&md, hx);
                 if (asprintf(&out, "layers:sha256:%s", hx) < 0)
                     return NULL;
                 return out;

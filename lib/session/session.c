@@ -23,7 +23,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/sha.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +32,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/sha256.h"
 #include "engine/client_internal.h"
 
 #define HEADER_MAX 16384
@@ -93,10 +93,7 @@ static int new_id(char *out, size_t size)
 
 static void shared_key(const char *dir, char out[65])
 {
-    unsigned char md[SHA256_DIGEST_LENGTH];
-    SHA256((const unsigned char *)dir, strlen(dir), md);
-    for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
-        sprintf(out + 2 * i, "%02x", md[i]);
+    hoist_sha256_hex(dir, strlen(dir), out);
 }
 
 static long now_ms(void)
@@ -332,8 +329,8 @@ bool hoist_session_ended(hoist_session *s)
     return s && atomic_load(&s->ended);
 }
 
-int hoist_session_start(hoist_session **out, hoist_client *client, const hoist_session_config *cfg,
-                        hoist_error *err)
+/* Everything but the connection: copies, checks, id and shared key. */
+static int session_prepare(hoist_session **out, const hoist_session_config *cfg, hoist_error *err)
 {
     *out = NULL;
     if (!cfg || !cfg->context_dir)
@@ -376,28 +373,96 @@ int hoist_session_start(hoist_session **out, hoist_client *client, const hoist_s
     if (new_id(s->id, sizeof(s->id)))
         return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno), "no random numbers for the session id: %s", strerror(errno));
     shared_key(s->context_dir, s->shared_key);
-
-    char path[128];
-    int rc = hoist_client_versioned_path(client, "/session", path, sizeof(path), err);
-    if (rc)
-        return rc;
     if (pipe2(s->wake, O_CLOEXEC | O_NONBLOCK))
         return hoist_error_setr(err, HOIST_EFAILED, hoist_reason_from_errno(errno), "pipe: %s", strerror(errno));
     if (!(s->srv = grpc_server_new(hoist_session_methods, hoist_session_n_methods, s)))
         return hoist_error_set(err, HOIST_EFAILED, "cannot create the HTTP/2 session (out of memory)");
+    *out = TAKE_PTR(s);
+    return 0;
+}
+
+static int session_run(hoist_session *s, hoist_error *err)
+{
+    int rc = pthread_create(&s->thread, NULL, session_main, s);
+    if (rc)
+        return hoist_error_set(err, HOIST_EFAILED, "cannot start the session thread: %s", strerror(rc));
+    s->thread_started = true;
+    return 0;
+}
+
+int hoist_session_start(hoist_session **out, hoist_client *client, const hoist_session_config *cfg,
+                        hoist_error *err)
+{
+    *out = NULL;
+    _cleanup_(session_freep) hoist_session *s = NULL;
+    int rc = session_prepare(&s, cfg, err);
+    if (rc)
+        return rc;
+    char path[128];
+    if ((rc = hoist_client_versioned_path(client, "/session", path, sizeof(path), err)))
+        return rc;
     rc = hoist_transport_raw_open(hoist_client_transport(client), &s->conn, err);
     if (rc)
         return rc;
     rc = send_upgrade(s, path, err);
     if (!rc)
         rc = read_upgrade_reply(s, err);
+    if (!rc)
+        rc = session_run(s, err);
     if (rc)
         return rc;
-    if ((rc = pthread_create(&s->thread, NULL, session_main, s)))
-        return hoist_error_set(err, HOIST_EFAILED, "cannot start the session thread: %s", strerror(rc));
-    s->thread_started = true;
     *out = TAKE_PTR(s);
     return 0;
+}
+
+int hoist_session_prepare(hoist_session **out, const hoist_session_config *cfg, hoist_error *err)
+{
+    return session_prepare(out, cfg, err);
+}
+
+int hoist_session_headers(const hoist_session *s, hoist_session_header *out, size_t max)
+{
+    const char *name = s->cfg.name ? s->cfg.name : s->context_dir;
+    size_t n = 0;
+    if (n < max)
+        out[n] = (hoist_session_header){"x-docker-expose-session-uuid", s->id};
+    n++;
+    if (n < max)
+        out[n] = (hoist_session_header){"x-docker-expose-session-name", name};
+    n++;
+    if (n < max)
+        out[n] = (hoist_session_header){"x-docker-expose-session-sharedkey", s->shared_key};
+    n++;
+    for (size_t i = 0; i < hoist_session_n_methods; i++, n++)
+        if (n < max)
+            out[n] = (hoist_session_header){"x-docker-expose-session-grpc-method", hoist_session_methods[i].path};
+    return (int)n;
+}
+
+int hoist_session_set_output_tar(hoist_session *s, const char *path, hoist_error *err)
+{
+    if (s->thread_started)
+        return hoist_error_set(err, HOIST_EUSAGE, "hoist_session_set_output_tar: the session is already serving");
+    char *copy = strdup(path);
+    if (!copy)
+        return hoist_error_nomem(err);
+    free(s->output_tar);
+    s->output_tar = copy;
+    s->cfg.output_tar = copy;
+    return 0;
+}
+
+int hoist_session_serve_fd(hoist_session *s, int fd, const char *peer, hoist_error *err)
+{
+    if (s->conn || s->thread_started) {
+        close(fd);
+        return hoist_error_set(err, HOIST_EUSAGE, "hoist_session_serve_fd: the session is already serving");
+    }
+    if (hoist_raw_conn_from_fd(fd, peer, &s->conn)) {
+        close(fd);
+        return hoist_error_nomem(err);
+    }
+    return session_run(s, err);
 }
 
 int hoist_session_close(hoist_session *s, hoist_error *err)

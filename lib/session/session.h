@@ -66,6 +66,25 @@ typedef struct hoist_session_stats {
 int hoist_session_start(hoist_session **out, hoist_client *client, const hoist_session_config *cfg,
                         hoist_error *err);
 const char *hoist_session_id(const hoist_session *s);
+
+/* A session carried by something else than POST /session (BuildKit's
+ * Control.Session gRPC stream): prepare it (checks, id, shared key), send
+ * its headers as the stream's metadata, then serve it on one end of a
+ * socketpair whose other end the caller pumps to and from the stream.
+ * Close it with hoist_session_close as usual (also when never served). */
+typedef struct hoist_session_header {
+    const char *name;     /* lower case, as gRPC metadata */
+    const char *value;    /* valid while the session lives */
+} hoist_session_header;
+int hoist_session_prepare(hoist_session **out, const hoist_session_config *cfg, hoist_error *err);
+/* Fills up to max headers (uuid, name, sharedkey, one grpc-method per
+ * served method); returns how many there are. */
+int hoist_session_headers(const hoist_session *s, hoist_session_header *out, size_t max);
+/* Before serving: FileSend (an exporter's tar) writes to `path`. */
+int hoist_session_set_output_tar(hoist_session *s, const char *path, hoist_error *err);
+/* Serve on fd (taken over, closed with the session) from the session's
+ * thread; `peer` names the far end in messages. */
+int hoist_session_serve_fd(hoist_session *s, int fd, const char *peer, hoist_error *err);
 void hoist_session_get_stats(hoist_session *s, hoist_session_stats *out);
 /* True once the session stopped serving on its own: the daemon closed it
  * or the connection was lost (thread-safe; poll it during the build). */
