@@ -82,8 +82,8 @@ bool rec_path(char *buf, size_t size, const char *dir, const char *engine, const
     return w > 0 && (size_t)w < size;
 }
 
-/* The file: REC_MAGIC, the file tables, the header JSON and a newline,
- * then the header's offset as REC_TRAILER_LEN decimal digits and a
+/* The file: REC_MAGIC, the file tables, a newline, the header JSON and a
+ * newline, then the header's offset as REC_TRAILER_LEN decimal digits and a
  * newline. Only the header is parsed here; the tables are read from the
  * open file when needed. */
 #define REC_TRAILER_LEN 20
@@ -214,7 +214,7 @@ int rec_save(const rec *r, const char *path, hoist_error *err)
         return hoist_error_set(err, HOIST_EUSAGE, "build record without its file tables");
     off_t tables = ftello(r->files);
     size_t len = strlen(text);
-    if (tables < 0 || (unsigned long long)tables + len + REC_TRAILER_LEN + 2 > REC_FILE_MAX)
+    if (tables < 0 || (unsigned long long)tables + len + REC_TRAILER_LEN + 3 > REC_FILE_MAX)
         return hoist_error_set(err, HOIST_EFAILED, "build record too large (%zu bytes): not kept",
                                (size_t)tables + len);
     char tmp[4200];
@@ -231,7 +231,8 @@ int rec_save(const rec *r, const char *path, hoist_error *err)
         ok = write(fd, buf, got) == (ssize_t)got;
     ok = ok && !ferror(r->files);
     char trailer[REC_TRAILER_LEN + 3];
-    snprintf(trailer, sizeof(trailer), "\n%0*lld\n", REC_TRAILER_LEN, (long long)tables);
+    snprintf(trailer, sizeof(trailer), "\n%0*lld\n", REC_TRAILER_LEN, (long long)tables + 1);
+    ok = ok && write(fd, "\n", 1) == 1; /* the header on a line of its own */
     ok = ok && write(fd, text, len) == (ssize_t)len;
     ok = ok && write(fd, trailer, strlen(trailer)) == (ssize_t)strlen(trailer);
     ok = close(fd) == 0 && ok;
