@@ -68,9 +68,8 @@ int rec_path_cmp(const char *a, const char *b)
     }
 }
 
-static int put_varint(FILE *f, unsigned long long v)
+static size_t put_varint(unsigned char *b, unsigned long long v)
 {
-    unsigned char b[10];
     size_t n = 0;
     do {
         b[n] = (unsigned char)(v & 0x7f);
@@ -79,7 +78,7 @@ static int put_varint(FILE *f, unsigned long long v)
             b[n] |= 0x80;
         n++;
     } while (v);
-    return fwrite(b, 1, n, f) == n ? 0 : -1;
+    return n;
 }
 
 static int get_varint(rec_file_reader *r, unsigned long long *v)
@@ -115,15 +114,19 @@ int rec_file_write(FILE *f, char *prev, const rec_file *rf)
         int hi = unhex(rf->digest[2 * i]), lo = unhex(rf->digest[2 * i + 1]);
         digest[i] = (unsigned char)(hi < 0 || lo < 0 ? 0 : hi << 4 | lo);
     }
-    unsigned char type = (unsigned char)rf->type | (rf->sig ? 0x80 : 0);
-    if (put_varint(f, shared) || put_varint(f, len - shared) ||
-        fwrite(rf->path + shared, 1, len - shared, f) != len - shared || putc(type, f) == EOF ||
-        put_varint(f, rf->mode) || fwrite(digest, 1, 32, f) != 32)
-        return -1;
-    unsigned char sig[8];
-    for (int i = 0; i < 8; i++)
-        sig[i] = (unsigned char)(rf->sig >> (8 * i));
-    if (rf->sig && fwrite(sig, 1, 8, f) != 8)
+    /* one entry, one (unlocked) write */
+    unsigned char buf[REC_PATH_MAX + 80];
+    size_t n = put_varint(buf, shared);
+    n += put_varint(buf + n, len - shared);
+    memcpy(buf + n, rf->path + shared, len - shared);
+    n += len - shared;
+    buf[n++] = (unsigned char)rf->type | (rf->sig ? 0x80 : 0);
+    n += put_varint(buf + n, rf->mode);
+    memcpy(buf + n, digest, 32);
+    n += 32;
+    for (int i = 0; rf->sig && i < 8; i++)
+        buf[n++] = (unsigned char)(rf->sig >> (8 * i));
+    if (fwrite_unlocked(buf, 1, n, f) != n)
         return -1;
     memcpy(prev, rf->path, len + 1);
     return 0;
