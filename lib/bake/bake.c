@@ -9,9 +9,9 @@
  * event goes to the caller tagged with its target, one call at a time (the
  * scheduler's lock), and to TARGET.log under logs_dir when asked. A cache
  * pushed to a registry (cache-to type=registry,ref=R, or --registry) is an
- * inline cache: the build gets BUILDKIT_INLINE_CACHE=1 and the tag R, and
- * R is pushed after the build; a later build on any builder reads it back
- * with cache-from R. A failed cache push is a warning, not a failure.
+ * inline cache: the build exports cache type=inline and gets the tag R, and
+ * R is pushed after the build; a later build on any builder imports it
+ * (cache-from R: the Dockerfile frontend's cache-from attribute). A failed cache push is a warning, not a failure.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -233,6 +233,8 @@ static int real_build(bake_sched *s, size_t t, size_t b, int attempt, hoist_buil
         overflow |= add(args, &na, tg->args[i]) != 0;
     for (size_t i = 0; i < tg->label_count; i++)
         overflow |= add(labels, &nl, tg->labels[i]) != 0;
+    /* cache sources are images with an inline cache: bare references go to
+     * the Dockerfile frontend's cache-from, which imports them */
     for (size_t i = 0; i < tg->cache_from_count; i++)
         overflow |= add(cache_from, &nc, tg->cache_from[i]) != 0;
     for (size_t i = 0; i < tg->cache_to_count; i++) {
@@ -250,8 +252,6 @@ static int real_build(bake_sched *s, size_t t, size_t b, int attempt, hoist_buil
         if (np < 8)
             push[np++] = run->cache_refs[t];
     }
-    if (inline_cache)
-        overflow |= add(args, &na, "BUILDKIT_INLINE_CACHE=1") != 0;
     if (overflow)
         return hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_LIMIT, "target %s: more than %d tags, args, labels "
                                 "or cache sources", tg->name, MAX_LIST);
@@ -278,6 +278,13 @@ static int real_build(bake_sched *s, size_t t, size_t b, int attempt, hoist_buil
         o.params.network = tg->network;
     o.params.no_cache = tg->no_cache || o.params.no_cache;
     o.buildkit.output = tg->output;
+    /* the inline cache (the only cache export of a Docker engine's own
+     * BuildKit): in the image, pushed with it below */
+    static const char *const inline_to[] = {"type=inline"};
+    if (inline_cache) {
+        o.buildkit.cache_to = inline_to;
+        o.buildkit.cache_to_count = 1;
+    }
     o.output.iidfile = NULL;
     build_ctx ctx = {.run = run, .t = t, .b = b, .attempt = attempt};
     o.output.on_event = on_build_event;
