@@ -394,7 +394,10 @@ int bake_sched_run(bake_sched *s, hoist_error *err)
                 if (!alive) {
                     char why[sizeof(sl->error)];
                     snprintf(why, sizeof(why), "%s", sl->error);
-                    snprintf(sl->error, sizeof(sl->error), "no builder left%s%s", why[0] ? ": " : "", why);
+                    for (size_t b = 0; !why[0] && b < s->builder_count; b++)
+                        if (s->builders[b].dead_why[0])
+                            snprintf(why, sizeof(why), "%s", s->builders[b].dead_why);
+                    snprintf(sl->error, sizeof(sl->error), "no builder left%s%.900s", why[0] ? ": " : "", why);
                 }
                 else
                     snprintf(sl->error, sizeof(sl->error), "cancelled");

@@ -105,7 +105,10 @@ assert_contains "$err" "Control API"
 # a builder that does not answer leaves the pool at once; none left: exit 3
 expect_exit 3 "$HOIST" bake "$proj/docker-bake.json" --builder "unix://$tmp/no-buildkitd.sock" --progress json
 assert_contains "$out" '"type":"bake-builder-lost"'
-assert_contains "$err" "no builder left"
+assert_contains "$err" "no builder left: builder unix://$tmp/no-buildkitd.sock"
+# unix:// is buildkitd's socket, as for hoist build: a Docker engine's socket is `docker`
+expect_exit 3 "$HOIST" bake "$proj/docker-bake.json" --builder "$main_host" --progress quiet
+assert_contains "$err" "is it a Docker engine? use --builder docker"
 expect_exit 4 "$HOIST" bake
 assert_contains "$err" "no bake file"
 # compose: build: sections, image: as the tag, depends_on as the order
