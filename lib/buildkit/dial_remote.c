@@ -11,12 +11,20 @@
  * with GET /_ping and GET /info (its ID tells whether it is the engine
  * hoist builds for), then POST /grpc upgrades the same TLS connection.
  *
+ * libssl is loaded with dlopen when a TLS connection is made
+ * (common/dynlib.h): linked, it and libcrypto cost every hoist process
+ * ~1.5 ms of relocations. The functions are called through the table in
+ * the connection; OpenSSL's macros are spelled as the calls they stand
+ * for (SSL_ctrl, BIO_ctrl, ...). The two callbacks, which get only
+ * OpenSSL's objects, look up what they call in the libssl already loaded.
+ *
  * The dial-stdio helpers run as a child whose stdin and stdout are one
  * end of a socketpair; the other end is the stream. Closing the stream
  * kills and reaps the child.
  */
 #include "buildkit/dial.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <jansson.h>
 #include <fcntl.h>
@@ -29,6 +37,7 @@
 #include <arpa/inet.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +47,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/dynlib.h"
 #include "common/subprocess.h"
 
 #define CONNECT_TIMEOUT_MS 15000
@@ -116,7 +126,50 @@ static int tcp_connect(const char *address, const char *host, const char *port, 
 
 /* ---- TLS ---------------------------------------------------------------- */
 
+#define TLS_API(X)                                                                                              \
+    X(TLS_client_method) X(SSL_CTX_new) X(SSL_CTX_free) X(SSL_CTX_ctrl) X(SSL_CTX_set_alpn_protos)             \
+    X(SSL_CTX_set_verify) X(SSL_CTX_load_verify_locations) X(SSL_CTX_set_default_verify_paths)                 \
+    X(SSL_CTX_use_certificate_chain_file) X(SSL_CTX_use_PrivateKey_file) X(SSL_CTX_check_private_key)          \
+    X(SSL_CTX_set_client_cert_cb) X(SSL_new) X(SSL_free) X(SSL_ctrl) X(SSL_set_ex_data) X(SSL_get0_param)      \
+    X(SSL_set1_host) X(SSL_set_bio) X(SSL_connect) X(SSL_read) X(SSL_write) X(SSL_get_error)                    \
+    X(SSL_get_verify_result) X(SSL_get0_alpn_selected) X(X509_VERIFY_PARAM_set1_ip_asc)                          \
+    X(X509_verify_cert_error_string) X(ERR_clear_error) X(ERR_peek_error) X(ERR_get_error)                     \
+    X(ERR_reason_error_string) X(BIO_s_socket) X(BIO_new) X(BIO_int_ctrl) X(BIO_meth_new) X(BIO_meth_free)      \
+    X(BIO_meth_set_write) X(BIO_meth_set_read) X(BIO_meth_get_read) X(BIO_meth_set_puts) X(BIO_meth_get_puts)  \
+    X(BIO_meth_set_ctrl) X(BIO_meth_get_ctrl) X(BIO_meth_set_create) X(BIO_meth_get_create)                    \
+    X(BIO_meth_set_destroy) X(BIO_meth_get_destroy)
+
+/* The libssl (and libcrypto) functions this file calls. */
+typedef struct tls_api {
+#define TLS_MEMBER(f) __typeof__(f) *f;
+    TLS_API(TLS_MEMBER)
+#undef TLS_MEMBER
+} tls_api;
+
+static const char *const ssl_sonames[] = {"libssl.so.3", NULL};
+
+static int tls_api_load(tls_api *api, void **lib, hoist_error *err)
+{
+#define TLS_SYMBOL(f) {#f, offsetof(tls_api, f)},
+    static const hoist_dynsym symbols[] = {TLS_API(TLS_SYMBOL)};
+#undef TLS_SYMBOL
+    return hoist_dynlib_load(ssl_sonames, "libssl3", symbols, sizeof(symbols) / sizeof(symbols[0]), api, lib, err);
+}
+
+/* For the callbacks: `name` in the libssl this process has loaded. */
+static void *loaded_ssl_symbol(const char *name)
+{
+    void *lib = dlopen(ssl_sonames[0], RTLD_LAZY | RTLD_NOLOAD);
+    if (!lib)
+        return NULL;
+    void *f = dlsym(lib, name);
+    dlclose(lib); /* the connection's own reference keeps it loaded */
+    return f;
+}
+
 typedef struct tls_impl {
+    tls_api api;
+    void *lib;
     SSL_CTX *ctx;
     SSL *ssl;
     BIO_METHOD *meth;
@@ -126,14 +179,15 @@ typedef struct tls_impl {
 static ssize_t ssl_io(bk_stream *s, void *buf, size_t len, bool out)
 {
     tls_impl *t = s->impl;
+    const tls_api *a = &t->api;
     if (!len)
         return 0;
-    ERR_clear_error();
-    int n = out ? SSL_write(t->ssl, buf, len > INT32_MAX ? INT32_MAX : (int)len)
-                : SSL_read(t->ssl, buf, len > INT32_MAX ? INT32_MAX : (int)len);
+    a->ERR_clear_error();
+    int n = out ? a->SSL_write(t->ssl, buf, len > INT32_MAX ? INT32_MAX : (int)len)
+                : a->SSL_read(t->ssl, buf, len > INT32_MAX ? INT32_MAX : (int)len);
     if (n > 0)
         return n;
-    switch (SSL_get_error(t->ssl, n)) {
+    switch (a->SSL_get_error(t->ssl, n)) {
     case SSL_ERROR_WANT_READ:
     case SSL_ERROR_WANT_WRITE:
         errno = EAGAIN;
@@ -141,7 +195,7 @@ static ssize_t ssl_io(bk_stream *s, void *buf, size_t len, bool out)
     case SSL_ERROR_ZERO_RETURN:
         return 0;
     default: {
-        unsigned long e = ERR_peek_error();
+        unsigned long e = a->ERR_peek_error();
         errno = e ? EPROTO : (errno ? errno : ECONNRESET);
         if (!out && !e && errno == 0)
             return 0;
@@ -157,9 +211,12 @@ static void tls_close(bk_stream *s)
     tls_impl *t = s->impl;
     if (!t)
         return;
-    SSL_free(t->ssl);
-    SSL_CTX_free(t->ctx);
-    BIO_meth_free(t->meth);
+    if (t->lib) {
+        t->api.SSL_free(t->ssl);
+        t->api.SSL_CTX_free(t->ctx);
+        t->api.BIO_meth_free(t->meth);
+        hoist_dynlib_unload(t->lib);
+    }
     if (t->fd >= 0)
         close(t->fd);
     free(t);
@@ -170,7 +227,8 @@ static int on_client_cert(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
 {
     (void)x509;
     (void)pkey;
-    int *flag = SSL_get_app_data(ssl);
+    __typeof__(SSL_get_ex_data) *get = (__typeof__(SSL_get_ex_data) *)loaded_ssl_symbol("SSL_get_ex_data");
+    int *flag = get ? get(ssl, 0) : NULL; /* SSL_get_app_data */
     if (flag)
         *flag = 1;
     return 0; /* no certificate to offer */
@@ -181,43 +239,50 @@ static int on_client_cert(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
  * must be an error, not a signal that ends hoist. */
 static int nosig_write(BIO *b, const char *buf, int len)
 {
-    int fd = (int)BIO_get_fd(b, NULL);
+    __typeof__(BIO_ctrl) *ctrl = (__typeof__(BIO_ctrl) *)loaded_ssl_symbol("BIO_ctrl");
+    __typeof__(BIO_set_flags) *set_flags = (__typeof__(BIO_set_flags) *)loaded_ssl_symbol("BIO_set_flags");
+    __typeof__(BIO_clear_flags) *clear_flags = (__typeof__(BIO_clear_flags) *)loaded_ssl_symbol("BIO_clear_flags");
+    if (!ctrl || !set_flags || !clear_flags) {
+        errno = ENOSYS;
+        return -1;
+    }
+    int fd = (int)ctrl(b, BIO_C_GET_FD, 0, NULL); /* BIO_get_fd */
     ssize_t n = send(fd, buf, (size_t)len, MSG_NOSIGNAL);
-    BIO_clear_retry_flags(b);
+    clear_flags(b, BIO_FLAGS_RWS | BIO_FLAGS_SHOULD_RETRY); /* BIO_clear_retry_flags */
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-        BIO_set_retry_write(b);
+        set_flags(b, BIO_FLAGS_WRITE | BIO_FLAGS_SHOULD_RETRY); /* BIO_set_retry_write */
     return (int)n;
 }
 
-static BIO *nosig_bio(int fd, BIO_METHOD **meth)
+static BIO *nosig_bio(const tls_api *a, int fd, BIO_METHOD **meth)
 {
     /* a copy of the socket method with its write replaced; freed with the stream */
-    *meth = BIO_meth_new(BIO_TYPE_SOCKET, "hoist socket");
+    *meth = a->BIO_meth_new(BIO_TYPE_SOCKET, "hoist socket");
     if (!*meth)
         return NULL;
-    const BIO_METHOD *sock = BIO_s_socket();
-    BIO_meth_set_write(*meth, nosig_write);
-    BIO_meth_set_read(*meth, BIO_meth_get_read(sock));
-    BIO_meth_set_puts(*meth, BIO_meth_get_puts(sock));
-    BIO_meth_set_ctrl(*meth, BIO_meth_get_ctrl(sock));
-    BIO_meth_set_create(*meth, BIO_meth_get_create(sock));
-    BIO_meth_set_destroy(*meth, BIO_meth_get_destroy(sock));
-    BIO *b = BIO_new(*meth);
+    const BIO_METHOD *sock = a->BIO_s_socket();
+    a->BIO_meth_set_write(*meth, nosig_write);
+    a->BIO_meth_set_read(*meth, a->BIO_meth_get_read(sock));
+    a->BIO_meth_set_puts(*meth, a->BIO_meth_get_puts(sock));
+    a->BIO_meth_set_ctrl(*meth, a->BIO_meth_get_ctrl(sock));
+    a->BIO_meth_set_create(*meth, a->BIO_meth_get_create(sock));
+    a->BIO_meth_set_destroy(*meth, a->BIO_meth_get_destroy(sock));
+    BIO *b = a->BIO_new(*meth);
     if (b)
-        BIO_set_fd(b, fd, BIO_NOCLOSE);
+        a->BIO_int_ctrl(b, BIO_C_SET_FD, BIO_NOCLOSE, fd); /* BIO_set_fd */
     return b;
 }
 
-static void ssl_reason(char *out, size_t size)
+static void ssl_reason(const tls_api *a, char *out, size_t size)
 {
-    unsigned long e = ERR_get_error();
+    unsigned long e = a->ERR_get_error();
     if (!e) {
         snprintf(out, size, "the connection was closed during the handshake");
         return;
     }
-    const char *r = ERR_reason_error_string(e);
+    const char *r = a->ERR_reason_error_string(e);
     snprintf(out, size, "%s", r ? r : "TLS error");
-    ERR_clear_error();
+    a->ERR_clear_error();
 }
 
 /* TLS on a connected socket. *stream owns fd afterwards (even on error). */
@@ -238,61 +303,66 @@ static int tls_start(const bk_dial_options *o, const char *host, int fd, bk_stre
     s->read_fd = s->write_fd = fd;
     snprintf(s->peer, sizeof(s->peer), "%s", o->address);
     *stream = s;
-    if (!(t->ctx = SSL_CTX_new(TLS_client_method())))
+    int rc = tls_api_load(&t->api, &t->lib, err);
+    if (rc)
+        return rc;
+    const tls_api *a = &t->api;
+    if (!(t->ctx = a->SSL_CTX_new(a->TLS_client_method())))
         return hoist_error_nomem(err);
-    SSL_CTX_set_min_proto_version(t->ctx, TLS1_2_VERSION);
+    a->SSL_CTX_ctrl(t->ctx, SSL_CTRL_SET_MIN_PROTO_VERSION, TLS1_2_VERSION, NULL); /* ..._set_min_proto_version */
     static const unsigned char alpn[] = "\x02h2\x08http/1.1";
-    SSL_CTX_set_alpn_protos(t->ctx, alpn, sizeof(alpn) - 1);
-    SSL_CTX_set_verify(t->ctx, SSL_VERIFY_PEER, NULL);
+    a->SSL_CTX_set_alpn_protos(t->ctx, alpn, sizeof(alpn) - 1);
+    a->SSL_CTX_set_verify(t->ctx, SSL_VERIFY_PEER, NULL);
     if (o->tls_ca && *o->tls_ca) {
-        if (SSL_CTX_load_verify_locations(t->ctx, o->tls_ca, NULL) != 1) {
+        if (a->SSL_CTX_load_verify_locations(t->ctx, o->tls_ca, NULL) != 1) {
             hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_NOT_FOUND, "--builder-tlscacert %s: cannot read a CA "
                              "certificate (PEM) from it", o->tls_ca);
             return hoist_error_at(err, o->tls_ca, 0, 0);
         }
     } else {
-        SSL_CTX_set_default_verify_paths(t->ctx);
+        a->SSL_CTX_set_default_verify_paths(t->ctx);
     }
     bool have_cert = o->tls_cert && *o->tls_cert;
     if (have_cert) {
-        if (SSL_CTX_use_certificate_chain_file(t->ctx, o->tls_cert) != 1) {
+        if (a->SSL_CTX_use_certificate_chain_file(t->ctx, o->tls_cert) != 1) {
             hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_NOT_FOUND, "--builder-tlscert %s: cannot read a "
                              "certificate (PEM) from it", o->tls_cert);
             return hoist_error_at(err, o->tls_cert, 0, 0);
         }
-        if (SSL_CTX_use_PrivateKey_file(t->ctx, o->tls_key, SSL_FILETYPE_PEM) != 1 ||
-            SSL_CTX_check_private_key(t->ctx) != 1) {
+        if (a->SSL_CTX_use_PrivateKey_file(t->ctx, o->tls_key, SSL_FILETYPE_PEM) != 1 ||
+            a->SSL_CTX_check_private_key(t->ctx) != 1) {
             hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_NOT_FOUND, "--builder-tlskey %s: cannot read the key "
                              "of %s from it", o->tls_key, o->tls_cert);
             return hoist_error_at(err, o->tls_key, 0, 0);
         }
     } else {
-        SSL_CTX_set_client_cert_cb(t->ctx, on_client_cert);
+        a->SSL_CTX_set_client_cert_cb(t->ctx, on_client_cert);
     }
-    if (!(t->ssl = SSL_new(t->ctx)))
+    if (!(t->ssl = a->SSL_new(t->ctx)))
         return hoist_error_nomem(err);
     int cert_requested = 0;
-    SSL_set_app_data(t->ssl, &cert_requested);
+    a->SSL_set_ex_data(t->ssl, 0, &cert_requested); /* SSL_set_app_data */
     unsigned char ip[16];
     bool is_ip = inet_pton(AF_INET, host, ip) == 1 || inet_pton(AF_INET6, host, ip) == 1;
     if (is_ip)
-        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(t->ssl), host);
+        a->X509_VERIFY_PARAM_set1_ip_asc(a->SSL_get0_param(t->ssl), host);
     else {
-        SSL_set_tlsext_host_name(t->ssl, host);
-        SSL_set1_host(t->ssl, host);
+        /* SSL_set_tlsext_host_name */
+        a->SSL_ctrl(t->ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, (void *)host);
+        a->SSL_set1_host(t->ssl, host);
     }
-    BIO *bio = nosig_bio(fd, &t->meth);
+    BIO *bio = nosig_bio(a, fd, &t->meth);
     if (!bio)
         return hoist_error_nomem(err);
-    SSL_set_bio(t->ssl, bio, bio);
+    a->SSL_set_bio(t->ssl, bio, bio);
     /* the handshake, blocking with a deadline */
     long deadline_ms = CONNECT_TIMEOUT_MS;
     for (;;) {
-        ERR_clear_error();
-        int r = SSL_connect(t->ssl);
+        a->ERR_clear_error();
+        int r = a->SSL_connect(t->ssl);
         if (r == 1)
             break;
-        int e = SSL_get_error(t->ssl, r);
+        int e = a->SSL_get_error(t->ssl, r);
         if ((e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) && deadline_ms > 0) {
             struct pollfd p = {.fd = fd, .events = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT};
             if (poll(&p, 1, 100) == 0)
@@ -300,11 +370,11 @@ static int tls_start(const bk_dial_options *o, const char *host, int fd, bk_stre
             continue;
         }
         char why[256];
-        ssl_reason(why, sizeof(why));
-        long vr = SSL_get_verify_result(t->ssl);
+        ssl_reason(a, why, sizeof(why));
+        long vr = a->SSL_get_verify_result(t->ssl);
         if (vr != X509_V_OK) {
             hoist_error_setr(err, HOIST_EENV, HOIST_REASON_PERMISSION, "TLS: cannot verify the certificate of the "
-                             "builder at %s: %s", o->address, X509_verify_cert_error_string(vr));
+                             "builder at %s: %s", o->address, a->X509_verify_cert_error_string(vr));
             return hoist_error_hint(err, "give the CA that signed it with --builder-tlscacert (BUILDKIT_TLS_CA_CERT)");
         }
         if (cert_requested && !have_cert) {
@@ -464,7 +534,8 @@ int bk_dial_tcp_stream(const bk_dial_options *o, bk_stream **out, bool *h2, hois
     }
     const unsigned char *proto = NULL;
     unsigned plen = 0;
-    SSL_get0_alpn_selected(((tls_impl *)s->impl)->ssl, &proto, &plen);
+    const tls_impl *t = s->impl;
+    t->api.SSL_get0_alpn_selected(t->ssl, &proto, &plen);
     *h2 = plen == 2 && !memcmp(proto, "h2", 2);
     *out = s;
     return 0;

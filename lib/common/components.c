@@ -3,10 +3,11 @@
  * it uses (with the version each was built against and the one running),
  * and the capabilities compiled in. `hoist version` prints it.
  *
- * jansson, OpenSSL's libcrypto, nghttp2, protobuf-c and libyaml are linked: their
- * running versions come from their own version functions. libcurl and
- * libarchive are loaded with dlopen when a client or a tar writer is made
- * (dynlib.h). Asking must not load forty libraries into a process that did
+ * jansson, nghttp2 and protobuf-c are linked: their running versions come
+ * from their own version functions. libcurl, libarchive and libyaml are
+ * loaded with dlopen when a client, a tar writer or a YAML parse needs
+ * them, and RE2 with the module hoist-re2.so on the first .dockerignore
+ * wildcard (dynlib.h). Asking must not load forty libraries into a process that did
  * not need them, so by default a lazy library is looked up with
  * RTLD_NOLOAD (is it already in the process?) and reported "not loaded";
  * HOIST_COMPONENTS_LOAD loads it for the question and unloads it after.
@@ -18,12 +19,17 @@
 #include <archive.h>
 #include <curl/curl.h>
 #include <dlfcn.h>
+#include <link.h>
+#include <stdlib.h>
 #include <jansson.h>
 #include <nghttp2/nghttp2.h>
 #include <openssl/crypto.h>
 #include <openssl/opensslv.h>
 #include <protobuf-c/protobuf-c.h>
 #include <yaml.h>
+
+#include "common/dynlib.h"
+#include "ignore/re2_module.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -85,6 +91,57 @@ static void curl_version_of(void *h, hoist_component *c)
     }
 }
 
+static void yaml_version_of(void *h, hoist_component *c)
+{
+    const char *(*v)(void) = (const char *(*)(void))dlsym(h, "yaml_get_version_string");
+    set(c->version, sizeof(c->version), v ? v() : NULL);
+}
+
+/* libre2 has no version function: the version is the one in the name of
+ * the file the module's libre2.so.N resolves to. When re2.pc gave no
+ * version (Debian's says 0.0.0), the running one stands in for it. */
+static void re2_version_of(void *h, hoist_component *c)
+{
+    struct link_map *lm = NULL;
+    if (dlinfo(h, RTLD_DI_LINKMAP, &lm) == 0) {
+        while (lm && lm->l_prev)
+            lm = lm->l_prev;
+        for (; lm; lm = lm->l_next) {
+            const char *base = strrchr(lm->l_name, '/');
+            base = base ? base + 1 : lm->l_name;
+            char real[4096];
+            if (strncmp(base, "libre2.so.", 10) || !realpath(lm->l_name, real))
+                continue;
+            const char *v = strstr(strrchr(real, '/'), ".so.");
+            set(c->version, sizeof(c->version), v ? v + 4 : NULL);
+            break;
+        }
+    }
+    if (!strcmp(c->built_with, "unknown"))
+        set(c->built_with, sizeof(c->built_with), c->version);
+}
+
+/* RE2 comes with hoist's module, which is found as regex.c finds it. */
+static void probe_re2(hoist_component *c, bool load)
+{
+    if (!c)
+        return;
+    void *h = dlopen(HOIST_RE2_MODULE, RTLD_LAZY | RTLD_NOLOAD);
+    c->loaded = h != NULL;
+    hoist_error err = HOIST_ERROR_INIT;
+    if (!h && load && hoist_dynlib_load_module(HOIST_RE2_MODULE, NULL, 0, NULL, &h, &err) != 0) {
+        set(c->note, sizeof(c->note), err.message);
+        return;
+    }
+    if (!h) {
+        set(c->note, sizeof(c->note), "not loaded (loaded on demand)");
+        return;
+    }
+    set(c->soname, sizeof(c->soname), HOIST_RE2_MODULE);
+    re2_version_of(h, c);
+    dlclose(h);
+}
+
 static void archive_version_of(void *h, hoist_component *c)
 {
     const char *(*v)(void) = (const char *(*)(void))dlsym(h, "archive_version_string");
@@ -115,8 +172,6 @@ size_t hoist_components(hoist_component *out, size_t max, unsigned int flags)
         set(c->version, sizeof(c->version), nghttp2_version(0)->version_str);
     if ((c = add(out, max, &n, "protobuf-c", PROTOBUF_C_VERSION, false)))
         set(c->version, sizeof(c->version), protobuf_c_version());
-    if ((c = add(out, max, &n, "libyaml", HOIST_YAML_BUILT_WITH, false)))
-        set(c->version, sizeof(c->version), yaml_get_version_string());
 
     static const char *const curl_sonames[] = {"libcurl.so.4", "libcurl-gnutls.so.4", NULL};
     probe_lazy(add(out, max, &n, "libcurl", LIBCURL_VERSION, true), curl_sonames, load,
@@ -124,6 +179,10 @@ size_t hoist_components(hoist_component *out, size_t max, unsigned int flags)
     static const char *const archive_sonames[] = {"libarchive.so.13", NULL};
     probe_lazy(add(out, max, &n, "libarchive", ARCHIVE_VERSION_ONLY_STRING, true), archive_sonames,
                load, archive_version_of);
+    static const char *const yaml_sonames[] = {"libyaml-0.so.2", NULL};
+    probe_lazy(add(out, max, &n, "libyaml", HOIST_YAML_BUILT_WITH, true), yaml_sonames, load,
+               yaml_version_of);
+    probe_re2(add(out, max, &n, "re2", HOIST_RE2_BUILT_WITH, true), load);
     return n;
 }
 
@@ -140,6 +199,8 @@ static const char *const capabilities[] = {
     "init",              /* Dockerfile generation */
     "lazy-libcurl",
     "lazy-libarchive",
+    "lazy-libyaml",
+    "lazy-re2",          /* RE2 in the module hoist-re2.so */
     "request-log",       /* hoist_client_options.log */
 };
 

@@ -8,6 +8,10 @@
  * tar writer) load them with dlopen when they are created and keep the
  * function table in themselves: no process-wide state, and dlopen's own
  * reference counting makes the second load free.
+ *
+ * hoist's own C++ code (RE2's shim, lib/ignore/re2_module.h) is a shared
+ * module loaded the same way, for the same reason: libre2 and libstdc++
+ * cost about 1 ms at every start.
  */
 #ifndef HOIST_DYNLIB_H
 #define HOIST_DYNLIB_H
@@ -25,6 +29,18 @@ typedef struct hoist_dynsym {
  * which library or symbol was missing and which package provides it. */
 int hoist_dynlib_load(const char *const *sonames, const char *package, const hoist_dynsym *symbols,
                       size_t count, void *table, void **handle, hoist_error *err);
+
+/* Load one of hoist's own modules, `file` (e.g. "hoist-re2.so"): the copy
+ * already loaded (the module's soname is its file name); else from the
+ * search path of the program or library holding libhoist's code, which
+ * finds the module of an uninstalled build through the RUNPATH that build
+ * gives hoist, libhoist.so and the tests (Meson's build_rpath, removed at
+ * install), or LD_LIBRARY_PATH; else from the installed module directory,
+ * HOIST_MODULEDIR ($libdir/hoist/1). The module stays loaded until the
+ * process ends (RTLD_NODELETE), so that objects made and freed in turn do
+ * not load and relocate it each time. */
+int hoist_dynlib_load_module(const char *file, const hoist_dynsym *symbols, size_t count, void *table,
+                             void **handle, hoist_error *err);
 
 void hoist_dynlib_unload(void *handle);
 

@@ -14,11 +14,11 @@
 #include "common/options.h"
 #include "hoist/endpoint.h"
 #include "common/cleanup.h"
+#include "common/sha256.h"
 #include "common/json_util.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,12 +180,7 @@ static void config_dir(const hoist_endpoint_options *opts, char *buf, size_t siz
 
 static void sha256_hex(const char *text, char out[65])
 {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(text, strlen(text), digest, &len, EVP_sha256(), NULL);
-    for (unsigned int i = 0; i < len && i < 32; i++)
-        sprintf(out + 2 * i, "%02x", digest[i]);
-    out[64] = '\0';
+    hoist_sha256_hex(text, strlen(text), out);
 }
 
 static int file_exists(const char *path)

@@ -121,9 +121,10 @@ static int add_compiled(hoist_ignore *ig, const char *pat, size_t len, const cha
         return hoist_error_nomem(err);
     }
     char why[256];
-    if (ignore_pattern_compile(&p, why, sizeof(why)) < 0) {
+    int rc = ignore_pattern_compile(&p, why, sizeof(why), err);
+    if (rc < 0) {
         pattern_clear(&p);
-        return hoist_error_set(err, HOIST_EFAILED, "%s", why);
+        return rc == -2 ? HOIST_EENV : hoist_error_set(err, HOIST_EFAILED, "%s", why);
     }
     p.info = (hoist_ignore_pattern_info){p.cleaned, p.source, p.file, p.line, p.exception};
     ig->patterns[ig->count++] = p;

@@ -4,7 +4,8 @@
  * The matcher reproduces Go code paths that Docker runs, so the helpers here
  * are named after what they mirror: Go's utf8.DecodeRune, strings.TrimSpace,
  * filepath.Clean and filepath.Match's syntax check, Go's regexp (RE2 through
- * re2_shim.cc), and the compiled pattern itself.
+ * re2_shim.cc in the module hoist-re2.so, loaded by regex.c), and the
+ * compiled pattern itself.
  */
 #ifndef HOIST_IGNORE_INTERNAL_H
 #define HOIST_IGNORE_INTERNAL_H
@@ -30,14 +31,15 @@ char *ignore_go_clean_path(const char *path, size_t len);
 /* True when filepath.Match(pattern, ".") would return ErrBadPattern. */
 bool ignore_go_glob_is_bad(const char *pattern, size_t len);
 
-/* ---- re2_shim.cc: Go's regexp package ---- */
+/* ---- regex.c: Go's regexp package (RE2, in hoist-re2.so) ---- */
 
 typedef struct ignore_go_regex ignore_go_regex;
 
-/* regexp.Compile: Go syntax (RE2's, less \C). On failure returns -1 and
- * writes Go's reason to errbuf. */
+/* regexp.Compile: Go syntax (RE2's, less \C). Returns -1 with Go's reason
+ * in errbuf when Go refuses the expression (or "out of memory"), -2 with
+ * err set (HOIST_EENV) when hoist-re2.so cannot be loaded. */
 int ignore_go_regex_compile(const char *re, size_t len, ignore_go_regex **out, char *errbuf,
-                     size_t errlen);
+                     size_t errlen, hoist_error *err);
 /* regexp.MatchString: an unanchored search; the generated expressions carry
  * their own ^...$ anchors (which an unescaped '|' splits). */
 bool ignore_go_regex_match(const ignore_go_regex *re, const char *s, size_t len);
@@ -65,11 +67,12 @@ typedef struct ignore_pattern {
     hoist_ignore_pattern_info info; /* the public view, for hoist_ignore_pattern_at */
 } ignore_pattern;
 
-/* Compile p->cleaned (the Go pattern.compile step). Returns 0 or -1 with a
- * message in errbuf. Docker compiles a pattern when it is first evaluated,
+/* Compile p->cleaned (the Go pattern.compile step). Returns 0, -1 with a
+ * message in errbuf (out of memory), or -2 with err set when the regexp
+ * module cannot be loaded. Docker compiles a pattern when it is first evaluated,
  * so a failure is kept in p->bad and reported only when a path reaches the
  * pattern (ignore_match_using_parent's *bad). */
-int ignore_pattern_compile(ignore_pattern *p, char *errbuf, size_t errlen);
+int ignore_pattern_compile(ignore_pattern *p, char *errbuf, size_t errlen, hoist_error *err);
 bool ignore_pattern_match(const ignore_pattern *p, const char *path, size_t len);
 
 /* ---- ignore.c ---- */

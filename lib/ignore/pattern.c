@@ -36,7 +36,7 @@ static bool should_escape(int32_t r)
     return r > 0 && r < 64 && strchr(".+()$", (int)r) != NULL;
 }
 
-int ignore_pattern_compile(ignore_pattern *p, char *errbuf, size_t errlen)
+int ignore_pattern_compile(ignore_pattern *p, char *errbuf, size_t errlen, hoist_error *err)
 {
     hbuf re = {0};
     enum ignore_match_type type = IGNORE_MATCH_EXACT;
@@ -99,10 +99,13 @@ int ignore_pattern_compile(ignore_pattern *p, char *errbuf, size_t errlen)
     if (type == IGNORE_MATCH_REGEXP) {
         if (sb_str(&re, "$") < 0)
             goto oom;
-        if (ignore_go_regex_compile(re.data, re.len, &p->regex, errbuf, errlen) < 0) {
-            if (!strcmp(errbuf, "out of memory") || !(p->bad = strdup(errbuf)))
-                goto oom;
+        int c = ignore_go_regex_compile(re.data, re.len, &p->regex, errbuf, errlen, err);
+        if (c == -2) {
+            rc = -2;
+            goto out;
         }
+        if (c < 0 && (!strcmp(errbuf, "out of memory") || !(p->bad = strdup(errbuf))))
+            goto oom;
     }
     p->type = type;
     rc = 0;

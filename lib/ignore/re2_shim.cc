@@ -2,10 +2,12 @@
  * re2_shim.cc - Go regexp semantics for the expressions patternmatcher
  * generates, through RE2 (the library Go's regexp reimplements).
  *
- * This is the only C++ file in libhoist; it exposes the C interface of
- * ignore_internal.h (ignore_go_regex_compile / ignore_go_regex_match / ignore_go_regex_free) and
- * lets no exception or C++ type cross it. docs/design.md ("Ignore files")
- * records why RE2 replaced the hand-written subset engine, with numbers.
+ * This is the only C++ file of hoist. It is not part of libhoist: it is
+ * the shared module hoist-re2.so, which lib/ignore/regex.c loads on first
+ * use (re2_module.h says why). It exports the three functions of
+ * re2_module.h and lets no exception or C++ type cross them. docs/design.md
+ * ("Ignore files") records why RE2 replaced the hand-written subset
+ * engine, with numbers.
  *
  * Go's regexp and RE2 share syntax and match semantics; the differences
  * that reach a .dockerignore pattern are bridged here:
@@ -28,10 +30,13 @@
 #include <string>
 
 extern "C" {
-#include "ignore_internal.h"
+#include "common/utf8.h"
+#include "ignore/re2_module.h"
 }
 
-struct ignore_go_regex {
+#define EXPORT extern "C" __attribute__((visibility("default")))
+
+struct hoist_re2 {
     RE2 *re;
 };
 
@@ -113,8 +118,7 @@ bool go_to_re2(const char *s, size_t len, std::string &out, char *errbuf, size_t
 
 } // namespace
 
-extern "C" int ignore_go_regex_compile(const char *s, size_t len, ignore_go_regex **out, char *errbuf,
-                                size_t errlen)
+EXPORT int hoist_re2_v1_compile(const char *s, size_t len, hoist_re2 **out, char *errbuf, size_t errlen)
 {
     *out = nullptr;
     if (!valid_utf8(s, len)) {
@@ -137,7 +141,7 @@ extern "C" int ignore_go_regex_compile(const char *s, size_t len, ignore_go_rege
             delete re;
             return -1;
         }
-        ignore_go_regex *g = new ignore_go_regex;
+        hoist_re2 *g = new hoist_re2;
         g->re = re;
         *out = g;
         return 0;
@@ -150,7 +154,7 @@ extern "C" int ignore_go_regex_compile(const char *s, size_t len, ignore_go_rege
     }
 }
 
-extern "C" bool ignore_go_regex_match(const ignore_go_regex *g, const char *s, size_t len)
+EXPORT bool hoist_re2_v1_match(const hoist_re2 *g, const char *s, size_t len)
 {
     try {
         if (valid_utf8(s, len))
@@ -171,7 +175,7 @@ extern "C" bool ignore_go_regex_match(const ignore_go_regex *g, const char *s, s
     }
 }
 
-extern "C" void ignore_go_regex_free(ignore_go_regex *g)
+EXPORT void hoist_re2_v1_free(hoist_re2 *g)
 {
     if (!g)
         return;

@@ -24,9 +24,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/evp.h>
 
 #include "common/cleanup.h"
+#include "common/sha256.h"
 #include "common/json_util.h"
 #include "hoist/version.h"
 
@@ -226,23 +226,15 @@ static const char *cc_severity(hoist_lint_severity s)
  * findings came before this one), each NUL-terminated. */
 static void cc_fingerprint(const hoist_lint_finding *f, size_t rank, char hex[65])
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
     char rank_text[32];
     snprintf(rank_text, sizeof(rank_text), "%zu", rank);
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
-              EVP_DigestUpdate(ctx, f->code, strlen(f->code) + 1) &&
-              EVP_DigestUpdate(ctx, f->file, strlen(f->file) + 1) &&
-              EVP_DigestUpdate(ctx, f->message, strlen(f->message) + 1) &&
-              EVP_DigestUpdate(ctx, rank_text, strlen(rank_text) + 1) &&
-              EVP_DigestFinal_ex(ctx, md, &len);
-    EVP_MD_CTX_free(ctx);
-    if (!ok)
-        len = 0;
-    for (unsigned int i = 0; i < len && i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    hex[2 * (len < 32 ? len : 32)] = '\0';
+    hoist_sha256 ctx;
+    hoist_sha256_init(&ctx);
+    hoist_sha256_update(&ctx, f->code, strlen(f->code) + 1);
+    hoist_sha256_update(&ctx, f->file, strlen(f->file) + 1);
+    hoist_sha256_update(&ctx, f->message, strlen(f->message) + 1);
+    hoist_sha256_update(&ctx, rank_text, strlen(rank_text) + 1);
+    hoist_sha256_final_hex(&ctx, hex);
 }
 
 static int write_codeclimate(const hoist_lint_result *r, FILE *out, hoist_error *err)

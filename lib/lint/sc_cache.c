@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
+#include "common/sha256.h"
 
 #define LINT_SC_CACHE_MAX 2000
 #define LINT_SC_CACHE_BYTES (32ull << 20)
@@ -42,7 +42,7 @@ static bool cache_enabled(const lint_ctx *ctx)
     return !off || !off[0] || !strcmp(off, "0");
 }
 
-/* mkdir -p of the cache directory; false when it cannot be had. */
+/* The cache directory's path; false when there is none. */
 static bool cache_dir(char *dir, size_t size)
 {
     const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
@@ -53,8 +53,13 @@ static bool cache_dir(char *dir, size_t size)
         n = snprintf(dir, size, "%s/.cache/hoist/shellcheck", home);
     else
         return false;
-    if (n < 0 || (size_t)n >= size)
-        return false;
+    return n >= 0 && (size_t)n < size;
+}
+
+/* mkdir -p of the cache directory, done by a write that found it missing
+ * (a read of a missing directory is a miss and makes nothing). */
+static bool make_cache_dir(char *dir)
+{
     for (char *p = dir + 1; *p; p++) {
         if (*p != '/')
             continue;
@@ -81,17 +86,11 @@ bool lint_sc_cache_key(const lint_ctx *ctx, const char *prog, const char *dialec
                      dialect);
     if (n < 0 || (size_t)n >= sizeof(head))
         return false;
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int dlen = 0;
-    bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) &&
-              EVP_DigestUpdate(md, head, (size_t)n) && EVP_DigestUpdate(md, script, len) &&
-              EVP_DigestFinal_ex(md, digest, &dlen) && dlen == 32;
-    EVP_MD_CTX_free(md);
-    if (!ok)
-        return false;
-    for (unsigned int i = 0; i < 32; i++)
-        snprintf(key + 2 * i, 3, "%02x", digest[i]);
+    hoist_sha256 md;
+    hoist_sha256_init(&md);
+    hoist_sha256_update(&md, head, (size_t)n);
+    hoist_sha256_update(&md, script, len);
+    hoist_sha256_final_hex(&md, key);
     return true;
 }
 
@@ -185,6 +184,10 @@ void lint_sc_cache_put(const char key[65], const char *out, size_t len)
     snprintf(path, sizeof(path), "%s/%s.json", dir, key);
     snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, key);
     int fd = mkstemp(tmp);
+    if (fd < 0 && errno == ENOENT && make_cache_dir(dir)) {
+        snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, key);
+        fd = mkstemp(tmp);
+    }
     if (fd < 0)
         return;
     bool ok = write(fd, out, len) == (ssize_t)len;

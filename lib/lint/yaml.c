@@ -13,20 +13,53 @@
  * is an error. Aliases are expanded by copying, with a cap on the total
  * number of values so that a "billion laughs" file fails instead of
  * exhausting memory.
+ *
+ * libyaml is loaded with dlopen for the parse (common/dynlib.h): most
+ * hoist processes read no YAML, and each start would otherwise map and
+ * relocate it.
  */
 #include "lint/yaml.h"
 #include "common/vec.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <yaml.h>
 
+#include "common/dynlib.h"
+
 #define YAML_MAX_VALUES 100000 /* values after alias expansion */
 #define YAML_MAX_DEPTH 64
 
+/* The libyaml functions this file calls, resolved at each parse. */
+typedef struct yaml_api {
+    __typeof__(yaml_parser_initialize) *parser_initialize;
+    __typeof__(yaml_parser_set_input_string) *parser_set_input_string;
+    __typeof__(yaml_parser_load) *parser_load;
+    __typeof__(yaml_parser_delete) *parser_delete;
+    __typeof__(yaml_document_get_root_node) *document_get_root_node;
+    __typeof__(yaml_document_get_node) *document_get_node;
+    __typeof__(yaml_document_delete) *document_delete;
+} yaml_api;
+
+static int yaml_api_load(yaml_api *api, void **handle, hoist_error *err)
+{
+#define SYM(f) {"yaml_" #f, offsetof(yaml_api, f)}
+    static const hoist_dynsym symbols[] = {
+        SYM(parser_initialize),      SYM(parser_set_input_string), SYM(parser_load),
+        SYM(parser_delete),          SYM(document_get_root_node),  SYM(document_get_node),
+        SYM(document_delete),
+    };
+#undef SYM
+    static const char *const sonames[] = {"libyaml-0.so.2", NULL};
+    return hoist_dynlib_load(sonames, "libyaml-0-2", symbols, sizeof(symbols) / sizeof(symbols[0]), api,
+                             handle, err);
+}
+
 typedef struct conv {
+    const yaml_api *api;
     yaml_document_t *doc;
     lint_yaml *out;
     const char *file;
@@ -126,8 +159,8 @@ static int mapping(conv *c, yaml_node_t *n, int depth, json_t **out)
         return hoist_error_nomem(c->err);
     int rc = 0;
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start; !rc && p < n->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
-        yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
+        yaml_node_t *k = c->api->document_get_node(c->doc, p->key);
+        yaml_node_t *v = c->api->document_get_node(c->doc, p->value);
         if (!k || !v)
             continue;
         if (k->type != YAML_SCALAR_NODE) {
@@ -140,7 +173,7 @@ static int mapping(conv *c, yaml_node_t *n, int depth, json_t **out)
             if (v->type == YAML_SEQUENCE_NODE) {
                 for (yaml_node_item_t *i = v->data.sequence.items.start; !rc && i < v->data.sequence.items.top;
                      i++) {
-                    yaml_node_t *item = yaml_document_get_node(c->doc, *i);
+                    yaml_node_t *item = c->api->document_get_node(c->doc, *i);
                     if (item)
                         rc = merge_into(c, obj, item, &k->start_mark, depth);
                 }
@@ -157,7 +190,7 @@ static int mapping(conv *c, yaml_node_t *n, int depth, json_t **out)
             /* a key from an earlier '<<' merge is overridden; a repeated key is an error */
             bool written = false;
             for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
-                yaml_node_t *qk = yaml_document_get_node(c->doc, q->key);
+                yaml_node_t *qk = c->api->document_get_node(c->doc, q->key);
                 if (qk && qk->type == YAML_SCALAR_NODE && !strcmp((const char *)qk->data.scalar.value, key))
                     written = true;
             }
@@ -190,7 +223,7 @@ static int sequence(conv *c, yaml_node_t *n, int depth, json_t **out)
         return hoist_error_nomem(c->err);
     int rc = 0;
     for (yaml_node_item_t *i = n->data.sequence.items.start; !rc && i < n->data.sequence.items.top; i++) {
-        yaml_node_t *item = yaml_document_get_node(c->doc, *i);
+        yaml_node_t *item = c->api->document_get_node(c->doc, *i);
         if (!item)
             continue;
         json_t *value = NULL;
@@ -253,20 +286,28 @@ static int parser_error(conv *c, const yaml_parser_t *p, size_t len)
 int lint_yaml_parse(const char *text, size_t len, const char *file, lint_yaml *out, hoist_error *err)
 {
     memset(out, 0, sizeof(*out));
-    conv c = {.out = out, .file = file, .err = err};
+    yaml_api api;
+    void *lib;
+    int loaded = yaml_api_load(&api, &lib, err);
+    if (loaded)
+        return loaded;
+    conv c = {.api = &api, .out = out, .file = file, .err = err};
     yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser))
+    if (!api.parser_initialize(&parser)) {
+        hoist_dynlib_unload(lib);
         return hoist_error_nomem(err);
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    }
+    api.parser_set_input_string(&parser, (const unsigned char *)text, len);
     yaml_document_t doc;
     int rc = 0;
-    if (!yaml_parser_load(&parser, &doc)) {
+    if (!api.parser_load(&parser, &doc)) {
         rc = parser_error(&c, &parser, len);
-        yaml_parser_delete(&parser);
+        api.parser_delete(&parser);
+        hoist_dynlib_unload(lib);
         return rc;
     }
     c.doc = &doc;
-    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    yaml_node_t *root = api.document_get_root_node(&doc);
     if (root) {
         rc = convert(&c, root, 0, &out->root);
         yaml_mark_t start = root->start_mark;
@@ -275,19 +316,20 @@ int lint_yaml_parse(const char *text, size_t len, const char *file, lint_yaml *o
         if (!rc) {
             /* a second document is not a config this file can mean */
             yaml_document_t next;
-            if (!yaml_parser_load(&parser, &next)) {
+            if (!api.parser_load(&parser, &next)) {
                 rc = parser_error(&c, &parser, len);
             } else {
-                yaml_node_t *r2 = yaml_document_get_root_node(&next);
+                yaml_node_t *r2 = api.document_get_root_node(&next);
                 if (r2)
                     rc = yerr(&c, &r2->start_mark, HOIST_REASON_PARSE,
                               "a second YAML document ('---'): the configuration is one document");
-                yaml_document_delete(&next);
+                api.document_delete(&next);
             }
         }
     }
-    yaml_document_delete(&doc);
-    yaml_parser_delete(&parser);
+    api.document_delete(&doc);
+    api.parser_delete(&parser);
+    hoist_dynlib_unload(lib);
     if (rc)
         lint_yaml_free(out);
     return rc;

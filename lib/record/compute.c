@@ -38,20 +38,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
+#include "common/sha256.h"
 
 HOIST_DEFINE_FREEP(hoist_df_scope, hoist_df_scope_free)
-HOIST_DEFINE_FREEP(EVP_MD_CTX, EVP_MD_CTX_free)
-
-static void hex(const unsigned char *d, unsigned n, char out[65])
-{
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < n && i < 32; i++) {
-        out[2 * i] = digits[d[i] >> 4];
-        out[2 * i + 1] = digits[d[i] & 15];
-    }
-    out[64] = '\0';
-}
 
 /* The last record's files by path, to reuse a digest whose file has the
  * same stat signature. */
@@ -100,9 +89,8 @@ static const rec_file *reuse_find(const reuse_index *ri, const char *path)
 static int entry_digest(const char *root, const hoist_context_entry *e, rec_file *f, const reuse_index *ri,
                         hoist_error *err)
 {
-    _cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *md = EVP_MD_CTX_new();
-    if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL))
-        return hoist_error_nomem(err);
+    hoist_sha256 md;
+    hoist_sha256_init(&md);
     const char *what = e->type == HOIST_ENTRY_DIR ? "dir" : e->type == HOIST_ENTRY_SYMLINK ? "symlink"
                        : e->type == HOIST_ENTRY_FILE || e->type == HOIST_ENTRY_HARDLINK ? "file" : "device";
     snprintf(f->what, sizeof(f->what), "%s", what);
@@ -110,7 +98,7 @@ static int entry_digest(const char *root, const hoist_context_entry *e, rec_file
     char head[4400];
     int n = snprintf(head, sizeof(head), "hoist-rec-1 %s %o %u:%u %s\n", what, (unsigned)(e->mode & 07777),
                      e->dev_major, e->dev_minor, e->type == HOIST_ENTRY_SYMLINK && e->link ? e->link : "");
-    EVP_DigestUpdate(md, head, (size_t)n < sizeof(head) ? (size_t)n : sizeof(head));
+    hoist_sha256_update(&md, head, (size_t)n < sizeof(head) ? (size_t)n : sizeof(head));
     if (e->type == HOIST_ENTRY_FILE || e->type == HOIST_ENTRY_HARDLINK) {
         _cleanup_free_ char *path = NULL;
         if (asprintf(&path, "%s/%s", root, e->name) < 0)
@@ -133,15 +121,12 @@ static int entry_digest(const char *root, const hoist_context_entry *e, rec_file
         char buf[65536];
         ssize_t got;
         while ((got = read(fd, buf, sizeof(buf))) > 0)
-            EVP_DigestUpdate(md, buf, (size_t)got);
+            hoist_sha256_update(&md, buf, (size_t)got);
         if (got < 0)
             return hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno), "cannot read %s: %s",
                                     e->name, strerror(errno));
     }
-    unsigned char d[EVP_MAX_MD_SIZE];
-    unsigned dn = 0;
-    EVP_DigestFinal_ex(md, d, &dn);
-    hex(d, dn, f->digest);
+    hoist_sha256_final_hex(&md, f->digest);
     return 0;
 }
 
@@ -209,9 +194,8 @@ static int add_sources(rec_step *s, hoist_context *ctx, char **srcs, size_t nsrc
     int rc = hoist_context_entries(ctx, &entries, &count, err);
     if (rc)
         return rc;
-    _cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *set = EVP_MD_CTX_new();
-    if (!set || !EVP_DigestInit_ex(set, EVP_sha256(), NULL))
-        return hoist_error_nomem(err);
+    hoist_sha256 set;
+    hoist_sha256_init(&set);
     s->has_sources = true;
     size_t cap = 0;
     for (size_t i = 0; i < count; i++) {
@@ -226,8 +210,8 @@ static int add_sources(rec_step *s, hoist_context *ctx, char **srcs, size_t nsrc
         rec_file f = {0};
         if ((rc = entry_digest(hoist_context_dir(ctx), e, &f, ri, err)))
             return rc;
-        EVP_DigestUpdate(set, e->name, strlen(e->name) + 1);
-        EVP_DigestUpdate(set, f.digest, 64);
+        hoist_sha256_update(&set, e->name, strlen(e->name) + 1);
+        hoist_sha256_update(&set, f.digest, 64);
         if (s->file_count >= REC_FILES_MAX) {
             s->files_truncated = true;
             continue;
@@ -244,10 +228,7 @@ static int add_sources(rec_step *s, hoist_context *ctx, char **srcs, size_t nsrc
             return hoist_error_nomem(err);
         s->files[s->file_count++] = f;
     }
-    unsigned char d[EVP_MAX_MD_SIZE];
-    unsigned dn = 0;
-    EVP_DigestFinal_ex(set, d, &dn);
-    hex(d, dn, s->sources);
+    hoist_sha256_final_hex(&set, s->sources);
     return 0;
 }
 
@@ -269,20 +250,16 @@ static char *image_id(hoist_client *client, const char *name, bool layers)
             const char *id = hoist_json_str(info, "Id", NULL);
             const json_t *list = json_object_get(json_object_get(info, "RootFS"), "Layers");
             if (layers && json_is_array(list)) {
-                _cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *md = EVP_MD_CTX_new();
-                if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL))
-                    return NULL;
+                hoist_sha256 md;
+                hoist_sha256_init(&md);
                 size_t i;
                 const json_t *v;
                 json_array_foreach(list, i, v) {
                     const char *l = json_string_value(v);
-                    EVP_DigestUpdate(md, l ? l : "", l ? strlen(l) + 1 : 1);
+                    hoist_sha256_update(&md, l ? l : "", l ? strlen(l) + 1 : 1);
                 }
-                unsigned char d[EVP_MAX_MD_SIZE];
-                unsigned dn = 0;
                 char hx[65];
-                EVP_DigestFinal_ex(md, d, &dn);
-                hex(d, dn, hx);
+                hoist_sha256_final_hex(&md, hx);
                 if (asprintf(&out, "layers:sha256:%s", hx) < 0)
                     return NULL;
                 return out;

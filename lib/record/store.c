@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
+#include "common/sha256.h"
 
 #define REC_STORE_MAX 256
 #define REC_STORE_BYTES (64ull << 20)
@@ -75,12 +75,9 @@ bool rec_path(char *buf, size_t size, const char *dir, const char *engine, const
                  endpoint ? endpoint : "", context ? context : "", dockerfile ? dockerfile : "",
                  target ? target : "") < 0)
         return false;
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned n = 0;
-    EVP_Digest(key, strlen(key), md, &n, EVP_sha256(), NULL);
-    char hexs[41];
-    for (unsigned i = 0; i < 20 && i < n; i++)
-        snprintf(hexs + 2 * i, 3, "%02x", md[i]);
+    char hexs[2 * HOIST_SHA256_SIZE + 1];
+    hoist_sha256_hex(key, strlen(key), hexs);
+    hexs[40] = '\0'; /* the first 20 bytes name the file */
     int w = snprintf(buf, size, "%s/%s-%s.json", d, engine ? engine : "engine", hexs);
     return w > 0 && (size_t)w < size;
 }

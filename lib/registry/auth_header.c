@@ -4,11 +4,10 @@
  * JSON). Every intermediate buffer is wiped before being freed.
  */
 #include "registry/auth_header.h"
+#include "common/base64.h"
 #include "common/cleanup.h"
 #include "common/json_util.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +18,7 @@ char *hoist_base64url_encode(const unsigned char *data, size_t len)
     char *out = malloc(out_len + 1);
     if (!out)
         return NULL;
-    EVP_EncodeBlock((unsigned char *)out, data, (int)len);
+    hoist_b64_encode(data, len, out);
     for (size_t i = 0; i < out_len; i++) {
         if (out[i] == '+')
             out[i] = '-';
@@ -34,7 +33,7 @@ void hoist_registry_header_free(char *header)
 {
     if (!header)
         return;
-    OPENSSL_cleanse(header, strlen(header));
+    explicit_bzero(header, strlen(header));
     free(header);
 }
 
@@ -58,10 +57,10 @@ static json_t *auth_object(const hoist_credential *cred)
         char *b64 = malloc(4 * ((n + 2) / 3) + 1);
         if (plain && b64) {
             snprintf(plain, n + 1, "%s:%s", cred->username, cred->password);
-            EVP_EncodeBlock((unsigned char *)b64, (unsigned char *)plain, (int)n);
+            hoist_b64_encode(plain, n, b64);
             json_object_set_new(o, "auth", json_string(b64));
-            OPENSSL_cleanse(plain, n);
-            OPENSSL_cleanse(b64, strlen(b64));
+            explicit_bzero(plain, n);
+            explicit_bzero(b64, strlen(b64));
         }
         free(plain);
         free(b64);
@@ -83,7 +82,7 @@ static int make_header(const char *name, json_t *json, char **header, hoist_erro
     if (!text)
         return hoist_error_nomem(err);
     char *b64 = hoist_base64url_encode((const unsigned char *)text, strlen(text));
-    OPENSSL_cleanse(text, strlen(text));
+    explicit_bzero(text, strlen(text));
     free(text);
     if (!b64)
         return hoist_error_nomem(err);

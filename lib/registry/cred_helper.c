@@ -14,7 +14,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/crypto.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -60,7 +59,7 @@ static ssize_t write_nosigpipe(int fd, const void *data, size_t len)
 void hoist_helper_result_clear(hoist_helper_result *res)
 {
     if (res->out) {
-        OPENSSL_cleanse(res->out, res->out_len);
+        explicit_bzero(res->out, res->out_len);
         free(res->out);
     }
     res->out = NULL;
@@ -157,7 +156,7 @@ int hoist_helper_run(const char *name, const char *action, const char *input, co
                 take = HELPER_OUT_MAX - used;
             memcpy(buf + used, tmp, take);
             used += take;
-            OPENSSL_cleanse(tmp, sizeof(tmp));
+            explicit_bzero(tmp, sizeof(tmp));
         }
     }
     int status = 0;

@@ -5,16 +5,15 @@
  * The config is read on every call (no cache: libhoist keeps no global
  * state, and `docker login` may change it between two calls). jansson's
  * error text can quote the file, so only its line and column are kept.
- * Every buffer that held a secret is wiped with OPENSSL_cleanse.
+ * Every buffer that held a secret is wiped with explicit_bzero.
  */
 #include "registry/credentials.h"
+#include "common/base64.h"
 #include "registry/cred_helper.h"
 #include "common/cleanup.h"
 #include "common/json_util.h"
 
 #include <ctype.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +35,7 @@ const char *hoist_cred_source_name(hoist_cred_source source)
 void hoist_credential_clear(hoist_credential *cred)
 {
     if (cred)
-        OPENSSL_cleanse(cred, sizeof(*cred));
+        explicit_bzero(cred, sizeof(*cred));
 }
 
 void hoist_credentials_config_path(const hoist_credentials_options *opts, char *buf, size_t size)
@@ -113,7 +112,7 @@ static int line_of_key(const char *path, const char *key)
 void hoist_json_wipe(json_t *j)
 {
     if (json_is_string(j)) {
-        OPENSSL_cleanse((char *)json_string_value(j), json_string_length(j));
+        explicit_bzero((char *)json_string_value(j), json_string_length(j));
     } else if (json_is_object(j)) {
         const char *k;
         json_t *v;
@@ -191,14 +190,9 @@ static int split_auth(const char *b64, hoist_credential *out)
     if (len == 0 || len % 4 || len > 8192)
         return -1;
     unsigned char decoded[6144 + 4];
-    int n = EVP_DecodeBlock(decoded, (const unsigned char *)b64, (int)len);
+    ssize_t n = hoist_b64_decode(b64, len, decoded);
     if (n < 0)
         return -1;
-    /* EVP_DecodeBlock counts padding bytes as zeros; drop them. */
-    if (b64[len - 1] == '=')
-        n--;
-    if (len >= 2 && b64[len - 2] == '=')
-        n--;
     decoded[n] = '\0';
     char *colon = memchr(decoded, ':', (size_t)n);
     int rc = -1;
@@ -208,7 +202,7 @@ static int split_auth(const char *b64, hoist_credential *out)
         snprintf(out->password, sizeof(out->password), "%s", colon + 1);
         rc = 0;
     }
-    OPENSSL_cleanse(decoded, sizeof(decoded));
+    explicit_bzero(decoded, sizeof(decoded));
     return rc;
 }
 
@@ -294,7 +288,7 @@ static int from_helper(const hoist_credentials_options *opts, const char *path, 
     /* wipe the parsed copy of the secret */
     json_t *s = json_object_get(reply, "Secret");
     if (json_is_string(s))
-        OPENSSL_cleanse((char *)json_string_value(s), json_string_length(s));
+        explicit_bzero((char *)json_string_value(s), json_string_length(s));
     if (!out->username[0] && !out->password[0] && !out->identity_token[0])
         out->source = HOIST_CRED_NONE;
     return 0;

@@ -89,7 +89,7 @@ int hoist_credentials_foreach(const hoist_credentials_options *opts, hoist_crede
 int hoist_credentials_source(const hoist_credentials_options *opts, const char *host, hoist_cred_source *source,
                              char *helper, size_t helper_size, hoist_error *err);
 
-/* Wipe a credential (OPENSSL_cleanse). */
+/* Wipe a credential (explicit_bzero). */
 void hoist_credential_clear(hoist_credential *cred);
 
 /* Wipe every string of a JSON tree (objects and arrays) in place, before

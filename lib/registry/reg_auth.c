@@ -7,12 +7,11 @@
  */
 #include "registry/reg_auth.h"
 #include "registry/auth_header.h"
+#include "common/base64.h"
 #include "common/cleanup.h"
 #include "common/json_util.h"
 
 #include <ctype.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,8 +93,8 @@ static char *basic_header(const hoist_credential *cred)
     }
     snprintf(plain, n + 1, "%s:%s", cred->username, cred->password);
     memcpy(header, "Authorization: Basic ", 21);
-    EVP_EncodeBlock((unsigned char *)header + 21, (unsigned char *)plain, (int)n);
-    OPENSSL_cleanse(plain, n);
+    hoist_b64_encode(plain, n, header + 21);
+    explicit_bzero(plain, n);
     free(plain);
     return header;
 }
@@ -159,10 +158,10 @@ int reg_authorize(reg_http *h, const reg_challenge *challenge, const char *scope
             return -1;
         snprintf(body, body_size, "grant_type=refresh_token&client_id=hoist&service=%s&scope=%s&refresh_token=%s",
                  service, scope_q, token_q);
-        OPENSSL_cleanse(token_q, sizeof(token_q));
+        explicit_bzero(token_q, sizeof(token_q));
         const char *hdrs[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
         rc = reg_http_do(h, "POST", challenge->realm, hdrs, body, resp);
-        OPENSSL_cleanse(body, strlen(body));
+        explicit_bzero(body, strlen(body));
         free(body);
     } else {
         snprintf(url, sizeof(url), "%s%sservice=%s%s%s", challenge->realm, strchr(challenge->realm, '?') ? "&" : "?",
@@ -188,10 +187,10 @@ int reg_authorize(reg_http *h, const reg_challenge *challenge, const char *scope
     }
     *header = bearer_header(token);
     json_t *t = json_object_get(j, json_object_get(j, "token") ? "token" : "access_token");
-    OPENSSL_cleanse((char *)json_string_value(t), json_string_length(t));
+    explicit_bzero((char *)json_string_value(t), json_string_length(t));
     t = json_object_get(j, "access_token");
     if (json_is_string(t))
-        OPENSSL_cleanse((char *)json_string_value(t), json_string_length(t));
+        explicit_bzero((char *)json_string_value(t), json_string_length(t));
     return *header ? 0 : -1;
 }
 
@@ -221,7 +220,7 @@ int reg_token_actions(const char *authorization_header, const char *repo, char *
     size_t padded = len;
     while (padded % 4)
         b64[padded++] = '=';
-    int n = EVP_DecodeBlock(raw, (unsigned char *)b64, (int)padded);
+    ssize_t n = hoist_b64_decode(b64, padded, raw);
     free(b64);
     if (n < 0) {
         free(raw);

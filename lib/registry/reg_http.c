@@ -7,7 +7,6 @@
  */
 #include "registry/reg_http.h"
 
-#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +43,7 @@ void reg_http_close(reg_http *h)
 void reg_response_clear(reg_response *resp)
 {
     if (resp->body) {
-        OPENSSL_cleanse(resp->body, resp->body_len);
+        explicit_bzero(resp->body, resp->body_len);
         free(resp->body);
     }
     memset(resp, 0, sizeof(*resp));
@@ -148,7 +147,7 @@ int reg_http_do(reg_http *h, const char *method, const char *url, const char *co
     if (list) {
         /* the list holds Authorization values: wipe before freeing */
         for (struct curl_slist *l = list; l; l = l->next)
-            OPENSSL_cleanse(l->data, strlen(l->data));
+            explicit_bzero(l->data, strlen(l->data));
         a->slist_free_all(list);
     }
     a->easy_setopt(c, CURLOPT_HTTPHEADER, NULL);

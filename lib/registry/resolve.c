@@ -12,11 +12,11 @@
 #include "registry/resolve.h"
 #include "registry/auth_header.h"
 #include "registry/reg_auth.h"
+#include "common/sha256.h"
 #include "common/cleanup.h"
 #include "common/json_util.h"
 #include "engine/client_internal.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,12 +119,9 @@ int reg_resolve_digest(reg_http *h, const hoist_credentials_options *copts, cons
             return 0;
         }
         if (attempt == 1 && resp.body) {
-            unsigned char md[32];
-            unsigned int mdlen = 0;
-            EVP_Digest(resp.body, resp.body_len, md, &mdlen, EVP_sha256(), NULL);
-            size_t o = (size_t)snprintf(digest, size, "sha256:");
-            for (unsigned i = 0; i < mdlen && o + 2 < size; i++)
-                o += (size_t)snprintf(digest + o, size - o, "%02x", md[i]);
+            char hex[2 * HOIST_SHA256_SIZE + 1];
+            hoist_sha256_hex(resp.body, resp.body_len, hex);
+            snprintf(digest, size, "sha256:%s", hex);
             reg_response_clear(&resp);
             return 0;
         }

@@ -21,7 +21,6 @@
 #include "health.pb-c.h"
 #include "registry/credentials.h"
 
-#include <openssl/crypto.h>
 #include "session_auth.pb-c.h"
 #include "session_secrets.pb-c.h"
 
@@ -130,8 +129,8 @@ void svc_credentials_done(grpc_call *call)
     resp.username = username;
     resp.secret = secret;
     reply(call, &resp.base);
-    OPENSSL_cleanse(username, sizeof username);
-    OPENSSL_cleanse(secret, sizeof secret);
+    explicit_bzero(username, sizeof username);
+    explicit_bzero(secret, sizeof secret);
 }
 
 static int read_secret(const hoist_session_secret *sec, uint8_t **data, size_t *len, char *why, size_t why_size)

@@ -23,7 +23,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/sha.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +32,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/sha256.h"
 #include "engine/client_internal.h"
 
 #define HEADER_MAX 16384
@@ -93,10 +93,7 @@ static int new_id(char *out, size_t size)
 
 static void shared_key(const char *dir, char out[65])
 {
-    unsigned char md[SHA256_DIGEST_LENGTH];
-    SHA256((const unsigned char *)dir, strlen(dir), md);
-    for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
-        sprintf(out + 2 * i, "%02x", md[i]);
+    hoist_sha256_hex(dir, strlen(dir), out);
 }
 
 static long now_ms(void)

@@ -6,7 +6,7 @@
  * Any content must resolve to an endpoint or fail with HOIST_EENV naming
  * meta.json; a resolved endpoint has a kind and a host.
  */
-#include <openssl/evp.h>
+#include "common/sha256.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,12 +46,8 @@ static void setup(void)
     snprintf(dir, sizeof(dir), "%s/hoist-fuzz-ctx.XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
     if (!mkdtemp(dir))
         abort();
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest("fuzz", 4, digest, &len, EVP_sha256(), NULL);
     char hex[65];
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    hoist_sha256_hex("fuzz", 4, hex);
     char p[256];
     snprintf(p, sizeof(p), "%s/contexts", dir);
     mkdir(p, 0700);

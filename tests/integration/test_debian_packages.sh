@@ -7,7 +7,8 @@
 # unpacked into a scratch root where
 #   - hoist runs, and its man pages and completions are where man,
 #     bash-completion, zsh and fish look;
-#   - libhoist.so.1 is the soname and libhoist1 ships nothing else;
+#   - libhoist.so.1 is the soname and libhoist1 ships nothing else but
+#     its RE2 module (hoist/1/hoist-re2.so, which hoist loads too);
 #   - examples/c-api builds with `pkg-config --cflags --libs hoist` against
 #     the packaged headers and library only, and builds an image on the
 #     private engine with it.
@@ -52,9 +53,11 @@ dpkg-deb -f "${debs[1]}" Package | grep -qx libhoist1
 dpkg-deb -f "${debs[0]}" Depends | grep -q 'libarchive13' || fail "hoist must depend on the dlopen'd libarchive13"
 dpkg-deb -f "${debs[1]}" Depends | grep -q 'libcurl4 | libcurl3-gnutls' || fail "libhoist1 must depend on the dlopen'd libcurl"
 dpkg-deb -f "${debs[2]}" Depends | grep -q "libhoist1 (= $ver)" || fail "libhoist-dev must depend on the same libhoist1"
-# libhoist1: the library and nothing else (Debian policy 8.2)
-dpkg-deb -c "${debs[1]}" | awk '{print $6}' | grep -v '/$' | grep -vE "^\./usr/lib/$multiarch/libhoist\.so\.1(\.[0-9.]+)?$|^\./usr/share/doc/libhoist1/" \
-  && fail "libhoist1 ships more than the library"
+dpkg-deb -f "${debs[0]}" Depends | grep -q "libhoist1 (= $ver)" || fail "hoist must depend on the libhoist1 that has its RE2 module"
+# libhoist1: the library and its module, in a directory named by the
+# soname's major, nothing else (Debian policy 8.2)
+dpkg-deb -c "${debs[1]}" | awk '{print $6}' | grep -v '/$' | grep -vE "^\./usr/lib/$multiarch/libhoist\.so\.1(\.[0-9.]+)?$|^\./usr/lib/$multiarch/hoist/1/hoist-re2\.so$|^\./usr/share/doc/libhoist1/" \
+  && fail "libhoist1 ships more than the library and its module"
 dpkg-deb -c "${debs[1]}" | grep -q "usr/lib/$multiarch/libhoist.so.1 -> " || fail "no libhoist.so.1 link"
 
 # apt accepts them with what is installed here (simulation: no change)
@@ -70,6 +73,12 @@ for d in "${debs[@]}"; do dpkg-deb -x "$d" "$root"; done
 libdir=$root/usr/lib/$multiarch
 [ "$(objdump -p "$libdir/libhoist.so.1" | awk '/SONAME/ {print $2}')" = libhoist.so.1 ] || fail "soname"
 "$root/usr/bin/hoist" version | grep -q "^hoist 0.2.0"
+# the packaged RE2 module matches a wildcard (found by its bare name through
+# LD_LIBRARY_PATH, as the installed path is outside the scratch root)
+mkdir -p "$tmp/wild" && printf 'FROM scratch\nCOPY . /\n' >"$tmp/wild/Dockerfile"
+printf '*.log\n' >"$tmp/wild/.dockerignore" && touch "$tmp/wild/a.log" "$tmp/wild/b.txt"
+LD_LIBRARY_PATH=$libdir/hoist/1 "$root/usr/bin/hoist" context "$tmp/wild" | grep -q 'excluded: *1 files' \
+  || fail "the packaged hoist-re2.so does not load or match"
 for c in build bake check context doctor init parse pin push version completion help; do
   [ -f "$root/usr/share/man/man1/hoist-$c.1.gz" ] || fail "no man page for $c"
 done

@@ -74,17 +74,20 @@ import json, sys
 v = json.load(open(sys.argv[1]))
 assert v["soname"] == "libhoist.so.1", v
 c = {x["name"]: x for x in v["components"]}
-for n in ("libhoist", "jansson", "openssl", "nghttp2", "protobuf-c", "libcurl", "libarchive"):
+for n in ("libhoist", "jansson", "nghttp2", "protobuf-c", "libcurl", "libarchive", "libyaml", "re2"):
     assert n in c, n
 assert c["libcurl"]["lazy"] and not c["libcurl"]["loaded"] and c["libcurl"]["version"] is None, c["libcurl"]
 assert c["jansson"]["version"] and c["jansson"]["loaded"]
+assert "openssl" not in c, "libcrypto is no longer used"
+assert c["re2"]["lazy"] and not c["re2"]["loaded"], c["re2"]
 assert "request-log" in v["features"]
 PY
 "$HOIST" version --json --load | python3 -c '
 import json, sys
 c = {x["name"]: x for x in json.load(sys.stdin)["components"]}
 assert c["libcurl"]["version"] and c["libcurl"]["soname"].startswith("libcurl"), c["libcurl"]
-assert c["libarchive"]["version"], c["libarchive"]'
+assert c["libarchive"]["version"], c["libarchive"]
+assert c["libyaml"]["version"] and c["re2"]["version"], c'
 "$HOIST" version | grep -q 'libcurl .*not loaded' || fail "version: libcurl not reported as not loaded"
 
 # hoist help: man page in the tree; --help without man

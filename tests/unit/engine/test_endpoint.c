@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <openssl/evp.h>
+#include "common/sha256.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,11 +55,7 @@ static void write_file(const char *path, const char *text)
 
 static void context_hash(const char *name, char out[65])
 {
-    unsigned char d[32];
-    unsigned int n = 0;
-    EVP_Digest(name, strlen(name), d, &n, EVP_sha256(), NULL);
-    for (unsigned i = 0; i < 32; i++)
-        sprintf(out + 2 * i, "%02x", d[i]);
+    hoist_sha256_hex(name, strlen(name), out);
 }
 
 static void add_context(const struct fixture *f, const char *name, const char *host, int tls_files)

@@ -327,7 +327,8 @@ static void test_regex_engine(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         ignore_go_regex *re = NULL;
         char buf[128];
-        assert_int_equal(ignore_go_regex_compile(cases[i].re, strlen(cases[i].re), &re, buf, sizeof(buf)), 0);
+        hoist_error e = HOIST_ERROR_INIT;
+        assert_int_equal(ignore_go_regex_compile(cases[i].re, strlen(cases[i].re), &re, buf, sizeof(buf), &e), 0);
         if (ignore_go_regex_match(re, cases[i].s, strlen(cases[i].s)) != cases[i].m) {
             print_error("regex case %zu: %s on %s\n", i, cases[i].re, cases[i].s);
             fail();

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
+#include "common/base64.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,12 +88,8 @@ static json_t *decode_header(const char *header, const char *name)
     for (size_t i = 0; i < len; i++)
         std[i] = std[i] == '-' ? '+' : std[i] == '_' ? '/' : std[i];
     unsigned char *raw = malloc(len + 4);
-    int n = EVP_DecodeBlock(raw, (unsigned char *)std, (int)len);
-    if (len && b64[len - 1] == '=')
-        n--;
-    if (len > 1 && b64[len - 2] == '=')
-        n--;
-    json_t *j = json_loadb((char *)raw, (size_t)n, 0, NULL);
+    ssize_t n = hoist_b64_decode(std, len, raw);
+    json_t *j = n < 0 ? NULL : json_loadb((char *)raw, (size_t)n, 0, NULL);
     free(raw);
     free(std);
     return j;
