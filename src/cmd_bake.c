@@ -8,7 +8,9 @@
  * target ("[app] step 2/3 RUN make"); --progress json writes one JSON
  * object per line on stdout, every one tagged with "target"; --logs DIR
  * keeps a log per target. A summary table (target, builder, status,
- * duration, cached steps, image) ends the run. Exit codes as hoist build:
+ * duration, cached steps, image) ends the run. Builders are what `hoist
+ * build --builder` takes (every target is built through BuildKit's
+ * Control API); the default pool is `docker`, the -H engine's BuildKit. Exit codes as hoist build:
  * 0 every target built, 1 a build failed, 2 usage, 3 no builder usable,
  * 4 bad bake file or Dockerfile, 130 interrupted.
  */
@@ -33,9 +35,12 @@ static void usage(FILE *out)
         "over a pool of builders, dependencies first.\n\n"
         "  -f, --file FILE          bake file (default: docker-bake.json, docker-bake.override.json,\n"
         "                           compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml)\n"
-        "      --builder ADDR       a builder of the pool (repeatable): unix://PATH, tcp://HOST:PORT or\n"
-        "                           ssh://HOST, then ,certs=DIR (ca.pem cert.pem key.pem: mutual TLS),\n"
-        "                           ,name=NAME, ,slots=N (builds at once); default: the -H engine\n"
+        "      --builder ADDR       a builder of the pool (repeatable), as hoist build --builder takes it:\n"
+        "                           docker (the -H engine's BuildKit), unix://PATH (buildkitd),\n"
+        "                           tcp://HOST:PORT (buildkitd, or a Docker engine's TLS port), ssh://HOST,\n"
+        "                           docker-container://NAME, kube-pod://NAME; then ,certs=DIR (ca.pem\n"
+        "                           cert.pem key.pem: mutual TLS), ,name=NAME, ,slots=N (builds at once);\n"
+        "                           default: docker\n"
         "      --builders FILE      builders, one a line ('#' comments)\n"
         "  -j, --jobs N             builds at once over the pool (default: one per builder slot)\n"
         "      --registry HOST[:PORT][/PREFIX]  shared cache: each target's inline cache is pushed to\n"
@@ -44,9 +49,9 @@ static void usage(FILE *out)
         "      --progress MODE      auto, plain, tty, json or quiet (default auto)\n"
         "      --print              print the plan as JSON and build nothing\n"
         "      --no-cache           build every target without the cache\n"
-        "      --engine ENGINE      auto, buildkit, api or cli (as hoist build)\n"
+        "      --engine ENGINE      auto or buildkit (bake builds through BuildKit's Control API)\n"
         "      --no-check           skip the hoist check gate\n"
-        "  -H, --host HOST          the engine when no --builder is given\n"
+        "  -H, --host HOST          the engine of the builder docker, where buildkitd builders' images go\n"
         "      --context NAME       docker context to use (same)\n\n"
         "Exit status: 0 every target built, 1 a build failed, 2 usage, 3 no builder usable,\n"
         "4 invalid bake file, Dockerfile or context, 130 interrupted.\n");
@@ -212,6 +217,9 @@ static void summary(const render *r, const hoist_bake_result *res)
             json_t *j = json_object();
             json_object_set_new(j, "target", json_string(row->target));
             json_object_set_new(j, "builder", json_string(row->builder));
+            json_object_set_new(j, "address", json_string(row->builder_address));
+            json_object_set_new(j, "kind", json_string(row->builder_kind));
+            json_object_set_new(j, "via", json_string(row->via));
             json_object_set_new(j, "status", json_string(hoist_bake_status_name(row->status)));
             json_object_set_new(j, "attempts", json_integer(row->attempts));
             json_object_set_new(j, "seconds", json_real(row->seconds));
@@ -299,11 +307,11 @@ int cmd_bake(int argc, char **argv)
         case O_PRINT: print = true; break;
         case O_NO_CACHE: bopts.params.no_cache = true; break;
         case O_ENGINE:
-            if (!strcmp(optarg, "api")) bopts.engine.kind = HOIST_BUILD_ENGINE_API;
-            else if (!strcmp(optarg, "cli")) bopts.engine.kind = HOIST_BUILD_ENGINE_CLI;
-            else if (!strcmp(optarg, "auto")) bopts.engine.kind = HOIST_BUILD_ENGINE_AUTO;
+            if (!strcmp(optarg, "auto")) bopts.engine.kind = HOIST_BUILD_ENGINE_AUTO;
             else if (!strcmp(optarg, "buildkit")) bopts.engine.kind = HOIST_BUILD_ENGINE_BUILDKIT;
-            else return cli_usage_error("bake", "--engine '%s': use auto, buildkit, api or cli", optarg);
+            else return cli_usage_error("bake", "--engine '%s': bake builds through BuildKit's Control API on "
+                                        "its builders; use auto or buildkit (for the classic builder, hoist "
+                                        "build --engine %s one target at a time)", optarg, optarg);
             break;
         case O_NO_CHECK: bopts.check.skip = true; break;
         case 'H': eopts.host_flag = optarg; break;
@@ -351,12 +359,12 @@ int cmd_bake(int argc, char **argv)
         return 0;
     }
 
+    /* the engine of the builder `docker` (the default pool) and where
+     * buildkitd builders' images are loaded */
     hoist_endpoint endpoint;
-    if (!builder_count && !opts.builders_file) {
-        if ((rc = hoist_endpoint_resolve(&endpoint, &eopts, &err)))
-            return cli_report("bake", &err);
-        opts.endpoint = &endpoint;
-    }
+    if ((rc = hoist_endpoint_resolve(&endpoint, &eopts, &err)))
+        return cli_report("bake", &err);
+    opts.endpoint = &endpoint;
     bopts.registry.docker_config = getenv("DOCKER_CONFIG");
     bopts.registry.home = getenv("HOME");
     bopts.engine.path_env = getenv("PATH");

@@ -12,7 +12,8 @@
  * at most `jobs` builds at once, each target on the builder whose cache is
  * warmest for it, a dependency built elsewhere moved to the builder that
  * needs it, a target whose builder went away retried on another (the dead
- * builder leaves the pool). Each build is hoist_build() (build.h).
+ * builder leaves the pool). Each build is hoist_build() (build.h) through
+ * BuildKit's Control API on the builder (buildkit.builder).
  *
  * Threads: hoist_bake() runs builds in threads of its own (one per running
  * build) and returns when all are done. The on_event callback is called
@@ -130,14 +131,21 @@ HOIST_EXTERN const char *hoist_bake_event_kind_name(hoist_bake_event_kind kind);
 typedef struct hoist_bake_options {
     unsigned int version;             /* HOIST_BAKE_OPTIONS_VERSION */
     /* The pool. A builder is "ADDR[,certs=DIR][,name=NAME][,slots=N]": ADDR is
-     * a Docker engine (unix://PATH, tcp://HOST:PORT, ssh://[USER@]HOST);
-     * certs=DIR holds ca.pem, cert.pem and key.pem for tcp with mutual TLS
-     * (as DOCKER_CERT_PATH); slots=N lets it run N builds at once (default:
-     * jobs spread over the pool). None given: `endpoint`. */
+     * what hoist_build_buildkit_options.builder takes (BuildKit's Control API:
+     * docker = `endpoint`'s engine through its /grpc, unix://PATH buildkitd,
+     * tcp://HOST:PORT buildkitd or a Docker engine's TLS port, ssh://,
+     * docker-container://, kube-pod://); certs=DIR holds ca.pem, cert.pem
+     * and key.pem for tcp with mutual TLS (as DOCKER_CERT_PATH); slots=N lets
+     * it run N builds at once (default: jobs spread over the pool). A
+     * Docker engine builder keeps its images in its engine; a buildkitd's
+     * images are loaded into `endpoint`'s engine, and it builds no target
+     * that has dependencies. None given: "docker". */
     const char *const *builders;
     size_t builder_count;
     const char *builders_file;        /* one builder a line ('#' comments), added to `builders` */
-    const hoist_endpoint *endpoint;   /* the builder when no other is given */
+    const hoist_endpoint *endpoint;   /* the engine of the builder "docker" (also the pool when no
+                                         other builder is given) and where buildkitd builders'
+                                         images are loaded */
     unsigned int jobs;                /* builds at once over the pool; 0: one per builder slot */
     const char *registry;             /* HOST[:PORT][/PREFIX]: shared cache, every target without
                                          cache-to/cache-from of its own gets an inline cache pushed to
@@ -178,6 +186,12 @@ typedef struct hoist_bake_row {
     const char *image_id;             /* "" unless DONE */
     const char *error;                /* FAILED/SKIPPED/CANCELLED: why; "" otherwise */
     int error_code;                   /* the hoist_code of that error; 0 when DONE */
+    /* Added with Control API builders (fields are only ever appended). */
+    const char *builder_address;      /* the builder's ADDR (as hoist build --builder); "" when none */
+    const char *builder_kind;         /* "dockerd" (a Docker engine's BuildKit: images stay in that
+                                         engine) or "buildkitd"; "" when none */
+    const char *via;                  /* how its last attempt was built (the build result's
+                                         engine_reason: BuildKit's Control API on ADDR) */
 } hoist_bake_row;
 
 /* Build the plan. Returns 0 when every target was built; else the worst

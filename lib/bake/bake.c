@@ -1,15 +1,17 @@
 /*
  * bake.c - hoist_bake(): a plan built over a pool of builders.
  *
- * Sets up the pool (builders.c), turns each target into hoist_build
- * options on top of the caller's template, and hands the DAG to the
- * scheduler (sched.c) with the real build, move and liveness steps. Every
+ * Sets up the pool (builders.c: each builder probed once through the
+ * Control API, which also tells a Docker engine builder from a buildkitd),
+ * turns each target into hoist_build options on top of the caller's
+ * template, and hands the DAG to the scheduler (sched.c) with the real
+ * build, move and liveness steps (liveness: one Control API call). Every
  * event goes to the caller tagged with its target, one call at a time (the
  * scheduler's lock), and to TARGET.log under logs_dir when asked. A cache
  * pushed to a registry (cache-to type=registry,ref=R, or --registry) is an
- * inline cache: the build gets BUILDKIT_INLINE_CACHE=1 and the tag R, and
- * R is pushed after the build; a later build on any builder reads it back
- * with cache-from R. A failed cache push is a warning, not a failure.
+ * inline cache: the build exports cache type=inline and gets the tag R, and
+ * R is pushed after the build; a later build on any builder imports it
+ * (cache-from R: the Dockerfile frontend's cache-from attribute). A failed cache push is a warning, not a failure.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -71,6 +73,8 @@ void hoist_bake_result_free(hoist_bake_result *r)
     for (size_t i = 0; i < r->count; i++) {
         free((char *)r->rows[i].target);
         free((char *)r->rows[i].builder);
+        free((char *)r->rows[i].builder_address);
+        free((char *)r->rows[i].via);
         free((char *)r->rows[i].image_id);
         free((char *)r->rows[i].error);
     }
@@ -229,6 +233,8 @@ static int real_build(bake_sched *s, size_t t, size_t b, int attempt, hoist_buil
         overflow |= add(args, &na, tg->args[i]) != 0;
     for (size_t i = 0; i < tg->label_count; i++)
         overflow |= add(labels, &nl, tg->labels[i]) != 0;
+    /* cache sources are images with an inline cache: bare references go to
+     * the Dockerfile frontend's cache-from, which imports them */
     for (size_t i = 0; i < tg->cache_from_count; i++)
         overflow |= add(cache_from, &nc, tg->cache_from[i]) != 0;
     for (size_t i = 0; i < tg->cache_to_count; i++) {
@@ -246,8 +252,6 @@ static int real_build(bake_sched *s, size_t t, size_t b, int attempt, hoist_buil
         if (np < 8)
             push[np++] = run->cache_refs[t];
     }
-    if (inline_cache)
-        overflow |= add(args, &na, "BUILDKIT_INLINE_CACHE=1") != 0;
     if (overflow)
         return hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_LIMIT, "target %s: more than %d tags, args, labels "
                                 "or cache sources", tg->name, MAX_LIST);
@@ -274,6 +278,13 @@ static int real_build(bake_sched *s, size_t t, size_t b, int attempt, hoist_buil
         o.params.network = tg->network;
     o.params.no_cache = tg->no_cache || o.params.no_cache;
     o.buildkit.output = tg->output;
+    /* the inline cache (the only cache export of a Docker engine's own
+     * BuildKit): in the image, pushed with it below */
+    static const char *const inline_to[] = {"type=inline"};
+    if (inline_cache) {
+        o.buildkit.cache_to = inline_to;
+        o.buildkit.cache_to_count = 1;
+    }
     o.output.iidfile = NULL;
     build_ctx ctx = {.run = run, .t = t, .b = b, .attempt = attempt};
     o.output.on_event = on_build_event;
@@ -314,21 +325,13 @@ static int real_move(bake_sched *s, size_t d, size_t from, size_t to, hoist_erro
 static bool real_alive(bake_sched *s, size_t b, void *user)
 {
     bake_run *run = user;
-    hoist_client_options copts = HOIST_CLIENT_OPTIONS_INIT;
-    copts.endpoint = &s->builders[b].endpoint;
-    copts.request_timeout_ms = 5000;
-    copts.log = run->opts->log;
-    copts.log_user = run->opts->log_user;
-    hoist_client *c = NULL;
     hoist_error err = HOIST_ERROR_INIT;
-    hoist_ping ping;
-    bool ok = hoist_client_new(&c, &copts, &err) == 0 && hoist_client_ping(c, &ping, &err) == 0;
-    hoist_client_free(c);
-    return ok;
+    return bake_builder_probe(&s->builders[b], run->base.engine.path_env, 5000, &err) == 0;
 }
 
-/* The pool from the options. */
-static int make_pool(bake_builder **out, size_t *count, const hoist_bake_options *opts, hoist_error *err)
+/* The pool from the options: each builder set up (and probed once). */
+static int make_pool(bake_builder **out, size_t *count, const hoist_bake_options *opts, const char *path_env,
+                     hoist_error *err)
 {
     _cleanup_free_ bake_builder_spec *specs = NULL;
     size_t n = 0;
@@ -351,17 +354,12 @@ static int make_pool(bake_builder **out, size_t *count, const hoist_bake_options
     }
     for (size_t i = 0; i < n; i++)
         pool[k++].spec = specs[i];
-    for (size_t i = 0; i < k; i++) {
-        int rc = bake_builder_endpoint(&pool[i].endpoint, &pool[i].spec, err);
-        if (rc)
-            return rc;
-    }
     if (!k) {
+        /* none given: the engine's own BuildKit */
         if (!opts->endpoint)
             return hoist_error_set(err, HOIST_EUSAGE, "hoist_bake: no builder (give builders or endpoint)");
-        pool[0].endpoint = *opts->endpoint;
         snprintf(pool[0].spec.name, sizeof(pool[0].spec.name), "%s", opts->endpoint->host);
-        snprintf(pool[0].spec.addr, sizeof(pool[0].spec.addr), "%s", opts->endpoint->host);
+        snprintf(pool[0].spec.addr, sizeof(pool[0].spec.addr), "docker");
         k = 1;
     }
     for (size_t i = 0; i < k; i++)
@@ -371,6 +369,11 @@ static int make_pool(bake_builder **out, size_t *count, const hoist_bake_options
                                  pool[i].spec.name);
                 return hoist_error_hint(err, "give each builder once (name=NAME tells two apart)");
             }
+    for (size_t i = 0; i < k; i++) {
+        int rc = bake_builder_setup(&pool[i], opts->endpoint, path_env, err);
+        if (rc)
+            return rc;
+    }
     *out = TAKE_PTR(pool);
     *count = k;
     return 0;
@@ -394,9 +397,12 @@ static int make_result(hoist_bake_result **out, const bake_run *run, hoist_error
         row->error_code = sl->status == HOIST_BAKE_STATUS_DONE ? 0 : sl->error_code;
         row->target = strdup(s->plan->targets[t].name);
         row->builder = strdup(sl->builder >= 0 ? s->builders[sl->builder].spec.name : "");
+        row->builder_address = strdup(sl->builder >= 0 ? s->builders[sl->builder].spec.addr : "");
+        row->builder_kind = sl->builder < 0 ? "" : s->builders[sl->builder].buildkitd ? "buildkitd" : "dockerd";
+        row->via = strdup(sl->attempts ? sl->res.engine_reason : "");
         row->image_id = strdup(sl->status == HOIST_BAKE_STATUS_DONE ? sl->res.image_id : "");
         row->error = strdup(sl->status == HOIST_BAKE_STATUS_DONE ? "" : sl->error);
-        if (!row->target || !row->builder || !row->image_id || !row->error)
+        if (!row->target || !row->builder || !row->builder_address || !row->via || !row->image_id || !row->error)
             return hoist_bake_result_free(r), hoist_error_nomem(err);
     }
     *out = r;
@@ -430,7 +436,7 @@ int hoist_bake(hoist_bake_result **out, const hoist_bake_plan *plan, const hoist
                         .user = run};
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->cond, NULL);
-    rc = make_pool(&s->builders, &s->builder_count, opts, err);
+    rc = make_pool(&s->builders, &s->builder_count, opts, run->base.engine.path_env, err);
     if (!rc && !(s->slots = calloc(plan->count + 1, sizeof(*s->slots))))
         rc = hoist_error_nomem(err);
     if (!rc && opts->logs_dir) {

@@ -3,9 +3,10 @@
  * plan, the builder pool and the scheduler's injectable build step.
  *
  * file.c reads a bake file (JSON or compose) into targets; plan.c selects
- * and orders them; builders.c turns builder addresses into clients and is
- * the ONE place that decides how a builder runs hoist_build (and moves
- * images between builders); sched.c is the DAG scheduler, which calls
+ * and orders them; builders.c turns builder addresses (those of `hoist
+ * build --builder`) into Control API builds and is the ONE place that
+ * decides how a builder runs hoist_build (and moves images between
+ * builders); sched.c is the DAG scheduler, which calls
  * builds through bake_ops so that unit tests can run it without an engine;
  * bake.c is hoist_bake(): logs, events, the result.
  */
@@ -70,13 +71,14 @@ int bake_find_cycle(size_t n, size_t *const *deps, const size_t *dep_count, cons
 
 typedef struct bake_builder_spec {
     char name[128];
-    char addr[1024];
+    char addr[1024];    /* what `hoist build --builder` takes (bk_address_check) */
     char certs[1024];
     int slots;          /* 0: default */
 } bake_builder_spec;
 
-/* Parse "ADDR[,certs=DIR][,name=NAME][,slots=N]". `where` names the flag or
- * file:line in errors. */
+/* Parse "ADDR[,certs=DIR][,name=NAME][,slots=N]"; ADDR is checked by the
+ * BuildKit address parser of `hoist build --builder` (buildkit/dial.h).
+ * `where` names the flag or file:line in errors. */
 int bake_builder_spec_parse(bake_builder_spec *out, const char *text, const char *where, int line,
                             hoist_error *err);
 /* Read a builders file: one spec a line, '#' comments, blank lines. */
@@ -85,26 +87,38 @@ int bake_builders_file_read(bake_builder_spec **out, size_t *count, const char *
 /* A builder of the pool at run time. */
 typedef struct bake_builder {
     bake_builder_spec spec;
-    hoist_endpoint endpoint;
+    hoist_endpoint endpoint;  /* the engine its images land in (Engine API): its own for a
+                                 Docker engine builder, else the client's engine */
+    bool buildkitd;           /* no engine of its own: FROM cannot name other targets' images */
+    char tls_ca[1100], tls_cert[1100], tls_key[1100]; /* from certs=DIR */
+    char describe[512];       /* how hoist reached it (the dial's description) */
     int slots;
     int busy;
     bool dead;
     char dead_why[512];
 } bake_builder;
 
-/* Resolve the spec's address to an endpoint (TLS material from certs=). */
-int bake_builder_endpoint(hoist_endpoint *out, const bake_builder_spec *spec, hoist_error *err);
+/* Set up builder b: TLS files from certs=, then one Control API call
+ * (ListWorkers) that says whether it answers and what it is: `docker` and a
+ * tcp:// port where a Docker engine answers are Docker engine builders
+ * (images in that engine); every other address is a buildkitd (images
+ * loaded into `engine`). A builder that does not answer (HOIST_EENV) is
+ * marked dead, not an error. `engine` may be NULL when no builder needs it. */
+int bake_builder_setup(bake_builder *b, const hoist_endpoint *engine, const char *path_env, hoist_error *err);
+/* Does builder b answer a Control API call now? (err: why not) */
+int bake_builder_probe(const bake_builder *b, const char *path_env, int timeout_ms, hoist_error *err);
 
 /* How a target is built on a builder: THE mapping from a builder address
- * to a hoist_build call (today: a hoist_client on the builder's Docker
- * endpoint). `opts` is complete except for the builder. */
+ * to a hoist_build call (BuildKit's Control API on the builder, with a
+ * hoist_client of the engine its images land in). `opts` is complete
+ * except for the builder. */
 int bake_builder_build(hoist_build_result *res, const bake_builder *b, const hoist_build_options *opts,
                        hoist_log_fn log, void *log_user, hoist_error *err);
 /* Copy image `ref` from builder `from` to builder `to` (GET /images/get,
- * POST /images/load through a file in tmp_dir). */
+ * POST /images/load through a file in tmp_dir, on their engines). */
 int bake_builder_move_image(const bake_builder *from, const bake_builder *to, const char *ref, const char *tmp_dir,
                             volatile sig_atomic_t *cancel, hoist_log_fn log, void *log_user, hoist_error *err);
-/* Push `ref` from the builder (the inline cache of a target). */
+/* Push `ref` from the builder's engine (the inline cache of a target). */
 int bake_builder_push(const bake_builder *b, const char *ref, const hoist_build_options *opts,
                       volatile sig_atomic_t *cancel, hoist_log_fn log, void *log_user, hoist_error *err);
 

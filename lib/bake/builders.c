@@ -2,22 +2,36 @@
  * builders.c - the builders of a bake pool: their addresses, how a target
  * is built on one, and how an image goes from one to another.
  *
- * A builder is written "ADDR[,certs=DIR][,name=NAME][,slots=N]". Today
- * ADDR is a Docker engine (unix://, tcp://, ssh://, as -H takes them) and
- * certs=DIR holds ca.pem, cert.pem and key.pem for mutual TLS (the layout
- * of DOCKER_CERT_PATH). bake_builder_build() is the one place that maps a
- * builder to a hoist_build() call: a client of its own on the builder's
- * endpoint for each build (a client serves one build at a time), so that
- * builds on different builders, or on the slots of one, run in threads at
- * once. A BuildKit Control API builder (buildkitd, dockerd's /grpc) is
- * meant to be added here and nowhere else.
+ * A builder is written "ADDR[,certs=DIR][,name=NAME][,slots=N]". ADDR is
+ * exactly what `hoist build --builder` takes, checked by the same parser
+ * (bk_address_check, buildkit/dial.h): docker (the client's engine's
+ * BuildKit, through its /grpc), unix:// (buildkitd's socket), tcp:// (mutual
+ * TLS: buildkitd, or a Docker engine's TLS port, told apart by ALPN),
+ * ssh://, docker-container://, kube-pod://. certs=DIR holds ca.pem,
+ * cert.pem and key.pem (DOCKER_CERT_PATH's layout) and fills the TLS fields
+ * of `--builder-tlscacert/-tlscert/-tlskey`. bake_builder_build() is the
+ * one place that maps a builder to a hoist_build() call: the Control API on
+ * the builder's address, with a client of its own (a client serves one
+ * build at a time) on the engine the image must land in, so that builds on
+ * different builders, or on the slots of one, run in threads at once.
  *
- * Dependencies between builders move as images: GET /images/NAME/get on
- * the builder that built it, POST /images/load on the one that needs it,
- * through a file in tmp_dir (removed at once). The image keeps its ID and
- * tags, so a dependent's FROM TAG and its cache keys are the same as on
- * the builder that built the dependency; no registry is needed (the
- * builders may have no network at all). See docs/design.md "Bake".
+ * Two kinds of builder (bake_builder_setup finds out with one ListWorkers
+ * call, which also says whether it answers at all):
+ *   a Docker engine builder (`docker`, or tcp:// where a Docker engine
+ *     answers): hoist's client is that same engine, so the moby exporter
+ *     names the image there and a dependent built on the same builder
+ *     finds it by tag. Dependencies between such builders move as images:
+ *     GET /images/NAME/get on the builder that built it, POST /images/load
+ *     on the one that needs it, through a file in tmp_dir (removed at
+ *     once). The image keeps its ID and tags, so a dependent's FROM TAG and
+ *     its cache keys are the same as on the builder that built the
+ *     dependency; no registry is needed.
+ *   a buildkitd (every other address): no image store hoist can load
+ *     into, so its images go to the client's engine (the docker exporter's
+ *     tar, POST /images/load) and a target with dependencies never runs on
+ *     it (FROM would look the dependency up in a registry): the scheduler
+ *     keeps such targets on Docker engine builders, and fails them with a
+ *     clear error when the pool has none. See docs/design.md "Bake".
  */
 #include <ctype.h>
 #include <errno.h>
@@ -28,11 +42,17 @@
 #include <unistd.h>
 
 #include "bake/bake_internal.h"
+#include "buildkit/dial.h"
 #include "common/cleanup.h"
+#include "control.pb-c.h"
 #include "engine/client_internal.h"
 #include "hoist/registry.h"
 
 HOIST_DEFINE_FREEP(hoist_client, hoist_client_free)
+
+#define SETUP_TIMEOUT_MS 15000
+
+static bool is_tcp(const char *addr) { return !strncmp(addr, "tcp://", 6); }
 
 int bake_builder_spec_parse(bake_builder_spec *out, const char *text, const char *where, int line, hoist_error *err)
 {
@@ -42,14 +62,15 @@ int bake_builder_spec_parse(bake_builder_spec *out, const char *text, const char
         return hoist_error_nomem(err);
     char *save = NULL;
     int code = line ? HOIST_EINPUT : HOIST_EUSAGE;
-    for (char *part = strtok_r(copy, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
+    bool first = true;
+    for (char *part = strtok_r(copy, ",", &save); part; part = strtok_r(NULL, ",", &save), first = false) {
         while (isspace((unsigned char)*part))
             part++;
-        if (!out->addr[0]) {
-            if (!strstr(part, "://") || strlen(part) >= sizeof(out->addr))
+        if (first && (strstr(part, "://") || !strchr(part, '='))) {
+            if (strlen(part) >= sizeof(out->addr))
                 break;
             snprintf(out->addr, sizeof(out->addr), "%s", part);
-        } else if (!strncmp(part, "certs=", 6)) {
+        } else if (!strncmp(part, "certs=", 6) && part[6]) {
             snprintf(out->certs, sizeof(out->certs), "%s", part + 6);
         } else if (!strncmp(part, "name=", 5) && part[5]) {
             snprintf(out->name, sizeof(out->name), "%s", part + 5);
@@ -76,19 +97,21 @@ int bake_builder_spec_parse(bake_builder_spec *out, const char *text, const char
         hoist_error_setr(err, code, HOIST_REASON_INVALID, "%s: builder \"%s\" has no address", where, text);
         if (line)
             hoist_error_at(err, where, line, 0);
-        return hoist_error_hint(err, "start it with unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST");
+        return hoist_error_hint(err, "start it with what hoist build --builder takes: docker, unix://PATH, "
+                                     "tcp://HOST:PORT, ssh://HOST, docker-container://NAME or kube-pod://NAME");
     }
-    hoist_endpoint ep;
     hoist_error perr = HOIST_ERROR_INIT;
-    if (hoist_endpoint_parse_host(&ep, out->addr, &perr)) {
+    if (bk_address_check(out->addr, &perr)) {
         hoist_error_setr(err, code, HOIST_REASON_INVALID, "%s: builder \"%s\": %s", where, text, perr.message);
         if (line)
             hoist_error_at(err, where, line, 0);
-        return hoist_error_hint(err, "%s", perr.hint[0] ? perr.hint : "use unix://PATH, tcp://HOST:PORT or ssh://HOST");
+        return hoist_error_hint(err, "%s", perr.hint);
     }
-    if (out->certs[0] && ep.kind != HOIST_ENDPOINT_TCP) {
+    if (out->certs[0] && !is_tcp(out->addr)) {
         hoist_error_setr(err, code, HOIST_REASON_INVALID, "%s: builder \"%s\": certs= is for tcp:// addresses", where,
                          text);
+        if (line)
+            hoist_error_at(err, where, line, 0);
         return hoist_error_hint(err, "remove certs=, or use tcp://HOST:PORT");
     }
     if (!out->name[0])
@@ -137,21 +160,66 @@ int bake_builders_file_read(bake_builder_spec **out, size_t *count, const char *
     return 0;
 }
 
-int bake_builder_endpoint(hoist_endpoint *out, const bake_builder_spec *spec, hoist_error *err)
+static int client_for(hoist_client **out, const hoist_endpoint *ep, long timeout_ms, hoist_log_fn log,
+                      void *log_user, hoist_error *err)
 {
-    int rc = hoist_endpoint_parse_host(out, spec->addr, err);
+    hoist_client_options copts = HOIST_CLIENT_OPTIONS_INIT;
+    copts.endpoint = ep;
+    copts.request_timeout_ms = timeout_ms;
+    copts.log = log;
+    copts.log_user = log_user;
+    return hoist_client_new(out, &copts, err);
+}
+
+/* Dial the builder and make one Control API call (ListWorkers). */
+static int probe(const bake_builder *b, const hoist_endpoint *engine_ep, const char *path_env, int timeout_ms,
+                 bk_dial_info *info, hoist_error *err)
+{
+    _cleanup_(hoist_client_freep) hoist_client *engine = NULL;
+    int rc;
+    if (!strcmp(b->spec.addr, "docker")) {
+        if (!engine_ep)
+            return hoist_error_set(err, HOIST_EUSAGE, "builder %s: `docker` is the engine of the client, and "
+                                   "hoist_bake was given none (endpoint)", b->spec.name);
+        if ((rc = client_for(&engine, engine_ep, timeout_ms, NULL, NULL, err)))
+            return rc;
+    }
+    bk_dial_options d = {
+        .address = b->spec.addr,
+        .engine = engine,
+        .tls_ca = b->tls_ca[0] ? b->tls_ca : NULL,
+        .tls_cert = b->tls_cert[0] ? b->tls_cert : NULL,
+        .tls_key = b->tls_key[0] ? b->tls_key : NULL,
+        .path_env = path_env,
+    };
+    grpcc *c = NULL;
+    if ((rc = bk_dial(&d, &c, info, err)))
+        return hoist_error_prefix(err, "builder %s", b->spec.name), rc;
+    Moby__Buildkit__V1__ListWorkersRequest req = MOBY__BUILDKIT__V1__LIST_WORKERS_REQUEST__INIT;
+    uint8_t *raw = NULL;
+    size_t len = 0;
+    rc = grpcc_unary(c, "/moby.buildkit.v1.Control/ListWorkers", &req.base, &raw, &len, timeout_ms, NULL, err);
+    free(raw);
+    grpcc_free(c);
     if (rc)
-        return rc;
-    out->source = HOIST_ENDPOINT_FROM_FLAG;
-    if (out->kind == HOIST_ENDPOINT_SSH && !out->ssh_socket[0])
-        snprintf(out->ssh_socket, sizeof(out->ssh_socket), "/var/run/docker.sock");
+        hoist_error_prefix(err, "builder %s: ListWorkers", b->spec.name);
+    return rc;
+}
+
+int bake_builder_probe(const bake_builder *b, const char *path_env, int timeout_ms, hoist_error *err)
+{
+    bk_dial_info info;
+    return probe(b, &b->endpoint, path_env, timeout_ms, &info, err);
+}
+
+int bake_builder_setup(bake_builder *b, const hoist_endpoint *engine, const char *path_env, hoist_error *err)
+{
+    const bake_builder_spec *spec = &b->spec;
     if (spec->certs[0]) {
-        out->tls = true;
-        out->tls_verify = true;
-        snprintf(out->ca_file, sizeof(out->ca_file), "%s/ca.pem", spec->certs);
-        snprintf(out->cert_file, sizeof(out->cert_file), "%s/cert.pem", spec->certs);
-        snprintf(out->key_file, sizeof(out->key_file), "%s/key.pem", spec->certs);
-        const char *files[] = {out->ca_file, out->cert_file, out->key_file};
+        snprintf(b->tls_ca, sizeof(b->tls_ca), "%s/ca.pem", spec->certs);
+        snprintf(b->tls_cert, sizeof(b->tls_cert), "%s/cert.pem", spec->certs);
+        snprintf(b->tls_key, sizeof(b->tls_key), "%s/key.pem", spec->certs);
+        const char *files[] = {b->tls_ca, b->tls_cert, b->tls_key};
         for (size_t i = 0; i < 3; i++)
             if (access(files[i], R_OK)) {
                 hoist_error_setr(err, HOIST_EINPUT, HOIST_REASON_NOT_FOUND, "builder %s: cannot read %s", spec->name,
@@ -159,33 +227,68 @@ int bake_builder_endpoint(hoist_endpoint *out, const bake_builder_spec *spec, ho
                 return hoist_error_hint(err, "certs=DIR needs ca.pem, cert.pem and key.pem (as DOCKER_CERT_PATH)");
             }
     }
+    if (engine)
+        b->endpoint = *engine;
+    bk_dial_info info;
+    hoist_error perr = HOIST_ERROR_INIT;
+    int rc = probe(b, engine, path_env, SETUP_TIMEOUT_MS, &info, &perr);
+    if (rc == HOIST_EENV) {
+        /* it does not answer: out of the pool from the start (the scheduler says so) */
+        b->dead = true;
+        snprintf(b->dead_why, sizeof(b->dead_why), "%s", perr.message);
+        snprintf(b->describe, sizeof(b->describe), "%s (not answering)", spec->addr);
+        return 0;
+    }
+    if (rc) {
+        *err = perr;
+        return rc;
+    }
+    snprintf(b->describe, sizeof(b->describe), "%s", info.describe);
+    if (!strcmp(spec->addr, "docker"))
+        return 0; /* the client's engine: images stay there */
+    if (is_tcp(spec->addr) && info.via_dockerd) {
+        /* a Docker engine's TLS port: its Engine API is the same address */
+        hoist_endpoint ep;
+        if ((rc = hoist_endpoint_parse_host(&ep, spec->addr, err)))
+            return hoist_error_prefix(err, "builder %s", spec->name), rc;
+        ep.source = HOIST_ENDPOINT_FROM_FLAG;
+        if (b->tls_ca[0]) {
+            ep.tls = true;
+            ep.tls_verify = true;
+            snprintf(ep.ca_file, sizeof(ep.ca_file), "%s", b->tls_ca);
+            snprintf(ep.cert_file, sizeof(ep.cert_file), "%s", b->tls_cert);
+            snprintf(ep.key_file, sizeof(ep.key_file), "%s", b->tls_key);
+        }
+        b->endpoint = ep;
+        return 0;
+    }
+    b->buildkitd = true;
+    if (!engine)
+        return hoist_error_set(err, HOIST_EUSAGE, "builder %s is a buildkitd: its images need an engine to land "
+                               "in, and hoist_bake was given none (endpoint)", spec->name);
     return 0;
-}
-
-static int client_for(hoist_client **out, const bake_builder *b, hoist_log_fn log, void *log_user, hoist_error *err)
-{
-    hoist_client_options copts = HOIST_CLIENT_OPTIONS_INIT;
-    copts.endpoint = &b->endpoint;
-    copts.log = log;
-    copts.log_user = log_user;
-    return hoist_client_new(out, &copts, err);
 }
 
 int bake_builder_build(hoist_build_result *res, const bake_builder *b, const hoist_build_options *opts,
                        hoist_log_fn log, void *log_user, hoist_error *err)
 {
     _cleanup_(hoist_client_freep) hoist_client *client = NULL;
-    int rc = client_for(&client, b, log, log_user, err);
+    int rc = client_for(&client, &b->endpoint, 0, log, log_user, err);
     if (rc)
         return rc;
-    return hoist_build(res, client, opts, err);
+    hoist_build_options o = *opts;
+    o.buildkit.builder = b->spec.addr;
+    o.buildkit.builder_tls_ca = b->tls_ca[0] ? b->tls_ca : NULL;
+    o.buildkit.builder_tls_cert = b->tls_cert[0] ? b->tls_cert : NULL;
+    o.buildkit.builder_tls_key = b->tls_key[0] ? b->tls_key : NULL;
+    return hoist_build(res, client, &o, err);
 }
 
 int bake_builder_push(const bake_builder *b, const char *ref, const hoist_build_options *opts,
                       volatile sig_atomic_t *cancel, hoist_log_fn log, void *log_user, hoist_error *err)
 {
     _cleanup_(hoist_client_freep) hoist_client *client = NULL;
-    int rc = client_for(&client, b, log, log_user, err);
+    int rc = client_for(&client, &b->endpoint, 0, log, log_user, err);
     if (rc)
         return rc;
     hoist_push_options popts = HOIST_PUSH_OPTIONS_INIT;
@@ -247,9 +350,9 @@ int bake_builder_move_image(const bake_builder *from, const bake_builder *to, co
     unlink(path); /* nothing left behind, whatever happens */
     _cleanup_(hoist_client_freep) hoist_client *src = NULL;
     _cleanup_(hoist_client_freep) hoist_client *dst = NULL;
-    int rc = client_for(&src, from, log, log_user, err);
+    int rc = client_for(&src, &from->endpoint, 0, log, log_user, err);
     if (!rc)
-        rc = client_for(&dst, to, log, log_user, err);
+        rc = client_for(&dst, &to->endpoint, 0, log, log_user, err);
     if (rc)
         return rc;
     _cleanup_free_ char *escaped = NULL;

@@ -17,6 +17,10 @@
  * ties go to the builder with fewer running builds, then to the first
  * given. A free builder is never left idle to wait for a warmer busy one.
  *
+ * A buildkitd builder (no image store hoist can load into) never gets a
+ * target with dependencies; when only such builders are left, those
+ * targets fail with an error that says why.
+ *
  * Before a build, every dependency whose image is not on the chosen
  * builder is moved there (ops.move). A build or move that fails with
  * HOIST_EENV makes the scheduler ask which builder is gone (ops.alive):
@@ -79,7 +83,7 @@ long bake_sched_pick(const bake_sched *s, size_t t)
     int best_score = -1;
     for (size_t b = 0; b < s->builder_count; b++) {
         const bake_builder *bb = &s->builders[b];
-        if (bb->dead || bb->busy >= bb->slots)
+        if (bb->dead || bb->busy >= bb->slots || (bb->buildkitd && s->plan->dep_count[t]))
             continue;
         int score = bake_sched_score(s, t, b);
         if (score > best_score || (score == best_score && bb->busy < s->builders[best].busy)) {
@@ -279,6 +283,10 @@ int bake_sched_run(bake_sched *s, hoist_error *err)
         s->slots[t].state = BAKE_WAITING;
     }
     priorities(s);
+    /* builders that did not answer when the pool was set up */
+    for (size_t b = 0; b < s->builder_count; b++)
+        if (s->builders[b].dead)
+            emit(s, HOIST_BAKE_BUILDER_LOST, (size_t)-1, (long)b, s->builders[b].dead_why, 0);
     pthread_t *threads = NULL;
     size_t nthreads = 0, cap = 0;
     int rc = 0;
@@ -308,23 +316,40 @@ int bake_sched_run(bake_sched *s, hoist_error *err)
                 }
             }
         }
-        size_t alive = 0;
-        for (size_t b = 0; b < s->builder_count; b++)
+        size_t alive = 0, engines = 0;
+        for (size_t b = 0; b < s->builder_count; b++) {
             alive += !s->builders[b].dead;
-        /* dispatch ready targets, critical path first */
+            engines += !s->builders[b].dead && !s->builders[b].buildkitd;
+        }
+        /* a target with dependencies needs a Docker engine builder */
+        for (size_t t = 0; alive && !engines && !s->cancelled && t < p->count; t++) {
+            size_t failed;
+            bake_slot *sl = &s->slots[t];
+            if (sl->state != BAKE_WAITING || !p->dep_count[t] || deps_state(s, t, &failed) != 1)
+                continue;
+            sl->state = BAKE_FINISHED;
+            sl->status = HOIST_BAKE_STATUS_FAILED;
+            sl->error_code = HOIST_EENV;
+            snprintf(sl->error, sizeof(sl->error), "%s depends on %s, and no builder left in the pool can use "
+                     "another target's image: a buildkitd has no image store hoist can load into (its FROM looks "
+                     "images up in registries); add a Docker engine builder (docker, or tcp:// of a Docker "
+                     "engine's TLS port)", p->targets[t].name, p->targets[p->deps[t][0]].name);
+            emit(s, HOIST_BAKE_FAILED, t, -1, sl->error, 0);
+        }
+        /* dispatch ready targets, critical path first (among those a free builder can take) */
         while (!s->cancelled && alive && (unsigned)s->running < s->jobs) {
-            long pick_t = -1;
+            long pick_t = -1, b = -1;
             for (size_t t = 0; t < p->count; t++) {
                 size_t failed;
                 if (s->slots[t].state != BAKE_WAITING || deps_state(s, t, &failed) != 1)
                     continue;
-                if (pick_t < 0 || s->slots[t].priority > s->slots[pick_t].priority)
-                    pick_t = (long)t;
+                if (pick_t >= 0 && s->slots[t].priority <= s->slots[pick_t].priority)
+                    continue;
+                long tb = bake_sched_pick(s, t);
+                if (tb >= 0)
+                    pick_t = (long)t, b = tb;
             }
             if (pick_t < 0)
-                break;
-            long b = bake_sched_pick(s, (size_t)pick_t);
-            if (b < 0)
                 break;
             bake_slot *sl = &s->slots[pick_t];
             job *j = malloc(sizeof(*j));
@@ -345,7 +370,8 @@ int bake_sched_run(bake_sched *s, hoist_error *err)
             s->builders[b].busy++;
             s->running++;
             *j = (job){.s = s, .t = (size_t)pick_t, .b = (size_t)b, .attempt = sl->attempts};
-            emit(s, HOIST_BAKE_STARTED, (size_t)pick_t, b, NULL, 0);
+            emit(s, HOIST_BAKE_STARTED, (size_t)pick_t, b,
+                 s->builders[b].describe[0] ? s->builders[b].describe : NULL, 0);
             if (pthread_create(&threads[nthreads], NULL, worker, j)) {
                 free(j);
                 s->builders[b].busy--;
@@ -368,7 +394,10 @@ int bake_sched_run(bake_sched *s, hoist_error *err)
                 if (!alive) {
                     char why[sizeof(sl->error)];
                     snprintf(why, sizeof(why), "%s", sl->error);
-                    snprintf(sl->error, sizeof(sl->error), "no builder left%s%s", why[0] ? ": " : "", why);
+                    for (size_t b = 0; !why[0] && b < s->builder_count; b++)
+                        if (s->builders[b].dead_why[0])
+                            snprintf(why, sizeof(why), "%s", s->builders[b].dead_why);
+                    snprintf(sl->error, sizeof(sl->error), "no builder left%s%.900s", why[0] ? ": " : "", why);
                 }
                 else
                     snprintf(sl->error, sizeof(sl->error), "cancelled");
@@ -426,6 +455,7 @@ int bake_sched_run(bake_sched *s, hoist_error *err)
     const char *firstname = p->targets[first].name, *why = s->slots[first].error;
     hoist_error_set(err, code, "%zu of %zu targets not built (%s: %s)", total, p->count, firstname, why);
     if (code == HOIST_EENV)
-        hoist_error_hint(err, "every builder of the pool was lost: check them with hoist doctor -H ADDR");
+        hoist_error_hint(err, "no builder of the pool could build them (lost, or unfit: see the error); check "
+                                  "a builder with hoist build --builder ADDR");
     return code;
 }

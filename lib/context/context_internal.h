@@ -36,10 +36,17 @@ struct hoist_context {
     /* hoist_context_entries(): the walk, made once (listing.c) */
     bool listed;
     hoist_context_entry *listing;
+    uint64_t *listing_sig;     /* per entry: its stat signature (context_entry_sig) */
     size_t listing_count;
 };
 
 void context_listing_free(hoist_context *ctx);
+/* A regular file's stat signature as the kept walk saw it: a 64-bit mix
+ * of device, inode, size, mode, mtime and ctime (nanoseconds), never 0;
+ * 0 for other entries and for entries not from hoist_context_entries().
+ * ctime moves with every write, chmod and chown, so an unchanged
+ * signature means unchanged content (build records reuse digests by it). */
+uint64_t context_entry_sig(const hoist_context *ctx, const hoist_context_entry *e);
 
 void context_note(const hoist_context *ctx, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

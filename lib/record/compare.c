@@ -99,41 +99,42 @@ static int add_change(rec_verdict *v, const char *path, const char *what)
     return 0;
 }
 
-static int cmp_file(const void *a, const void *b)
+/* Both tables are in walk order: one pass over each, side by side. As
+ * they come: added and changed files first, then removed ones. */
+static int file_changes(rec_verdict *v, const rec *old, const rec_step *o, const rec *now, const rec_step *s)
 {
-    return strcmp(((const rec_file *)a)->path, ((const rec_file *)b)->path);
-}
-
-/* Files of o and s are both in walk order (sorted bytewise, depth first);
- * look each up by binary search over a sorted copy. */
-static int file_changes(rec_verdict *v, const rec_step *o, const rec_step *s)
-{
-    rec_file *sorted_o = calloc(o->file_count + 1, sizeof(*sorted_o));
-    rec_file *sorted_s = calloc(s->file_count + 1, sizeof(*sorted_s));
-    int rc = 0;
-    if (!sorted_o || !sorted_s) {
-        rc = -1;
-        goto out;
-    }
-    memcpy(sorted_o, o->files, o->file_count * sizeof(*sorted_o));
-    memcpy(sorted_s, s->files, s->file_count * sizeof(*sorted_s));
-    qsort(sorted_o, o->file_count, sizeof(*sorted_o), cmp_file);
-    qsort(sorted_s, s->file_count, sizeof(*sorted_s), cmp_file);
-    for (size_t i = 0; i < s->file_count && !rc; i++) {
-        const rec_file *f = &s->files[i];
-        const rec_file *was = o->file_count ? bsearch(f, sorted_o, o->file_count, sizeof(*sorted_o), cmp_file) : NULL;
-        if (!was)
-            rc = add_change(v, f->path, "added");
-        else if (strcmp(was->digest, f->digest))
-            rc = add_change(v, f->path, strcmp(was->mode, f->mode) ? "mode" : strcmp(was->what, f->what) ? "type"
+    rec_file_reader a, b;
+    rec_file_reader_init(&a, old->files, o->files_at, o->has_sources ? o->file_count : 0);
+    rec_file_reader_init(&b, now->files, s->files_at, s->has_sources ? s->file_count : 0);
+    a.reseek = b.reseek = old->files == now->files; /* one record against itself */
+    int ha = rec_file_next(&a), hb = rec_file_next(&b), rc = 0;
+    char *removed[64];
+    size_t nremoved = 0, removed_total = 0;
+    while ((ha || hb) && !rc) {
+        int c = !ha ? 1 : !hb ? -1 : rec_path_cmp(a.file.path, b.file.path);
+        if (c < 0) {
+            if (nremoved < 64 && !(removed[nremoved++] = strdup(a.file.path)))
+                rc = -1;
+            removed_total++;
+            ha = rec_file_next(&a);
+        } else if (c > 0) {
+            rc = add_change(v, b.file.path, "added");
+            hb = rec_file_next(&b);
+        } else {
+            if (strcmp(a.file.digest, b.file.digest))
+                rc = add_change(v, b.file.path, a.file.mode != b.file.mode ? "mode" : a.file.type != b.file.type ? "type"
                                                                                                        : "content");
+            ha = rec_file_next(&a);
+            hb = rec_file_next(&b);
+        }
     }
-    for (size_t i = 0; i < o->file_count && !rc; i++)
-        if (!s->file_count || !bsearch(&o->files[i], sorted_s, s->file_count, sizeof(*sorted_s), cmp_file))
-            rc = add_change(v, o->files[i].path, "removed");
-out:
-    free(sorted_o);
-    free(sorted_s);
+    for (size_t i = 0; i < nremoved; i++) {
+        if (!rc && removed[i])
+            rc = add_change(v, removed[i], "removed");
+        free(removed[i]);
+    }
+    if (!rc && removed_total > nremoved)
+        v->change_total += removed_total - nremoved;
     if (rc)
         return rc;
     if (v->change_count) {
@@ -160,7 +161,7 @@ out:
 }
 
 /* An own input of s that changed since o; CAUSE_NONE when none. */
-static int own_change(rec_verdict *v, const rec_step *o, const rec_step *s)
+static int own_change(rec_verdict *v, const rec *old, const rec_step *o, const rec *now, const rec_step *s)
 {
     if (!o) {
         v->cause = HOIST_EXPLAIN_CAUSE_NEW;
@@ -199,7 +200,7 @@ static int own_change(rec_verdict *v, const rec_step *o, const rec_step *s)
     }
     if (o->has_sources != s->has_sources || strcmp(o->sources, s->sources)) {
         v->cause = HOIST_EXPLAIN_CAUSE_FILES;
-        return file_changes(v, o, s);
+        return file_changes(v, old, o, now, s);
     }
     if (!same(o->meta, s->meta)) {
         v->cause = HOIST_EXPLAIN_CAUSE_METADATA;
@@ -262,7 +263,7 @@ int rec_compare(rec_verdict **out, const rec *old, const rec *now, bool no_cache
                 }
                 if (!pending[st].cause) {
                     rec_verdict tmp = {0};
-                    if ((rc = own_change(&tmp, o, s)))
+                    if ((rc = own_change(&tmp, old, o, now, s)))
                         break;
                     if (tmp.cause)
                         pending[st] = tmp;
@@ -292,7 +293,7 @@ int rec_compare(rec_verdict **out, const rec *old, const rec *now, bool no_cache
             missed[st] = s->index + 1;
             continue;
         }
-        if ((rc = own_change(vi, o, s)))
+        if ((rc = own_change(vi, old, o, now, s)))
             break;
         if (vi->cause) {
             vi->status = HOIST_EXPLAIN_MISS;

@@ -20,8 +20,12 @@
  *    WORKDIR that expands a variable) is part of that step's inputs.
  *
  * The file list comes from the context's kept walk (hoist_context_entries),
- * the one hoist build already made for its checks; files are read once to
- * hash them.
+ * the one hoist build already made for its checks. Each step's file table
+ * goes straight to the record's spool (files.c), in walk order, while the
+ * last record's table for the same step is read alongside: a file whose
+ * stat signature (the walk's lstat: inode, size, mode, mtime, ctime) is
+ * unchanged keeps its digest and is neither read nor stat'ed again.
+ * Memory does not grow with the context.
  */
 #include "record/record.h"
 #include "common/json_util.h"
@@ -42,82 +46,61 @@
 
 HOIST_DEFINE_FREEP(hoist_df_scope, hoist_df_scope_free)
 
-/* The last record's files by path, to reuse a digest whose file has the
- * same stat signature. */
-typedef struct reuse_index {
-    const rec_file **files;
-    size_t count;
-} reuse_index;
+/* While computing: the record being made (its file tables go to its
+ * spool) and the last record, whose file table for the same step is read
+ * alongside, in the same order, to reuse the digests of files whose stat
+ * signature did not change. */
+typedef struct compute_state {
+    rec *r;
+    const rec *prev;
+    char last[REC_PATH_MAX];     /* the last path written to the table being written */
+} compute_state;
 
-static int by_path(const void *a, const void *b)
+/* The last record's table for a step like s: the same instruction (so an
+ * inserted line does not lose the digests), else the same position. */
+static const rec_step *prev_step(const compute_state *cs, const rec_step *s)
 {
-    return strcmp((*(const rec_file *const *)a)->path, (*(const rec_file *const *)b)->path);
-}
-
-static int reuse_index_build(reuse_index *ri, const rec *prev)
-{
-    ri->files = NULL;
-    ri->count = 0;
-    size_t n = 0;
-    for (size_t i = 0; prev && i < prev->step_count; i++)
-        n += prev->steps[i].file_count;
-    if (!n)
-        return 0;
-    if (!(ri->files = calloc(n, sizeof(*ri->files))))
-        return -1;
-    for (size_t i = 0; i < prev->step_count; i++)
-        for (size_t k = 0; k < prev->steps[i].file_count; k++)
-            if (prev->steps[i].files[k].stat[0])
-                ri->files[ri->count++] = &prev->steps[i].files[k];
-    qsort(ri->files, ri->count, sizeof(*ri->files), by_path);
-    return 0;
-}
-
-static const rec_file *reuse_find(const reuse_index *ri, const char *path)
-{
-    if (!ri || !ri->count)
-        return NULL;
-    rec_file key = {.path = (char *)path};
-    const rec_file *k = &key;
-    const rec_file *const *hit = bsearch(&k, ri->files, ri->count, sizeof(*ri->files), by_path);
-    return hit ? *hit : NULL;
+    const rec *p = cs->prev;
+    for (size_t i = 0; p && p->files && i < p->step_count; i++)
+        if (p->steps[i].has_sources && p->steps[i].norm && s->norm && !strcmp(p->steps[i].norm, s->norm))
+            return &p->steps[i];
+    for (size_t i = 0; p && p->files && i < p->step_count; i++)
+        if (p->steps[i].has_sources && p->steps[i].index == s->index)
+            return &p->steps[i];
+    return NULL;
 }
 
 /* The digest of one context entry: what both builders' tarsum headers
  * carry that can change here (type, mode bits, link target, device
- * numbers, size via the content) and the content. */
-static int entry_digest(const char *root, const hoist_context_entry *e, rec_file *f, const reuse_index *ri,
+ * numbers, size via the content) and the content. `was` is the last
+ * record's entry for the same path, if any. */
+static int entry_digest(hoist_context *ctx, const hoist_context_entry *e, rec_file *f, const rec_file *was,
                         hoist_error *err)
 {
-    hoist_sha256 md;
-    hoist_sha256_init(&md);
     const char *what = e->type == HOIST_ENTRY_DIR ? "dir" : e->type == HOIST_ENTRY_SYMLINK ? "symlink"
                        : e->type == HOIST_ENTRY_FILE || e->type == HOIST_ENTRY_HARDLINK ? "file" : "device";
-    snprintf(f->what, sizeof(f->what), "%s", what);
-    snprintf(f->mode, sizeof(f->mode), "%04o", (unsigned)(e->mode & 07777));
+    f->type = what[0] == 's' ? 'l' : what[0] == 'd' && what[1] == 'e' ? 'c' : what[0];
+    f->mode = (unsigned)(e->mode & 07777);
+    bool regular = e->type == HOIST_ENTRY_FILE || e->type == HOIST_ENTRY_HARDLINK;
+    if (regular && (f->sig = context_entry_sig(ctx, e)) && was && was->sig == f->sig && was->type == f->type &&
+        was->mode == f->mode) {
+        memcpy(f->digest, was->digest, sizeof(f->digest));
+        return 0;
+    }
+    char path[2 * REC_PATH_MAX + 8];
+    if (regular && (size_t)snprintf(path, sizeof(path), "%s/%s", hoist_context_dir(ctx), e->name) >= sizeof(path))
+        return hoist_error_set(err, HOIST_EINPUT, "cannot read %s: name too long", e->name);
+    hoist_sha256 md;
+    hoist_sha256_init(&md);
     char head[4400];
     int n = snprintf(head, sizeof(head), "hoist-rec-1 %s %o %u:%u %s\n", what, (unsigned)(e->mode & 07777),
                      e->dev_major, e->dev_minor, e->type == HOIST_ENTRY_SYMLINK && e->link ? e->link : "");
     hoist_sha256_update(&md, head, (size_t)n < sizeof(head) ? (size_t)n : sizeof(head));
-    if (e->type == HOIST_ENTRY_FILE || e->type == HOIST_ENTRY_HARDLINK) {
-        _cleanup_free_ char *path = NULL;
-        if (asprintf(&path, "%s/%s", root, e->name) < 0)
-            return hoist_error_nomem(err);
+    if (regular) {
         _cleanup_close_ int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
             return hoist_error_setr(err, HOIST_EINPUT, hoist_reason_from_errno(errno), "cannot read %s: %s",
                                     e->name, strerror(errno));
-        struct stat st;
-        if (!fstat(fd, &st)) {
-            snprintf(f->stat, sizeof(f->stat), "%llu:%lld:%lld.%09ld:%lld.%09ld", (unsigned long long)st.st_ino,
-                     (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-                     (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
-            const rec_file *was = reuse_find(ri, e->name);
-            if (was && !strcmp(was->stat, f->stat) && !strcmp(was->mode, f->mode) && strlen(was->digest) == 64) {
-                memcpy(f->digest, was->digest, sizeof(f->digest));
-                return 0;
-            }
-        }
         char buf[65536];
         ssize_t got;
         while ((got = read(fd, buf, sizeof(buf))) > 0)
@@ -186,7 +169,7 @@ static bool builder_sees(hoist_context *ctx, const hoist_context_entry *e)
     return true;
 }
 
-static int add_sources(rec_step *s, hoist_context *ctx, char **srcs, size_t nsrc, const reuse_index *ri,
+static int add_sources(rec_step *s, hoist_context *ctx, char **srcs, size_t nsrc, compute_state *cs,
                        hoist_error *err)
 {
     const hoist_context_entry *entries;
@@ -196,8 +179,16 @@ static int add_sources(rec_step *s, hoist_context *ctx, char **srcs, size_t nsrc
         return rc;
     hoist_sha256 set;
     hoist_sha256_init(&set);
+    FILE *spool = cs->r->files;
+    if (s->has_sources)
+        return hoist_error_set(err, HOIST_EUSAGE, "step %d has two file tables", s->index + 1);
     s->has_sources = true;
-    size_t cap = 0;
+    s->files_at = (long long)ftello(spool);
+    cs->last[0] = '\0';
+    const rec_step *ps = prev_step(cs, s);
+    rec_file_reader pr;
+    rec_file_reader_init(&pr, ps ? cs->prev->files : NULL, ps ? ps->files_at : 0, ps ? ps->file_count : 0);
+    int have = rec_file_next(&pr);
     for (size_t i = 0; i < count; i++) {
         const hoist_context_entry *e = &entries[i];
         if (!builder_sees(ctx, e))
@@ -207,26 +198,22 @@ static int add_sources(rec_step *s, hoist_context *ctx, char **srcs, size_t nsrc
             hit = source_matches(srcs[k], strpbrk(srcs[k], "*?[") != NULL, e->name);
         if (!hit)
             continue;
-        rec_file f = {0};
-        if ((rc = entry_digest(hoist_context_dir(ctx), e, &f, ri, err)))
+        int c = 1;
+        while (have && (c = rec_path_cmp(pr.file.path, e->name)) < 0)
+            have = rec_file_next(&pr);
+        rec_file f = {.path = e->name};
+        if ((rc = entry_digest(ctx, e, &f, have && c == 0 ? &pr.file : NULL, err)))
             return rc;
         hoist_sha256_update(&set, e->name, strlen(e->name) + 1);
         hoist_sha256_update(&set, f.digest, 64);
-        if (s->file_count >= REC_FILES_MAX) {
+        if (s->file_count >= REC_FILES_MAX || strlen(e->name) >= REC_PATH_MAX) {
             s->files_truncated = true;
             continue;
         }
-        if (s->file_count == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            rec_file *nf = realloc(s->files, ncap * sizeof(*nf));
-            if (!nf)
-                return hoist_error_nomem(err);
-            s->files = nf;
-            cap = ncap;
-        }
-        if (!(f.path = strdup(e->name)))
-            return hoist_error_nomem(err);
-        s->files[s->file_count++] = f;
+        if (rec_file_write(spool, cs->last, &f))
+            return hoist_error_setr(err, HOIST_EENV, hoist_reason_from_errno(errno),
+                                    "cannot spool the build record: %s", strerror(errno));
+        s->file_count++;
     }
     hoist_sha256_final_hex(&set, s->sources);
     return 0;
@@ -337,7 +324,7 @@ static bool is_url(const char *s)
 
 /* COPY/ADD: --from, or the sources from the context. */
 static int copy_inputs(rec_step *s, const rec_inputs *in, const hoist_df_instruction *ins, int stage,
-                       hoist_df_scope *scope, const reuse_index *ri, hoist_error *err)
+                       hoist_df_scope *scope, compute_state *cs, hoist_error *err)
 {
     const hoist_df_flag *from = hoist_df_instruction_flag(ins, "from");
     if (from && from->value) {
@@ -385,7 +372,7 @@ static int copy_inputs(rec_step *s, const rec_inputs *in, const hoist_df_instruc
         srcs[used++] = v;
     }
     if (!rc)
-        rc = add_sources(s, in->ctx, srcs, used, ri, err);
+        rc = add_sources(s, in->ctx, srcs, used, cs, err);
     for (size_t i = 0; i < used; i++)
         free(srcs[i]);
     return rc;
@@ -397,7 +384,7 @@ static int copy_inputs(rec_step *s, const rec_inputs *in, const hoist_df_instruc
  * depend on that stage's files. Cache, secret, ssh and tmpfs mounts are
  * not cache inputs. */
 static int mount_inputs(rec_step *s, const rec_inputs *in, const hoist_df_instruction *ins, int stage,
-                        hoist_df_scope *scope, const reuse_index *ri, hoist_error *err)
+                        hoist_df_scope *scope, compute_state *cs, hoist_error *err)
 {
     _cleanup_free_ char **srcs = calloc(ins->flag_count + 1, sizeof(char *));
     if (!srcs)
@@ -459,7 +446,7 @@ static int mount_inputs(rec_step *s, const rec_inputs *in, const hoist_df_instru
         free(spec);
     }
     if (!rc && used)
-        rc = add_sources(s, in->ctx, srcs, used, ri, err);
+        rc = add_sources(s, in->ctx, srcs, used, cs, err);
     for (size_t i = 0; i < used; i++)
         free(srcs[i]);
     return rc;
@@ -483,7 +470,7 @@ static int parse_build_args(hoist_df_build_arg **out, char ***keys, const rec_in
 }
 
 static int compute_steps(rec *r, const rec_inputs *in, hoist_df_stage *stages, size_t stage_count,
-                         const bool *included, const hoist_df_eval_options *eval, const reuse_index *ri,
+                         const bool *included, const hoist_df_eval_options *eval, compute_state *cs,
                          hoist_error *err)
 {
     bool bk = !strcmp(in->engine, "buildkit");
@@ -549,9 +536,9 @@ static int compute_steps(rec *r, const rec_inputs *in, hoist_df_stage *stages, s
                 if (!(step->meta = strdup(meta ? meta : "")))
                     return hoist_error_nomem(err);
             if (ins->kind == HOIST_DF_COPY || ins->kind == HOIST_DF_ADD)
-                if ((rc = copy_inputs(step, in, ins, (int)s, scope, ri, err)))
+                if ((rc = copy_inputs(step, in, ins, (int)s, scope, cs, err)))
                     return rc;
-            if (bk && ins->kind == HOIST_DF_RUN && (rc = mount_inputs(step, in, ins, (int)s, scope, ri, err)))
+            if (bk && ins->kind == HOIST_DF_RUN && (rc = mount_inputs(step, in, ins, (int)s, scope, cs, err)))
                 return rc;
             if (ins->kind == HOIST_DF_ARG)
                 for (size_t k = 0; k < ins->pair_count && ndeclared < declared_cap; k++)
@@ -605,12 +592,20 @@ int rec_compute(rec **out, const rec_inputs *in, hoist_error *err)
         for (size_t s = 0; s <= last && s < stage_count; s++)
             needed[s] = true;
     }
-    reuse_index ri = {0};
-    if (!rc && reuse_index_build(&ri, in->prev))
+    if (!rc && (!(r->files = rec_spool_open()) || fputs(REC_MAGIC, r->files) == EOF))
+        rc = hoist_error_setr(err, HOIST_EENV, hoist_reason_from_errno(errno), "cannot spool the build record: %s",
+                              strerror(errno));
+    _cleanup_free_ compute_state *cs = rc ? NULL : calloc(1, sizeof(*cs));
+    if (!rc && !cs)
         rc = hoist_error_nomem(err);
-    if (!rc)
-        rc = compute_steps(r, in, stages, stage_count, needed, &eval, &ri, err);
-    free(ri.files);
+    if (!rc) {
+        cs->r = r;
+        cs->prev = in->prev;
+        rc = compute_steps(r, in, stages, stage_count, needed, &eval, cs, err);
+    }
+    if (!rc && fflush(r->files))
+        rc = hoist_error_setr(err, HOIST_EENV, hoist_reason_from_errno(errno), "cannot spool the build record: %s",
+                              strerror(errno));
     hoist_df_stages_free(stages);
     for (size_t i = 0; keys && i < in->build_arg_count; i++)
         free(keys[i]);

@@ -1,9 +1,11 @@
 /*
  * record.c - the build record's memory form and its JSON file form.
  *
- * The JSON is versioned by "format" (REC_FORMAT); a record of another
- * format is refused and treated as no record by the store. Strings are kept
- * as the Dockerfile has them; file digests are lower-case SHA-256 hex.
+ * The JSON is the record's header, versioned by "format" (REC_FORMAT); a
+ * record of another format is refused and treated as no record by the
+ * store. Strings are kept as the Dockerfile has them. The per-file tables
+ * are not in it: each step names its table's offset and length in the
+ * record's file (files.c), which is read one entry at a time.
  */
 #include "record/record.h"
 #include "common/json_util.h"
@@ -20,9 +22,6 @@ static void step_clear(rec_step *s)
     free(s->base);
     free(s->base_name);
     free(s->from);
-    for (size_t i = 0; i < s->file_count; i++)
-        free(s->files[i].path);
-    free(s->files);
 }
 
 void rec_free(rec *r)
@@ -36,6 +35,8 @@ void rec_free(rec *r)
     free(r->context);
     free(r->dockerfile);
     free(r->target);
+    if (r->files)
+        fclose(r->files);
     free(r);
 }
 
@@ -84,15 +85,8 @@ json_t *rec_to_json(const rec *r)
         if (s->has_sources) {
             bad |= json_object_set_new(o, "sources", json_string(s->sources));
             bad |= json_object_set_new(o, "files_truncated", json_boolean(s->files_truncated));
-            json_t *files = json_array();
-            if (!files || json_object_set_new(o, "files", files))
-                return json_decref(root), NULL;
-            for (size_t k = 0; k < s->file_count && !bad; k++) {
-                json_t *f = json_pack("{s:s,s:s,s:s,s:s,s:s}", "path", s->files[k].path, "digest",
-                                      s->files[k].digest, "type", s->files[k].what, "mode", s->files[k].mode,
-                                      "stat", s->files[k].stat);
-                bad |= !f || json_array_append_new(files, f);
-            }
+            bad |= json_object_set_new(o, "files_at", json_integer(s->files_at));
+            bad |= json_object_set_new(o, "file_count", json_integer((json_int_t)s->file_count));
         }
     }
     if (bad) {
@@ -154,23 +148,11 @@ int rec_from_json(rec **out, const json_t *j, hoist_error *err)
         s->has_sources = true;
         snprintf(s->sources, sizeof(s->sources), "%s", sources);
         s->files_truncated = hoist_json_bool(o, "files_truncated", 0);
-        const json_t *files = json_object_get(o, "files");
-        size_t fc = json_array_size(files);
-        if (fc && !(s->files = calloc(fc, sizeof(*s->files))))
-            return hoist_error_nomem(err);
-        for (size_t k = 0; k < fc; k++) {
-            const json_t *f = json_array_get(files, k);
-            rec_file *rf = &s->files[s->file_count];
-            if (!hoist_json_str(f, "path", NULL))
-                continue;
-            if (!(rf->path = strdup(hoist_json_str(f, "path", ""))))
-                return hoist_error_nomem(err);
-            copy_fixed(rf->digest, sizeof(rf->digest), f, "digest");
-            copy_fixed(rf->what, sizeof(rf->what), f, "type");
-            copy_fixed(rf->mode, sizeof(rf->mode), f, "mode");
-            copy_fixed(rf->stat, sizeof(rf->stat), f, "stat");
-            s->file_count++;
-        }
+        json_int_t at = hoist_json_int(o, "files_at", 0), fc = hoist_json_int(o, "file_count", 0);
+        if (at < 0 || fc < 0 || fc > REC_FILES_MAX)
+            return hoist_error_set(err, HOIST_EINPUT, "broken file table in a build record");
+        s->files_at = at;
+        s->file_count = (size_t)fc;
     }
     *out = TAKE_PTR(r);
     return 0;

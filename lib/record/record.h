@@ -6,9 +6,11 @@
  * kept walk: no extra walk) and the engine (base image IDs), for one
  * builder model: "api" (the classic builder) or "buildkit". The model
  * (docs/cache.md) decides which instructions are cache steps and which
- * inputs each one sees. record.c holds the model and its JSON form,
- * compute.c computes one, compare.c compares two, store.c keeps them on
- * disk, build_hook.c ties them to hoist_build().
+ * inputs each one sees. record.c holds the model and its header's JSON
+ * form, files.c the per-file tables (on disk, read and written one entry
+ * at a time: memory does not grow with the context), compute.c computes
+ * one, compare.c compares two, store.c keeps them on disk, build_hook.c
+ * ties them to hoist_build().
  */
 #ifndef HOIST_RECORD_H
 #define HOIST_RECORD_H
@@ -22,18 +24,51 @@
 #include "hoist/explain.h"
 #include "common/cleanup.h"
 
-#define REC_FORMAT 1
-#define REC_FILES_MAX 20000      /* files listed per step; beyond, only the set digest */
+#include <stdint.h>
+#include <stdio.h>
 
+#define REC_FORMAT 2
+#define REC_FILES_MAX 250000     /* files listed per step; beyond, only the set digest */
+#define REC_PATH_MAX 4096        /* longer names are not listed (the set digest has them) */
+#define REC_MAGIC "hoist-record 2\n"
+
+/* One entry of a step's file table (files.c has the on-disk form). */
 typedef struct rec_file {
-    char *path;                  /* relative to the context root */
+    const char *path;            /* relative to the context root */
     char digest[65];             /* sha256 hex of what the builder hashes (docs/cache.md) */
-    char what[16];               /* "file", "dir", "symlink": for messages */
-    char mode[8];                /* octal permission bits, for messages */
-    char stat[96];               /* files: "ino:size:mtime_ns:ctime_ns" when hashed; a later
-                                    compute reuses the digest while the stat is the same
-                                    (ctime moves with every write, chmod and chown) */
+    char type;                   /* 'f' file, 'd' dir, 'l' symlink, 'c' device */
+    unsigned mode;               /* permission bits */
+    uint64_t sig;                /* files: the stat signature of the walk that hashed it
+                                    (context_entry_sig), 0 none; a later compute reuses the
+                                    digest while it is the same (ctime moves with every write,
+                                    chmod and chown) */
 } rec_file;
+
+/* The walk's order of paths ('/' first), which file tables are in. */
+int rec_path_cmp(const char *a, const char *b);
+/* Append rf to a table; prev holds the last path written ("" at first,
+ * REC_PATH_MAX bytes). -1 on a write error or a path too long. */
+int rec_file_write(FILE *f, char *prev, const rec_file *rf);
+
+typedef struct rec_file_reader {
+    FILE *f;
+    size_t left;
+    bool broken;                 /* stopped at an entry it could not decode */
+    bool reseek;                 /* f is shared with another reader: seek before each entry */
+    long long pos;               /* offset in f */
+    long long digest_at;         /* offset of the current entry's digest (32 bytes) */
+    char path[REC_PATH_MAX];
+    rec_file file;               /* the current entry; its path is `path` */
+} rec_file_reader;
+
+/* An anonymous read-write file in $TMPDIR (/tmp), gone when closed: a
+ * computed record's tables. NULL with errno on failure. */
+FILE *rec_spool_open(void);
+
+/* Read the `count` entries at offset `at` of f (f NULL: none). */
+void rec_file_reader_init(rec_file_reader *r, FILE *f, long long at, size_t count);
+/* 1 with r->file the next entry, 0 at the end (or when broken). */
+int rec_file_next(rec_file_reader *r);
 
 typedef struct rec_step {
     int index;                   /* 0-based instruction index (step = index + 1) */
@@ -51,7 +86,7 @@ typedef struct rec_step {
     char *from;                  /* COPY --from: "stage:N" or an image ID ("missing:NAME") */
     bool has_sources;            /* COPY/ADD from the build context */
     char sources[65];            /* digest of the whole source set */
-    rec_file *files;
+    long long files_at;          /* its file table: offset in the record's `files` */
     size_t file_count;
     bool files_truncated;
     bool skipped;                /* not a cache step for this builder */
@@ -70,12 +105,15 @@ typedef struct rec {
     long long time;
     rec_step *steps;
     size_t step_count;
+    FILE *files;                 /* the file tables: the record file when loaded (REC_MAGIC, tables,
+                                    header JSON, trailer), an anonymous spool when computed; owned */
 } rec;
 
 void rec_free(rec *r);
 static inline void rec_freep(rec **r) { if (*r) rec_free(*r); }
 
-/* JSON form (docs/cache.md, "record file"). rec_from_json fails
+/* The header's JSON form (docs/cache.md, "record file"): everything but
+ * the file tables, which stay in r->files. rec_from_json fails
  * (HOIST_EINPUT) on a record of another format. */
 json_t *rec_to_json(const rec *r);
 int rec_from_json(rec **out, const json_t *j, hoist_error *err);

@@ -1,5 +1,7 @@
-# test_bake.sh - hoist bake over two builders: the private engine and a
-# second private dockerd of this test's own over tcp with mutual TLS.
+# test_bake.sh - hoist bake over two BuildKit builders driven through the
+# Control API: the private engine's /grpc (`docker`) and a second private
+# dockerd of this test's own over tcp with mutual TLS (tcp://, detected as a
+# Docker engine: its /grpc on the same TLS connection).
 # Six targets with a dependency chain; a registry cache pushed by one
 # builder is read by the other; the second builder is killed while one of
 # its targets runs, and everything finishes on the first; the images equal
@@ -33,7 +35,7 @@ export HOIST_ENGINE_TLS_PORT=$port HOIST_ENGINE_TLS_DIR=$pki
 second_sock=unix://$HOIST_ENGINE_RUN/docker.sock
 # The base image, moved from the private engine as docker save | docker load.
 docker_cli save hoist-test/busybox:1 | DOCKER_HOST=$second_sock docker_cli load >/dev/null || fail "moving busybox"
-A=$main_host,name=main
+A=docker,name=main
 B=tcp://127.0.0.1:$port,certs=$pki/client,name=tls
 
 # Images this test makes on the private engine (the second one goes away).
@@ -90,6 +92,23 @@ assert_contains "$err" "dependency cycle: a -> b -> a"
 expect_exit 4 "$HOIST" bake "$proj/docker-bake.json" nope
 assert_contains "$err" 'no target or group "nope"'
 expect_exit 2 "$HOIST" bake "$proj/docker-bake.json" --builder "tcp://127.0.0.1:1,colour=red"
+# the addresses of hoist build --builder, checked by the same parser
+expect_exit 2 "$HOIST" bake "$proj/docker-bake.json" --builder "http://127.0.0.1:1"
+assert_contains "$err" "is not a BuildKit address"
+assert_contains "$err" "docker-container://NAME"
+printf '# pool\ndocker,name=a\nunix:///nope.sock,certs=/c\n' > builders.txt
+expect_exit 4 "$HOIST" bake "$proj/docker-bake.json" --builders builders.txt
+assert_contains "$err" "builders.txt:3"
+assert_contains "$err" "certs= is for tcp://"
+expect_exit 2 "$HOIST" bake "$proj/docker-bake.json" --engine api
+assert_contains "$err" "Control API"
+# a builder that does not answer leaves the pool at once; none left: exit 3
+expect_exit 3 "$HOIST" bake "$proj/docker-bake.json" --builder "unix://$tmp/no-buildkitd.sock" --progress json
+assert_contains "$out" '"type":"bake-builder-lost"'
+assert_contains "$err" "no builder left: builder unix://$tmp/no-buildkitd.sock"
+# unix:// is buildkitd's socket, as for hoist build: a Docker engine's socket is `docker`
+expect_exit 3 "$HOIST" bake "$proj/docker-bake.json" --builder "$main_host" --progress quiet
+assert_contains "$err" "is it a Docker engine? use --builder docker"
 expect_exit 4 "$HOIST" bake
 assert_contains "$err" "no bake file"
 # compose: build: sections, image: as the tag, depends_on as the order
@@ -135,12 +154,22 @@ cd "$proj"
 
 # 1. Shared registry cache: base built on main pushes its inline cache; the
 #    second engine, which never built it, reads it back: its steps are cached.
-expect_exit 0 "$HOIST" bake base --builder "$A" --registry "$registry" --progress plain
-assert_contains "$err" "cache pushed to $registry/hoist-bake-cache:base"
+expect_exit 0 "$HOIST" bake base --builder "$A" --registry "$registry" --progress json
+assert_contains "$out" "cache pushed to $registry/hoist-bake-cache:base"
+summary=$(grep '"bake-summary"' <<<"$out")
+assert_contains "$summary" '"builder":"main","address":"docker","kind":"dockerd"'
+assert_contains "$summary" "Control API on the builder docker"
+assert_contains "$out" "its /grpc endpoint"
 expect_exit 0 "$HOIST" bake base --builder "$B" --registry "$registry" --progress json
 summary=$(grep '"bake-summary"' <<<"$out")
-assert_contains "$summary" '"builder":"tls"'
+assert_contains "$summary" "\"builder\":\"tls\",\"address\":\"tcp://127.0.0.1:$port\",\"kind\":\"dockerd\""
+assert_contains "$summary" "Control API on the builder tcp://127.0.0.1:$port"
 assert_contains "$summary" '"status":"done"'
+# the Control API over TLS, the second engine's /grpc; the image named there by the moby exporter
+assert_contains "$out" "TLS without ALPN h2: a Docker engine"
+assert_contains "$out" "the builder's engine is the engine hoist builds for"
+DOCKER_HOST=$second_sock docker_cli image inspect "hoist-it-$id-base:par" >/dev/null ||
+  fail "base is not in the second engine's store"
 cached=$(sed -n 's/.*"cached":\([0-9]*\).*/\1/p' <<<"$summary")
 [ "${cached:-0}" -ge 2 ] || fail "the second builder did not use the registry cache (cached $cached): $summary"
 note "registry cache: $cached steps cached on the second builder"
@@ -173,7 +202,12 @@ for t in base left right left2 right2 final; do
   row=$(grep -o "{\"target\":\"$t\"[^}]*}" <<<"$summary")
   assert_contains "$row" '"status":"done"' "$t"
   assert_contains "$row" '"builder":"main"' "$t (finished on the remaining builder)"
+  assert_contains "$row" "Control API on the builder docker" "$t"
 done
+# both builders ran targets through the Control API before the kill
+assert_contains "$out" '"type":"bake-started","target":"'"$victim"'","builder":"tls"'
+assert_contains "$(grep '"bake-started"' <<<"$out" | grep '"builder":"tls"')" "TLS without ALPN h2"
+assert_contains "$(grep '"bake-builder-lost"' <<<"$out")" "went away mid-build"
 assert_contains "$(grep -o "{\"target\":\"$victim\"[^}]*}" <<<"$summary")" '"attempts":2'
 # JSON events carry their target; logs exist per target.
 assert_contains "$out" '"type":"step","target":"final"'

@@ -31,6 +31,7 @@ typedef struct fake {
     const char *fail_target; /* this target fails with EFAILED */
     bool dead[4];
     int builds;
+    char events[4096];       /* "kind target builder|" (when the event step is set) */
 } fake;
 
 static int fake_build(bake_sched *s, size_t t, size_t b, int attempt, hoist_build_result *res, hoist_error *err,
@@ -295,6 +296,55 @@ static void failure_skips_dependents(void **state)
     teardown(&x);
 }
 
+/* A buildkitd builder (no image store to load into) never gets a target
+ * with dependencies; with only buildkitd builders those targets fail with
+ * a reason, and builders that did not answer at setup are reported lost. */
+static void record_event(bake_sched *s, const hoist_bake_event *ev, void *user)
+{
+    (void)s;
+    fake *f = user;
+    char one[700];
+    snprintf(one, sizeof(one), "%s %s %s %s|", hoist_bake_event_kind_name(ev->kind), ev->target ? ev->target : "-",
+             ev->builder, ev->text ? ev->text : "");
+    strncat(f->events, one, sizeof(f->events) - strlen(f->events) - 1);
+}
+
+static void buildkitd_builders(void **state)
+{
+    (void)state;
+    fixture x;
+    setup(&x, chain, 2, 2, 4);
+    x.builders[1].buildkitd = true;
+    hoist_error err = HOIST_ERROR_INIT;
+    assert_int_equal(bake_sched_run(&x.s, &err), 0);
+    for (size_t t = 0; t < x.plan->count; t++) {
+        assert_int_equal(x.s.slots[t].status, HOIST_BAKE_STATUS_DONE);
+        if (x.plan->dep_count[t])
+            assert_int_equal(x.s.slots[t].builder, 0);
+    }
+    teardown(&x);
+
+    /* only a buildkitd left (b0 did not answer at setup): base builds there,
+     * its dependents fail and say why, theirs are skipped */
+    setup(&x, chain, 2, 1, 2);
+    x.s.ops.event = record_event;
+    x.builders[0].dead = true;
+    snprintf(x.builders[0].dead_why, sizeof(x.builders[0].dead_why), "connection refused");
+    x.builders[1].buildkitd = true;
+    assert_int_equal(bake_sched_run(&x.s, &err), HOIST_EENV);
+    assert_int_equal(x.s.slots[index_of(&x, "base")].status, HOIST_BAKE_STATUS_DONE);
+    assert_int_equal(x.s.slots[index_of(&x, "base")].builder, 1);
+    assert_int_equal(x.s.slots[index_of(&x, "left")].status, HOIST_BAKE_STATUS_FAILED);
+    assert_non_null(strstr(x.s.slots[index_of(&x, "left")].error, "left depends on base"));
+    assert_non_null(strstr(x.s.slots[index_of(&x, "left")].error, "buildkitd"));
+    assert_int_equal(x.s.slots[index_of(&x, "final")].status, HOIST_BAKE_STATUS_SKIPPED);
+    assert_non_null(strstr(err.message, "5 of 6 targets not built"));
+    assert_int_equal(x.f.builds, 1);
+    assert_non_null(strstr(x.f.events, "builder-lost - b0 connection refused|"));
+    assert_non_null(strstr(x.f.events, "failed left  left depends on base"));
+    teardown(&x);
+}
+
 static void cancel_stops(void **state)
 {
     (void)state;
@@ -320,6 +370,24 @@ static void builder_specs(void **state)
     assert_int_equal(s.slots, 3);
     assert_int_equal(bake_builder_spec_parse(&s, "unix:///run/d.sock", "--builder", 0, &err), 0);
     assert_string_equal(s.name, "unix:///run/d.sock");
+    /* every address hoist build --builder takes, and nothing else */
+    const char *good[] = {"docker", "docker,name=main,slots=2", "ssh://me@far:2222", "docker-container://bk",
+                          "kube-pod://bk?namespace=ci&container=buildkitd", "tcp://[::1]:1234"};
+    for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++)
+        assert_int_equal(bake_builder_spec_parse(&s, good[i], "--builder", 0, &err), 0);
+    assert_string_equal(s.addr, "tcp://[::1]:1234");
+    assert_int_equal(bake_builder_spec_parse(&s, "docker,name=main,slots=2", "--builder", 0, &err), 0);
+    assert_string_equal(s.addr, "docker");
+    assert_string_equal(s.name, "main");
+    assert_int_equal(s.slots, 2);
+    const char *bad[] = {"http://x:1", "dockerd", "unix://", "tcp://", "npipe:////./pipe/docker", "name=x"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        assert_int_equal(bake_builder_spec_parse(&s, bad[i], "--builder", 0, &err), HOIST_EUSAGE);
+        assert_true(strstr(err.message, "not a BuildKit address") || strstr(err.message, "has no address"));
+        assert_non_null(strstr(err.hint, "docker"));
+    }
+    assert_int_equal(bake_builder_spec_parse(&s, "docker,certs=/c", "--builder", 0, &err), HOIST_EUSAGE);
+    assert_non_null(strstr(err.message, "certs= is for tcp://"));
     assert_int_equal(bake_builder_spec_parse(&s, "unix:///x,slots=0", "--builder", 0, &err), HOIST_EUSAGE);
     assert_int_equal(bake_builder_spec_parse(&s, "unix:///x,colour=red", "--builder", 0, &err), HOIST_EUSAGE);
     assert_non_null(strstr(err.message, "unknown setting \"colour=red\""));
@@ -330,6 +398,7 @@ static void builder_specs(void **state)
     char path[] = "/tmp/hoist-builders.XXXXXX";
     int fd = mkstemp(path);
     const char *text = "# the pool\n\nunix:///a.sock,name=a\n  tcp://10.0.0.1:2375 \nbogus\n";
+    /* builders.txt:5: bogus is not an address */
     assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
     close(fd);
     bake_builder_spec *specs = NULL;
@@ -358,6 +427,7 @@ int main(void)
         cmocka_unit_test(lost_image_rebuilt),
         cmocka_unit_test(failure_skips_dependents),
         cmocka_unit_test(cancel_stops),
+        cmocka_unit_test(buildkitd_builders),
         cmocka_unit_test(builder_specs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

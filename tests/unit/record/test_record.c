@@ -88,6 +88,16 @@ static rec *compute(const char *engine, const char *const *args, size_t nargs)
     return compute_prev(engine, args, nargs, NULL);
 }
 
+/* The n-th entry (0-based) of a step's file table, in rd. */
+static const rec_file *nth_file(const rec *r, int step_at, size_t n, rec_file_reader *rd)
+{
+    const rec_step *s = &r->steps[step_at];
+    rec_file_reader_init(rd, r->files, s->files_at, s->file_count);
+    for (size_t i = 0; i <= n; i++)
+        assert_int_equal(rec_file_next(rd), 1);
+    return &rd->file;
+}
+
 /* First step that misses: its step number and cause; 0 when none. */
 static int first_miss(const rec *old, const rec *now, hoist_explain_cause *cause, char *reason, size_t size)
 {
@@ -142,8 +152,13 @@ static void test_roundtrip(void **state)
     assert_string_equal(copy->keyword, "COPY");
     assert_true(copy->has_sources);
     assert_int_equal(copy->file_count, 2);
-    assert_string_equal(copy->files[1].path, "src/a.c");
-    assert_string_equal(copy->files[1].what, "file");
+    rec_file_reader rd;
+    assert_string_equal(nth_file(r, 3, 1, &rd)->path, "src/a.c");
+    assert_int_equal(rd.file.type, 'f');
+    assert_int_equal(nth_file(r, 3, 0, &rd)->type, 'd');
+    assert_int_equal(rec_file_next(&rd), 1);
+    assert_int_equal(rec_file_next(&rd), 0); /* two entries, then the end */
+    assert_false(rd.broken);
     /* a record of another format is refused */
     json_object_set_new(j, "format", json_integer(99));
     rec *bad = NULL;
@@ -163,19 +178,28 @@ static void test_reuse(void **state)
 {
     (void)state;
     rec *old = compute("api", NULL, 0);
-    rec_file *f = &old->steps[3].files[1];
+    rec_file_reader rd;
+    const rec_file *f = nth_file(old, 3, 1, &rd);
     assert_string_equal(f->path, "src/a.c");
-    assert_true(f->stat[0] != '\0');
+    assert_true(f->sig != 0);
     char real[65];
     memcpy(real, f->digest, sizeof(real));
-    memset(f->digest, 'a', 64);
+    /* tamper with the recorded digest: 32 bytes of 0xaa */
+    unsigned char aa[32];
+    memset(aa, 0xaa, sizeof(aa));
+    assert_int_equal(fseeko(old->files, rd.digest_at, SEEK_SET), 0);
+    assert_int_equal(fwrite(aa, 1, 32, old->files), 32);
+    assert_int_equal(fflush(old->files), 0);
+    char tampered[65];
+    memset(tampered, 'a', 64);
+    tampered[64] = '\0';
     rec *again = compute_prev("api", NULL, 0, old);
-    assert_memory_equal(again->steps[3].files[1].digest, f->digest, 64);
+    assert_string_equal(nth_file(again, 3, 1, &rd)->digest, tampered);
     rec_free(again);
     /* a new write changes the stat: read again */
     write_file("src/a.c", "int a;\n");
     again = compute_prev("api", NULL, 0, old);
-    assert_string_equal(again->steps[3].files[1].digest, real);
+    assert_string_equal(nth_file(again, 3, 1, &rd)->digest, real);
     rec_free(again);
     rec_free(old);
 }
@@ -264,7 +288,8 @@ static void test_run_mount(void **state)
     rec *old = compute("buildkit", NULL, 0);
     assert_true(old->steps[3].has_sources);
     assert_int_equal(old->steps[3].file_count, 1);
-    assert_string_equal(old->steps[3].files[0].path, "b.txt");
+    rec_file_reader rd;
+    assert_string_equal(nth_file(old, 3, 0, &rd)->path, "b.txt");
     assert_false(old->steps[4].has_sources);
     assert_string_equal(old->steps[4].from, "stage:0");
     write_file("src/a.c", "not mounted\n");
@@ -331,6 +356,76 @@ static void test_compare_classic(void **state)
     rec_free(old);
 }
 
+/* The walk's order: '/' before any other byte. */
+static void test_path_order(void **state)
+{
+    (void)state;
+    assert_true(rec_path_cmp("a/b", "a.txt") < 0);
+    assert_true(rec_path_cmp("a.txt", "a/b") > 0);
+    assert_true(rec_path_cmp("a", "a/b") < 0);
+    assert_true(rec_path_cmp("a/b", "a-b") < 0);
+    assert_true(rec_path_cmp("b", "a/z") > 0);
+    assert_int_equal(rec_path_cmp("x/y", "x/y"), 0);
+}
+
+/* Many files, saved and loaded: the tables are compared side by side;
+ * added and changed files are named before removed ones, counts are
+ * exact beyond the 64 listed. */
+static void test_many_files(void **state)
+{
+    (void)state;
+    write_file("Dockerfile", "FROM busybox\nCOPY src/ /src\n");
+    char name[64];
+    for (int i = 0; i < 300; i++) {
+        snprintf(name, sizeof(name), "src/f%03d.txt", i);
+        write_file(name, name);
+    }
+    char cache[400], path[4200];
+    snprintf(cache, sizeof(cache), "%s/cache/records", dir);
+    assert_true(rec_path(path, sizeof(path), cache, "buildkit", "unix:///x.sock", dir, "Dockerfile", ""));
+    rec *first = compute("buildkit", NULL, 0);
+    hoist_error err = HOIST_ERROR_INIT;
+    assert_int_equal(rec_save(first, path, &err), 0);
+    rec_free(first);
+    rec *old = NULL;
+    assert_int_equal(rec_load(&old, path, &err), 0);
+    assert_non_null(old);
+    assert_int_equal(old->steps[1].file_count, 302); /* src, a.c, 300 files */
+    expect("buildkit", &old, 0, 0, NULL, NULL, 0);
+    assert_int_equal(rec_save(old, path, &err), 0); /* a computed record again */
+    rec_free(old);
+    assert_int_equal(rec_load(&old, path, &err), 0);
+    /* 100 removed, 1 changed, 1 added */
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof(name), "%s/src/f%03d.txt", dir, i + 100);
+        assert_int_equal(unlink(name), 0);
+    }
+    write_file("src/f250.txt", "changed");
+    write_file("src/zz.txt", "new");
+    rec *now = compute_prev("buildkit", NULL, 0, old);
+    rec_verdict *v = NULL;
+    assert_int_equal(rec_compare(&v, old, now, false, &err), 0);
+    assert_int_equal(v[1].status, HOIST_EXPLAIN_MISS);
+    assert_int_equal(v[1].cause, HOIST_EXPLAIN_CAUSE_FILES);
+    assert_int_equal(v[1].change_total, 102);
+    assert_int_equal(v[1].change_count, 64);
+    assert_string_equal(v[1].changes[0], "src/f250.txt (content)");
+    assert_string_equal(v[1].changes[1], "src/zz.txt (added)");
+    assert_string_equal(v[1].changes[2], "src/f100.txt (removed)");
+    assert_string_equal(v[1].reason, "src/f250.txt changed (content) and 101 more");
+    rec_verdicts_free(v, now->step_count);
+    rec_free(now);
+    /* a record cut short is no record */
+    rec_free(old);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(truncate(path, st.st_size - 10), 0);
+    rec *cut = NULL;
+    assert_int_equal(rec_load(&cut, path, &err), 0);
+    assert_null(cut);
+    write_file("Dockerfile", DF);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -340,6 +435,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_compare_buildkit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compare_classic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_run_mount, setup, teardown),
+        cmocka_unit_test(test_path_order),
+        cmocka_unit_test_setup_teardown(test_many_files, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
