@@ -8,31 +8,14 @@
 # a sequential --no-cache build of the same file (config and file contents).
 . "$HOIST_SRC/tests/integration/lib.sh"
 
-[ "$(id -u)" = 0 ] || skip "needs root to start a private dockerd"
-command -v openssl >/dev/null || skip "no openssl"
 : "${HOIST_REGISTRY:?the runner gives the loopback registry}"
 main_host=$DOCKER_HOST
 id=bake$$
 registry=$HOIST_REGISTRY/hoist-it-$id
 
-# The second engine (its own run and state directories, as test_engine_tls).
-export HOIST_ENGINE_RUN=/run/hoist-bake-$$
-export HOIST_ENGINE_STATE=$tmp/engine
-engine=$HOIST_SRC/scripts/engine
-on_exit '"$engine" down >/dev/null 2>&1; rm -rf "$HOIST_ENGINE_RUN"'
-pki=$tmp/pki && mkdir -p "$pki/client" && cd "$pki"
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=hoist-bake-ca -keyout ca-key.pem -out ca.pem 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server-key.pem -out server.csr 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > server.ext
-openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 -extfile server.ext -out server-cert.pem 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj /CN=hoist-client -keyout client/key.pem -out client.csr 2>/dev/null
-printf 'extendedKeyUsage=clientAuth\n' > client.ext
-openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 -extfile client.ext -out client/cert.pem 2>/dev/null
-cp ca.pem client/ca.pem
-port=$(for p in $(seq 23870 23970); do ss -Hltn "sport = :$p" | grep -q . || { echo $p; break; }; done)
-export HOIST_ENGINE_TLS_PORT=$port HOIST_ENGINE_TLS_DIR=$pki
-"$engine" up >/dev/null 2>&1 || fail "could not start the second engine: $(tail -5 "$HOIST_ENGINE_STATE/dockerd.log")"
-second_sock=unix://$HOIST_ENGINE_RUN/docker.sock
+# The second engine over tcp with mutual TLS (lib.sh; as test_engine_tls).
+tls_engine_up bake 23870
+second_sock=$tls_engine_sock
 # The base image, moved from the private engine as docker save | docker load.
 docker_cli save hoist-test/busybox:1 | DOCKER_HOST=$second_sock docker_cli load >/dev/null || fail "moving busybox"
 A=docker,name=main
