@@ -74,11 +74,11 @@ import json, sys
 v = json.load(open(sys.argv[1]))
 assert v["soname"] == "libhoist.so.1", v
 c = {x["name"]: x for x in v["components"]}
-for n in ("libhoist", "jansson", "nghttp2", "protobuf-c", "libcurl", "libarchive", "libyaml", "re2"):
+for n in ("libhoist", "jansson", "openssl", "nghttp2", "protobuf-c", "libcurl", "libarchive", "libyaml", "re2"):
     assert n in c, n
 assert c["libcurl"]["lazy"] and not c["libcurl"]["loaded"] and c["libcurl"]["version"] is None, c["libcurl"]
 assert c["jansson"]["version"] and c["jansson"]["loaded"]
-assert "openssl" not in c, "libcrypto is no longer used"
+assert c["openssl"]["version"] and c["openssl"]["loaded"] and not c["openssl"]["lazy"], c["openssl"]  # libcrypto: SHA-256, base64
 assert c["re2"]["lazy"] and not c["re2"]["loaded"], c["re2"]
 assert "request-log" in v["features"]
 PY
