@@ -18,10 +18,10 @@ on_exit remove_token_containers
 containers_with_token() { # a failed listing counts as one (not none)
   containers_matching "$tok" | grep -c . || true
 }
-wait_for_container() { # up to 90 s: the RUN step's container exists
+wait_for_container() { # up to 90 s: the RUN step's container exists (a failed listing is not one)
   local i
   for ((i = 0; i < 180; i++)); do
-    [ "$(containers_with_token)" -gt 0 ] && return 0
+    [ "$(containers_matching "$tok" | grep -vc '^ps-failed')" -gt 0 ] && return 0
     sleep 0.5
   done
   fail "the RUN container never appeared"
